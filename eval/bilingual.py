@@ -1,0 +1,230 @@
+"""Model-free Arabic ↔ English word correspondence.
+
+For every Arabic token we collect what English it can stand for: the stems of
+its lexicon glosses (all analyses, clitics split off), the pronouns and
+particles its clitics gloss as, the gazetteer entities it names, and — checked
+before any lexicon lookup — Latin-script names it transliterates. An English
+token is *supported* by an Arabic token when one of these matches.
+
+English words are also related to each other through the lexicon: two words
+that gloss the same Arabic stem ("back" and "support" both gloss حطب/HTb)
+count as near-synonyms when comparing a back-translation with the reference.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from eval import resources, translit
+from eval.lexicon import lexicon
+from eval.tokens import Token, is_function_ar, normalise_ar_word, stem
+
+_WORD = re.compile(r"[A-Za-z]+")
+_GLOSS_STOP = frozenset(
+    "a an the to be of for in on at by with from and or as is are was were it its he she "
+    "they them their his her him one's oneself someone something up out off into over".split()
+)
+_AR_PREFIXES = ("وال", "بال", "كال", "فال", "لل", "ال", "و", "ف", "ب", "ل", "ك")
+
+
+def gloss_stems(gloss: str) -> set[str]:
+    return {stem(w) for w in _WORD.findall(gloss.lower()) if w not in _GLOSS_STOP and len(w) > 1}
+
+
+@dataclass(frozen=True)
+class ArWord:
+    """What one Arabic token can mean in English."""
+
+    token: Token
+    stems: frozenset[str]  # stems of stem glosses
+    clitics: frozenset[str]  # lower-cased words of prefix/suffix glosses (us, them, for, and…)
+    known: bool  # the lexicon analyses it
+    proper: bool  # some analysis is a proper noun, or unknown to the lexicon
+    function: bool
+
+    @property
+    def is_latin(self) -> bool:
+        return self.token.kind == "latin"
+
+
+@functools.lru_cache(maxsize=65536)
+def _analyse(key: str) -> tuple[frozenset[str], frozenset[str], bool, bool]:
+    analyses = lexicon().analyse(key)
+    stems: set[str] = set()
+    clitics: set[str] = set()
+    proper = False
+    for a in analyses:
+        for g in a.stem_glosses:
+            stems |= gloss_stems(g)
+        for g in a.clitic_glosses:
+            clitics |= {w.lower() for w in _WORD.findall(g)}
+        proper = proper or a.is_proper_noun
+    return frozenset(stems), frozenset(clitics), bool(analyses), proper or not analyses
+
+
+def ar_word(token: Token) -> ArWord:
+    if token.kind != "word":
+        return ArWord(token, frozenset(), frozenset(), False, token.kind == "latin", False)
+    stems, clitics, known, proper = _analyse(token.key)
+    return ArWord(token, stems, clitics, known, proper, is_function_ar(token))
+
+
+def ar_words(tokens: Sequence[Token]) -> list[ArWord]:
+    return [ar_word(t) for t in tokens]
+
+
+def strip_prefixes(key: str) -> list[str]:
+    """The normalised word and its forms with one Arabic clitic prefix removed."""
+    forms = [key]
+    for p in _AR_PREFIXES:
+        if key.startswith(p) and len(key) - len(p) >= 2:
+            forms.append(key[len(p) :])
+    return forms
+
+
+@functools.lru_cache(maxsize=1)
+def _entity_forms_ar() -> dict[str, list[tuple[tuple[str, ...], str]]]:
+    """First word of each Arabic gazetteer form → [(all words, canonical English)]."""
+    index: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+    for entity in resources.gazetteer():
+        for form in entity.arabic:
+            words = tuple(normalise_ar_word(w) for w in form.split())
+            if words:
+                index.setdefault(words[0], []).append((words, entity.english))
+    return index
+
+
+def ar_entities(tokens: Sequence[Token]) -> list[tuple[int, int, str]]:
+    """Gazetteer mentions in Arabic tokens: (first token, end token, canonical English name)."""
+    index = _entity_forms_ar()
+    found: list[tuple[int, int, str]] = []
+    i = 0
+    while i < len(tokens):
+        best: tuple[int, str] | None = None
+        for first in strip_prefixes(tokens[i].key):
+            for words, name in index.get(first, ()):
+                n = len(words)
+                if n > 1 and tuple(t.key for t in tokens[i + 1 : i + n]) != words[1:]:
+                    continue
+                if best is None or n > best[0]:
+                    best = (n, name)
+        if best:
+            found.append((i, i + best[0], best[1]))
+            i += best[0]
+        else:
+            i += 1
+    return found
+
+
+@functools.lru_cache(maxsize=1)
+def _entity_aliases_en() -> list[tuple[tuple[str, ...], bool, str]]:
+    out = []
+    for entity in resources.gazetteer():
+        for alias in (entity.english, *entity.aliases):
+            words = tuple(w for w in re.findall(r"[A-Za-z]+(?:\.[A-Za-z])*\.?|[A-Za-z]+", alias))
+            if words:
+                exact = alias.replace(".", "").isupper()
+                out.append((words, exact, entity.english))
+    out.sort(key=lambda x: -len(x[0]))
+    return out
+
+
+def en_entities(tokens: Sequence[Token]) -> list[tuple[int, int, str]]:
+    """Gazetteer mentions in English tokens; all-caps aliases (US) match case-sensitively."""
+    found: list[tuple[int, int, str]] = []
+    taken: set[int] = set()
+    for words, exact, name in _entity_aliases_en():
+        n = len(words)
+        target = [w.replace(".", "") for w in words]
+        for i in range(len(tokens) - n + 1):
+            if any(k in taken for k in range(i, i + n)):
+                continue
+            window = tokens[i : i + n]
+            texts = [t.text.replace(".", "") for t in window]
+            if exact:
+                ok = texts == target
+            else:
+                ok = [t.lower() for t in texts] == [w.lower() for w in target] and window[0].text[:1].isupper()
+            if ok:
+                found.append((i, i + n, name))
+                taken.update(range(i, i + n))
+    found.sort()
+    return found
+
+
+@functools.lru_cache(maxsize=1)
+def _cogloss_index() -> dict[str, frozenset[int]]:
+    """English stem → ids of lexicon stem entries whose gloss contains it."""
+    index: dict[str, set[int]] = {}
+    entry_id = 0
+    for entries in lexicon().stems.values():
+        for entry in entries:
+            entry_id += 1
+            if "NOUN_PROP" in entry.pos:
+                continue
+            for s in gloss_stems(entry.gloss):
+                index.setdefault(s, set()).add(entry_id)
+    return {k: frozenset(v) for k, v in index.items()}
+
+
+@functools.lru_cache(maxsize=1)
+def synonym_groups() -> tuple[tuple[str, ...], ...]:
+    """Groups of English near-synonyms (eval/resources/synonyms_en.tsv), lower case."""
+    from importlib.resources import files
+
+    path = files("eval.resources") / "synonyms_en.tsv"
+    if not path.is_file():
+        return ()
+    groups = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            words = tuple(w.strip().lower() for w in line.split("\t") if w.strip())
+            if len(words) >= 2:
+                groups.append(words)
+    return tuple(groups)
+
+
+@functools.lru_cache(maxsize=1)
+def _synonym_index() -> dict[str, frozenset[int]]:
+    """English stem → ids of the synonym groups (eval/resources/synonyms_en.tsv) it is in."""
+    index: dict[str, set[int]] = {}
+    for gid, group in enumerate(synonym_groups()):
+        for word in group:
+            if " " not in word:
+                index.setdefault(stem(word), set()).add(gid)
+    return {k: frozenset(v) for k, v in index.items()}
+
+
+@functools.lru_cache(maxsize=262144)
+def related(a: str, b: str) -> bool:
+    """Two English stems are near-synonyms: equal, in one synonym group, or glossing a common Arabic stem."""
+    if a == b:
+        return True
+    for index in (_synonym_index(), _cogloss_index()):
+        ia, ib = index.get(a), index.get(b)
+        if ia and ib and not ia.isdisjoint(ib):
+            return True
+    return False
+
+
+def in_lexicon(en_stem: str) -> bool:
+    """Whether some Arabic stem glosses this English stem (so its absence means something)."""
+    return en_stem in _cogloss_index()
+
+
+def supports(ar: ArWord, en: Token) -> bool:
+    """Can the Arabic token render the English token?"""
+    if en.kind == "number":
+        return ar.token.kind == "number" and ar.token.key.replace(",", "") == en.key.replace(",", "")
+    if ar.is_latin:
+        return ar.token.key == en.key or ar.token.text.lower() == en.text.lower()
+    if ar.token.kind != "word":
+        return False
+    if en.text[:1].isupper() and translit.matches_name(ar.token.text, en.text):
+        return True
+    if en.key in ar.stems:
+        return True
+    return en.kind == "word" and en.text.lower() in ar.clitics

@@ -1,0 +1,109 @@
+"""Everything a check does after translation, as one pure function.
+
+:func:`evaluate` takes the two documents, their segments and the Arabic units
+with their back-translations, and returns a :class:`~eval.report.Report`:
+sentence alignment, segment and corpus scores, flags. No I/O happens here.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+
+from eval.align import AlignSettings, align
+from eval.data import Document, Flag, Segment, Span, Unit
+from eval.report import AlignedSegment, Report, SourceInfo
+from eval.scoring import corpus_scores, segment_scores
+from eval.seglevel import segment_flags
+
+_WORD = re.compile(r"[^\W_]+")
+
+# A span flagger gets the report under construction and returns extra flags.
+Flagger = Callable[[Report, "CheckContext"], list[Flag]]
+
+
+@dataclass(frozen=True)
+class CheckContext:
+    article: Document
+    reference: Document
+
+
+def word_count(text: str) -> int:
+    return len(_WORD.findall(text))
+
+
+def source_info(doc: Document, segments: Sequence[Segment]) -> SourceInfo:
+    return SourceInfo(doc.path, doc.encoding, len(segments), word_count(doc.original))
+
+
+def _span(segments: Sequence[Segment], idx: Sequence[int], original: str) -> Span:
+    return Span.of_segments([segments[i] for i in idx], original)
+
+
+def sort_and_number(flags: list[Flag]) -> list[Flag]:
+    """Order flags by position in the Arabic file and give them ids F1, F2, …"""
+
+    def key(f: Flag) -> tuple:
+        return (
+            f.segment,
+            f.ar.start if f.ar.start is not None else -1,
+            f.reference.start if f.reference.start is not None else -1,
+            -f.severity.rank,
+        )
+
+    return [replace(f, id=f"F{i}") for i, f in enumerate(sorted(flags, key=key), start=1)]
+
+
+def evaluate(
+    article: Document,
+    reference: Document,
+    ar_segments: Sequence[Segment],
+    ref_segments: Sequence[Segment],
+    units: Sequence[Unit],
+    model: dict,
+    *,
+    flaggers: Sequence[Flagger] = (),
+    align_settings: AlignSettings | None = None,
+    timings: dict[str, float] | None = None,
+) -> Report:
+    timings = timings if timings is not None else {}
+    t0 = time.perf_counter()
+    beads = align(units, [s.text for s in ref_segments], align_settings)
+    t1 = time.perf_counter()
+    timings["align"] = t1 - t0
+
+    aligned: list[AlignedSegment] = []
+    for bead in beads:
+        ref_span = _span(ref_segments, bead.ref, reference.original)
+        aligned.append(
+            AlignedSegment(
+                bead=bead,
+                ar=_span(ar_segments, bead.ar, article.original),
+                reference=ref_span,
+                scores=segment_scores(bead.hypothesis, ref_span.text),
+            )
+        )
+    corpus = corpus_scores([s.hypothesis for s in aligned], [s.reference.text for s in aligned])
+    t2 = time.perf_counter()
+    timings["score"] = t2 - t1
+
+    report = Report(
+        article=source_info(article, ar_segments),
+        reference=source_info(reference, ref_segments),
+        model=model,
+        segments=aligned,
+        flags=[],
+        corpus_scores=corpus,
+        ar_segments=list(ar_segments),
+        ref_segments=list(ref_segments),
+        timings=timings,
+    )
+    flags = segment_flags(aligned)
+    context = CheckContext(article, reference)
+    for flagger in flaggers:
+        flags.extend(flagger(report, context))
+    report.flags = sort_and_number(flags)
+    timings["flag"] = time.perf_counter() - t2
+    return report

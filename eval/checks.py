@@ -1,0 +1,441 @@
+"""Deterministic localisation-QA checks, each over one aligned segment or the whole document.
+
+numbers (digits, Arabic-Indic digits, scale words, percentages, fractions),
+weekdays and months, Latin-script words left untranslated, negation added or
+lost, named entities of the reference missing or altered, one entity spelled
+two ways, the user's glossary, and English idioms rendered word for word.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from eval import resources, translit
+from eval.bilingual import ArWord, en_entities, in_lexicon, strip_prefixes, supports
+from eval.data import Category, Evidence, Flag, HypSpan, Severity, Span
+from eval.numbers import compare_numbers, extract_numbers_ar, extract_numbers_en
+from eval.spanflags import SegmentView
+from eval.tokens import Token, normalise_ar_word, stem, tokenize_en
+from tadqiq.errors import ConfigError
+
+LineOf = Callable[[int], int]
+
+
+@dataclass(frozen=True)
+class Sides:
+    """The original texts of both files and their line lookups."""
+
+    ar: str
+    ref: str
+    ar_line: LineOf
+    ref_line: LineOf
+
+    def ar_span(self, start: int, end: int) -> Span:
+        return Span(self.ar[start:end], self.ar_line(start), start, end)
+
+    def ref_span(self, start: int, end: int) -> Span:
+        return Span(self.ref[start:end], self.ref_line(start), start, end)
+
+
+def _flag(view: SegmentView, category: Category, severity: Severity, confidence: float,
+          ar: Span, ref: Span, evidence: str, signal: str, hyp: HypSpan | None = None) -> Flag:
+    return Flag("", view.bead_id, category, severity, confidence, ar, ref, hyp or HypSpan(),
+                (Evidence(signal, evidence),))
+
+
+def _hyp_find(view: SegmentView, text: str) -> HypSpan:
+    pos = view.hyp.find(text) if text else -1
+    return HypSpan(text, pos, pos + len(text)) if pos >= 0 else HypSpan()
+
+
+# --- numbers -----------------------------------------------------------------------------
+
+
+def number_flags(view: SegmentView, sides: Sides) -> list[Flag]:
+    ar_nums = extract_numbers_ar(view.ar_text)
+    ref_nums = extract_numbers_en(view.ref_text)
+    missing, extra = compare_numbers(ar_nums, ref_nums)
+    hyp_nums = extract_numbers_en(view.hyp)
+    flags = []
+    used_extra: set[int] = set()
+    for m in missing:
+        # Pair each missing reference number with an unexplained Arabic number, nearest kind first.
+        partner = next(
+            (k for k, e in enumerate(extra) if k not in used_extra and e.kind == m.kind), None
+        )
+        if partner is None:
+            partner = next((k for k, e in enumerate(extra) if k not in used_extra), None)
+        ref = sides.ref_span(view.ref_start + m.start, view.ref_start + m.end)
+        if partner is not None:
+            used_extra.add(partner)
+            e = extra[partner]
+            ar = sides.ar_span(view.ar_start + e.start, view.ar_start + e.end)
+            hyp = next((h for h in hyp_nums if abs(h.value - e.value) < 1e-9 * max(1, abs(e.value))), None)
+            flags.append(_flag(
+                view, Category.NUMBER, Severity.CRITICAL, 0.9, ar, ref,
+                f"reference says {m.text} ({_fmt(m.value)}), the Arabic says {e.text} ({_fmt(e.value)})",
+                "numbers", _hyp_find(view, hyp.text) if hyp else None,
+            ))
+        else:
+            flags.append(_flag(
+                view, Category.NUMBER, Severity.MAJOR, 0.7,
+                Span("", sides.ar_line(view.ar_start), view.ar_start, view.ar_start), ref,
+                f"reference number {m.text} ({_fmt(m.value)}) does not appear in the Arabic",
+                "numbers",
+            ))
+    for k, e in enumerate(extra):
+        if k in used_extra:
+            continue
+        ar = sides.ar_span(view.ar_start + e.start, view.ar_start + e.end)
+        flags.append(_flag(
+            view, Category.NUMBER, Severity.MAJOR, 0.65, ar, Span(),
+            f"the Arabic number {e.text} ({_fmt(e.value)}) is not in the reference", "numbers",
+        ))
+    return flags
+
+
+def _fmt(value: float) -> str:
+    return f"{value:,.0f}" if value == int(value) else f"{value:,}"
+
+
+# --- weekdays and months ------------------------------------------------------------------
+
+
+def calendar_flags(view: SegmentView, sides: Sides) -> list[Flag]:
+    cal = resources.calendar()
+    en_found: list[tuple[Token, str]] = []
+    for tok in view.ref:
+        name = cal.english.get(tok.text.lower().rstrip("."))
+        if name and tok.text[:1].isupper():
+            en_found.append((tok, name))
+    ar_found: list[tuple[ArWord, str]] = []
+    for i, word in enumerate(view.ar):
+        for form in strip_prefixes(word.token.key):
+            two = form + " " + view.ar[i + 1].token.key if i + 1 < len(view.ar) else None
+            name = (two and cal.arabic.get(two)) or cal.arabic.get(form)
+            if name:
+                ar_found.append((word, name))
+                break
+    ref_names = Counter(n for _, n in en_found)
+    ar_names = Counter(n for _, n in ar_found)
+    flags = []
+    missing = [(t, n) for t, n in en_found if ar_names[n] == 0]
+    extra = [(w, n) for w, n in ar_found if ref_names[n] == 0 and cal.kind[n] != "relative"]
+    for (tok, name), (word, wrong) in zip(missing, extra, strict=False):
+        if cal.kind[name] != cal.kind[wrong]:
+            continue
+        flags.append(_flag(
+            view, Category.NUMBER, Severity.CRITICAL, 0.85,
+            sides.ar_span(word.token.start, word.token.end),
+            sides.ref_span(tok.start, tok.end),
+            f"reference {cal.kind[name]} {tok.text}, the Arabic says {word.token.text} ({wrong})",
+            "dates", _hyp_find(view, wrong),
+        ))
+    return flags
+
+
+# --- untranslated --------------------------------------------------------------------------
+
+
+def untranslated_flags(view: SegmentView, sides: Sides) -> list[Flag]:
+    flags = []
+    run: list[ArWord] = []
+
+    def close() -> None:
+        if not run:
+            return
+        start, end = run[0].token.start, run[-1].token.end
+        text = sides.ar[start:end]
+        in_parens = sides.ar[max(0, start - 1) : start] == "(" and sides.ar[end : end + 1] == ")"
+        acronym = all(w.token.text.replace(".", "").isupper() for w in run)
+        if not (in_parens and acronym):
+            ref_tok = [t for t in view.ref if any(w.token.key == t.key for w in run)]
+            ref = sides.ref_span(ref_tok[0].start, ref_tok[-1].end) if ref_tok else Span()
+            flags.append(_flag(
+                view, Category.UNTRANSLATED, Severity.MINOR, 0.9,
+                sides.ar_span(start, end), ref,
+                f"'{text}' is left in Latin script in the Arabic", "untranslated",
+                _hyp_find(view, text),
+            ))
+        run.clear()
+
+    for word in view.ar:
+        if word.is_latin:
+            run.append(word)
+        elif not (word.token.key == "و" and run):
+            close()
+    close()
+    return flags
+
+
+# --- negation ---------------------------------------------------------------------------------
+
+
+def _en_negations(tokens: Sequence[Token]) -> list[Token]:
+    neg = resources.negators_en()
+    prefixed = resources.negative_prefixed_en()
+    return [t for t in tokens if t.text.lower().replace("’", "'") in neg or t.text.lower().endswith("n't")
+            or t.text.lower() in prefixed]
+
+
+def _ar_negations(view: SegmentView) -> list[ArWord]:
+    negators = {normalise_ar_word(w) for w in resources.negators_ar()}
+    fixed = [tuple(normalise_ar_word(w) for w in f.split()) for f in resources.negation_fixed_ar()]
+    out = []
+    keys = [w.token.key for w in view.ar]
+    for i, word in enumerate(view.ar):
+        forms = strip_prefixes(word.token.key)
+        if not any(f in negators for f in forms):
+            continue
+        if any(tuple(keys[i : i + len(f)]) == f or tuple(keys[max(0, i - len(f) + 1) : i + 1]) == f
+               for f in fixed):
+            continue
+        out.append(word)
+    return out
+
+
+def negation_flags(view: SegmentView, sides: Sides) -> list[Flag]:
+    ref_neg = _en_negations(view.ref)
+    hyp_neg = _en_negations(view.hyp_tokens)
+    ar_neg = _ar_negations(view)
+    flags = []
+    if len(ar_neg) > len(ref_neg) and len(hyp_neg) > len(ref_neg):
+        word = ar_neg[-1] if ref_neg else ar_neg[0]
+        flags.append(_flag(
+            view, Category.MISTRANSLATION, Severity.CRITICAL, 0.75,
+            sides.ar_span(word.token.start, word.token.end), Span(),
+            f"negation added: the Arabic has {len(ar_neg)} negator(s) ({', '.join(w.token.text for w in ar_neg)}), "
+            f"the reference {len(ref_neg)}",
+            "negation", _hyp_find(view, hyp_neg[-1].text) if hyp_neg else None,
+        ))
+    elif len(ar_neg) < len(ref_neg) and len(hyp_neg) < len(ref_neg):
+        lost = ref_neg[len(ar_neg)] if ar_neg else ref_neg[0]
+        # The Arabic word rendering the word the negation applied to.
+        after = [t for t in view.ref if t.index > lost.index][:3]
+        target = next((w for t in after for w in view.ar if supports(w, t)), None)
+        ar = (sides.ar_span(target.token.start, target.token.end) if target
+              else Span("", sides.ar_line(view.ar_start), view.ar_start, view.ar_start))
+        flags.append(_flag(
+            view, Category.MISTRANSLATION, Severity.CRITICAL, 0.7, ar,
+            sides.ref_span(lost.start, after[0].end if after else lost.end),
+            f"negation lost: the reference says '{lost.text}', the Arabic has "
+            f"{len(ar_neg)} negator(s) for {len(ref_neg)}",
+            "negation",
+        ))
+    return flags
+
+
+# --- named entities ---------------------------------------------------------------------------
+
+
+def _names(view: SegmentView) -> list[tuple[list[Token], str | None]]:
+    """Reference names: gazetteer mentions and capitalised words the lexicon does not know."""
+    out: list[tuple[list[Token], str | None]] = []
+    taken: set[int] = set()
+    for a, b, name in view.ref_entities:
+        out.append((view.ref[a:b], name))
+        taken.update(range(a, b))
+    sentence_start = True
+    for tok in view.ref:
+        if tok.index in taken:
+            sentence_start = False
+            continue
+        starts = sentence_start
+        sentence_start = view.ref_text[max(0, tok.end - view.ref_start) : tok.end - view.ref_start + 2].startswith(".")
+        if starts or tok.kind != "word" or not tok.is_capitalised:
+            continue
+        if in_lexicon(tok.key) or tok.text.lower() in resources.stopwords_en():
+            continue
+        if tok.text.lower().rstrip(".") in resources.calendar().english:
+            continue
+        out.append(([tok], None))
+    return out
+
+
+def entity_flags(view: SegmentView, sides: Sides, ar_entities: list[tuple[int, int, str]]) -> list[Flag]:
+    present = {name for _, _, name in ar_entities}
+    covered = {k for a, b, _ in ar_entities for k in range(a, b)}
+    flags = []
+    for tokens, entity in _names(view):
+        if entity is not None:
+            if entity in present:
+                continue
+        elif any(supports(w, t) for t in tokens for w in view.ar):
+            continue
+        if any(w.is_latin and w.token.key == t.key for t in tokens for w in view.ar):
+            continue  # left in Latin script: the untranslated check reports it
+        in_hyp = any(h.key == t.key for t in tokens for h in view.hyp_tokens)
+        # An Arabic name-like word nothing else explains is the likely replacement.
+        candidates = [
+            w for k, w in enumerate(view.ar)
+            if k not in covered and w.proper and not w.is_latin and w.token.kind == "word"
+            and not w.function and not any(supports(w, r) for r in view.ref)
+        ]
+        ref = sides.ref_span(tokens[0].start, tokens[-1].end)
+        label = entity or tokens[0].text
+        if candidates and not in_hyp:
+            best = max(candidates, key=lambda w: (
+                not w.known, max(translit.name_similarity(w.token.text, t.text) for t in tokens)))
+            flags.append(_flag(
+                view, Category.NAMED_ENTITY, Severity.CRITICAL, 0.7,
+                sides.ar_span(best.token.start, best.token.end), ref,
+                f"reference name '{label}' is not in the Arabic; '{best.token.text}' stands where it should",
+                "named-entity",
+            ))
+        elif not in_hyp:
+            flags.append(_flag(
+                view, Category.OMISSION if entity is None else Category.NAMED_ENTITY,
+                Severity.MAJOR, 0.55,
+                Span("", sides.ar_line(view.ar_start), view.ar_start, view.ar_start), ref,
+                f"reference name '{label}' has no counterpart in the Arabic or the back-translation",
+                "named-entity",
+            ))
+    return flags
+
+
+def inconsistency_flags(views: Sequence[SegmentView], sides: Sides) -> list[Flag]:
+    """The same reference name transliterated with different Arabic spellings."""
+    spellings: dict[str, list[tuple[SegmentView, ArWord, Token]]] = {}
+    for view in views:
+        for tokens, _entity in _names(view):
+            for tok in tokens:
+                for word in view.ar:
+                    if word.token.kind == "word" and translit.matches_name(word.token.text, tok.text):
+                        spellings.setdefault(tok.text, []).append((view, word, tok))
+    flags = []
+    for name, hits in spellings.items():
+        forms = Counter(_bare(w.token.key) for _, w, _ in hits)
+        if len(forms) < 2:
+            continue
+        first_seen = {}
+        for _, w, _ in hits:
+            first_seen.setdefault(_bare(w.token.key), w.token.start)
+        canonical = max(forms, key=lambda f: (forms[f], -first_seen[f]))
+        for view, word, tok in hits:
+            if _bare(word.token.key) == canonical:
+                continue
+            flags.append(_flag(
+                view, Category.INCONSISTENCY, Severity.MINOR, 0.75,
+                sides.ar_span(word.token.start, word.token.end),
+                sides.ref_span(tok.start, tok.end),
+                f"'{name}' is spelled {word.token.text} here but "
+                f"{canonical} in {forms[canonical]} other place(s)",
+                "consistency",
+            ))
+    return flags
+
+
+def _bare(key: str) -> str:
+    forms = strip_prefixes(key)
+    return min(forms, key=len)
+
+
+# --- glossary ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class GlossaryTerm:
+    english: str
+    arabic: tuple[str, ...]
+    stems: tuple[str, ...]
+
+
+def load_glossary(path: Path) -> list[GlossaryTerm]:
+    """CSV with a header ``english,arabic``; alternatives separated by ``|``."""
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read the glossary ({exc.strerror})") from None
+    except UnicodeDecodeError:
+        raise ConfigError(f"{path}: the glossary is not UTF-8 text") from None
+    rows = list(csv.reader(text.splitlines()))
+    if not rows or [c.strip().lower() for c in rows[0][:2]] != ["english", "arabic"]:
+        raise ConfigError(f"{path}: line 1: expected the header 'english,arabic'")
+    terms = []
+    for number, row in enumerate(rows[1:], start=2):
+        if not row or not any(c.strip() for c in row):
+            continue
+        if len(row) != 2 or not row[0].strip() or not row[1].strip():
+            raise ConfigError(f"{path}: line {number}: expected 'english term,arabic rendering(s)'")
+        arabic = tuple(normalise_ar_word(a.strip()) for a in row[1].split("|") if a.strip())
+        stems = tuple(t.key for t in tokenize_en(row[0].strip()))
+        terms.append(GlossaryTerm(row[0].strip(), arabic, stems))
+    return terms
+
+
+def _ar_contains(view: SegmentView, phrase: str) -> bool:
+    words = phrase.split()
+    keys = [w.token.key for w in view.ar]
+    for i in range(len(keys) - len(words) + 1):
+        if words[0] in strip_prefixes(keys[i]) and keys[i + 1 : i + len(words)] == words[1:]:
+            return True
+        if len(words) == 1 and any(f.startswith(words[0]) and len(f) - len(words[0]) <= 2 for f in strip_prefixes(keys[i])):
+            return True
+    return False
+
+
+def glossary_flags(view: SegmentView, sides: Sides, terms: Sequence[GlossaryTerm]) -> list[Flag]:
+    flags = []
+    keys = [t.key for t in view.ref]
+    for term in terms:
+        n = len(term.stems)
+        for i in range(len(keys) - n + 1):
+            if tuple(keys[i : i + n]) != term.stems:
+                continue
+            if any(_ar_contains(view, a) for a in term.arabic):
+                continue
+            ref_tokens = view.ref[i : i + n]
+            ar_words = [w for w in view.ar if any(supports(w, t) for t in ref_tokens)]
+            ar = (sides.ar_span(ar_words[0].token.start, ar_words[-1].token.end) if ar_words
+                  else Span("", sides.ar_line(view.ar_start), view.ar_start, view.ar_start))
+            flags.append(_flag(
+                view, Category.TERMINOLOGY, Severity.MAJOR, 0.8, ar,
+                sides.ref_span(ref_tokens[0].start, ref_tokens[-1].end),
+                f"glossary: '{term.english}' must be rendered as {' / '.join(term.arabic)}",
+                "glossary",
+            ))
+    return flags
+
+
+# --- idioms -----------------------------------------------------------------------------------
+
+
+def idiom_flags(view: SegmentView, sides: Sides) -> list[Flag]:
+    flags = []
+    ref_keys = [t.key for t in view.ref]
+    for idiom in resources.idioms():
+        pattern = [w for w in re.findall(r"\{pron\}|[A-Za-z]+", idiom.idiom)]
+        found = _find_pattern(ref_keys, pattern)
+        if found is None:
+            continue
+        start, end = found
+        literal = [stem(w) for w in idiom.literal_words]
+        ar_hits = [w for w in view.ar if any(s in w.stems for s in literal)]
+        matched = {s for w in ar_hits for s in literal if s in w.stems}
+        if len(matched) < min(2, len(literal)):
+            continue
+        flags.append(_flag(
+            view, Category.MISTRANSLATION, Severity.MAJOR, 0.7,
+            sides.ar_span(ar_hits[0].token.start, ar_hits[-1].token.end),
+            sides.ref_span(view.ref[start].start, view.ref[end - 1].end),
+            f"idiom '{idiom.idiom}' (meaning: {idiom.meaning}) is rendered word for word",
+            "idiom",
+        ))
+    return flags
+
+
+_PRONOUNS = {stem(w) for w in "its his her their my our your one's".split()}
+
+
+def _find_pattern(keys: Sequence[str], pattern: Sequence[str]) -> tuple[int, int] | None:
+    stems = [None if p == "{pron}" else stem(p) for p in pattern]
+    n = len(stems)
+    for i in range(len(keys) - n + 1):
+        if all(s is None and keys[i + k] in _PRONOUNS or s == keys[i + k] for k, s in enumerate(stems)):
+            return i, i + n
+    return None

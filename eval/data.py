@@ -1,0 +1,208 @@
+"""Typed values shared by the evaluation pipeline: one type per idea.
+
+Offsets are always code-point offsets into the *original* decoded text of the
+file the user gave (BOM removed); lines are 1-based. Normalised text is only
+used for matching and never leaks into an offset.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+
+
+class Category(str, Enum):
+    """MQM error categories."""
+
+    MISTRANSLATION = "mistranslation"
+    OMISSION = "omission"
+    ADDITION = "addition"
+    UNTRANSLATED = "untranslated"
+    TERMINOLOGY = "terminology"
+    INCONSISTENCY = "inconsistency"
+    NUMBER = "number"
+    NAMED_ENTITY = "named-entity"
+    GRAMMAR = "grammar"
+
+
+class Severity(str, Enum):
+    MINOR = "minor"
+    MAJOR = "major"
+    CRITICAL = "critical"
+
+    @property
+    def rank(self) -> int:
+        return _SEVERITY_RANK[self]
+
+    @property
+    def weight(self) -> int:
+        """MQM penalty weight: minor 1, major 5, critical 10."""
+        return _SEVERITY_WEIGHT[self]
+
+
+_SEVERITY_RANK = {Severity.MINOR: 1, Severity.MAJOR: 2, Severity.CRITICAL: 3}
+_SEVERITY_WEIGHT = {Severity.MINOR: 1, Severity.MAJOR: 5, Severity.CRITICAL: 10}
+
+
+@dataclass(frozen=True)
+class Document:
+    """A decoded input file.
+
+    ``offset_map[i]`` is the index in ``original`` of ``normalised[i]``; it has one
+    extra entry, ``len(original)``, so that end offsets map too.
+    """
+
+    path: str
+    original: str
+    normalised: str
+    offset_map: tuple[int, ...]
+    language: str  # "ar" or "en"
+    encoding: str
+
+    def line_of(self, offset: int) -> int:
+        """1-based line number of an offset into ``original``."""
+        return self.original.count("\n", 0, offset) + 1
+
+    def original_span(self, start: int, end: int) -> tuple[int, int]:
+        """Map a [start, end) span of ``normalised`` back to ``original``."""
+        from eval.normalise import original_span
+
+        return original_span(self.original, self.offset_map, start, end)
+
+
+@dataclass(frozen=True)
+class Segment:
+    """One sentence (or headline) with its place in the original file."""
+
+    index: int
+    text: str  # exactly original[start:end]
+    line: int
+    start: int
+    end: int
+    paragraph: int  # 0-based index of the non-empty line it belongs to
+    headline: bool = False
+
+
+@dataclass(frozen=True)
+class Span:
+    """A stretch of an input file. Empty text and ``line=None`` mean "nothing on this side"."""
+
+    text: str = ""
+    line: int | None = None
+    start: int | None = None
+    end: int | None = None
+
+    @classmethod
+    def of_segments(cls, segments: list[Segment] | tuple[Segment, ...], original: str) -> Span:
+        if not segments:
+            return cls()
+        start, end = segments[0].start, segments[-1].end
+        return cls(original[start:end], segments[0].line, start, end)
+
+    def to_json(self) -> dict:
+        return {"text": self.text, "line": self.line, "start": self.start, "end": self.end}
+
+
+@dataclass(frozen=True)
+class HypSpan:
+    """A stretch of a segment's back-translation; offsets are into that hypothesis text."""
+
+    text: str = ""
+    start: int | None = None
+    end: int | None = None
+
+    def to_json(self) -> dict:
+        return {"text": self.text, "start": self.start, "end": self.end}
+
+
+@dataclass(frozen=True)
+class WordLink:
+    """A source↔target link inside one translated sentence (character offsets)."""
+
+    src_start: int
+    src_end: int
+    tgt_start: int
+    tgt_end: int
+    weight: float = 1.0
+
+
+@dataclass(frozen=True)
+class Unit:
+    """One or more Arabic segments and the English hypothesis that renders them."""
+
+    segments: tuple[int, ...]
+    hypothesis: str
+    links: tuple[WordLink, ...] | None = None  # source offsets relative to the joined Arabic text
+
+
+@dataclass(frozen=True)
+class Bead:
+    """A sentence-alignment unit: 0–3 Arabic segments ↔ 0–3 reference segments."""
+
+    id: int
+    ar: tuple[int, ...]  # indices into the Arabic segments
+    ref: tuple[int, ...]  # indices into the reference segments
+    hypothesis: str
+    similarity: float  # alignment score of this bead, 0..1
+    links: tuple[WordLink, ...] | None = None
+
+    @property
+    def kind(self) -> str:
+        return f"{len(self.ar)}-{len(self.ref)}"
+
+
+@dataclass(frozen=True)
+class SegmentScores:
+    bleu: float
+    chrf: float
+    ter: float
+
+    def to_json(self) -> dict:
+        return {"bleu": round(self.bleu, 2), "chrf": round(self.chrf, 2), "ter": round(self.ter, 2)}
+
+
+@dataclass(frozen=True)
+class CorpusScore:
+    name: str
+    score: float
+    signature: str
+
+    def to_json(self) -> dict:
+        return {"score": round(self.score, 2), "signature": self.signature}
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """One signal that fired for a flag, and what it saw."""
+
+    signal: str
+    detail: str
+
+    def to_json(self) -> dict:
+        return {"signal": self.signal, "detail": self.detail}
+
+
+@dataclass(frozen=True)
+class Flag:
+    id: str
+    segment: int  # bead id
+    category: Category
+    severity: Severity
+    confidence: float
+    ar: Span
+    reference: Span
+    hypothesis: HypSpan
+    evidence: tuple[Evidence, ...] = field(default_factory=tuple)
+
+    def to_json(self) -> dict:
+        return {
+            "id": self.id,
+            "segment": self.segment,
+            "category": self.category.value,
+            "severity": self.severity.value,
+            "confidence": round(self.confidence, 3),
+            "ar": self.ar.to_json(),
+            "reference": self.reference.to_json(),
+            "hypothesis": self.hypothesis.to_json(),
+            "evidence": [e.to_json() for e in self.evidence],
+        }

@@ -1,0 +1,132 @@
+"""The span flagger: every signal over every aligned segment, merged into one list of flags.
+
+Signals: the deterministic checks (:mod:`eval.checks`), the back-translation ↔
+reference ↔ Arabic gap analysis (:mod:`eval.spanflags`) and, as a weak signal,
+the segment's chrF++ against the document's own distribution. When two flags
+point at the same place the more specific one (a deterministic check) is kept
+and the other's evidence is added to it; agreeing signals raise confidence.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+from pathlib import Path
+
+from eval import checks
+from eval.check import CheckContext
+from eval.data import Category, Evidence, Flag, Severity
+from eval.report import Report
+from eval.seglevel import robust_z
+from eval.spanflags import SegmentView, gap_flags
+from eval.tokens import Token
+
+# Lower numbers win when two flags overlap.
+_PRIORITY = {
+    "numbers": 0, "dates": 0, "glossary": 1, "untranslated": 1, "negation": 1,
+    "named-entity": 2, "consistency": 2, "idiom": 2,
+    "reference-unrendered": 5, "lexicon": 5, "back-translation": 5,
+    "sentence-alignment": 3, "segment-score": 9,
+}
+MIN_CONFIDENCE = 0.5
+
+
+class SpanFlagger:
+    """Callable used by :func:`eval.check.evaluate` (see :data:`eval.check.Flagger`)."""
+
+    def __init__(self, glossary: Path | None = None) -> None:
+        self.glossary = checks.load_glossary(glossary) if glossary else []
+
+    def __call__(self, report: Report, context: CheckContext) -> list[Flag]:
+        sides = checks.Sides(
+            context.article.original, context.reference.original,
+            context.article.line_of, context.reference.line_of,
+        )
+        views = [
+            SegmentView.build(seg.id, seg.ar, seg.reference, seg.hypothesis)
+            for seg in report.segments
+            if seg.scores is not None
+        ]
+        chrf = {seg.id: seg.scores.chrf for seg in report.segments if seg.scores is not None}
+        z = dict(zip(chrf, robust_z(list(chrf.values())), strict=True))
+        flags: list[Flag] = []
+        for view in views:
+            raw: list[Flag] = []
+            raw += checks.number_flags(view, sides)
+            raw += checks.calendar_flags(view, sides)
+            raw += checks.untranslated_flags(view, sides)
+            raw += checks.negation_flags(view, sides)
+            raw += checks.entity_flags(view, sides, view.ar_entities)
+            raw += checks.idiom_flags(view, sides)
+            if self.glossary:
+                raw += checks.glossary_flags(view, sides, self.glossary)
+            raw += gap_flags(view, sides.ar, sides.ref, sides.ar_line, sides.ref_line)
+            flags += [_score_signal(f, z.get(view.bead_id, 0.0)) for f in merge(raw)]
+        flags += checks.inconsistency_flags(views, sides)
+        # Drop segment-level low-score flags where span flags explain the segment.
+        spanned = {f.segment for f in flags}
+        report.flags = [
+            f for f in report.flags
+            if not (f.evidence and f.evidence[0].signal == "segment-score" and f.segment in spanned)
+        ]
+        return [f for f in merge(flags) if f.confidence >= MIN_CONFIDENCE]
+
+
+def _priority(flag: Flag) -> int:
+    return min(_PRIORITY.get(e.signal, 4) for e in flag.evidence) if flag.evidence else 9
+
+
+def _overlaps(a: Flag, b: Flag) -> bool:
+    if a.segment != b.segment:
+        return False
+    if a.ar.text and b.ar.text and a.ar.start is not None and b.ar.start is not None:
+        if a.ar.start < b.ar.end and b.ar.start < a.ar.end:  # type: ignore[operator]
+            return True
+    if a.reference.text and b.reference.text and a.reference.start is not None and b.reference.start is not None:
+        return a.reference.start < b.reference.end and b.reference.start < a.reference.end  # type: ignore[operator]
+    return False
+
+
+def merge(flags: Sequence[Flag]) -> list[Flag]:
+    """Fold overlapping flags into the most specific one, keeping all evidence."""
+    kept: list[Flag] = []
+    for flag in sorted(flags, key=_priority):
+        for k, other in enumerate(kept):
+            if _overlaps(flag, other):
+                extra = tuple(e for e in flag.evidence if e not in other.evidence)
+                ar, category = other.ar, other.category
+                if not other.ar.text and flag.ar.text:
+                    # The specific check knew what is missing, the other signal where it went.
+                    ar = flag.ar
+                    if other.category in (Category.NAMED_ENTITY, Category.OMISSION):
+                        category = flag.category
+                kept[k] = replace(
+                    other,
+                    ar=ar,
+                    category=category,
+                    evidence=other.evidence + extra,
+                    confidence=min(0.98, max(other.confidence, flag.confidence) + 0.05 * bool(extra)),
+                    severity=max(other.severity, flag.severity, key=lambda s: s.rank),
+                    hypothesis=other.hypothesis if other.hypothesis.text else flag.hypothesis,
+                    reference=other.reference if other.reference.text else flag.reference,
+                )
+                break
+        else:
+            kept.append(flag)
+    return kept
+
+
+def _score_signal(flag: Flag, z: float) -> Flag:
+    """Segment scores as a weak signal: a low-scoring segment raises confidence, a high one lowers it."""
+    if z <= -1.0:
+        return replace(
+            flag,
+            confidence=min(0.98, flag.confidence + 0.1),
+            evidence=flag.evidence + (Evidence("segment-score", f"the segment's chrF++ is {abs(z):.1f} robust deviations below the document median"),),
+        )
+    if z >= 1.0 and flag.category in (Category.MISTRANSLATION, Category.OMISSION, Category.ADDITION):
+        return replace(flag, confidence=max(0.0, flag.confidence - 0.05))
+    return flag
+
+
+__all__ = ["SpanFlagger", "merge", "Severity", "Token"]

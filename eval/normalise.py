@@ -1,0 +1,272 @@
+"""Text normalisation for *matching only*, with an offset map back to the original.
+
+Every normaliser returns ``(normalised, offset_map)``. ``offset_map[i]`` is the
+index in the input of the character that produced ``normalised[i]``, and the map
+has one extra final entry, ``len(input)``, so a half-open span ``[a, b)`` of the
+normalised text maps back to ``[offset_map[a], offset_map[b])`` of the input.
+The map is non-decreasing and every entry lies in ``range(len(input) + 1)``.
+
+Pipeline (both languages):
+
+1. drop invisible controls: bidi marks and embeddings/isolates (U+200E, U+200F,
+   U+202A–U+202E, U+2066–U+2069, U+061C) and zero-width characters
+   (U+200B–U+200D, U+FEFF);
+2. NFKC, applied chunk by chunk so that offsets survive: a chunk is a starter plus
+   its combining marks, merged with the previous chunk whenever NFKC would compose
+   across the boundary. The result equals ``unicodedata.normalize("NFKC", ...)`` of
+   the text after step 1; presentation forms (U+FB50–U+FDFF, U+FE70–U+FEFF) and
+   ligatures such as ﻻ become ordinary letters here;
+3. a per-character fold (one character → zero, one or several characters).
+
+Arabic fold (:func:`normalise_ar`): removes harakat and other Arabic marks
+(U+064B–U+065F, U+0670), tatweel (U+0640) and the small Quranic annotation marks
+(U+06D6–U+06ED except letters); alef variants أ إ آ ٱ ٲ ٳ → ا; alef maqsura ى → ي;
+Persian yeh ی → ي and keheh ک → ك; Arabic-Indic (٠–٩) and Persian (۰–۹) digits →
+ASCII; ٫ → ``.``, ٬ → ``,``, ٪ → ``%``, ، → ``,``, ؛ → ``;``, ؟ → ``?``, ۔ → ``.``.
+Ta marbuta ة is *kept* by default (it distinguishes e.g. the feminine ending from
+the pronoun ه); pass ``fold_ta_marbuta=True`` to fold ة → ه.
+
+English fold (:func:`normalise_en`): curly quotes → straight (‘ ’ ‚ ‛ → ``'``,
+“ ” „ ‟ → ``"``), dashes and minus (‐ ‑ ‒ – — ― −) → ``-``. Case is kept ("US" is
+not "us"). The same quote and dash fold is applied to Arabic text too, since Arabic
+articles use the same typographic punctuation.
+
+Nothing here lowercases: Arabic has no case and English case carries meaning.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Callable
+from functools import lru_cache
+
+__all__ = [
+    "CONTROL_CHARS",
+    "arabic_ratio",
+    "compose_maps",
+    "is_arabic_char",
+    "map_chars",
+    "nfkc_with_map",
+    "normalise_ar",
+    "normalise_en",
+    "original_span",
+    "strip_controls",
+]
+
+OffsetMap = tuple[int, ...]
+
+#: Bidi controls and zero-width characters: invisible, never meaningful for matching.
+CONTROL_CHARS: frozenset[str] = frozenset(
+    "\u200e\u200f\u061c"
+    + "".join(chr(c) for c in range(0x202A, 0x202F))
+    + "".join(chr(c) for c in range(0x2066, 0x206A))
+    + "\u200b\u200c\u200d\ufeff"
+)
+
+_AR_MARKS: frozenset[str] = frozenset(
+    [chr(c) for c in range(0x064B, 0x0660)]
+    + ["\u0670", "\u0640"]
+    + [chr(c) for c in range(0x06D6, 0x06DD)]
+    + [chr(c) for c in range(0x06DF, 0x06E5)]
+    + ["\u06e7", "\u06e8"]
+    + [chr(c) for c in range(0x06EA, 0x06EE)]
+)
+
+_PUNCT_FOLD: dict[str, str] = {
+    "\u2018": "'",
+    "\u2019": "'",
+    "\u201a": "'",
+    "\u201b": "'",
+    "\u201c": '"',
+    "\u201d": '"',
+    "\u201e": '"',
+    "\u201f": '"',
+    "\u2010": "-",
+    "\u2011": "-",
+    "\u2012": "-",
+    "\u2013": "-",
+    "\u2014": "-",
+    "\u2015": "-",
+    "\u2212": "-",
+}
+
+_AR_FOLD: dict[str, str] = {
+    **_PUNCT_FOLD,
+    "\u0623": "\u0627",  # أ
+    "\u0625": "\u0627",  # إ
+    "\u0622": "\u0627",  # آ
+    "\u0671": "\u0627",  # ٱ
+    "\u0672": "\u0627",  # ٲ
+    "\u0673": "\u0627",  # ٳ
+    "\u0649": "\u064a",  # ى → ي
+    "\u06cc": "\u064a",  # Persian yeh ی → ي
+    "\u06a9": "\u0643",  # keheh ک → ك
+    "\u066b": ".",  # Arabic decimal separator
+    "\u066c": ",",  # Arabic thousands separator
+    "\u066a": "%",  # Arabic percent sign
+    "\u060c": ",",  # Arabic comma
+    "\u061b": ";",  # Arabic semicolon
+    "\u061f": "?",  # Arabic question mark
+    "\u06d4": ".",  # Arabic full stop
+    **{chr(0x0660 + d): str(d) for d in range(10)},
+    **{chr(0x06F0 + d): str(d) for d in range(10)},
+}
+
+_ARABIC_RANGES: tuple[tuple[int, int], ...] = (
+    (0x0600, 0x06FF),
+    (0x0750, 0x077F),
+    (0x08A0, 0x08FF),
+    (0xFB50, 0xFDFF),
+    (0xFE70, 0xFEFF),
+)
+
+
+def map_chars(text: str, fn: Callable[[str], str]) -> tuple[str, OffsetMap]:
+    """Apply ``fn`` to every character of ``text`` and build the offset map.
+
+    ``fn`` returns the replacement of one character: ``""`` drops it, a longer
+    string expands it; every produced character maps to the input character.
+    """
+    out: list[str] = []
+    offsets: list[int] = []
+    for i, ch in enumerate(text):
+        rep = fn(ch)
+        if rep == ch:
+            out.append(ch)
+            offsets.append(i)
+        elif rep:
+            out.append(rep)
+            offsets.extend([i] * len(rep))
+    offsets.append(len(text))
+    return "".join(out), tuple(offsets)
+
+
+def original_span(original: str, offsets: OffsetMap, start: int, end: int) -> tuple[int, int]:
+    """Map a half-open span ``[start, end)`` of normalised text back to ``original``.
+
+    Better than ``(offsets[start], offsets[end])`` at two edges: a span that ends
+    inside the expansion of one character (the ``ل`` of ``ﻻ`` → ``لا``) still covers
+    that character, and invisible controls after the span are left out. Marks
+    dropped after the last character (diacritics) stay inside, since they belong to
+    it.
+    """
+    if not 0 <= start <= end < len(offsets):
+        raise ValueError(f"span [{start}, {end}) is outside 0..{len(offsets) - 1}")
+    first = offsets[start]
+    if start == end:
+        return first, first
+    last = offsets[end - 1]
+    stop = offsets[end] if offsets[end] > last else last + 1
+    while stop > last + 1 and original[stop - 1] in CONTROL_CHARS:
+        stop -= 1
+    return first, stop
+
+
+def compose_maps(first: OffsetMap, second: OffsetMap) -> OffsetMap:
+    """Chain two offset maps: ``second`` maps into the output of ``first``."""
+    return tuple(first[j] for j in second)
+
+
+def strip_controls(text: str) -> tuple[str, OffsetMap]:
+    """Remove bidi controls and zero-width characters."""
+    return map_chars(text, lambda ch: "" if ch in CONTROL_CHARS else ch)
+
+
+def _nfkc(text: str) -> str:
+    return unicodedata.normalize("NFKC", text)
+
+
+def _chunk_map(chunk: str, base: int) -> tuple[str, list[int]]:
+    """NFKC of one chunk with the finest offsets that are still exact."""
+    normal = _nfkc(chunk)
+    if normal == chunk:
+        return normal, list(range(base, base + len(chunk)))
+    pieces = [_nfkc(ch) for ch in chunk]
+    if "".join(pieces) == normal:
+        offsets: list[int] = []
+        for k, piece in enumerate(pieces):
+            offsets.extend([base + k] * len(piece))
+        return normal, offsets
+    return normal, [base] * len(normal)
+
+
+def nfkc_with_map(text: str) -> tuple[str, OffsetMap]:
+    """NFKC-normalise ``text`` and return the offset map (see module docstring)."""
+    if unicodedata.is_normalized("NFKC", text):
+        return text, tuple(range(len(text) + 1))
+    # Split into chunks: a starter and its combining marks; merge a chunk into the
+    # previous one when normalising them together differs from apart (composition
+    # across starters, e.g. Hangul jamo or a compatibility jamo before a vowel).
+    chunks: list[tuple[int, int]] = []
+    start = 0
+    for i in range(1, len(text) + 1):
+        if i == len(text) or unicodedata.combining(text[i]) == 0:
+            if chunks:
+                p_start, p_end = chunks[-1]
+                prev, cur = text[p_start:p_end], text[start:i]
+                if _nfkc(prev + cur) != _nfkc(prev) + _nfkc(cur):
+                    chunks[-1] = (p_start, i)
+                    start = i
+                    continue
+            chunks.append((start, i))
+            start = i
+    out: list[str] = []
+    offsets: list[int] = []
+    for c_start, c_end in chunks:
+        normal, offs = _chunk_map(text[c_start:c_end], c_start)
+        out.append(normal)
+        offsets.extend(offs)
+    offsets.append(len(text))
+    return "".join(out), tuple(offsets)
+
+
+def _pipeline(text: str, fold: Callable[[str], str]) -> tuple[str, OffsetMap]:
+    stripped, map1 = strip_controls(text)
+    nfkc, map2 = nfkc_with_map(stripped)
+    folded, map3 = map_chars(nfkc, fold)
+    return folded, compose_maps(map1, compose_maps(map2, map3))
+
+
+def _fold_ar(ch: str) -> str:
+    if ch in _AR_MARKS:
+        return ""
+    return _AR_FOLD.get(ch, ch)
+
+
+def _fold_ar_ta(ch: str) -> str:
+    if ch == "\u0629":
+        return "\u0647"
+    return _fold_ar(ch)
+
+
+def _fold_en(ch: str) -> str:
+    return _PUNCT_FOLD.get(ch, ch)
+
+
+def normalise_ar(text: str, *, fold_ta_marbuta: bool = False) -> tuple[str, OffsetMap]:
+    """Normalise Arabic text for matching; returns ``(normalised, offset_map)``."""
+    return _pipeline(text, _fold_ar_ta if fold_ta_marbuta else _fold_ar)
+
+
+def normalise_en(text: str) -> tuple[str, OffsetMap]:
+    """Normalise English text for matching (case kept); returns ``(normalised, offset_map)``."""
+    return _pipeline(text, _fold_en)
+
+
+@lru_cache(maxsize=4096)
+def is_arabic_char(ch: str) -> bool:
+    """True if ``ch`` is in an Arabic-script block (incl. presentation forms)."""
+    cp = ord(ch)
+    return any(lo <= cp <= hi for lo, hi in _ARABIC_RANGES)
+
+
+def arabic_ratio(text: str) -> float:
+    """Fraction of letters (``str.isalpha``) that are Arabic script; 0.0 if no letters."""
+    letters = 0
+    arabic = 0
+    for ch in text:
+        if ch.isalpha():
+            letters += 1
+            if is_arabic_char(ch):
+                arabic += 1
+    return arabic / letters if letters else 0.0

@@ -1,0 +1,323 @@
+"""Span-level flags from back-translation ↔ reference ↔ Arabic comparison.
+
+Inside each aligned segment:
+
+1. reference and back-translation content words are aligned monotonically
+   (longest common subsequence on stems, case-aware so "US" ≠ "us", with
+   lexicon near-synonyms counted as matches);
+2. between two aligned anchors, reference words the back-translation lacks
+   and back-translation words the reference lacks form a *gap*;
+3. each gap word is checked against the Arabic through the lexicon,
+   transliteration, numbers and the gazetteer: a reference word some Arabic
+   word renders is not an error (the back-translation only paraphrased), a
+   back-translation word that no Arabic word accounts for is MT noise;
+4. what survives is located in the Arabic — the Arabic words the gap's
+   back-translation words gloss to, else the unexplained Arabic words between
+   the anchors' Arabic counterparts — and becomes a mistranslation (both sides),
+   omission (reference only) or addition (Arabic only) flag.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from eval import resources
+from eval.bilingual import ArWord, ar_entities, ar_words, en_entities, in_lexicon, related, supports
+from eval.data import Category, Evidence, Flag, HypSpan, Severity, Span
+from eval.tokens import Token, is_function_en, tokenize_ar, tokenize_en
+
+MAX_AR_SPAN = 5
+
+
+@dataclass
+class SegmentView:
+    """The three sides of one aligned segment, tokenised, with offsets into the files,
+    and how they correspond: reference ↔ back-translation content-word alignment and
+    which Arabic words render which reference words."""
+
+    bead_id: int
+    ar_text: str
+    ar_start: int
+    ref_text: str
+    ref_start: int
+    hyp: str
+    ar: list[ArWord]
+    ref: list[Token]
+    hyp_tokens: list[Token]
+    ref_entities: list[tuple[int, int, str]]
+    ar_entities: list[tuple[int, int, str]]
+    ref_c: list[Token] = field(default_factory=list)
+    hyp_c: list[Token] = field(default_factory=list)
+    pairs: list[tuple[int, int]] = field(default_factory=list)
+    ar_for_ref: dict[int, list[int]] = field(default_factory=dict)
+    explained_ar: set[int] = field(default_factory=set)
+
+    @classmethod
+    def build(cls, bead_id: int, ar: Span, ref: Span, hyp: str) -> SegmentView:
+        ar_tokens = tokenize_ar(ar.text, ar.start or 0)
+        ref_tokens = tokenize_en(ref.text, ref.start or 0)
+        view = cls(
+            bead_id, ar.text, ar.start or 0, ref.text, ref.start or 0, hyp,
+            ar_words(ar_tokens), ref_tokens, tokenize_en(hyp), en_entities(ref_tokens),
+            ar_entities(ar_tokens),
+        )
+        view.ref_c = _content(view.ref)
+        view.hyp_c = _content(view.hyp_tokens)
+        view.pairs = lcs(view.ref_c, view.hyp_c)
+        view.ar_for_ref = support_map(view, view.ref_c)
+        view.explained_ar = {k for ks in view.ar_for_ref.values() for k in ks}
+        return view
+
+    def ar_span(self, words: Sequence[ArWord], original: str, line_of) -> Span:
+        if not words:
+            return Span()
+        start = min(w.token.start for w in words)
+        end = max(w.token.end for w in words)
+        return Span(original[start:end], line_of(start), start, end)
+
+    def ref_span(self, tokens: Sequence[Token], original: str, line_of) -> Span:
+        if not tokens:
+            return Span()
+        start, end = tokens[0].start, tokens[-1].end
+        return Span(original[start:end], line_of(start), start, end)
+
+    def hyp_span(self, tokens: Sequence[Token]) -> HypSpan:
+        if not tokens:
+            return HypSpan()
+        start, end = tokens[0].start, tokens[-1].end
+        return HypSpan(self.hyp[start:end], start, end)
+
+    def entity_token_indices(self) -> set[int]:
+        return {k for a, b, _ in self.ref_entities for k in range(a, b)}
+
+    # -- locating a stretch of the reference in the other two sides ----------------------
+
+    def _anchors(self, tokens: Sequence[Token]) -> tuple[int | None, int | None]:
+        """Content-pair positions (into self.pairs) just before and after ``tokens``."""
+        first, last = min(t.index for t in tokens), max(t.index for t in tokens)
+        left = right = None
+        for k, (ri, _) in enumerate(self.pairs):
+            idx = self.ref_c[ri].index
+            if idx < first:
+                left = k
+            elif idx > last and right is None:
+                right = k
+        return left, right
+
+    def hyp_between(self, tokens: Sequence[Token]) -> list[Token]:
+        """Back-translation tokens (function words too) standing where ``tokens`` stand."""
+        if not tokens or not self.hyp_tokens:
+            return []
+        left, right = self._anchors(tokens)
+        lo = self.hyp_c[self.pairs[left][1]].index + 1 if left is not None else 0
+        hi = self.hyp_c[self.pairs[right][1]].index if right is not None else len(self.hyp_tokens)
+        if hi - lo > 12:
+            return []
+        return self.hyp_tokens[lo:hi]
+
+    def arabic_for(self, hyp_tokens: Sequence[Token]) -> list[int]:
+        """Unexplained Arabic words that the given back-translation words come from."""
+        return [
+            k for k, a in enumerate(self.ar)
+            if k not in self.explained_ar
+            and any(supports(a, h) for h in hyp_tokens if not a.function or h.text.lower() in a.clitics)
+        ]
+
+    def window(self, tokens: Sequence[Token]) -> list[int]:
+        """Unexplained Arabic content words between the Arabic renderings of the neighbours."""
+        first, last = min(t.index for t in tokens), max(t.index for t in tokens)
+        left = right = None
+        for r in self.ref:
+            ks = self.ar_for_ref.get(r.index)
+            if not ks:
+                continue
+            if r.index < first:
+                left = max(ks)
+            elif r.index > last and right is None:
+                right = min(ks)
+        lo = left + 1 if left is not None else 0
+        hi = right if right is not None else len(self.ar)
+        if lo >= hi or hi - lo > 8:
+            return []
+        return [
+            k for k in range(lo, hi)
+            if k not in self.explained_ar and not self.ar[k].function and self.ar[k].token.kind == "word"
+        ]
+
+    def locate(self, tokens: Sequence[Token], hyp_tokens: Sequence[Token] = ()) -> list[int]:
+        """Arabic word indices most likely to render (or mis-render) reference ``tokens``."""
+        for found in (
+            lambda: self.arabic_for(hyp_tokens) if hyp_tokens else [],
+            lambda: self.arabic_for(self.hyp_between(tokens)) if tokens else [],
+            lambda: self.window(tokens) if tokens else [],
+        ):
+            hits = found()
+            if hits:
+                return sorted(hits)[:MAX_AR_SPAN]
+        return []
+
+    def insertion(self, tokens: Sequence[Token], original: str, line_of) -> Span:
+        """An empty Arabic span where the rendering of ``tokens`` would stand."""
+        pos = self.ar_start
+        if tokens:
+            first = min(t.index for t in tokens)
+            before = [max(ks) for r in self.ref if r.index < first and (ks := self.ar_for_ref.get(r.index))]
+            after = [min(ks) for r in self.ref if r.index > first and (ks := self.ar_for_ref.get(r.index))]
+            if before:
+                pos = self.ar[before[-1]].token.end
+            elif after:
+                pos = self.ar[after[0]].token.start
+        return Span("", line_of(pos), pos, pos)
+
+
+def en_match(a: Token, b: Token) -> bool:
+    if a.kind == "acronym" or b.kind == "acronym":
+        return a.key == b.key
+    if a.kind == "number" or b.kind == "number":
+        return a.kind == b.kind and a.key.replace(",", "") == b.key.replace(",", "")
+    return a.key == b.key or related(a.key, b.key)
+
+
+def lcs(ref: Sequence[Token], hyp: Sequence[Token]) -> list[tuple[int, int]]:
+    """Monotonic alignment of two content-token lists (indices into the lists)."""
+    n, m = len(ref), len(hyp)
+    table = [[0] * (m + 1) for _ in range(n + 1)]
+    for i in range(n - 1, -1, -1):
+        for j in range(m - 1, -1, -1):
+            if en_match(ref[i], hyp[j]):
+                table[i][j] = table[i + 1][j + 1] + 1
+            else:
+                table[i][j] = max(table[i + 1][j], table[i][j + 1])
+    pairs, i, j = [], 0, 0
+    while i < n and j < m:
+        if en_match(ref[i], hyp[j]) and table[i][j] == table[i + 1][j + 1] + 1:
+            pairs.append((i, j))
+            i, j = i + 1, j + 1
+        elif table[i + 1][j] >= table[i][j + 1]:
+            i += 1
+        else:
+            j += 1
+    return pairs
+
+
+_QUANTITY_WORDS = frozenset(
+    ["hundred", "hundreds", "thousand", "thousands", "million", "millions", "billion", "billions", "trillion", "percent", "per", "cent", "dozen", "dozens"]
+)
+
+
+def _content(tokens: Sequence[Token]) -> list[Token]:
+    """Content words; numbers and calendar names are left to their own checks."""
+    cal = resources.calendar().english
+    return [
+        t for t in tokens
+        if not is_function_en(t) and t.kind != "number"
+        and t.text.lower() not in _QUANTITY_WORDS and t.text.lower().rstrip(".") not in cal
+    ]
+
+
+def near(a: Token, b: Token) -> bool:
+    """Looser than :func:`en_match`: also words of one family (face/facial, final/finalize)."""
+    if en_match(a, b):
+        return True
+    x, y = a.text.lower(), b.text.lower()
+    return len(x) >= 4 and len(y) >= 4 and x[:4] == y[:4] and abs(len(a.key) - len(b.key)) <= 4
+
+
+def _is_name(tok: Token, entity_idx: set[int], position: int) -> bool:
+    return tok.kind == "acronym" or tok.index in entity_idx or (
+        tok.is_capitalised and position > 0 and tok.kind == "word" and not in_lexicon(tok.key)
+    )
+
+
+def gap_flags(view: SegmentView, original_ar: str, original_ref: str, line_ar, line_ref) -> list[Flag]:
+    ref_c, hyp_c, pairs = view.ref_c, view.hyp_c, view.pairs
+    entity_idx = view.entity_token_indices()
+    flags: list[Flag] = []
+    bounds = [(-1, -1), *pairs, (len(ref_c), len(hyp_c))]
+    for (ri0, hi0), (ri1, hi1) in zip(bounds, bounds[1:], strict=False):
+        # A reference word the Arabic renders (by the lexicon) or the back-translation
+        # carries elsewhere is a paraphrase, not an error; likewise the other way round.
+        r_gap = [
+            r for r in ref_c[ri0 + 1 : ri1]
+            if not view.ar_for_ref.get(r.index) and not any(near(r, h) for h in hyp_c)
+        ]
+        h_gap = [h for h in hyp_c[hi0 + 1 : hi1] if not any(near(r, h) for r in ref_c)]
+        # A reference word is only evidence when the lexicon could have found it.
+        r_gap = [r for r in r_gap if r.kind != "word" or in_lexicon(r.key) or r.is_capitalised]
+        if not r_gap and not h_gap:
+            continue
+        ar_sel = [view.ar[k] for k in view.locate(r_gap, h_gap)]
+        if not r_gap and (not ar_sel or len(h_gap) < 2):
+            # Back-translation words the Arabic does not carry are MT noise; a single
+            # extra word is usually a paraphrase: an addition needs a phrase.
+            continue
+        names = [r for r in r_gap if _is_name(r, entity_idx, r.index)]
+        if r_gap and ar_sel:
+            category = Category.MISTRANSLATION
+            severity = Severity.CRITICAL if names else Severity.MAJOR
+        elif r_gap:
+            category = Category.OMISSION
+            severity = Severity.MAJOR
+        else:
+            category = Category.ADDITION
+            severity = Severity.MAJOR
+        evidence = []
+        if r_gap:
+            evidence.append(Evidence(
+                "reference-unrendered",
+                "reference " + ", ".join(
+                    f"'{r.text}'" + (" (name)" if r in names else "") for r in r_gap
+                ) + " has no counterpart in the back-translation or, by the lexicon, in the Arabic",
+            ))
+        if ar_sel:
+            glosses = "; ".join(f"{a.token.text} → {_gloss_text(a)}" for a in ar_sel)
+            evidence.append(Evidence("lexicon", f"the Arabic span glosses as {glosses}"))
+        hyp_seen = h_gap or [t for t in view.hyp_between(r_gap) if not is_function_en(t) or t.kind == "acronym"]
+        if hyp_seen:
+            evidence.append(Evidence(
+                "back-translation",
+                "the back-translation diverges here: " + " ".join(h.text for h in hyp_seen),
+            ))
+        confidence = 0.45 + 0.15 * bool(r_gap) + 0.1 * bool(h_gap) + 0.1 * bool(ar_sel and h_gap)
+        ar_span = (view.ar_span(ar_sel, original_ar, line_ar) if ar_sel
+                   else view.insertion(r_gap, original_ar, line_ar))
+        flags.append(Flag(
+            id="", segment=view.bead_id, category=category, severity=severity,
+            confidence=min(confidence, 0.95),
+            ar=ar_span,
+            reference=view.ref_span(r_gap, original_ref, line_ref),
+            hypothesis=view.hyp_span(h_gap or view.hyp_between(r_gap)),
+            evidence=tuple(evidence),
+        ))
+    return flags
+
+
+def support_map(view: SegmentView, ref_tokens: Sequence[Token]) -> dict[int, list[int]]:
+    """Reference token index → indices of the Arabic words that render it.
+
+    Gazetteer entities count as a whole: "U.S." is rendered by الأمريكية when both
+    name the United States.
+    """
+    out = {r.index: [k for k, a in enumerate(view.ar) if supports(a, r)] for r in ref_tokens}
+    ar_by_name: dict[str, list[int]] = {}
+    for a, b, name in view.ar_entities:
+        ar_by_name.setdefault(name, []).extend(range(a, b))
+    for a, b, name in view.ref_entities:
+        if name in ar_by_name:
+            for k in range(a, b):
+                out.setdefault(k, [])
+                out[k] = sorted(set(out[k]) | set(ar_by_name[name]))
+    return out
+
+
+def _gloss_text(word: ArWord) -> str:
+    from eval.lexicon import lexicon
+
+    if word.is_latin or word.token.kind != "word":
+        return word.token.text
+    parts = []
+    for a in lexicon().analyse(word.token.key)[:2]:
+        pieces = [g for g in (a.prefix.gloss, a.stem_glosses[0] if a.stem_glosses else "", a.suffix.gloss) if g and not g.startswith("[")]
+        parts.append(" + ".join(f"'{p}'" for p in pieces))
+    return " / ".join(dict.fromkeys(parts)) or "(not in the lexicon)"

@@ -1,0 +1,261 @@
+"""The thin command-line layer: parse options, call the library, print, choose the exit code.
+
+Exit codes: 0 no flag at or above ``--fail-on``; 1 there are such flags;
+2 usage or input error (one line on stderr, never a traceback).
+Heavy modules (the pipeline, sacrebleu, torch) are imported inside the commands.
+"""
+
+from __future__ import annotations
+
+import enum
+import sys
+from pathlib import Path
+from typing import Annotated, NoReturn
+
+import typer
+
+from tadqiq import __version__
+from tadqiq.errors import TadqiqError
+
+app = typer.Typer(
+    name="tadqiq",
+    help="Arabic→English translation quality checker: back-translate, align, score, flag.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+models_app = typer.Typer(help="The translation models named in models.yaml.", no_args_is_help=True)
+app.add_typer(models_app, name="models")
+bench_app = typer.Typer(help="Measure tadqiq on labelled data.", no_args_is_help=True)
+app.add_typer(bench_app, name="bench")
+
+
+class FailOn(str, enum.Enum):
+    minor = "minor"
+    major = "major"
+    critical = "critical"
+    never = "never"
+
+
+def _fail(message: str) -> NoReturn:
+    typer.echo(f"tadqiq: error: {message}", err=True)
+    raise typer.Exit(2)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"tadqiq {__version__}")
+        raise typer.Exit(0)
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")
+    ] = False,
+) -> None:
+    """tadqiq — where is the Arabic translation wrong?"""
+
+
+ModelsFile = Annotated[
+    Path | None,
+    typer.Option("--models-file", help="models.yaml to use (default: $TADQIQ_MODELS, ./models.yaml, the bundled one)."),
+]
+
+
+@app.command()
+def check(
+    article: Annotated[Path, typer.Argument(help="The Arabic article (plain text, one paragraph per line).")],
+    reference: Annotated[Path, typer.Option("--reference", "-r", help="The English reference it translates.")],
+    model: Annotated[str | None, typer.Option("--model", "-m", help="Model name from models.yaml.")] = None,
+    hypothesis: Annotated[
+        Path | None,
+        typer.Option("--hypothesis", help="An existing English back-translation (one line per paragraph or per sentence) instead of a model."),
+    ] = None,
+    json_out: Annotated[Path | None, typer.Option("--json", help="Write the report as JSON here.")] = None,
+    fail_on: Annotated[FailOn, typer.Option("--fail-on", help="Exit 1 when a flag has at least this severity.")] = FailOn.critical,
+    models_file: ModelsFile = None,
+    cache: Annotated[Path | None, typer.Option("--cache", help="Translation cache file (default: user cache dir or $TADQIQ_CACHE).")] = None,
+    no_cache: Annotated[bool, typer.Option("--no-cache", help="Do not read or write the translation cache.")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only the one-line summary.")] = False,
+    visual_bidi: Annotated[bool, typer.Option("--visual-bidi", help="Reorder Arabic for terminals without bidi support.")] = False,
+    timings: Annotated[bool, typer.Option("--timings", help="Print the time spent in each stage.")] = False,
+    glossary: Annotated[Path | None, typer.Option("--glossary", help="CSV 'english,arabic' of required renderings (alternatives separated by |).")] = None,
+) -> None:
+    """Check an Arabic article against its English reference."""
+    if model and hypothesis:
+        _fail("give either --model or --hypothesis, not both")
+    from rich.console import Console
+
+    from eval.report import write_json
+    from eval.terminal import render
+    from tadqiq.pipeline import CheckRequest
+    from tadqiq.pipeline import check as run_check
+
+    console = Console(stderr=False, highlight=False)
+    request = CheckRequest(
+        article=article,
+        reference=reference,
+        model=model,
+        hypothesis=hypothesis,
+        models_file=models_file,
+        cache=cache,
+        use_cache=not no_cache,
+        glossary=glossary,
+    )
+    try:
+        report = run_check(request, progress=_progress_factory(quiet))
+        if json_out is not None:
+            write_json(report, json_out)
+    except TadqiqError as exc:
+        _fail(str(exc))
+    if not quiet:
+        render(report, console, visual=visual_bidi)
+    by_sev = report.to_json()["summary"]["by_severity"]
+    summary = ", ".join(f"{n} {sev}" for sev, n in by_sev.items())
+    console.print(f"{len(report.flags)} flags ({summary}); chrF++ {report.corpus_scores['chrf'].score:.1f}")
+    if timings:
+        console.print("timings: " + ", ".join(f"{k} {v:.3f}s" for k, v in report.timings.items()))
+    if fail_on is not FailOn.never:
+        from eval.data import Severity
+
+        if report.flags_at_or_above(Severity(fail_on.value)):
+            raise typer.Exit(1)
+
+
+def _progress_factory(quiet: bool):
+    """A rich progress bar for translation, shown only on a terminal and for long runs."""
+    if quiet or not sys.stderr.isatty():
+        return None
+
+    def factory(total: int):
+        from rich.progress import Progress
+
+        progress = Progress(transient=True)
+        progress.start()
+        task = progress.add_task("translating", total=total)
+
+        def advance(n: int) -> None:
+            progress.advance(task, n)
+            if progress.finished:
+                progress.stop()
+
+        return advance
+
+    return factory
+
+
+@models_app.command("list")
+def models_list(models_file: ModelsFile = None) -> None:
+    """List the models named in models.yaml and whether each is available locally."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from translator.registry import load_registry
+
+    try:
+        registry = load_registry(models_file)
+        table = Table(title=f"models in {registry.path}")
+        for col in ("name", "backend", "model", "available", "description"):
+            table.add_column(col)
+        from translator.hf import is_available_locally
+
+        for name, spec in registry.models.items():
+
+            mark = "default" if name == registry.default else ""
+            table.add_row(
+                f"{name} {mark}".strip(),
+                spec.backend,
+                str(spec.model or ""),
+                _availability(spec, is_available_locally),
+                spec.description or "",
+            )
+    except TadqiqError as exc:
+        _fail(str(exc))
+    Console().print(table)
+
+
+def _availability(spec, hf_available) -> str:
+    if spec.backend == "hf":
+        return "yes" if hf_available(spec) else "no"
+    if spec.backend == "gloss":
+        return "yes (no weights)"
+    return "yes" if spec.path and Path(spec.path).is_dir() else "no"
+
+
+@models_app.command("pull")
+def models_pull(
+    name: Annotated[str, typer.Argument(help="Model name from models.yaml.")],
+    models_file: ModelsFile = None,
+) -> None:
+    """Download a model into the Hugging Face cache (needs a network)."""
+    from translator.hf import pull
+    from translator.registry import load_registry
+
+    try:
+        spec = load_registry(models_file).get(name)
+        path = pull(spec)
+    except TadqiqError as exc:
+        _fail(str(exc))
+    typer.echo(f"{name}: {path}")
+
+
+@bench_app.command("flags")
+def bench_flags(
+    folders: Annotated[list[Path] | None, typer.Argument(help="Labelled sets (folders searched for gold.json).")] = None,
+    json_out: Annotated[Path | None, typer.Option("--json", help="Write the figures as JSON here.")] = None,
+    show_missed: Annotated[bool, typer.Option("--missed", help="List the gold errors no flag found.")] = False,
+) -> None:
+    """Span precision, recall and F1 per category on labelled articles (with their back-translations)."""
+    import json
+
+    from rich.console import Console
+    from rich.table import Table
+
+    from eval.flagbench import labelled_documents, run
+    from eval.report import write_atomic
+    from tadqiq.pipeline import CheckRequest
+    from tadqiq.pipeline import check as run_check
+
+    roots = folders or [Path(__file__).resolve().parent.parent / "bench" / "data" / "flags"]
+
+    def one(folder: Path):
+        glossary = folder / "glossary.csv"
+        return run_check(CheckRequest(
+            article=folder / "article.ar.txt", reference=folder / "reference.en.txt",
+            hypothesis=folder / "hypothesis.en.txt",
+            glossary=glossary if glossary.exists() else None,
+        ))
+
+    try:
+        docs = [d for root in roots for d in labelled_documents(root)]
+        result = run(docs, one)
+        if json_out is not None:
+            write_atomic(json_out, json.dumps(result.to_json(), indent=2) + "\n")
+    except TadqiqError as exc:
+        _fail(str(exc))
+    console = Console()
+    table = Table(title=f"flags on {len(docs)} labelled documents")
+    for col in ("category", "precision", "recall", "F1", "flags", "gold"):
+        table.add_column(col, justify="right" if col != "category" else "left")
+    rows = [*sorted(result.per_category.items()), ("all", result.overall),
+            ("critical+major", result.major_plus)]
+    for name, t in rows:
+        table.add_row(name, f"{t.precision:.2f}", f"{t.recall:.2f}", f"{t.f1:.2f}", str(t.flags), str(t.gold))
+    console.print(table)
+    console.print(
+        f"false flags per clean segment: {result.false_per_clean_segment:.3f} "
+        f"({result.false_on_clean} on {result.clean_segments} segments)"
+    )
+    if show_missed:
+        for m in result.missed:
+            console.print(f"missed: {m}")
+
+
+def main() -> None:
+    """Console-script entry point: typer's own usage errors also exit 2."""
+    try:
+        app()
+    except KeyboardInterrupt:
+        typer.echo("tadqiq: interrupted", err=True)
+        sys.exit(130)

@@ -1,0 +1,44 @@
+"""Shared fixtures: tiny translation models built from scratch (no network)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from tiny_models import build_tiny_marian, build_tiny_nllb
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # The tiny Marian tokenizer, like opus-mt's, asks for sacremoses; tests do not need it.
+    config.addinivalue_line("filterwarnings", "ignore:Recommended. pip install sacremoses")
+
+
+@pytest.fixture(scope="session")
+def tiny_marian(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Directory of a random-weight Marian model saved with save_pretrained."""
+    return build_tiny_marian(tmp_path_factory.mktemp("tiny-marian"))
+
+
+@pytest.fixture(scope="session")
+def tiny_nllb(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Directory of a random-weight NLLB-style (M2M100) model saved with save_pretrained."""
+    return build_tiny_nllb(tmp_path_factory.mktemp("tiny-nllb"))
+
+
+@pytest.fixture
+def tiny_models_yaml(tmp_path: Path, tiny_marian: Path) -> Path:
+    """A models.yaml whose default model 'tiny' is the tiny Marian model."""
+    path = tmp_path / "models.yaml"
+    path.write_text(
+        "default: tiny\n"
+        "models:\n"
+        "  tiny:\n"
+        "    backend: hf\n"
+        f"    model: {tiny_marian}\n"
+        "    description: tiny random-weight Marian model for tests\n"
+        "    generation:\n"
+        "      num_beams: 1\n"
+        "      max_new_tokens: 16\n",
+        encoding="utf-8",
+    )
+    return path

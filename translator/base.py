@@ -1,0 +1,154 @@
+"""The backend contract: one method, ``translate``, and one small typed result.
+
+Modelled on httpx's transports: a backend is anything with ``info`` and
+``translate``; :class:`FakeTranslator` is the test double, like httpx's MockTransport.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Any, Protocol, runtime_checkable
+
+from eval.data import WordLink
+from tadqiq.errors import ModelError
+
+from .registry import ModelSpec
+
+Progress = Callable[[int], None]
+
+
+@dataclass(frozen=True)
+class Translation:
+    """One source sentence and its English translation.
+
+    ``links`` are source↔target character-offset links when the backend has them
+    (the gloss backend does; seq2seq models do not), else ``None``.
+    """
+
+    source: str
+    text: str
+    links: tuple[WordLink, ...] | None = None
+
+
+@dataclass(frozen=True)
+class ModelInfo:
+    """What produced a translation: shown in reports and used as the cache key.
+
+    ``rough`` marks backends whose output is not fluent English (word-by-word
+    glosses); later stages should trust their hypotheses less.
+    ``cache_key`` identifies everything that changes the output; two translators
+    with the same key must translate every sentence identically.
+    """
+
+    name: str
+    backend: str
+    model: str | None
+    revision: str | None
+    settings: Mapping[str, Any] = field(default_factory=dict, hash=False)
+    rough: bool = False
+    cache_key: str = ""
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "settings", MappingProxyType(dict(self.settings)))
+
+    @classmethod
+    def from_spec(
+        cls,
+        spec: ModelSpec,
+        *,
+        rough: bool = False,
+        revision: str | None = None,
+        key_suffix: str = "",
+    ) -> ModelInfo:
+        """Info for a model built from ``spec``; ``key_suffix`` pins what was actually loaded."""
+        return cls(
+            name=spec.name,
+            backend=spec.backend,
+            model=spec.model if spec.model is not None else (str(spec.path) if spec.path else None),
+            revision=revision if revision is not None else spec.revision,
+            settings=spec.settings(),
+            rough=rough,
+            cache_key=spec.cache_key() + key_suffix,
+        )
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "backend": self.backend,
+            "model": self.model,
+            "revision": self.revision,
+            "settings": dict(self.settings),
+            "rough": self.rough,
+        }
+
+
+@runtime_checkable
+class Translator(Protocol):
+    """A translation backend.
+
+    ``translate`` returns one :class:`Translation` per input sentence, in input
+    order; blank sentences translate to ``""``. ``progress``, if given, is called
+    with the number of sentences just finished (the calls add up to ``len(sentences)``).
+    Failures are :class:`~tadqiq.errors.ModelError`.
+    """
+
+    @property
+    def info(self) -> ModelInfo: ...
+
+    def translate(
+        self, sentences: Sequence[str], progress: Progress | None = None
+    ) -> list[Translation]: ...
+
+
+Handler = Mapping[str, str | Translation] | Callable[[str], str | Translation]
+
+
+class FakeTranslator:
+    """A translator for tests: a mapping or a function from source sentence to translation.
+
+    Values may be strings or :class:`Translation` (to carry links). A sentence
+    missing from a mapping is a :class:`ModelError`. Every call is recorded in
+    ``calls`` (the list of sentences passed), so tests can assert what reached
+    the backend. Fakes that share a :class:`TranslationCache` need distinct
+    ``info.cache_key`` values.
+    """
+
+    def __init__(self, handler: Handler, *, info: ModelInfo | None = None) -> None:
+        self._handler = handler
+        self._info = info or ModelInfo(
+            name="fake", backend="fake", model=None, revision=None, cache_key="fake"
+        )
+        self.calls: list[list[str]] = []
+
+    @property
+    def info(self) -> ModelInfo:
+        return self._info
+
+    def translate(
+        self, sentences: Sequence[str], progress: Progress | None = None
+    ) -> list[Translation]:
+        sentences = list(sentences)
+        self.calls.append(sentences)
+        out = [self._one(sentence) for sentence in sentences]
+        if progress is not None and sentences:
+            progress(len(sentences))
+        return out
+
+    def _one(self, sentence: str) -> Translation:
+        if not sentence.strip():
+            return Translation(sentence, "")
+        if isinstance(self._handler, Mapping):
+            if sentence not in self._handler:
+                raise ModelError(f"fake translator has no translation for {sentence!r}")
+            value = self._handler[sentence]
+        else:
+            value = self._handler(sentence)
+        if isinstance(value, Translation):
+            return (
+                value
+                if value.source == sentence
+                else Translation(sentence, value.text, value.links)
+            )
+        return Translation(sentence, value)
