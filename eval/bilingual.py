@@ -24,8 +24,7 @@ from eval.tokens import Token, is_function_ar, normalise_ar_word, stem
 
 _WORD = re.compile(r"[A-Za-z]+")
 _GLOSS_STOP = frozenset(
-    "a an the to be of for in on at by with from and or as is are was were it its he she "
-    "they them their his her him one's oneself someone something up out off into over".split()
+    ["a", "an", "the", "to", "be", "of", "for", "in", "on", "at", "by", "with", "from", "and", "or", "as", "is", "are", "was", "were", "it", "its", "he", "she", "they", "them", "their", "his", "her", "him", "one's", "oneself", "someone", "something", "up", "out", "off", "into", "over"]
 )
 _AR_PREFIXES = ("وال", "بال", "كال", "فال", "لل", "ال", "و", "ف", "ب", "ل", "ك")
 

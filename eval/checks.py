@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from eval import resources, translit
-from eval.bilingual import ArWord, en_entities, in_lexicon, strip_prefixes, supports
+from eval.bilingual import ArWord, in_lexicon, strip_prefixes, supports
 from eval.data import Category, Evidence, Flag, HypSpan, Severity, Span
 from eval.numbers import compare_numbers, extract_numbers_ar, extract_numbers_en
 from eval.spanflags import SegmentView
@@ -429,7 +429,7 @@ def idiom_flags(view: SegmentView, sides: Sides) -> list[Flag]:
     return flags
 
 
-_PRONOUNS = {stem(w) for w in "its his her their my our your one's".split()}
+_PRONOUNS = {stem(w) for w in ["its", "his", "her", "their", "my", "our", "your", "one's"]}
 
 
 def _find_pattern(keys: Sequence[str], pattern: Sequence[str]) -> tuple[int, int] | None:

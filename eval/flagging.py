@@ -15,7 +15,7 @@ from pathlib import Path
 
 from eval import checks
 from eval.check import CheckContext
-from eval.data import Category, Evidence, Flag, Severity
+from eval.data import Category, Evidence, Flag, Severity, Span
 from eval.report import Report
 from eval.seglevel import robust_z
 from eval.spanflags import SegmentView, gap_flags
@@ -79,12 +79,13 @@ def _priority(flag: Flag) -> int:
 def _overlaps(a: Flag, b: Flag) -> bool:
     if a.segment != b.segment:
         return False
-    if a.ar.text and b.ar.text and a.ar.start is not None and b.ar.start is not None:
-        if a.ar.start < b.ar.end and b.ar.start < a.ar.end:  # type: ignore[operator]
-            return True
-    if a.reference.text and b.reference.text and a.reference.start is not None and b.reference.start is not None:
-        return a.reference.start < b.reference.end and b.reference.start < a.reference.end  # type: ignore[operator]
-    return False
+    return _spans_overlap(a.ar, b.ar) or _spans_overlap(a.reference, b.reference)
+
+
+def _spans_overlap(a: Span, b: Span) -> bool:
+    if not (a.text and b.text) or None in (a.start, a.end, b.start, b.end):
+        return False
+    return a.start < b.end and b.start < a.end  # type: ignore[operator]
 
 
 def merge(flags: Sequence[Flag]) -> list[Flag]:

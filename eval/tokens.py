@@ -68,9 +68,7 @@ def tokenize_en(text: str, offset: int = 0) -> list[Token]:
     for m in _EN_TOKEN.finditer(text):
         kind = m.lastgroup or "word"
         word = m.group()
-        if kind == "word" and len(word) >= 2 and word.isupper() and word.isalpha():
-            kind = "acronym"
-        elif kind == "acr":
+        if kind == "word" and len(word) >= 2 and word.isupper() and word.isalpha() or kind == "acr":
             kind = "acronym"
         key = word.rstrip("%") if kind == "num" else en_key(word)
         out.append(

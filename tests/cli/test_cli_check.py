@@ -100,7 +100,7 @@ def test_terminal_output_shows_flags_and_arabic():
         (b"   \n\t\n", "empty"),
         (b"\x00\x01\x02\x03binary\x00\xff" * 20, "binary"),
         (b"\xff\xfe\xfa\x81\x8d" * 3 + b"\x01\x02", "not valid"),
-        ("The president said on Thursday that talks had failed.".encode(), "swapped"),
+        (b"The president said on Thursday that talks had failed.", "swapped"),
     ],
     ids=["empty", "whitespace", "binary", "undecodable", "english-as-article"],
 )
