@@ -226,4 +226,23 @@ def supports(ar: ArWord, en: Token) -> bool:
         return True
     if en.key in ar.stems:
         return True
-    return en.kind == "word" and en.text.lower() in ar.clitics
+    return en.kind == "word" and clitic_match(ar, en.text)
+
+
+def clitic_match(ar: ArWord, word: str) -> bool:
+    """The Arabic word's clitics gloss as ``word`` (pronouns in any case: we ~ us ~ our)."""
+    return not ar.clitics.isdisjoint(_pronoun_forms(word.lower()))
+
+
+_PRONOUN_SETS = (
+    {"we", "us", "our", "ours"}, {"they", "them", "their", "theirs"}, {"he", "him", "his"},
+    {"she", "her", "hers"}, {"i", "me", "my", "mine"}, {"you", "your", "yours"}, {"it", "its"},
+)
+
+
+def _pronoun_forms(word: str) -> set[str]:
+    """A pronoun with its other case forms (we → we, us, our), anything else alone."""
+    for forms in _PRONOUN_SETS:
+        if word in forms:
+            return forms
+    return {word}

@@ -13,10 +13,11 @@ import re
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from difflib import SequenceMatcher
 from pathlib import Path
 
 from eval import resources, translit
-from eval.bilingual import ArWord, in_lexicon, strip_prefixes, supports
+from eval.bilingual import ArWord, in_lexicon, related, strip_prefixes, supports
 from eval.data import Category, Evidence, Flag, HypSpan, Severity, Span
 from eval.numbers import compare_numbers, extract_numbers_ar, extract_numbers_en
 from eval.spanflags import SegmentView
@@ -177,10 +178,22 @@ def untranslated_flags(view: SegmentView, sides: Sides) -> list[Flag]:
 
 
 def _en_negations(tokens: Sequence[Token]) -> list[Token]:
+    """English negators; "neither … nor" counts once, as Arabic says it with one لا … ولا/أو."""
     neg = resources.negators_en()
     prefixed = resources.negative_prefixed_en()
-    return [t for t in tokens if t.text.lower().replace("’", "'") in neg or t.text.lower().endswith("n't")
-            or t.text.lower() in prefixed]
+    out = []
+    for t in tokens:
+        word = t.text.lower().replace("’", "'")
+        if word == "nor" and any(o.text.lower() == "neither" for o in out):
+            continue
+        if word in neg or word.endswith("n't") or word in prefixed:
+            out.append(t)
+    return out
+
+
+# Nominal negators often render an English noun or adjective with a negative meaning
+# (anonymity ↔ عدم الكشف عن الهوية, absence, failure): weaker evidence than لم/لن/لا/ليس.
+_NOMINAL_NEGATORS = frozenset({"عدم", "غير"})
 
 
 def _ar_negations(view: SegmentView) -> list[ArWord]:
@@ -206,8 +219,9 @@ def negation_flags(view: SegmentView, sides: Sides) -> list[Flag]:
     flags = []
     if len(ar_neg) > len(ref_neg) and len(hyp_neg) > len(ref_neg):
         word = ar_neg[-1] if ref_neg else ar_neg[0]
+        nominal = bool(_NOMINAL_NEGATORS.intersection(strip_prefixes(word.token.key)))
         flags.append(_flag(
-            view, Category.MISTRANSLATION, Severity.CRITICAL, 0.75,
+            view, Category.MISTRANSLATION, Severity.CRITICAL, 0.45 if nominal else 0.8,
             sides.ar_span(word.token.start, word.token.end), Span(),
             f"negation added: the Arabic has {len(ar_neg)} negator(s) ({', '.join(w.token.text for w in ar_neg)}), "
             f"the reference {len(ref_neg)}",
@@ -257,37 +271,66 @@ def _names(view: SegmentView) -> list[tuple[list[Token], str | None]]:
     return out
 
 
+def _spelling_close(a: str, b: str) -> bool:
+    """Two Latin spellings of one name (Thiago/Tiago, Mendes/Mendez), not two names (Doyle/Daly)."""
+    a, b = a.lower(), b.lower()
+    return a == b or SequenceMatcher(None, a, b).ratio() >= 0.8
+
+
+def _hyp_name(view: SegmentView, tokens: Sequence[Token]) -> list[Token]:
+    """Capitalised back-translation words standing where the reference name stands."""
+    return [h for h in view.hyp_between(tokens) if h.is_capitalised and h.kind == "word"]
+
+
 def entity_flags(view: SegmentView, sides: Sides, ar_entities: list[tuple[int, int, str]]) -> list[Flag]:
     present = {name for _, _, name in ar_entities}
     covered = {k for a, b, _ in ar_entities for k in range(a, b)}
+    ref_names = {name for _, _, name in view.ref_entities}
+    foreign = {k for a, b, name in ar_entities if name not in ref_names for k in range(a, b)}
     flags = []
     for tokens, entity in _names(view):
-        if entity is not None:
-            if entity in present:
-                continue
-        elif any(supports(w, t) for t in tokens for w in view.ar):
-            continue
+        ref = sides.ref_span(tokens[0].start, tokens[-1].end)
+        label = entity or " ".join(t.text for t in tokens)
         if any(w.is_latin and w.token.key == t.key for t in tokens for w in view.ar):
             continue  # left in Latin script: the untranslated check reports it
-        in_hyp = any(h.key == t.key for t in tokens for h in view.hyp_tokens)
-        # An Arabic name-like word nothing else explains is the likely replacement.
+        in_hyp = any(_spelling_close(h.text, t.text) for t in tokens for h in view.hyp_tokens)
+        rendered = [w for w in view.ar if any(supports(w, t) for t in tokens)]
+        if entity is not None and entity in present or entity is None and rendered:
+            # The Arabic has a word that sounds like the name. If the back-translation
+            # reads a clearly different name there, the Arabic names someone else.
+            other = [h for h in _hyp_name(view, tokens) if not any(_spelling_close(h.text, t.text) for t in tokens)]
+            if entity is None and not in_hyp and other and rendered:
+                w = rendered[0]
+                flags.append(_flag(
+                    view, Category.NAMED_ENTITY, Severity.CRITICAL, 0.6,
+                    sides.ar_span(w.token.start, w.token.end), ref,
+                    f"reference name '{label}' is read back as '{other[0].text}' from {w.token.text}",
+                    "named-entity", view.hyp_span([other[0]]),
+                ))
+            continue
+        if in_hyp:
+            continue
+        # An Arabic name nothing else explains is the likely replacement: a gazetteer entity
+        # the reference does not mention, a word the lexicon does not know, or the word the
+        # back-translation reads as another name.
+        located = {k for k in view.arabic_for(_hyp_name(view, tokens))}
         candidates = [
             w for k, w in enumerate(view.ar)
-            if k not in covered and w.proper and not w.is_latin and w.token.kind == "word"
+            if (k in foreign or k in located or (k not in covered and w.proper and not w.known))
+            and not w.is_latin and w.token.kind == "word"
             and not w.function and not any(supports(w, r) for r in view.ref)
         ]
-        ref = sides.ref_span(tokens[0].start, tokens[-1].end)
-        label = entity or tokens[0].text
-        if candidates and not in_hyp:
+        if candidates:
             best = max(candidates, key=lambda w: (
-                not w.known, max(translit.name_similarity(w.token.text, t.text) for t in tokens)))
+                w.token.index in located or w.token.index in foreign, not w.known,
+                max(translit.name_similarity(w.token.text, t.text) for t in tokens)))
             flags.append(_flag(
                 view, Category.NAMED_ENTITY, Severity.CRITICAL, 0.7,
                 sides.ar_span(best.token.start, best.token.end), ref,
                 f"reference name '{label}' is not in the Arabic; '{best.token.text}' stands where it should",
                 "named-entity",
             ))
-        elif not in_hyp:
+        else:
             flags.append(_flag(
                 view, Category.OMISSION if entity is None else Category.NAMED_ENTITY,
                 Severity.MAJOR, 0.55,
@@ -302,10 +345,14 @@ def inconsistency_flags(views: Sequence[SegmentView], sides: Sides) -> list[Flag
     """The same reference name transliterated with different Arabic spellings."""
     spellings: dict[str, list[tuple[SegmentView, ArWord, Token]]] = {}
     for view in views:
+        # Gazetteer forms (الروسي, أوكرانيا) are all correct renderings: only transliterated
+        # names can be spelled two ways.
+        covered = {k for a, b, _ in view.ar_entities for k in range(a, b)}
         for tokens, _entity in _names(view):
             for tok in tokens:
-                for word in view.ar:
-                    if word.token.kind == "word" and translit.matches_name(word.token.text, tok.text):
+                for k, word in enumerate(view.ar):
+                    if (word.token.kind == "word" and word.proper and k not in covered
+                            and translit.matches_name(word.token.text, tok.text)):
                         spellings.setdefault(tok.text, []).append((view, word, tok))
     flags = []
     for name, hits in spellings.items():
@@ -414,10 +461,16 @@ def idiom_flags(view: SegmentView, sides: Sides) -> list[Flag]:
         if found is None:
             continue
         start, end = found
-        literal = [stem(w) for w in idiom.literal_words]
-        ar_hits = [w for w in view.ar if any(s in w.stems for s in literal)]
-        matched = {s for w in ar_hits for s in literal if s in w.stems}
-        if len(matched) < min(2, len(literal)):
+        # The literal words as listed (drag, foot) and as the reference writes them (feet).
+        instance = [t.key for t in view.ref[start:end] if t.key not in _PRONOUNS]
+        slots = [{stem(w)} | ({instance[k]} if k < len(instance) else set())
+                 for k, w in enumerate(idiom.literal_words)]
+        def renders(slot: set[str], word: ArWord) -> bool:
+            return any(related(a, b) for a in slot for b in word.stems)
+
+        ar_hits = [w for w in view.ar if not w.function and any(renders(s, w) for s in slots)]
+        matched = sum(1 for s in slots if any(renders(s, w) for w in ar_hits))
+        if not slots or matched < min(2, len(slots)):
             continue
         flags.append(_flag(
             view, Category.MISTRANSLATION, Severity.MAJOR, 0.7,

@@ -23,7 +23,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from eval import resources
-from eval.bilingual import ArWord, ar_entities, ar_words, en_entities, in_lexicon, related, supports
+from eval.bilingual import (
+    ArWord,
+    ar_entities,
+    ar_words,
+    clitic_match,
+    en_entities,
+    in_lexicon,
+    related,
+    supports,
+)
 from eval.data import Category, Evidence, Flag, HypSpan, Severity, Span
 from eval.tokens import Token, is_function_en, tokenize_ar, tokenize_en
 
@@ -64,7 +73,7 @@ class SegmentView:
         )
         view.ref_c = _content(view.ref)
         view.hyp_c = _content(view.hyp_tokens)
-        view.pairs = lcs(view.ref_c, view.hyp_c)
+        view.pairs = match_tokens(view.ref_c, view.hyp_c)
         view.ar_for_ref = support_map(view, view.ref_c)
         view.explained_ar = {k for ks in view.ar_for_ref.values() for k in ks}
         return view
@@ -106,12 +115,25 @@ class SegmentView:
         return left, right
 
     def hyp_between(self, tokens: Sequence[Token]) -> list[Token]:
-        """Back-translation tokens (function words too) standing where ``tokens`` stand."""
+        """Back-translation tokens (function words too) standing where ``tokens`` stand.
+
+        Between the back-translation counterparts of the nearest aligned reference words
+        on either side; when the back-translation reordered the sentence so that those
+        counterparts cross, only the left one is trusted.
+        """
         if not tokens or not self.hyp_tokens:
             return []
         left, right = self._anchors(tokens)
-        lo = self.hyp_c[self.pairs[left][1]].index + 1 if left is not None else 0
-        hi = self.hyp_c[self.pairs[right][1]].index if right is not None else len(self.hyp_tokens)
+        lo = self.hyp_c[self.pairs[left][1]].index + 1 if left is not None else None
+        hi = self.hyp_c[self.pairs[right][1]].index if right is not None else None
+        if lo is not None and hi is not None and lo > hi:
+            hi = None
+        if lo is None and hi is None:
+            return []
+        if lo is None:
+            lo = max(0, hi - len(tokens) - 2)  # type: ignore[operator]
+        if hi is None:
+            hi = min(len(self.hyp_tokens), lo + len(tokens) + 2)
         if hi - lo > 12:
             return []
         return self.hyp_tokens[lo:hi]
@@ -121,7 +143,7 @@ class SegmentView:
         return [
             k for k, a in enumerate(self.ar)
             if k not in self.explained_ar
-            and any(supports(a, h) for h in hyp_tokens if not a.function or h.text.lower() in a.clitics)
+            and any(supports(a, h) for h in hyp_tokens if not a.function or clitic_match(a, h.text))
         ]
 
     def window(self, tokens: Sequence[Token]) -> list[int]:
@@ -147,15 +169,12 @@ class SegmentView:
 
     def locate(self, tokens: Sequence[Token], hyp_tokens: Sequence[Token] = ()) -> list[int]:
         """Arabic word indices most likely to render (or mis-render) reference ``tokens``."""
-        for found in (
-            lambda: self.arabic_for(hyp_tokens) if hyp_tokens else [],
-            lambda: self.arabic_for(self.hyp_between(tokens)) if tokens else [],
-            lambda: self.window(tokens) if tokens else [],
-        ):
-            hits = found()
-            if hits:
-                return sorted(hits)[:MAX_AR_SPAN]
-        return []
+        hits = self.arabic_for(hyp_tokens) if hyp_tokens else []
+        if not hits and tokens:
+            hits = self.arabic_for(self.hyp_between(tokens))
+        if not hits and tokens:
+            hits = self.window(tokens)
+        return _densest_run(sorted(set(hits)))
 
     def insertion(self, tokens: Sequence[Token], original: str, line_of) -> Span:
         """An empty Arabic span where the rendering of ``tokens`` would stand."""
@@ -171,6 +190,18 @@ class SegmentView:
         return Span("", line_of(pos), pos, pos)
 
 
+def _densest_run(indices: Sequence[int], gap: int = 2) -> list[int]:
+    """The longest run of indices no more than ``gap`` apart (the first on a tie), capped."""
+    runs: list[list[int]] = []
+    for k in indices:
+        if runs and k - runs[-1][-1] <= gap:
+            runs[-1].append(k)
+        else:
+            runs.append([k])
+    best = max(runs, key=len) if runs else []
+    return best[:MAX_AR_SPAN]
+
+
 def en_match(a: Token, b: Token) -> bool:
     if a.kind == "acronym" or b.kind == "acronym":
         return a.key == b.key
@@ -179,26 +210,32 @@ def en_match(a: Token, b: Token) -> bool:
     return a.key == b.key or related(a.key, b.key)
 
 
-def lcs(ref: Sequence[Token], hyp: Sequence[Token]) -> list[tuple[int, int]]:
-    """Monotonic alignment of two content-token lists (indices into the lists)."""
+def match_tokens(ref: Sequence[Token], hyp: Sequence[Token]) -> list[tuple[int, int]]:
+    """One-to-one alignment of two content-token lists, tolerant of reordering.
+
+    Candidate pairs are words that match (same stem, acronym-aware, or near-synonyms);
+    they are taken greedily, exact matches first, then by how close their relative
+    positions are, so a back-translation that moved a clause still aligns. Returns
+    (ref index, hyp index) pairs sorted by ref index.
+    """
     n, m = len(ref), len(hyp)
-    table = [[0] * (m + 1) for _ in range(n + 1)]
-    for i in range(n - 1, -1, -1):
-        for j in range(m - 1, -1, -1):
-            if en_match(ref[i], hyp[j]):
-                table[i][j] = table[i + 1][j + 1] + 1
-            else:
-                table[i][j] = max(table[i + 1][j], table[i][j + 1])
-    pairs, i, j = [], 0, 0
-    while i < n and j < m:
-        if en_match(ref[i], hyp[j]) and table[i][j] == table[i + 1][j + 1] + 1:
+    candidates = []
+    for i, r in enumerate(ref):
+        for j, h in enumerate(hyp):
+            if en_match(r, h):
+                exact = r.key == h.key
+                distance = abs(i / max(n, 1) - j / max(m, 1))
+                candidates.append((not exact, distance, i, j))
+    candidates.sort()
+    used_r: set[int] = set()
+    used_h: set[int] = set()
+    pairs = []
+    for _, _, i, j in candidates:
+        if i not in used_r and j not in used_h:
+            used_r.add(i)
+            used_h.add(j)
             pairs.append((i, j))
-            i, j = i + 1, j + 1
-        elif table[i + 1][j] >= table[i][j + 1]:
-            i += 1
-        else:
-            j += 1
-    return pairs
+    return sorted(pairs)
 
 
 _QUANTITY_WORDS = frozenset(
@@ -230,19 +267,41 @@ def _is_name(tok: Token, entity_idx: set[int], position: int) -> bool:
     )
 
 
+def _runs(indices: Sequence[int]) -> list[list[int]]:
+    runs: list[list[int]] = []
+    for k in indices:
+        if runs and k == runs[-1][-1] + 1:
+            runs[-1].append(k)
+        else:
+            runs.append([k])
+    return runs
+
+
 def gap_flags(view: SegmentView, original_ar: str, original_ref: str, line_ar, line_ref) -> list[Flag]:
-    ref_c, hyp_c, pairs = view.ref_c, view.hyp_c, view.pairs
+    ref_c, hyp_c = view.ref_c, view.hyp_c
+    matched_r = {i for i, _ in view.pairs}
+    matched_h = {j for _, j in view.pairs}
     entity_idx = view.entity_token_indices()
+    gaps: list[tuple[list[Token], list[Token]]] = []
+    consumed: set[int] = set()
+    for run in _runs([i for i in range(len(ref_c)) if i not in matched_r]):
+        tokens = [ref_c[i] for i in run]
+        region = {t.index for t in view.hyp_between(tokens)}
+        h_idx = [j for j, h in enumerate(hyp_c) if j not in matched_h and h.index in region]
+        consumed.update(h_idx)
+        gaps.append((tokens, [hyp_c[j] for j in h_idx]))
+    for run in _runs([j for j in range(len(hyp_c)) if j not in matched_h and j not in consumed]):
+        gaps.append(([], [hyp_c[j] for j in run]))
+
     flags: list[Flag] = []
-    bounds = [(-1, -1), *pairs, (len(ref_c), len(hyp_c))]
-    for (ri0, hi0), (ri1, hi1) in zip(bounds, bounds[1:], strict=False):
+    for ref_run, hyp_run in gaps:
         # A reference word the Arabic renders (by the lexicon) or the back-translation
         # carries elsewhere is a paraphrase, not an error; likewise the other way round.
         r_gap = [
-            r for r in ref_c[ri0 + 1 : ri1]
+            r for r in ref_run
             if not view.ar_for_ref.get(r.index) and not any(near(r, h) for h in hyp_c)
         ]
-        h_gap = [h for h in hyp_c[hi0 + 1 : hi1] if not any(near(r, h) for r in ref_c)]
+        h_gap = [h for h in hyp_run if not any(near(r, h) for r in ref_c)]
         # A reference word is only evidence when the lexicon could have found it.
         r_gap = [r for r in r_gap if r.kind != "word" or in_lexicon(r.key) or r.is_capitalised]
         if not r_gap and not h_gap:
@@ -262,6 +321,7 @@ def gap_flags(view: SegmentView, original_ar: str, original_ref: str, line_ar, l
         else:
             category = Category.ADDITION
             severity = Severity.MAJOR
+        hyp_seen = h_gap or [t for t in view.hyp_between(r_gap) if not is_function_en(t) or t.kind == "acronym"]
         evidence = []
         if r_gap:
             evidence.append(Evidence(
@@ -273,7 +333,6 @@ def gap_flags(view: SegmentView, original_ar: str, original_ref: str, line_ar, l
         if ar_sel:
             glosses = "; ".join(f"{a.token.text} → {_gloss_text(a)}" for a in ar_sel)
             evidence.append(Evidence("lexicon", f"the Arabic span glosses as {glosses}"))
-        hyp_seen = h_gap or [t for t in view.hyp_between(r_gap) if not is_function_en(t) or t.kind == "acronym"]
         if hyp_seen:
             evidence.append(Evidence(
                 "back-translation",
