@@ -226,7 +226,18 @@ def supports(ar: ArWord, en: Token) -> bool:
         return True
     if en.key in ar.stems:
         return True
+    if en.is_capitalised and _calendar_name(en.text) and _calendar_name(en.text) == _calendar_ar(ar.token.key):
+        return True
     return en.kind == "word" and clitic_match(ar, en.text)
+
+
+def _calendar_name(word: str) -> str | None:
+    return resources.calendar().english.get(word.lower().rstrip("."))
+
+
+def _calendar_ar(key: str) -> str | None:
+    arabic = resources.calendar().arabic
+    return next((arabic[f] for f in strip_prefixes(key) if f in arabic), None)
 
 
 def clitic_match(ar: ArWord, word: str) -> bool:

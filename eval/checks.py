@@ -247,8 +247,12 @@ def negation_flags(view: SegmentView, sides: Sides) -> list[Flag]:
 # --- named entities ---------------------------------------------------------------------------
 
 
-def _names(view: SegmentView) -> list[tuple[list[Token], str | None]]:
-    """Reference names: gazetteer mentions and capitalised words the lexicon does not know."""
+def _names(view: SegmentView, include_initial: bool = False) -> list[tuple[list[Token], str | None]]:
+    """Reference names: gazetteer mentions and capitalised words the lexicon does not know.
+
+    A capitalised word opening a sentence counts only with ``include_initial`` (used where
+    a transliteration match must confirm it anyway).
+    """
     out: list[tuple[list[Token], str | None]] = []
     taken: set[int] = set()
     for a, b, name in view.ref_entities:
@@ -261,8 +265,10 @@ def _names(view: SegmentView) -> list[tuple[list[Token], str | None]]:
             continue
         starts = sentence_start
         sentence_start = view.ref_text[max(0, tok.end - view.ref_start) : tok.end - view.ref_start + 2].startswith(".")
-        if starts or tok.kind != "word" or not tok.is_capitalised:
+        if (starts and not include_initial) or tok.kind != "word" or not tok.is_capitalised:
             continue
+        if len(tok.text) <= 4 and view.ref_text[tok.end - view.ref_start : tok.end - view.ref_start + 1] == ".":
+            continue  # a title or abbreviation: Col., Gen., Gov.
         if in_lexicon(tok.key) or tok.text.lower() in resources.stopwords_en():
             continue
         if tok.text.lower().rstrip(".") in resources.calendar().english:
@@ -348,7 +354,7 @@ def inconsistency_flags(views: Sequence[SegmentView], sides: Sides) -> list[Flag
         # Gazetteer forms (الروسي, أوكرانيا) are all correct renderings: only transliterated
         # names can be spelled two ways.
         covered = {k for a, b, _ in view.ar_entities for k in range(a, b)}
-        for tokens, _entity in _names(view):
+        for tokens, _entity in _names(view, include_initial=True):
             for tok in tokens:
                 for k, word in enumerate(view.ar):
                     if (word.token.kind == "word" and word.proper and k not in covered
@@ -437,9 +443,10 @@ def glossary_flags(view: SegmentView, sides: Sides, terms: Sequence[GlossaryTerm
             if any(_ar_contains(view, a) for a in term.arabic):
                 continue
             ref_tokens = view.ref[i : i + n]
-            ar_words = [w for w in view.ar if any(supports(w, t) for t in ref_tokens)]
-            ar = (sides.ar_span(ar_words[0].token.start, ar_words[-1].token.end) if ar_words
-                  else Span("", sides.ar_line(view.ar_start), view.ar_start, view.ar_start))
+            found = [k for k, w in enumerate(view.ar) if any(supports(w, t) for t in ref_tokens)]
+            found = found or view.locate(ref_tokens)
+            ar = (sides.ar_span(view.ar[found[0]].token.start, view.ar[found[-1]].token.end) if found
+                  else view.insertion(ref_tokens, sides.ar, sides.ar_line))
             flags.append(_flag(
                 view, Category.TERMINOLOGY, Severity.MAJOR, 0.8, ar,
                 sides.ref_span(ref_tokens[0].start, ref_tokens[-1].end),

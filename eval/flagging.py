@@ -43,7 +43,7 @@ class SpanFlagger:
             context.article.line_of, context.reference.line_of,
         )
         views = [
-            SegmentView.build(seg.id, seg.ar, seg.reference, seg.hypothesis)
+            SegmentView.build(seg.id, seg.ar, seg.reference, seg.hypothesis, seg.bead.links)
             for seg in report.segments
             if seg.scores is not None
         ]
@@ -82,6 +82,16 @@ def _overlaps(a: Flag, b: Flag) -> bool:
     return _spans_overlap(a.ar, b.ar) or _spans_overlap(a.reference, b.reference)
 
 
+def _wider(kept: Span, other: Span) -> Span:
+    """``other`` where it contains ``kept`` (or ``kept`` is empty), else ``kept``."""
+    if not kept.text:
+        return other
+    if other.text and other.start is not None and kept.start is not None and other.start <= kept.start \
+            and kept.end <= other.end:  # type: ignore[operator]
+        return other
+    return kept
+
+
 def _spans_overlap(a: Span, b: Span) -> bool:
     if not (a.text and b.text) or None in (a.start, a.end, b.start, b.end):
         return False
@@ -109,7 +119,7 @@ def merge(flags: Sequence[Flag]) -> list[Flag]:
                     confidence=min(0.98, max(other.confidence, flag.confidence) + 0.05 * bool(extra)),
                     severity=max(other.severity, flag.severity, key=lambda s: s.rank),
                     hypothesis=other.hypothesis if other.hypothesis.text else flag.hypothesis,
-                    reference=other.reference if other.reference.text else flag.reference,
+                    reference=_wider(other.reference, flag.reference),
                 )
                 break
         else:

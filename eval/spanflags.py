@@ -33,7 +33,7 @@ from eval.bilingual import (
     related,
     supports,
 )
-from eval.data import Category, Evidence, Flag, HypSpan, Severity, Span
+from eval.data import Category, Evidence, Flag, HypSpan, Severity, Span, WordLink
 from eval.tokens import Token, is_function_en, tokenize_ar, tokenize_en
 
 MAX_AR_SPAN = 5
@@ -61,9 +61,15 @@ class SegmentView:
     pairs: list[tuple[int, int]] = field(default_factory=list)
     ar_for_ref: dict[int, list[int]] = field(default_factory=dict)
     explained_ar: set[int] = field(default_factory=set)
+    # Source↔target word links from the translator (cross-attention, or exact for the
+    # gloss backend), with Arabic offsets made absolute; None when the hypothesis came
+    # from a file.
+    links: tuple[WordLink, ...] | None = None
 
     @classmethod
-    def build(cls, bead_id: int, ar: Span, ref: Span, hyp: str) -> SegmentView:
+    def build(
+        cls, bead_id: int, ar: Span, ref: Span, hyp: str, links: tuple[WordLink, ...] | None = None
+    ) -> SegmentView:
         ar_tokens = tokenize_ar(ar.text, ar.start or 0)
         ref_tokens = tokenize_en(ref.text, ref.start or 0)
         view = cls(
@@ -74,8 +80,14 @@ class SegmentView:
         view.ref_c = _content(view.ref)
         view.hyp_c = _content(view.hyp_tokens)
         view.pairs = match_tokens(view.ref_c, view.hyp_c)
-        view.ar_for_ref = support_map(view, view.ref_c)
+        view.ar_for_ref = support_map(view, [t for t in view.ref if not is_function_en(t)])
         view.explained_ar = {k for ks in view.ar_for_ref.values() for k in ks}
+        if links:
+            base = ar.start or 0
+            view.links = tuple(
+                WordLink(base + x.src_start, base + x.src_end, x.tgt_start, x.tgt_end, x.weight)
+                for x in links
+            )
         return view
 
     def ar_span(self, words: Sequence[ArWord], original: str, line_of) -> Span:
@@ -126,24 +138,47 @@ class SegmentView:
         left, right = self._anchors(tokens)
         lo = self.hyp_c[self.pairs[left][1]].index + 1 if left is not None else None
         hi = self.hyp_c[self.pairs[right][1]].index if right is not None else None
-        if lo is not None and hi is not None and lo > hi:
-            hi = None
-        if lo is None and hi is None:
-            return []
-        if lo is None:
-            lo = max(0, hi - len(tokens) - 2)  # type: ignore[operator]
-        if hi is None:
-            hi = min(len(self.hyp_tokens), lo + len(tokens) + 2)
-        if hi - lo > 12:
-            return []
-        return self.hyp_tokens[lo:hi]
+        if lo is not None and hi is not None and lo <= hi:
+            return self.hyp_tokens[lo:hi] if hi - lo <= 12 else []
+        # One usable neighbour (or crossing ones): the unaligned words right next to the
+        # neighbours' counterparts, on either side.
+        reach = len(tokens) + 2
+        aligned = {self.hyp_c[j].index for _, j in self.pairs}
+        out: list[Token] = []
+        for anchor in (lo - 1 if lo is not None else None, hi):
+            if anchor is None:
+                continue
+            for k in [*range(anchor - reach, anchor), *range(anchor + 1, anchor + reach + 1)]:
+                if 0 <= k < len(self.hyp_tokens) and k not in aligned:
+                    out.append(self.hyp_tokens[k])
+        return sorted(set(out), key=lambda t: t.index)
+
+    def soft_support(self, token: Token) -> bool:
+        """Some Arabic word of the segment has a gloss that is a near-synonym of ``token``."""
+        if token.kind != "word":
+            return False
+        return any(related(token.key, g) for a in self.ar if not a.function for g in a.stems)
 
     def arabic_for(self, hyp_tokens: Sequence[Token]) -> list[int]:
-        """Unexplained Arabic words that the given back-translation words come from."""
+        """Unexplained Arabic words that the given back-translation words come from.
+
+        By the lexicon (glosses, clitics, names, numbers) and, when the translator gave
+        them, by its own source↔target word links.
+        """
+        linked: set[int] = set()
+        if self.links and hyp_tokens:
+            for link in self.links:
+                if any(link.tgt_start < h.end and h.start < link.tgt_end for h in hyp_tokens):
+                    linked.update(
+                        k for k, a in enumerate(self.ar)
+                        if link.src_start < a.token.end and a.token.start < link.src_end
+                    )
         return [
             k for k, a in enumerate(self.ar)
-            if k not in self.explained_ar
-            and any(supports(a, h) for h in hyp_tokens if not a.function or clitic_match(a, h.text))
+            if k not in self.explained_ar and (
+                k in linked
+                or any(supports(a, h) for h in hyp_tokens if not a.function or clitic_match(a, h.text))
+            )
         ]
 
     def window(self, tokens: Sequence[Token]) -> list[int]:
@@ -299,7 +334,8 @@ def gap_flags(view: SegmentView, original_ar: str, original_ref: str, line_ar, l
         # carries elsewhere is a paraphrase, not an error; likewise the other way round.
         r_gap = [
             r for r in ref_run
-            if not view.ar_for_ref.get(r.index) and not any(near(r, h) for h in hyp_c)
+            if not view.ar_for_ref.get(r.index) and not any(near(r, h) for h in view.hyp_tokens)
+            and not view.soft_support(r)
         ]
         h_gap = [h for h in hyp_run if not any(near(r, h) for r in ref_c)]
         # A reference word is only evidence when the lexicon could have found it.
@@ -312,6 +348,9 @@ def gap_flags(view: SegmentView, original_ar: str, original_ref: str, line_ar, l
             # extra word is usually a paraphrase: an addition needs a phrase.
             continue
         names = [r for r in r_gap if _is_name(r, entity_idx, r.index)]
+        ref_tokens, hyp_tokens = list(r_gap), list(h_gap or view.hyp_between(r_gap))
+        if r_gap and ar_sel:
+            ar_sel, ref_tokens, hyp_tokens = _extend_to_head(view, ar_sel, ref_tokens, hyp_tokens)
         if r_gap and ar_sel:
             category = Category.MISTRANSLATION
             severity = Severity.CRITICAL if names else Severity.MAJOR
@@ -345,11 +384,35 @@ def gap_flags(view: SegmentView, original_ar: str, original_ref: str, line_ar, l
             id="", segment=view.bead_id, category=category, severity=severity,
             confidence=min(confidence, 0.95),
             ar=ar_span,
-            reference=view.ref_span(r_gap, original_ref, line_ref),
-            hypothesis=view.hyp_span(h_gap or view.hyp_between(r_gap)),
+            reference=view.ref_span(ref_tokens, original_ref, line_ref),
+            hypothesis=view.hyp_span(hyp_tokens),
             evidence=tuple(evidence),
         ))
     return flags
+
+
+def _extend_to_head(
+    view: SegmentView, ar_sel: list[ArWord], ref_tokens: list[Token], hyp_tokens: list[Token]
+) -> tuple[list[ArWord], list[Token], list[Token]]:
+    """Widen a one-sided substitution to the word it attaches to ("US backs" ↔ منا يدعم ↔ "we support").
+
+    When the reference word right after the gap is aligned to the back-translation only
+    loosely (a near-synonym, not a lexicon rendering of the Arabic) and the Arabic word
+    next to the flagged span renders that back-translation word, the three spans grow
+    to include it: the error is the phrase, not the lone word.
+    """
+    after = next((t for t in view.ref if t.index == ref_tokens[-1].index + 1), None)
+    if after is None or is_function_en(after) or view.ar_for_ref.get(after.index):
+        return ar_sel, ref_tokens, hyp_tokens
+    pair = next((view.hyp_c[j] for i, j in view.pairs if view.ref_c[i].index == after.index), None)
+    if pair is None:
+        return ar_sel, ref_tokens, hyp_tokens
+    last = max(w.token.index for w in ar_sel)
+    nxt = view.ar[last + 1] if last + 1 < len(view.ar) else None
+    if nxt is None or not supports(nxt, pair):
+        return ar_sel, ref_tokens, hyp_tokens
+    hyp_ext = sorted({*hyp_tokens, pair}, key=lambda t: t.index)
+    return [*ar_sel, nxt], [*ref_tokens, after], hyp_ext
 
 
 def support_map(view: SegmentView, ref_tokens: Sequence[Token]) -> dict[int, list[int]]:

@@ -18,7 +18,7 @@ import snowballstemmer
 from eval import resources
 
 _EN_TOKEN = re.compile(
-    r"(?P<acr>(?:[A-Z]\.){2,})|(?P<num>\d+(?:[.,]\d+)*%?)|(?P<word>[A-Za-z]+(?:['’][A-Za-z]+)?)"
+    r"(?P<acr>(?:[A-Z]\.){2,})|(?P<num>\d+(?:[.,]\d+)*%?)|(?P<word>[^\W\d_]+(?:['’][^\W\d_]+)?)"
 )
 _AR_LETTERS = "\u0621-\u063a\u0641-\u064a\u0671-\u06d3\u06fa-\u06ff\u0750-\u077f\ufb50-\ufdff\ufe70-\ufefc"
 _AR_MARKS = "\u064b-\u065f\u0670\u0640\u200c-\u200f\u061c"

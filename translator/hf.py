@@ -10,17 +10,25 @@ models.yaml, or the snapshot of a hub id in the Hugging Face cache
 (``$HF_HUB_CACHE``, else ``$HF_HOME/hub``, else ``~/.cache/huggingface/hub``).
 Downloads happen only in :func:`pull`, or in :func:`load` with ``allow_download``
 when ``$HF_HUB_OFFLINE`` is not set.
+
+With ``generation.alignments`` (the default) every translation carries word links
+read from the model's own cross-attention; see :meth:`HFTranslator._links` and
+:func:`word_links`.
 """
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import os
+import re
+import unicodedata
 import warnings
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from eval.data import WordLink
 from tadqiq.errors import ConfigError, ModelError
 
 from .base import ModelInfo, Progress, Translation
@@ -53,6 +61,15 @@ _IGNORE_IF_SAFETENSORS = ("*.bin", "*.pt", "*.pth")
 _MULTILINGUAL = ("m2m_100", "nllb-moe", "mbart")
 
 _TRUE = {"1", "ON", "YES", "TRUE"}
+
+# Word links: a target word is also linked to a second source word that has at least
+# this share of the best one's attention.
+SECOND_LINK_RATIO = 0.5
+_WORD_START = "\u2581"  # sentencepiece's "▁": the piece starts a new word
+_WORD_RE = re.compile(r"\S+")
+# A piece found further on than this many non-space characters (plus the length of the
+# pieces not found before it) is taken for a chance match elsewhere, not a match.
+_MAX_SKIP = 16
 
 
 # --- the Hugging Face cache ------------------------------------------------------------
@@ -287,6 +304,7 @@ class HFTranslator:
         self._model: Any = None
         self._device: str = "cpu"
         self._generate_kwargs: dict[str, Any] = {}
+        self._special_ids: frozenset[int] = frozenset()  # never linked (eos, pad, language codes)
         self._max_source_tokens = 512
         self._max_new_tokens = spec.generation.max_new_tokens
 
@@ -349,6 +367,7 @@ class HFTranslator:
         # generation_config would only make transformers warn on every batch.
         model.generation_config.max_length = None
         self._generate_kwargs = self._language_setup(tokenizer, model)
+        self._special_ids = self._unlinked_ids(tokenizer, model)
         positions = getattr(model.config, "max_position_embeddings", None) or 1024
         limit = getattr(tokenizer, "model_max_length", positions) or positions
         self._max_source_tokens = int(min(limit, positions))
@@ -386,11 +405,28 @@ class HFTranslator:
         tokenizer.src_lang = src
         return {"forced_bos_token_id": tgt_id}
 
+    def _unlinked_ids(self, tokenizer: Any, model: Any) -> frozenset[int]:
+        """Token ids that stand for no word: eos, pad, decoder start, language codes.
+
+        ``<unk>`` is not among them: an unknown source piece still stands for text.
+        """
+        ids = {int(i) for i in tokenizer.all_special_ids}
+        if self._generate_kwargs:  # NLLB/M2M100: both language codes
+            for code in (self.spec.src_lang, self.spec.tgt_lang):
+                code_id = _language_id(tokenizer, code) if code else None
+                if code_id is not None:
+                    ids.add(code_id)
+        start = getattr(model.config, "decoder_start_token_id", None)
+        if start is not None:
+            ids.add(int(start))
+        ids.discard(tokenizer.unk_token_id)
+        return frozenset(ids)
+
     def translate(
         self, sentences: Sequence[str], progress: Progress | None = None
     ) -> list[Translation]:
         sentences = list(sentences)
-        texts = [""] * len(sentences)
+        results = [Translation(sentence, "") for sentence in sentences]
         todo = [i for i, sentence in enumerate(sentences) if sentence.strip()]
         if progress is not None and len(todo) < len(sentences):
             progress(len(sentences) - len(todo))
@@ -401,12 +437,14 @@ class HFTranslator:
             for batch in plan_batches(
                 [len(ids) for ids in encoded], settings.batch_size, settings.max_batch_tokens
             ):
-                outputs = self._generate([encoded[j] for j in batch])
-                for j, text in zip(batch, outputs, strict=True):
-                    texts[todo[j]] = text
+                outputs = self._generate(
+                    [encoded[j] for j in batch], [sentences[todo[j]] for j in batch]
+                )
+                for j, translation in zip(batch, outputs, strict=True):
+                    results[todo[j]] = translation
                 if progress is not None:
                     progress(len(batch))
-        return [Translation(source, text) for source, text in zip(sentences, texts, strict=True)]
+        return results
 
     def _encode(self, sentences: list[str]) -> list[list[int]]:
         tokenizer, limit = self._tokenizer, self._max_source_tokens
@@ -423,7 +461,8 @@ class HFTranslator:
                 encoded[k] = ids
         return encoded
 
-    def _generate(self, batch: list[list[int]]) -> list[str]:
+    def _generate(self, batch: list[list[int]], sources: list[str]) -> list[Translation]:
+        """Translate one batch of encoded ``sources`` (links too, if ``alignments``)."""
         import torch
 
         tokenizer, model = self._tokenizer, self._model
@@ -438,6 +477,10 @@ class HFTranslator:
                     do_sample=False,
                     **self._generate_kwargs,
                 )
+            texts = [t.strip() for t in tokenizer.batch_decode(output, skip_special_tokens=True)]
+            if not self.spec.generation.alignments:
+                return [Translation(s, t) for s, t in zip(sources, texts, strict=True)]
+            links = self._links(inputs, output, batch, sources, texts)
         except (RuntimeError, IndexError) as exc:
             hint = (
                 " (lower generation.batch_size or max_batch_tokens)" if _is_oom(torch, exc) else ""
@@ -446,7 +489,238 @@ class HFTranslator:
                 f"model {self.spec.name!r} failed on a batch of {len(batch)} sentences{hint}:"
                 f" {type(exc).__name__}: {first_line(exc)}"
             ) from exc
-        return [text.strip() for text in tokenizer.batch_decode(output, skip_special_tokens=True)]
+        return [Translation(*row) for row in zip(sources, texts, links, strict=True)]
+
+    # --- word links from cross-attention ---------------------------------------------------
+
+    def _links(
+        self,
+        inputs: dict[str, Any],
+        output: Any,
+        batch: list[list[int]],
+        sources: list[str],
+        texts: list[str],
+    ) -> list[tuple[WordLink, ...]]:
+        """Source↔target word links of one generated batch.
+
+        ``output`` (from ``generate``; it starts with the decoder start token) is fed
+        back to the decoder teacher-forced, and the attention the decoder paid to the
+        source while *predicting* target token t (the row of position t-1) is read:
+        the mean over all heads of the layers from the middle of the decoder to its
+        end (layers ⌊L/2⌋…L-1; the last layer alone when L = 1). Upper-layer attention
+        at prediction time is the classic reading of a Transformer's alignment
+        (Garg et al. 2019 found the penultimate layer best); averaging the upper half
+        trades a little sharpness for not depending on one layer of one checkpoint.
+        """
+        tokenizer = self._tokenizer
+        attention = self._cross_attention(inputs, output)  # (batch, target, source) on cpu
+        mask = inputs["attention_mask"].tolist()
+        specials = self._special_ids
+        unk = tokenizer.unk_token_id
+        out = []
+        for k, (ids, source, text) in enumerate(zip(batch, sources, texts, strict=True)):
+            first = mask[k].index(1) if 1 in mask[k] else 0  # > 0 if the tokenizer pads left
+            src_words = _words(source)
+            src_of = piece_words(
+                tokenizer.convert_ids_to_tokens(ids), ids, source, src_words, specials
+            )
+            target = [int(i) for i in output[k].tolist()]
+            tgt_words = _words(text)
+            tgt_of = piece_words(
+                tokenizer.convert_ids_to_tokens(target), target, text, tgt_words, specials | {unk}
+            )
+            rows = [(t - 1, w) for t, w in enumerate(tgt_of) if t >= 1 and w is not None]
+            cols = [(first + s, w) for s, w in enumerate(src_of) if w is not None]
+            scores = _word_scores(attention[k], rows, cols, len(tgt_words), len(src_words))
+            out.append(word_links(scores, src_words, tgt_words))
+        return out
+
+    def _cross_attention(self, inputs: dict[str, Any], output: Any) -> Any:
+        """Teacher-forced cross-attention, averaged over heads and upper layers: (B, T, S)."""
+        import torch
+
+        model = self._model
+        # SDPA kernels do not return attention weights: use the eager implementation for
+        # this one pass only, so generation keeps its fast kernels.
+        previous = getattr(model.config, "_attn_implementation", None)
+        switch = previous is not None and previous != "eager"
+        if switch:
+            model.set_attn_implementation("eager")
+        try:
+            with torch.inference_mode():
+                # Encoder and decoder separately: no encoder self-attention maps and no
+                # (batch × target × vocabulary) logits are materialised for this pass.
+                encoded = model.get_encoder()(**inputs, return_dict=True)
+                decoded = model.get_decoder()(
+                    input_ids=output,
+                    encoder_hidden_states=encoded.last_hidden_state,
+                    encoder_attention_mask=inputs["attention_mask"],
+                    output_attentions=True,
+                    use_cache=False,
+                    return_dict=True,
+                )
+                layers = decoded.cross_attentions
+                if not layers:
+                    raise RuntimeError("the decoder returned no cross-attention weights")
+                chosen = torch.stack(tuple(layers[len(layers) // 2 :]))  # (L', B, H, T, S)
+                return chosen.float().mean(dim=(0, 2)).cpu()
+        finally:
+            if switch:
+                model.set_attn_implementation(previous)
+
+
+# --- word links: pure helpers ------------------------------------------------------------
+
+
+def _words(text: str) -> list[tuple[int, int]]:
+    """Words of ``text``: maximal runs of non-space characters, as (start, end)."""
+    return [m.span() for m in _WORD_RE.finditer(text)]
+
+
+def _normalised_view(text: str) -> tuple[str, list[int]]:
+    """NFKC of ``text`` char by char, and for each of its characters the index in ``text``.
+
+    Sentencepiece models normalise (nmt_nfkc) before cutting pieces, so a piece of a
+    presentation-form letter or a ligature is found in this view, not in ``text``.
+    """
+    chars: list[str] = []
+    owner: list[int] = []
+    for i, char in enumerate(text):
+        norm = unicodedata.normalize("NFKC", char) or char
+        chars.append(norm)
+        owner.extend([i] * len(norm))
+    return "".join(chars), owner
+
+
+def piece_spans(
+    pieces: Sequence[str], ids: Sequence[int], text: str, skip: frozenset[int] | set[int]
+) -> list[tuple[int, int] | None]:
+    """Character span in ``text`` of each sentencepiece piece, None where it has none.
+
+    Pieces whose id is in ``skip`` (special tokens) have no span. Each other piece is
+    looked for in ``text`` after the previous one (its leading "▁" marks a word start
+    and is not text), but not so far on that the match would skip text no piece
+    accounts for. A piece that cannot be found (``<unk>``, byte pieces, text the
+    tokenizer normalised away) takes the non-space text between the pieces found on
+    either side, if any, one word per piece that starts a word. A bare "▁" piece
+    shares the span of the piece after it. Never raises on a mismatch: unmatched
+    pieces just have no span.
+    """
+    view, owner = _normalised_view(text)
+    spans: list[tuple[int, int] | None] = [None] * len(pieces)
+    lost: list[int] = []  # pieces not found, waiting for the next found one
+    lost_chars = 0  # how much text they might stand for
+    markers: list[int] = []  # bare "▁" pieces, waiting for the next piece with a span
+    pos = 0
+
+    def settle_lost(until: int) -> None:
+        nonlocal lost_chars
+        lost_chars = 0
+        if not lost:
+            return
+        gap = [(a + pos, b + pos) for a, b in _words(view[pos:until])]
+        if gap:
+            word = 0
+            for n, index in enumerate(lost):
+                if n and pieces[index].startswith(_WORD_START) and word + 1 < len(gap):
+                    word += 1
+                a, b = gap[word]
+                spans[index] = (owner[a], owner[b - 1] + 1)
+        lost.clear()
+
+    for index, (piece, token_id) in enumerate(zip(pieces, ids, strict=True)):
+        if token_id in skip or piece is None:
+            continue
+        core = piece.lstrip(_WORD_START).replace(_WORD_START, " ").strip()
+        if not core:
+            markers.append(index)
+            continue
+        core = unicodedata.normalize("NFKC", core)
+        found = view.find(core, pos)
+        if found > pos:
+            skipped = view[pos:found]
+            if len(skipped) - sum(c.isspace() for c in skipped) > _MAX_SKIP + lost_chars:
+                found = -1
+        if found < 0:
+            lost.append(index)
+            lost_chars += len(core)
+            continue
+        settle_lost(found)
+        end = found + len(core)
+        spans[index] = (owner[found], owner[end - 1] + 1)
+        pos = end
+    settle_lost(len(view))
+    # A bare "▁" is the start of the word of the next piece that has a span.
+    for index in markers:
+        spans[index] = next((spans[j] for j in range(index + 1, len(spans)) if spans[j]), None)
+    return spans
+
+
+def piece_words(
+    pieces: Sequence[str],
+    ids: Sequence[int],
+    text: str,
+    words: Sequence[tuple[int, int]],
+    skip: frozenset[int] | set[int],
+) -> list[int | None]:
+    """For each piece, the index in ``words`` of the word its span starts in (or None)."""
+    starts = [start for start, _ in words]
+    out: list[int | None] = []
+    for span in piece_spans(pieces, ids, text, skip):
+        word = bisect.bisect_right(starts, span[0]) - 1 if span else -1
+        out.append(word if word >= 0 and span and span[0] < words[word][1] else None)
+    return out
+
+
+def _word_scores(
+    attention: Any,
+    rows: list[tuple[int, int]],
+    cols: list[tuple[int, int]],
+    n_target: int,
+    n_source: int,
+) -> list[list[float]]:
+    """Attention summed from (attention row, target word) × (column, source word) pairs."""
+    import torch
+
+    scores = torch.zeros(n_target, n_source)
+    if rows and cols and n_target and n_source:
+        row_index = torch.tensor([r for r, _ in rows])
+        col_index = torch.tensor([c for c, _ in cols])
+        picked = attention.index_select(0, row_index).index_select(1, col_index)
+        to_source = torch.zeros(len(cols), n_source)
+        to_source[torch.arange(len(cols)), torch.tensor([w for _, w in cols])] = 1.0
+        scores.index_add_(0, torch.tensor([w for _, w in rows]), picked @ to_source)
+    return scores.tolist()
+
+
+def word_links(
+    scores: Sequence[Sequence[float]],
+    src_words: Sequence[tuple[int, int]],
+    tgt_words: Sequence[tuple[int, int]],
+) -> tuple[WordLink, ...]:
+    """Links from each target word to the source word it attended to most.
+
+    ``scores[t][s]`` is the attention target word t paid to source word s. The weight
+    of a link is that word's share of the target word's attention to all source words
+    (special tokens excluded); a second link is added when another source word has at
+    least :data:`SECOND_LINK_RATIO` of the best one's share. A target word whose
+    attention could not be placed (no pieces found) gets no link.
+    """
+    links: list[WordLink] = []
+    for (tgt_start, tgt_end), row in zip(tgt_words, scores, strict=True):
+        total = sum(row)
+        if not total > 0:  # also False for NaN
+            continue
+        ranked = sorted(range(len(row)), key=lambda s: (-row[s], s))
+        best = row[ranked[0]]
+        chosen = [ranked[0]]
+        if len(ranked) > 1 and row[ranked[1]] >= SECOND_LINK_RATIO * best:
+            chosen.append(ranked[1])
+        for s in chosen:
+            weight = min(1.0, max(round(row[s] / total, 4), 0.0001))
+            src_start, src_end = src_words[s]
+            links.append(WordLink(src_start, src_end, tgt_start, tgt_end, weight))
+    return tuple(links)
 
 
 def _has_safetensors(directory: Path) -> bool:

@@ -15,7 +15,8 @@ Layout of the file::
         revision: main                       # optional: branch, tag or commit
         src_lang: arb_Arab                   # required for NLLB and M2M100
         tgt_lang: eng_Latn
-        generation: {num_beams: 4, max_new_tokens: 256, batch_size: 16, max_batch_tokens: 4096}
+        generation: {num_beams: 4, max_new_tokens: 256, batch_size: 16, max_batch_tokens: 4096,
+                     alignments: true}
         device: auto                         # auto | cpu | cuda | cuda:N
         dtype: float32                       # float32 | bfloat16 | float16
         description: free text
@@ -78,7 +79,8 @@ _ENTRY_KEYS = (
     "description",
     "path",
 )
-_GENERATION_KEYS = ("num_beams", "max_new_tokens", "batch_size", "max_batch_tokens")
+_GENERATION_KEYS = ("num_beams", "max_new_tokens", "batch_size", "max_batch_tokens", "alignments")
+_GENERATION_FLAGS = ("alignments",)  # true/false; the other generation keys are whole numbers
 
 
 @dataclass(frozen=True)
@@ -90,14 +92,19 @@ class GenerationSettings:
     with, and the translation cache makes the extra cost a one-off per sentence.
     ``batch_size`` and ``max_batch_tokens`` (padded source tokens per batch) only
     bound memory; they do not change the output.
+    ``alignments`` (default true) makes the hf backend attach source↔target word
+    links, read from the model's own cross-attention, to every translation; it never
+    changes the translated text, but it is part of the cache key because the cache
+    stores the links too.
     """
 
     num_beams: int = 4
     max_new_tokens: int = 256
     batch_size: int = 16
     max_batch_tokens: int = 4096
+    alignments: bool = True
 
-    def to_dict(self) -> dict[str, int]:
+    def to_dict(self) -> dict[str, int | bool]:
         return {key: getattr(self, key) for key in _GENERATION_KEYS}
 
 
@@ -135,6 +142,7 @@ class ModelSpec:
             "tgt_lang": self.tgt_lang,
             "num_beams": self.generation.num_beams,
             "max_new_tokens": self.generation.max_new_tokens,
+            "alignments": self.generation.alignments,  # the cache stores the links
             "dtype": self.dtype,
         }
         if self.path is not None:
@@ -325,6 +333,11 @@ class _Validator:
             raise self.fail(key, f"expected a whole number ≥ 1, got {_show(value)}")
         return value
 
+    def flag(self, value: object, key: str) -> bool:
+        if not isinstance(value, bool):
+            raise self.fail(key, f"expected true or false, got {_show(value)}")
+        return value
+
     def registry(self, data: object) -> Registry:
         if data is None:
             raise ConfigError(f"{self.file}: the file is empty; expected 'default:' and 'models:'")
@@ -477,7 +490,9 @@ class _Validator:
     def generation(self, raw: object, at: str) -> GenerationSettings:
         data = self.mapping(raw, at)
         self.known_keys(data, _GENERATION_KEYS, at)
-        values = {
-            key: self.whole(data[key], f"{at}.{key}") for key in _GENERATION_KEYS if key in data
+        values: dict[str, int | bool] = {
+            key: (self.flag if key in _GENERATION_FLAGS else self.whole)(data[key], f"{at}.{key}")
+            for key in _GENERATION_KEYS
+            if key in data
         }
         return GenerationSettings(**values)
