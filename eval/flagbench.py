@@ -154,6 +154,9 @@ def finds(flag: Flag, gold: GoldError) -> bool:
 
 
 def labelled_documents(root: Path) -> list[Path]:
+    """``root`` itself when it is a labelled document, else every labelled folder below it."""
+    if (root / "gold.json").is_file():
+        return [root]
     docs = sorted(p.parent for p in root.rglob("gold.json"))
     if not docs:
         raise InputError(f"{root}: no labelled documents (folders with gold.json) found")

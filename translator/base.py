@@ -24,7 +24,7 @@ class Translation:
     """One source sentence and its English translation.
 
     ``links`` are source↔target character-offset links when the backend has them
-    (the gloss backend does; seq2seq models do not), else ``None``.
+    (the gloss backend gives exact ones; transformers models give cross-attention ones), else ``None``.
     """
 
     source: str

@@ -167,6 +167,18 @@ class TranslationCache:
         return self._conn
 
     def _connect(self) -> sqlite3.Connection:
+        # Switching to WAL can report "locked" at once, without waiting for the busy
+        # timeout, while another process sets up the same file: retry for a while.
+        deadline = time.monotonic() + self._timeout
+        while True:
+            try:
+                return self._connect_once()
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) and "busy" not in str(exc) or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.05)
+
+    def _connect_once(self) -> sqlite3.Connection:
         conn = sqlite3.connect(self.path, timeout=self._timeout)
         try:
             conn.execute(f"PRAGMA busy_timeout = {int(self._timeout * 1000)}")

@@ -118,6 +118,7 @@ def test_model_info_from_spec(tmp_path: Path) -> None:
             "max_new_tokens": 256,
             "batch_size": 16,
             "max_batch_tokens": 4096,
+        "alignments": True,
             "device": "auto",
             "dtype": "float32",
         },

@@ -197,7 +197,7 @@ BAD_ENTRIES = [
     (
         "backend: hf\nmodel: a/b\ngeneration: {num_beam: 4}",
         "models.m.generation.num_beam: unknown key (did you mean 'num_beams'?); expected one of"
-        " num_beams, max_new_tokens, batch_size, max_batch_tokens",
+        " num_beams, max_new_tokens, batch_size, max_batch_tokens, alignments",
     ),
 ]
 
