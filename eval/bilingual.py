@@ -209,6 +209,42 @@ def related(a: str, b: str) -> bool:
     return False
 
 
+@functools.lru_cache(maxsize=1)
+def _group_words() -> tuple[dict[str, list[int]], list[tuple[str, ...]]]:
+    """Word → ids of the synonym groups where it stands alone or inside a phrase."""
+    index: dict[str, list[int]] = {}
+    groups = list(synonym_groups())
+    for gid, group in enumerate(groups):
+        for member in group:
+            for word in member.split():
+                index.setdefault(word, []).append(gid)
+    return index, groups
+
+
+def _has_phrase(text: str, phrase: str) -> bool:
+    return re.search(rf"(?<![a-z]){re.escape(phrase)}(?![a-z])", text) is not None
+
+
+def synonym_in_text(word: str, own_text: str, other_text: str) -> bool:
+    """A thesaurus group holds ``word`` (alone or in a phrase found in ``own_text``) and
+    another member found in ``other_text``: "wildfire" ~ "forest fire", "news" ~ "press"."""
+    index, groups = _group_words()
+    word = word.lower()
+    own, other = own_text.lower(), other_text.lower()
+    for gid in index.get(word, ()):
+        mine = [m for m in groups[gid] if word in m.split() and (m == word or _has_phrase(own, m))]
+        if not mine:
+            continue
+        if any(m not in mine and _has_phrase(other, m) for m in groups[gid]):
+            return True
+    return False
+
+
+def known_word(en_stem: str) -> bool:
+    """The lexicon glosses it or the thesaurus lists it."""
+    return en_stem in _cogloss_index() or en_stem in _synonym_index()
+
+
 def in_lexicon(en_stem: str) -> bool:
     """Whether some Arabic stem glosses this English stem (so its absence means something)."""
     return en_stem in _cogloss_index()

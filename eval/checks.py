@@ -17,7 +17,7 @@ from difflib import SequenceMatcher
 from pathlib import Path
 
 from eval import resources, translit
-from eval.bilingual import ArWord, in_lexicon, related, strip_prefixes, supports
+from eval.bilingual import ArWord, in_lexicon, known_word, related, strip_prefixes, supports
 from eval.data import Category, Evidence, Flag, HypSpan, Severity, Span
 from eval.numbers import compare_numbers, extract_numbers_ar, extract_numbers_en
 from eval.spanflags import SegmentView
@@ -84,7 +84,7 @@ def number_flags(view: SegmentView, sides: Sides) -> list[Flag]:
             ))
         else:
             flags.append(_flag(
-                view, Category.NUMBER, Severity.MAJOR, 0.7,
+                view, Category.NUMBER, Severity.MAJOR, 0.45 if m.kind == "ordinal" else 0.6,
                 Span("", sides.ar_line(view.ar_start), view.ar_start, view.ar_start), ref,
                 f"reference number {m.text} ({_fmt(m.value)}) does not appear in the Arabic",
                 "numbers",
@@ -94,7 +94,7 @@ def number_flags(view: SegmentView, sides: Sides) -> list[Flag]:
             continue
         ar = sides.ar_span(view.ar_start + e.start, view.ar_start + e.end)
         flags.append(_flag(
-            view, Category.NUMBER, Severity.MAJOR, 0.65, ar, Span(),
+            view, Category.NUMBER, Severity.MAJOR, 0.45 if e.kind == "ordinal" else 0.6, ar, Span(),
             f"the Arabic number {e.text} ({_fmt(e.value)}) is not in the reference", "numbers",
         ))
     return flags
@@ -182,13 +182,39 @@ def _en_negations(tokens: Sequence[Token]) -> list[Token]:
     neg = resources.negators_en()
     prefixed = resources.negative_prefixed_en()
     out = []
-    for t in tokens:
+    for k, t in enumerate(tokens):
         word = t.text.lower().replace("’", "'")
         if word == "nor" and any(o.text.lower() == "neither" for o in out):
             continue
-        if word in neg or word.endswith("n't") or word in prefixed:
+        if word in neg or word.endswith("n't") or word in prefixed or _negative_word(word):
             out.append(t)
+        elif word in _NEGATIVE_QUANTIFIERS and not (k and tokens[k - 1].text.lower() == "a"):
+            out.append(t)  # "little was left" is negative, "a little" is not
     return out
+
+
+_NEGATIVE_QUANTIFIERS = frozenset({"little", "few", "hardly", "barely", "scarcely", "seldom", "rarely"})
+
+
+_ADJECTIVE_ENDINGS = ("ed", "able", "ible", "ful", "ive", "al", "ly", "ent", "ant", "ous", "ic", "ary")
+_PLAIN_ADJECTIVES = frozenset(
+    "clear known likely certain fair safe stable usual even happy aware real sure fit wise just "
+    "kind true free equal easy common popular lawful armed paid".split()
+)
+
+
+def _negative_word(word: str) -> bool:
+    """An adjective negated by un-/non- or -less (unchanged, unclear, nonviolent, useless).
+
+    Only adjective-like remainders count, so that uncover, unveil or unrest do not.
+    """
+    for prefix in ("un", "non"):
+        rest = word[len(prefix):].lstrip("-")
+        if word.startswith(prefix) and len(rest) >= 4 and known_word(stem(rest)) and (
+            rest.endswith(_ADJECTIVE_ENDINGS) or rest in _PLAIN_ADJECTIVES
+        ):
+            return True
+    return word.endswith("less") and len(word) > 7 and known_word(stem(word[:-4]))
 
 
 # Nominal negators often render an English noun or adjective with a negative meaning

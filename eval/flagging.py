@@ -49,6 +49,7 @@ class SpanFlagger:
         ]
         chrf = {seg.id: seg.scores.chrf for seg in report.segments if seg.scores is not None}
         z = dict(zip(chrf, robust_z(list(chrf.values())), strict=True))
+        rough = bool(report.model.get("rough"))
         flags: list[Flag] = []
         for view in views:
             raw: list[Flag] = []
@@ -60,7 +61,13 @@ class SpanFlagger:
             raw += checks.idiom_flags(view, sides)
             if self.glossary:
                 raw += checks.glossary_flags(view, sides, self.glossary)
-            raw += gap_flags(view, sides.ar, sides.ref, sides.ar_line, sides.ref_line)
+            gaps = gap_flags(view, sides.ar, sides.ref, sides.ar_line, sides.ref_line)
+            if rough:
+                # Word-by-word glosses read as "additions" everywhere: keep only what the
+                # reference lacks in the Arabic, with less confidence.
+                gaps = [replace(f, confidence=f.confidence - 0.1) for f in gaps
+                        if f.category is not Category.ADDITION]
+            raw += gaps
             flags += [_score_signal(f, z.get(view.bead_id, 0.0)) for f in merge(raw)]
         flags += checks.inconsistency_flags(views, sides)
         # Drop segment-level low-score flags where span flags explain the segment.

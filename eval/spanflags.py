@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from difflib import SequenceMatcher
 
 from eval import resources
 from eval.bilingual import (
@@ -30,8 +31,10 @@ from eval.bilingual import (
     clitic_match,
     en_entities,
     in_lexicon,
+    known_word,
     related,
     supports,
+    synonym_in_text,
 )
 from eval.data import Category, Evidence, Flag, HypSpan, Severity, Span, WordLink
 from eval.tokens import Token, is_function_en, tokenize_ar, tokenize_en
@@ -177,7 +180,7 @@ class SegmentView:
             k for k, a in enumerate(self.ar)
             if k not in self.explained_ar and (
                 k in linked
-                or any(supports(a, h) for h in hyp_tokens if not a.function or clitic_match(a, h.text))
+                or any(supports(a, h) or _soft(a, h) for h in hyp_tokens if _may_link(a, h))
             )
         ]
 
@@ -225,7 +228,19 @@ class SegmentView:
         return Span("", line_of(pos), pos, pos)
 
 
-def _densest_run(indices: Sequence[int], gap: int = 2) -> list[int]:
+def _soft(word: ArWord, hyp: Token) -> bool:
+    """A gloss of the Arabic word is a near-synonym of the English word (نقص "lack" ~ "shortage")."""
+    return hyp.kind == "word" and any(related(hyp.key, g) for g in word.stems)
+
+
+def _may_link(word: ArWord, hyp: Token) -> bool:
+    """Function words link only as pronouns (منا "from us" ↔ "us"); "for", "and" are everywhere."""
+    if hyp.text.lower() in _PRONOUNS_EN:
+        return clitic_match(word, hyp.text)
+    return not word.function and not is_function_en(hyp)
+
+
+def _densest_run(indices: Sequence[int], gap: int = 3) -> list[int]:
     """The longest run of indices no more than ``gap`` apart (the first on a tie), capped."""
     runs: list[list[int]] = []
     for k in indices:
@@ -273,8 +288,15 @@ def match_tokens(ref: Sequence[Token], hyp: Sequence[Token]) -> list[tuple[int, 
     return sorted(pairs)
 
 
+# Amounts and their units are the number check's business, not the word alignment's.
 _QUANTITY_WORDS = frozenset(
-    ["hundred", "hundreds", "thousand", "thousands", "million", "millions", "billion", "billions", "trillion", "percent", "per", "cent", "dozen", "dozens"]
+    "hundred hundreds thousand thousands million millions billion billions trillion trillions "
+    "percent per cent dozen dozens dollar dollars euro euros pound pounds sterling yen yuan "
+    "dinar dinars dirham dirhams riyal riyals rial rials shekel shekels rupee rupees lira liras "
+    "franc francs ruble rubles rouble roubles".split()
+)
+_PRONOUNS_EN = frozenset(
+    "i me my mine we us our ours you your yours he him his she her hers it its they them their theirs".split()
 )
 
 
@@ -289,11 +311,47 @@ def _content(tokens: Sequence[Token]) -> list[Token]:
 
 
 def near(a: Token, b: Token) -> bool:
-    """Looser than :func:`en_match`: also words of one family (face/facial, final/finalize)."""
+    """Looser than :func:`en_match`: words of one family (face/facial, final/finalize) and
+    two spellings of one name (Thiago/Tiago)."""
     if en_match(a, b):
         return True
     x, y = a.text.lower(), b.text.lower()
-    return len(x) >= 4 and len(y) >= 4 and x[:4] == y[:4] and abs(len(a.key) - len(b.key)) <= 4
+    if a.is_capitalised and b.is_capitalised and SequenceMatcher(None, x, y).ratio() >= 0.8:
+        return True
+    common = len(_common_prefix(x, y))
+    return common >= 3 and common >= 0.6 * min(len(x), len(y)) and min(len(x), len(y)) >= 4
+
+
+def _common_prefix(x: str, y: str) -> str:
+    n = 0
+    while n < min(len(x), len(y)) and x[n] == y[n]:
+        n += 1
+    return x[:n]
+
+
+_INITIALS_SKIP = frozenset({"of", "and", "for", "the", "on", "de", "al"})
+
+
+def near_any(token: Token, others: Sequence[Token]) -> bool:
+    """``near`` to one of ``others``; or, for a name, written together (OpenStreet / Open
+    Street), abbreviated (Col. / Colonel), or their initials (AFC / Asian Football Confederation)."""
+    if any(near(token, o) for o in others):
+        return True
+    if not token.is_capitalised:
+        return False
+    x = token.text.lower().rstrip(".")
+    if any((o1.text + o2.text).lower() == x for o1, o2 in zip(others, others[1:], strict=False)):
+        return True
+    if len(x) >= 3 and any(o.text.lower().startswith(x) and o.is_capitalised for o in others):
+        return True
+    if token.kind == "acronym":
+        words = [o for o in others if o.text.lower() not in _INITIALS_SKIP]
+        n = len(token.key)
+        for k in range(len(words) - n + 1):
+            window = words[k : k + n]
+            if all(o.is_capitalised for o in window) and "".join(o.text[0] for o in window).upper() == token.key:
+                return True
+    return False
 
 
 def _is_name(tok: Token, entity_idx: set[int], position: int) -> bool:
@@ -314,15 +372,23 @@ def _runs(indices: Sequence[int]) -> list[list[int]]:
 
 def gap_flags(view: SegmentView, original_ar: str, original_ref: str, line_ar, line_ref) -> list[Flag]:
     ref_c, hyp_c = view.ref_c, view.hyp_c
+    entity_idx = view.entity_token_indices()
     matched_r = {i for i, _ in view.pairs}
     matched_h = {j for _, j in view.pairs}
-    entity_idx = view.entity_token_indices()
     gaps: list[tuple[list[Token], list[Token]]] = []
     consumed: set[int] = set()
-    for run in _runs([i for i in range(len(ref_c)) if i not in matched_r]):
+    unmatched = [i for i in range(len(ref_c)) if i not in matched_r]
+    name_runs = _runs([i for i in unmatched if _is_name(ref_c[i], entity_idx, ref_c[i].index)])
+    word_runs = _runs([i for i in unmatched if not _is_name(ref_c[i], entity_idx, ref_c[i].index)])
+    for run in sorted(name_runs + word_runs):
         tokens = [ref_c[i] for i in run]
         region = {t.index for t in view.hyp_between(tokens)}
-        h_idx = [j for j, h in enumerate(hyp_c) if j not in matched_h and h.index in region]
+        # A name stands against names, a word against words.
+        is_name = _is_name(tokens[0], entity_idx, tokens[0].index)
+        h_idx = [
+            j for j, h in enumerate(hyp_c)
+            if j not in matched_h and h.index in region and (h.is_capitalised or h.kind == "acronym") == is_name
+        ]
         consumed.update(h_idx)
         gaps.append((tokens, [hyp_c[j] for j in h_idx]))
     for run in _runs([j for j in range(len(hyp_c)) if j not in matched_h and j not in consumed]):
@@ -334,18 +400,22 @@ def gap_flags(view: SegmentView, original_ar: str, original_ref: str, line_ar, l
         # carries elsewhere is a paraphrase, not an error; likewise the other way round.
         r_gap = [
             r for r in ref_run
-            if not view.ar_for_ref.get(r.index) and not any(near(r, h) for h in view.hyp_tokens)
-            and not view.soft_support(r)
+            if not view.ar_for_ref.get(r.index) and not near_any(r, view.hyp_tokens)
+            and not view.soft_support(r) and not synonym_in_text(r.text, view.ref_text, view.hyp)
         ]
-        h_gap = [h for h in hyp_run if not any(near(r, h) for r in ref_c)]
-        # A reference word is only evidence when the lexicon could have found it.
-        r_gap = [r for r in r_gap if r.kind != "word" or in_lexicon(r.key) or r.is_capitalised]
+        h_gap = [
+            h for h in hyp_run
+            if not any(near(r, h) for r in ref_c) and not synonym_in_text(h.text, view.hyp, view.ref_text)
+        ]
+        # A reference word is only evidence when the lexicon or the thesaurus knows it:
+        # for rare words, silence from the lexicon means nothing.
+        r_gap = [r for r in r_gap if r.kind != "word" or r.is_capitalised or known_word(r.key)]
         if not r_gap and not h_gap:
             continue
         ar_sel = [view.ar[k] for k in view.locate(r_gap, h_gap)]
-        if not r_gap and (not ar_sel or len(h_gap) < 2):
-            # Back-translation words the Arabic does not carry are MT noise; a single
-            # extra word is usually a paraphrase: an addition needs a phrase.
+        if not r_gap and (len(ar_sel) < 2 or len(h_gap) < 3):
+            # Back-translation words the Arabic does not carry are MT noise, and a word or
+            # two more is usually a paraphrase: an addition is a phrase of its own.
             continue
         names = [r for r in r_gap if _is_name(r, entity_idx, r.index)]
         ref_tokens, hyp_tokens = list(r_gap), list(h_gap or view.hyp_between(r_gap))

@@ -18,7 +18,7 @@ import snowballstemmer
 from eval import resources
 
 _EN_TOKEN = re.compile(
-    r"(?P<acr>(?:[A-Z]\.){2,})|(?P<num>\d+(?:[.,]\d+)*%?)|(?P<word>[^\W\d_]+(?:['’][^\W\d_]+)?)"
+    r"(?P<acr>(?:[A-Z]\.){2,})|(?P<num>\d+(?:[.,]\d+)*(?:%|st\b|nd\b|rd\b|th\b)?)|(?P<word>[^\W\d_]+(?:['’](?![sS]\b)[^\W\d_]+)?)"
 )
 _AR_LETTERS = "\u0621-\u063a\u0641-\u064a\u0671-\u06d3\u06fa-\u06ff\u0750-\u077f\ufb50-\ufdff\ufe70-\ufefc"
 _AR_MARKS = "\u064b-\u065f\u0670\u0640\u200c-\u200f\u061c"
@@ -51,9 +51,26 @@ def _stemmer():
     return snowballstemmer.stemmer("english")
 
 
+@functools.lru_cache(maxsize=1)
+def _irregular() -> dict[str, str]:
+    """Inflected form → base of English irregular verbs (eval/resources/irregular_verbs_en.tsv)."""
+    from importlib.resources import files
+
+    out: dict[str, str] = {}
+    text = (files("eval.resources") / "irregular_verbs_en.tsv").read_text(encoding="utf-8")
+    for line in text.splitlines()[1:]:
+        if line.strip() and not line.startswith("#") and "\t" in line:
+            base, forms = line.split("\t", 1)
+            for form in forms.split("|"):
+                out.setdefault(form.strip(), base.strip())
+    return out
+
+
 @functools.lru_cache(maxsize=65536)
 def stem(word: str) -> str:
-    return _stemmer().stemWord(word.lower().replace("’", "'"))
+    """Snowball stem of the lower-cased word, irregular verbs first reduced to their base."""
+    low = word.lower().replace("’", "'")
+    return _stemmer().stemWord(_irregular().get(low, low))
 
 
 def en_key(word: str) -> str:
@@ -68,9 +85,11 @@ def tokenize_en(text: str, offset: int = 0) -> list[Token]:
     for m in _EN_TOKEN.finditer(text):
         kind = m.lastgroup or "word"
         word = m.group()
+        if word in ("s", "S") and m.start() > 0 and text[m.start() - 1] in "'’":
+            continue  # possessive 's
         if kind == "word" and len(word) >= 2 and word.isupper() and word.isalpha() or kind == "acr":
             kind = "acronym"
-        key = word.rstrip("%") if kind == "num" else en_key(word)
+        key = re.sub(r"(%|st|nd|rd|th)$", "", word) if kind == "num" else en_key(word)
         out.append(
             Token(word, m.start() + offset, m.end() + offset, "number" if kind == "num" else kind, key, len(out))
         )
