@@ -217,25 +217,33 @@ def _group_words() -> tuple[dict[str, list[int]], list[tuple[str, ...]]]:
     for gid, group in enumerate(groups):
         for member in group:
             for word in member.split():
-                index.setdefault(word, []).append(gid)
+                index.setdefault(stem(word), []).append(gid)
     return index, groups
 
 
-def _has_phrase(text: str, phrase: str) -> bool:
-    return re.search(rf"(?<![a-z]){re.escape(phrase)}(?![a-z])", text) is not None
+@functools.lru_cache(maxsize=4096)
+def _stem_text(text: str) -> str:
+    """' stem stem stem ' of a text, for phrase lookups that ignore inflection."""
+    return " " + " ".join(stem(w) for w in _WORD.findall(text)) + " "
+
+
+@functools.lru_cache(maxsize=65536)
+def _stem_phrase(phrase: str) -> str:
+    return " " + " ".join(stem(w) for w in phrase.split()) + " "
 
 
 def synonym_in_text(word: str, own_text: str, other_text: str) -> bool:
     """A thesaurus group holds ``word`` (alone or in a phrase found in ``own_text``) and
-    another member found in ``other_text``: "wildfire" ~ "forest fire", "news" ~ "press"."""
+    another member found in ``other_text``: "wildfire" ~ "forest fire", "news" ~ "press".
+    Phrases match on stems, so "had fallen ill" finds "fall ill"."""
     index, groups = _group_words()
-    word = word.lower()
-    own, other = own_text.lower(), other_text.lower()
-    for gid in index.get(word, ()):
-        mine = [m for m in groups[gid] if word in m.split() and (m == word or _has_phrase(own, m))]
+    key = stem(word)
+    own, other = _stem_text(own_text), _stem_text(other_text)
+    for gid in index.get(key, ()):
+        mine = [m for m in groups[gid] if _stem_phrase(m) in own and key in _stem_phrase(m).split()]
         if not mine:
             continue
-        if any(m not in mine and _has_phrase(other, m) for m in groups[gid]):
+        if any(m not in mine and _stem_phrase(m) in other for m in groups[gid]):
             return True
     return False
 
@@ -278,7 +286,7 @@ def _calendar_ar(key: str) -> str | None:
 
 def clitic_match(ar: ArWord, word: str) -> bool:
     """The Arabic word's clitics gloss as ``word`` (pronouns in any case: we ~ us ~ our)."""
-    return not ar.clitics.isdisjoint(_pronoun_forms(word.lower()))
+    return not ar.clitics.isdisjoint(pronoun_forms(word.lower()))
 
 
 _PRONOUN_SETS = (
@@ -287,7 +295,7 @@ _PRONOUN_SETS = (
 )
 
 
-def _pronoun_forms(word: str) -> set[str]:
+def pronoun_forms(word: str) -> set[str]:
     """A pronoun with its other case forms (we → we, us, our), anything else alone."""
     for forms in _PRONOUN_SETS:
         if word in forms:

@@ -327,6 +327,13 @@ def entity_flags(view: SegmentView, sides: Sides, ar_entities: list[tuple[int, i
             continue  # left in Latin script: the untranslated check reports it
         in_hyp = any(_spelling_close(h.text, t.text) for t in tokens for h in view.hyp_tokens)
         rendered = [w for w in view.ar if any(supports(w, t) for t in tokens)]
+        if not rendered and len(tokens) == 1:
+            # One Latin word written as two Arabic ones: OpenStreet ↔ أوبن ستريت.
+            rendered = [
+                b for a, b in zip(view.ar, view.ar[1:], strict=False)
+                if a.token.kind == b.token.kind == "word"
+                and translit.matches_name(a.token.text + b.token.text, tokens[0].text)
+            ]
         if entity is not None and entity in present or entity is None and rendered:
             # The Arabic has a word that sounds like the name. If the back-translation
             # reads a clearly different name there, the Arabic names someone else.

@@ -32,6 +32,7 @@ from eval.bilingual import (
     en_entities,
     in_lexicon,
     known_word,
+    pronoun_forms,
     related,
     supports,
     synonym_in_text,
@@ -236,7 +237,8 @@ def _soft(word: ArWord, hyp: Token) -> bool:
 def _may_link(word: ArWord, hyp: Token) -> bool:
     """Function words link only as pronouns (منا "from us" ↔ "us"); "for", "and" are everywhere."""
     if hyp.text.lower() in _PRONOUNS_EN:
-        return clitic_match(word, hyp.text)
+        # As a clitic (منا = min + nA "us") or as the word itself (لنا "for us").
+        return clitic_match(word, hyp.text) or bool(pronoun_forms(hyp.text.lower()) & word.stems)
     return not word.function and not is_function_en(hyp)
 
 

@@ -140,7 +140,7 @@ def test_faithful_translation_has_no_flags():
           "وقال الوزير إن الحكومة سترسل أطباء إلى المنطقة.")
     ref = ("The Health Ministry announced on Monday that 120 people had fallen ill in three cities.\n"
            "The minister said the government would send doctors to the region.")
-    hyp = ("The Ministry of Health announced on Monday that 120 people were infected with the disease in three cities.\n"
+    hyp = ("The Ministry of Health announced on Monday that 120 people fell ill in three cities.\n"
            "The minister said that the government will send doctors to the region.")
     flags = run(ar, ref, hyp)
     assert [f for f in flags if f.severity is not Severity.MINOR] == []
