@@ -248,6 +248,24 @@ def synonym_in_text(word: str, own_text: str, other_text: str) -> bool:
     return False
 
 
+@functools.lru_cache(maxsize=1)
+def _antonyms() -> frozenset[tuple[str, str]]:
+    from importlib.resources import files
+
+    pairs: set[tuple[str, str]] = set()
+    text = (files("eval.resources") / "antonyms_en.tsv").read_text(encoding="utf-8")
+    for line in text.splitlines():
+        if line.strip() and not line.startswith("#") and "\t" in line:
+            a, b = (stem(w.strip()) for w in line.split("\t", 1))
+            pairs.update({(a, b), (b, a)})
+    return frozenset(pairs)
+
+
+def antonyms(a: str, b: str) -> bool:
+    """Two English stems of opposite meaning (rise/fall, uphold/cancel, harder/easier)."""
+    return (a, b) in _antonyms()
+
+
 def known_word(en_stem: str) -> bool:
     """The lexicon glosses it or the thesaurus lists it."""
     return en_stem in _cogloss_index() or en_stem in _synonym_index()

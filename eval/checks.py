@@ -20,8 +20,8 @@ from eval import resources, translit
 from eval.bilingual import ArWord, in_lexicon, known_word, related, strip_prefixes, supports
 from eval.data import Category, Evidence, Flag, HypSpan, Severity, Span
 from eval.numbers import compare_numbers, extract_numbers_ar, extract_numbers_en
-from eval.spanflags import SegmentView
-from eval.tokens import Token, normalise_ar_word, stem, tokenize_en
+from eval.spanflags import SegmentView, densest_run
+from eval.tokens import Token, fold_latin, normalise_ar_word, stem, tokenize_en
 from tadqiq.errors import ConfigError
 
 LineOf = Callable[[int], int]
@@ -196,10 +196,11 @@ def _en_negations(tokens: Sequence[Token]) -> list[Token]:
 _NEGATIVE_QUANTIFIERS = frozenset({"little", "few", "hardly", "barely", "scarcely", "seldom", "rarely"})
 
 
-_ADJECTIVE_ENDINGS = ("ed", "able", "ible", "ful", "ive", "al", "ly", "ent", "ant", "ous", "ic", "ary")
+_ADJECTIVE_ENDINGS = ("able", "ible", "ful", "ive", "al", "ly", "ent", "ant", "ous", "ic", "ary")
 _PLAIN_ADJECTIVES = frozenset(
     "clear known likely certain fair safe stable usual even happy aware real sure fit wise just "
-    "kind true free equal easy common popular lawful armed paid".split()
+    "kind true free equal easy common popular lawful armed paid changed harmed employed identified "
+    "opposed answered affected inhabited noticed detected solved restricted checked touched".split()
 )
 
 
@@ -304,8 +305,8 @@ def _names(view: SegmentView, include_initial: bool = False) -> list[tuple[list[
 
 
 def _spelling_close(a: str, b: str) -> bool:
-    """Two Latin spellings of one name (Thiago/Tiago, Mendes/Mendez), not two names (Doyle/Daly)."""
-    a, b = a.lower(), b.lower()
+    """Two Latin spellings of one name (Thiago/Tiago, Saïss/Sais), not two names (Doyle/Daly)."""
+    a, b = fold_latin(a), fold_latin(b)
     return a == b or SequenceMatcher(None, a, b).ratio() >= 0.8
 
 
@@ -390,7 +391,7 @@ def inconsistency_flags(views: Sequence[SegmentView], sides: Sides) -> list[Flag
         for tokens, _entity in _names(view, include_initial=True):
             for tok in tokens:
                 for k, word in enumerate(view.ar):
-                    if (word.token.kind == "word" and word.proper and k not in covered
+                    if (word.token.kind == "word" and k not in covered
                             and translit.matches_name(word.token.text, tok.text)):
                         spellings.setdefault(tok.text, []).append((view, word, tok))
     flags = []
@@ -508,7 +509,8 @@ def idiom_flags(view: SegmentView, sides: Sides) -> list[Flag]:
         def renders(slot: set[str], word: ArWord) -> bool:
             return any(related(a, b) for a in slot for b in word.stems)
 
-        ar_hits = [w for w in view.ar if not w.function and any(renders(s, w) for s in slots)]
+        hits = [k for k, w in enumerate(view.ar) if not w.function and any(renders(s, w) for s in slots)]
+        ar_hits = [view.ar[k] for k in densest_run(hits, gap=2)]
         matched = sum(1 for s in slots if any(renders(s, w) for w in ar_hits))
         if not slots or matched < min(2, len(slots)):
             continue

@@ -23,12 +23,12 @@ from eval.tokens import Token
 
 # Lower numbers win when two flags overlap.
 _PRIORITY = {
-    "numbers": 0, "dates": 0, "glossary": 1, "untranslated": 1, "negation": 1,
+    "numbers": 0, "dates": 0, "antonym": 1, "glossary": 1, "untranslated": 1, "negation": 1,
     "named-entity": 2, "consistency": 2, "idiom": 2,
     "reference-unrendered": 5, "lexicon": 5, "back-translation": 5,
     "sentence-alignment": 3, "segment-score": 9,
 }
-MIN_CONFIDENCE = 0.5
+MIN_CONFIDENCE = 0.6
 
 
 class SpanFlagger:

@@ -26,6 +26,7 @@ from difflib import SequenceMatcher
 from eval import resources
 from eval.bilingual import (
     ArWord,
+    antonyms,
     ar_entities,
     ar_words,
     clitic_match,
@@ -38,7 +39,7 @@ from eval.bilingual import (
     synonym_in_text,
 )
 from eval.data import Category, Evidence, Flag, HypSpan, Severity, Span, WordLink
-from eval.tokens import Token, is_function_en, tokenize_ar, tokenize_en
+from eval.tokens import Token, fold_latin, is_function_en, tokenize_ar, tokenize_en
 
 MAX_AR_SPAN = 5
 
@@ -213,7 +214,7 @@ class SegmentView:
             hits = self.arabic_for(self.hyp_between(tokens))
         if not hits and tokens:
             hits = self.window(tokens)
-        return _densest_run(sorted(set(hits)))
+        return densest_run(sorted(set(hits)))
 
     def insertion(self, tokens: Sequence[Token], original: str, line_of) -> Span:
         """An empty Arabic span where the rendering of ``tokens`` would stand."""
@@ -242,7 +243,7 @@ def _may_link(word: ArWord, hyp: Token) -> bool:
     return not word.function and not is_function_en(hyp)
 
 
-def _densest_run(indices: Sequence[int], gap: int = 3) -> list[int]:
+def densest_run(indices: Sequence[int], gap: int = 3) -> list[int]:
     """The longest run of indices no more than ``gap`` apart (the first on a tie), capped."""
     runs: list[list[int]] = []
     for k in indices:
@@ -317,9 +318,12 @@ def near(a: Token, b: Token) -> bool:
     two spellings of one name (Thiago/Tiago)."""
     if en_match(a, b):
         return True
-    x, y = a.text.lower(), b.text.lower()
+    x, y = fold_latin(a.text), fold_latin(b.text)
     if a.is_capitalised and b.is_capitalised and SequenceMatcher(None, x, y).ratio() >= 0.8:
         return True
+    for prefix in ("un", "non"):  # unchanged ~ change: the negation check compares the rest
+        if x.startswith(prefix) and len(x) > len(prefix) + 3 and _common_prefix(x[len(prefix):], y)[3:]:
+            return True
     common = len(_common_prefix(x, y))
     return common >= 3 and common >= 0.6 * min(len(x), len(y)) and min(len(x), len(y)) >= 4
 
@@ -423,9 +427,10 @@ def gap_flags(view: SegmentView, original_ar: str, original_ref: str, line_ar, l
         ref_tokens, hyp_tokens = list(r_gap), list(h_gap or view.hyp_between(r_gap))
         if r_gap and ar_sel:
             ar_sel, ref_tokens, hyp_tokens = _extend_to_head(view, ar_sel, ref_tokens, hyp_tokens)
+        reversed_pairs = [(r, h) for r in r_gap for h in h_gap if antonyms(r.key, h.key)]
         if r_gap and ar_sel:
             category = Category.MISTRANSLATION
-            severity = Severity.CRITICAL if names else Severity.MAJOR
+            severity = Severity.CRITICAL if names or reversed_pairs else Severity.MAJOR
         elif r_gap:
             category = Category.OMISSION
             severity = Severity.MAJOR
@@ -449,7 +454,17 @@ def gap_flags(view: SegmentView, original_ar: str, original_ref: str, line_ar, l
                 "back-translation",
                 "the back-translation diverges here: " + " ".join(h.text for h in hyp_seen),
             ))
+        if reversed_pairs:
+            r, h = reversed_pairs[0]
+            evidence.insert(0, Evidence(
+                "antonym", f"meaning reversed: the reference says '{r.text}', the back-translation '{h.text}'"))
         confidence = 0.45 + 0.15 * bool(r_gap) + 0.1 * bool(h_gap) + 0.1 * bool(ar_sel and h_gap)
+        if reversed_pairs:
+            confidence = 0.9
+        elif len(r_gap) == 1 and len(h_gap) == 1 and not names:
+            # One common word against another is as often a paraphrase the thesaurus
+            # misses as a wrong sense: keep it, but below the default threshold.
+            confidence = 0.55
         ar_span = (view.ar_span(ar_sel, original_ar, line_ar) if ar_sel
                    else view.insertion(r_gap, original_ar, line_ar))
         flags.append(Flag(

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import re
+import unicodedata
 from dataclasses import dataclass
 
 import snowballstemmer
@@ -71,6 +72,11 @@ def stem(word: str) -> str:
     """Snowball stem of the lower-cased word, irregular verbs first reduced to their base."""
     low = word.lower().replace("’", "'")
     return _stemmer().stemWord(_irregular().get(low, low))
+
+
+def fold_latin(word: str) -> str:
+    """Lower case without accents: Saïss → saiss, Crédit → credit."""
+    return "".join(c for c in unicodedata.normalize("NFKD", word.lower()) if not unicodedata.combining(c))
 
 
 def en_key(word: str) -> str:
