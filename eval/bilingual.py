@@ -119,38 +119,45 @@ def ar_entities(tokens: Sequence[Token]) -> list[tuple[int, int, str]]:
 
 
 @functools.lru_cache(maxsize=1)
-def _entity_aliases_en() -> list[tuple[tuple[str, ...], bool, str]]:
-    out = []
+def _entity_aliases_en() -> dict[str, list[tuple[tuple[str, ...], bool, str]]]:
+    """Lower-cased first word → [(alias words without dots, exact case?, canonical name)], longest first."""
+    index: dict[str, list[tuple[tuple[str, ...], bool, str]]] = {}
     for entity in resources.gazetteer():
         for alias in (entity.english, *entity.aliases):
-            words = tuple(w for w in re.findall(r"[A-Za-z]+(?:\.[A-Za-z])*\.?|[A-Za-z]+", alias))
+            words = tuple(w.replace(".", "") for w in re.findall(r"[A-Za-z]+(?:\.[A-Za-z])*\.?|[A-Za-z]+", alias))
             if words:
                 exact = alias.replace(".", "").isupper()
-                out.append((words, exact, entity.english))
-    out.sort(key=lambda x: -len(x[0]))
-    return out
+                index.setdefault(words[0].lower(), []).append((words, exact, entity.english))
+    for entries in index.values():
+        entries.sort(key=lambda x: -len(x[0]))
+    return index
 
 
 def en_entities(tokens: Sequence[Token]) -> list[tuple[int, int, str]]:
     """Gazetteer mentions in English tokens; all-caps aliases (US) match case-sensitively."""
+    index = _entity_aliases_en()
     found: list[tuple[int, int, str]] = []
-    taken: set[int] = set()
-    for words, exact, name in _entity_aliases_en():
-        n = len(words)
-        target = [w.replace(".", "") for w in words]
-        for i in range(len(tokens) - n + 1):
-            if any(k in taken for k in range(i, i + n)):
+    i = 0
+    while i < len(tokens):
+        first = tokens[i].text.replace(".", "")
+        hit = None
+        for words, exact, name in index.get(first.lower(), ()):
+            n = len(words)
+            window = [t.text.replace(".", "") for t in tokens[i : i + n]]
+            if len(window) < n:
                 continue
-            window = tokens[i : i + n]
-            texts = [t.text.replace(".", "") for t in window]
             if exact:
-                ok = texts == target
+                ok = window == list(words)
             else:
-                ok = [t.lower() for t in texts] == [w.lower() for w in target] and window[0].text[:1].isupper()
+                ok = [w.lower() for w in window] == [w.lower() for w in words] and first[:1].isupper()
             if ok:
-                found.append((i, i + n, name))
-                taken.update(range(i, i + n))
-    found.sort()
+                hit = (i, i + n, name)
+                break
+        if hit:
+            found.append(hit)
+            i = hit[1]
+        else:
+            i += 1
     return found
 
 

@@ -34,8 +34,9 @@ MIN_CONFIDENCE = 0.6
 class SpanFlagger:
     """Callable used by :func:`eval.check.evaluate` (see :data:`eval.check.Flagger`)."""
 
-    def __init__(self, glossary: Path | None = None) -> None:
+    def __init__(self, glossary: Path | None = None, min_confidence: float = MIN_CONFIDENCE) -> None:
         self.glossary = checks.load_glossary(glossary) if glossary else []
+        self.min_confidence = min_confidence
 
     def __call__(self, report: Report, context: CheckContext) -> list[Flag]:
         sides = checks.Sides(
@@ -76,7 +77,7 @@ class SpanFlagger:
             f for f in report.flags
             if not (f.evidence and f.evidence[0].signal == "segment-score" and f.segment in spanned)
         ]
-        return [f for f in merge(flags) if f.confidence >= MIN_CONFIDENCE]
+        return [f for f in merge(flags) if f.confidence >= self.min_confidence]
 
 
 def _priority(flag: Flag) -> int:

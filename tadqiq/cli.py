@@ -81,6 +81,7 @@ def check(
     visual_bidi: Annotated[bool, typer.Option("--visual-bidi", help="Reorder Arabic for terminals without bidi support.")] = False,
     timings: Annotated[bool, typer.Option("--timings", help="Print the time spent in each stage.")] = False,
     glossary: Annotated[Path | None, typer.Option("--glossary", help="CSV 'english,arabic' of required renderings (alternatives separated by |).")] = None,
+    min_confidence: Annotated[float | None, typer.Option("--min-confidence", min=0.0, max=1.0, help="Show span flags at or above this confidence (default 0.6).")] = None,
 ) -> None:
     """Check an Arabic article against its English reference."""
     if model and hypothesis:
@@ -102,6 +103,7 @@ def check(
         cache=cache,
         use_cache=not no_cache,
         glossary=glossary,
+        min_confidence=min_confidence,
     )
     try:
         report = run_check(request, progress=_progress_factory(quiet))

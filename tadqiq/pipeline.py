@@ -35,6 +35,7 @@ class CheckRequest:
     cache: Path | None = None
     use_cache: bool = True
     glossary: Path | None = None
+    min_confidence: float | None = None  # None: the flagger's default
 
 
 def _translate_units(
@@ -121,4 +122,6 @@ def default_flaggers(request: CheckRequest) -> list[Flagger]:
     """The span-level flaggers a check runs by default."""
     from eval.flagging import SpanFlagger
 
-    return [SpanFlagger(glossary=request.glossary)]
+    if request.min_confidence is None:
+        return [SpanFlagger(glossary=request.glossary)]
+    return [SpanFlagger(glossary=request.glossary, min_confidence=request.min_confidence)]
