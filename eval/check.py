@@ -7,13 +7,14 @@ sentence alignment, segment and corpus scores, flags. No I/O happens here.
 
 from __future__ import annotations
 
+import hashlib
 import re
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 from eval.align import AlignSettings, align
-from eval.data import Document, Flag, Segment, Span, Unit
+from eval.data import Bead, Document, Flag, Segment, Span, Unit
 from eval.report import AlignedSegment, Report, SourceInfo
 from eval.scoring import corpus_scores, segment_scores
 from eval.seglevel import segment_flags
@@ -42,8 +43,20 @@ def _span(segments: Sequence[Segment], idx: Sequence[int], original: str) -> Spa
     return Span.of_segments([segments[i] for i in idx], original)
 
 
-def sort_and_number(flags: list[Flag]) -> list[Flag]:
-    """Order flags by position in the Arabic file and give them ids F1, F2, …"""
+def fingerprint(flag: Flag, segment: AlignedSegment | None) -> str:
+    """A stable id for a flag: its category, its three spans' text and its segment's text.
+
+    Offsets and ids are left out, so editing another paragraph does not change it.
+    """
+    parts = [
+        flag.category.value, flag.ar.text, flag.reference.text, flag.hypothesis.text,
+        segment.ar.text if segment else "", segment.reference.text if segment else "",
+    ]
+    return hashlib.sha1("\x1f".join(" ".join(p.split()) for p in parts).encode("utf-8")).hexdigest()[:16]
+
+
+def sort_and_number(flags: list[Flag], segments: Sequence[AlignedSegment] = ()) -> list[Flag]:
+    """Order flags by position in the Arabic file, give them ids F1, F2, … and fingerprints."""
 
     def key(f: Flag) -> tuple:
         return (
@@ -53,7 +66,11 @@ def sort_and_number(flags: list[Flag]) -> list[Flag]:
             -f.severity.rank,
         )
 
-    return [replace(f, id=f"F{i}") for i, f in enumerate(sorted(flags, key=key), start=1)]
+    by_id = {s.id: s for s in segments}
+    return [
+        replace(f, id=f"F{i}", fingerprint=fingerprint(f, by_id.get(f.segment)))
+        for i, f in enumerate(sorted(flags, key=key), start=1)
+    ]
 
 
 def evaluate(
@@ -67,10 +84,17 @@ def evaluate(
     flaggers: Sequence[Flagger] = (),
     align_settings: AlignSettings | None = None,
     timings: dict[str, float] | None = None,
+    pre_aligned: bool = False,
 ) -> Report:
+    """``pre_aligned``: unit i renders reference segment i (XLIFF/TMX pairs); no alignment."""
     timings = timings if timings is not None else {}
     t0 = time.perf_counter()
-    beads = align(units, [s.text for s in ref_segments], align_settings)
+    if pre_aligned:
+        if len(units) != len(ref_segments):
+            raise ValueError("pre-aligned input needs as many units as reference segments")
+        beads = [Bead(k, u.segments, (k,), u.hypothesis, 1.0, u.links) for k, u in enumerate(units)]
+    else:
+        beads = align(units, [s.text for s in ref_segments], align_settings)
     t1 = time.perf_counter()
     timings["align"] = t1 - t0
 
@@ -104,6 +128,6 @@ def evaluate(
     context = CheckContext(article, reference)
     for flagger in flaggers:
         flags.extend(flagger(report, context))
-    report.flags = sort_and_number(flags)
+    report.flags = sort_and_number(flags, aligned)
     timings["flag"] = time.perf_counter() - t2
     return report

@@ -193,10 +193,16 @@ class Flag:
     reference: Span
     hypothesis: HypSpan
     evidence: tuple[Evidence, ...] = field(default_factory=tuple)
+    # Stable across runs while the flag's text and its segment's text do not change
+    # (see :func:`eval.check.fingerprint`); review decisions are keyed by it.
+    fingerprint: str = ""
+    review: str | None = None  # "accepted" or "false-alarm" once an editor decided
 
     def to_json(self) -> dict:
         return {
             "id": self.id,
+            "fingerprint": self.fingerprint,
+            "review": self.review,
             "segment": self.segment,
             "category": self.category.value,
             "severity": self.severity.value,
