@@ -36,7 +36,8 @@ def word_count(text: str) -> int:
 
 
 def source_info(doc: Document, segments: Sequence[Segment]) -> SourceInfo:
-    return SourceInfo(doc.path, doc.encoding, len(segments), word_count(doc.original))
+    digest = hashlib.sha256(doc.original.encode("utf-8")).hexdigest()
+    return SourceInfo(doc.path, doc.encoding, len(segments), word_count(doc.original), digest)
 
 
 def _span(segments: Sequence[Segment], idx: Sequence[int], original: str) -> Span:

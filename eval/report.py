@@ -22,6 +22,7 @@ class SourceInfo:
     encoding: str
     sentences: int
     words: int
+    sha256: str = ""  # of the decoded text, to tie review decisions to this article
 
     def to_json(self) -> dict:
         return {
@@ -29,6 +30,7 @@ class SourceInfo:
             "encoding": self.encoding,
             "sentences": self.sentences,
             "words": self.words,
+            "sha256": self.sha256,
         }
 
 
