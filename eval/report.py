@@ -142,6 +142,9 @@ def write_atomic(path: str | os.PathLike[str], text: str) -> None:
     if not parent.is_dir():
         raise InputError(f"{target}: the folder {parent} does not exist")
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=parent)
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; a report is an ordinary file
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             fh.write(text)

@@ -47,25 +47,27 @@ def render(report: Report, console: Console, *, visual: bool = False, segments: 
     for note in report.notes:
         console.print(f"[yellow]note:[/] {note}")
 
-    flagged = {f.segment for f in report.flags}
     if segments:
-        table = Table(show_lines=True, expand=True)
+        table = Table(title="segments", expand=True, show_edge=False, pad_edge=False)
         table.add_column("#", justify="right", no_wrap=True)
-        table.add_column("Arabic", justify="right", ratio=3)
-        table.add_column("back-translation", ratio=3)
-        table.add_column("reference", ratio=3)
+        table.add_column("line", justify="right", no_wrap=True)
+        table.add_column("BLEU", justify="right", no_wrap=True)
         table.add_column("chrF++", justify="right", no_wrap=True)
-        table.add_column("flags", no_wrap=True)
+        table.add_column("TER", justify="right", no_wrap=True)
+        table.add_column("flags", no_wrap=False)
+        table.add_column("Arabic", justify="right", ratio=1, no_wrap=True, overflow="ellipsis")
         for seg in report.segments:
             marks = [f for f in report.flags if f.segment == seg.id]
+            sc = seg.scores
             table.add_row(
                 str(seg.id),
-                _ar(seg.ar.text, visual),
-                seg.hypothesis,
-                seg.reference.text,
-                f"{seg.scores.chrf:.1f}" if seg.scores else "—",
+                str(seg.ar.line or seg.reference.line or ""),
+                f"{sc.bleu:.1f}" if sc else "—",
+                f"{sc.chrf:.1f}" if sc else "—",
+                f"{sc.ter:.1f}" if sc else "—",
                 Text(" ".join(f.id for f in marks), style=_worst_style(marks)),
-                style=None if seg.id in flagged else "dim",
+                _ar(_short(seg.ar.text, 80), visual) or "∅",
+                style=None if marks else "dim",
             )
         console.print(table)
     _render_flags(report.flags, console, visual)
@@ -78,27 +80,26 @@ def _worst_style(flags: list[Flag]) -> str:
 
 
 def _render_flags(flags: list[Flag], console: Console, visual: bool) -> None:
+    """Each flag as a small block: the three spans side by side in reading order, then why."""
     if not flags:
         console.print("[green]No flags.[/]")
         return
-    table = Table(title=f"{len(flags)} flags", expand=True)
-    table.add_column("id", no_wrap=True)
-    table.add_column("severity", no_wrap=True)
-    table.add_column("category", no_wrap=True)
-    table.add_column("line", justify="right", no_wrap=True)
-    table.add_column("Arabic span", justify="right")
-    table.add_column("reference span")
-    table.add_column("back-translation")
-    table.add_column("why")
+    console.print(Text(f"{len(flags)} flags", style="bold"))
     for f in flags:
-        table.add_row(
-            f.id,
-            Text(f.severity.value, style=SEVERITY_STYLE[f.severity]),
-            f.category.value,
-            str(f.ar.line or ""),
-            _ar(_short(f.ar.text, 60), visual) or "∅",
-            _short(f.reference.text, 60) or "∅",
-            _short(f.hypothesis.text, 60) or "∅",
-            _short("; ".join(e.detail for e in f.evidence), 120),
+        head = Text()
+        head.append(f"{f.id:>4} ", style="bold")
+        head.append(f" {f.severity.value} ", style=SEVERITY_STYLE[f.severity])
+        head.append(f"  {f.category.value}  line {f.ar.line or f.reference.line or '?'}"
+                    f"  confidence {f.confidence:.2f}")
+        if f.review:
+            head.append(f"  [{f.review}]", style="italic")
+        console.print(head)
+        rows = (
+            ("Arabic", _ar(_short(f.ar.text, 200), visual) or "∅ (missing here)"),
+            ("reference", _short(f.reference.text, 200) or "∅"),
+            ("back-transl.", _short(f.hypothesis.text, 200) or "∅"),
         )
-    console.print(table)
+        for label, value in rows:
+            console.print(Text(f"      {label:<12} ", style="dim") + Text(value))
+        for e in f.evidence:
+            console.print(Text(f"      {e.signal:<12} ", style="dim") + Text(_short(e.detail, 300)))
