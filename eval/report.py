@@ -105,15 +105,20 @@ class Report:
     notes: list[str] = field(default_factory=list)
 
     @property
+    def active_flags(self) -> list[Flag]:
+        """Flags an editor has not dismissed as false alarms."""
+        return [f for f in self.flags if f.review != "false-alarm"]
+
+    @property
     def mqm(self) -> MQMScore:
-        return MQMScore(sum(f.severity.weight for f in self.flags), self.article.words)
+        return MQMScore(sum(f.severity.weight for f in self.active_flags), self.article.words)
 
     def flags_at_or_above(self, severity: Severity) -> list[Flag]:
-        return [f for f in self.flags if f.severity.rank >= severity.rank]
+        return [f for f in self.active_flags if f.severity.rank >= severity.rank]
 
     def to_json(self) -> dict:
-        by_sev = Counter(f.severity.value for f in self.flags)
-        by_cat = Counter(f.category.value for f in self.flags)
+        by_sev = Counter(f.severity.value for f in self.active_flags)
+        by_cat = Counter(f.category.value for f in self.active_flags)
         return {
             "schema": SCHEMA,
             "version": __version__,
@@ -124,7 +129,8 @@ class Report:
             "mqm": self.mqm.to_json(),
             "summary": {
                 "segments": len(self.segments),
-                "flags": len(self.flags),
+                "flags": len(self.active_flags),
+                "dismissed": len(self.flags) - len(self.active_flags),
                 "by_severity": {s.value: by_sev.get(s.value, 0) for s in Severity},
                 "by_category": dict(sorted(by_cat.items())),
             },

@@ -63,17 +63,25 @@ ModelsFile = Annotated[
 ]
 
 
+PAIRED_SUFFIXES = {".xlf", ".xliff", ".xlf2", ".tmx"}
+
+
 @app.command()
 def check(
-    article: Annotated[Path, typer.Argument(help="The Arabic article (plain text, one paragraph per line).")],
-    reference: Annotated[Path, typer.Option("--reference", "-r", help="The English reference it translates.")],
+    article: Annotated[Path, typer.Argument(help="The Arabic article (plain text, one paragraph per line), or an XLIFF/TMX file with English sources and Arabic targets.")],
+    reference: Annotated[Path | None, typer.Option("--reference", "-r", help="The English reference it translates (not needed for XLIFF/TMX).")] = None,
     model: Annotated[str | None, typer.Option("--model", "-m", help="Model name from models.yaml.")] = None,
     hypothesis: Annotated[
         Path | None,
-        typer.Option("--hypothesis", help="An existing English back-translation (one line per paragraph or per sentence) instead of a model."),
+        typer.Option("--hypothesis", help="An existing English back-translation (one line per paragraph or per sentence; per unit for XLIFF/TMX) instead of a model."),
     ] = None,
     json_out: Annotated[Path | None, typer.Option("--json", help="Write the report as JSON here.")] = None,
-    fail_on: Annotated[FailOn, typer.Option("--fail-on", help="Exit 1 when a flag has at least this severity.")] = FailOn.critical,
+    html_out: Annotated[Path | None, typer.Option("--html", help="Write the self-contained HTML review page here.")] = None,
+    csv_out: Annotated[Path | None, typer.Option("--csv", help="Write the flags as CSV here.")] = None,
+    xlsx_out: Annotated[Path | None, typer.Option("--xlsx", help="Write the flags as an Excel workbook here.")] = None,
+    xliff_out: Annotated[Path | None, typer.Option("--xliff-out", help="XLIFF/TMX input only: write a copy with the flags as notes here.")] = None,
+    decisions: Annotated[Path | None, typer.Option("--decisions", help="Review decisions exported from the HTML report: dismissed flags stay dismissed.")] = None,
+    fail_on: Annotated[FailOn, typer.Option("--fail-on", help="Exit 1 when a flag (not dismissed) has at least this severity.")] = FailOn.critical,
     models_file: ModelsFile = None,
     cache: Annotated[Path | None, typer.Option("--cache", help="Translation cache file (default: user cache dir or $TADQIQ_CACHE).")] = None,
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Do not read or write the translation cache.")] = False,
@@ -86,36 +94,72 @@ def check(
     """Check an Arabic article against its English reference."""
     if model and hypothesis:
         _fail("give either --model or --hypothesis, not both")
+    paired_input = article.suffix.lower() in PAIRED_SUFFIXES
+    if not paired_input and reference is None:
+        _fail("--reference is required (the English text the article translates)")
+    if xliff_out is not None and not paired_input:
+        _fail("--xliff-out needs an XLIFF or TMX input")
     from rich.console import Console
 
-    from eval.report import write_json
+    from eval.report import write_atomic, write_json
     from eval.terminal import render
-    from tadqiq.pipeline import CheckRequest
-    from tadqiq.pipeline import check as run_check
 
     console = Console(stderr=False, highlight=False)
-    request = CheckRequest(
-        article=article,
-        reference=reference,
-        model=model,
-        hypothesis=hypothesis,
-        models_file=models_file,
-        cache=cache,
-        use_cache=not no_cache,
-        glossary=glossary,
-        min_confidence=min_confidence,
-    )
+    paired = None
     try:
-        report = run_check(request, progress=_progress_factory(quiet))
+        if paired_input:
+            from tadqiq.paired import check_paired
+
+            report, paired = check_paired(
+                article, model=model, hypothesis=hypothesis, models_file=models_file,
+                cache=cache, use_cache=not no_cache, glossary=glossary,
+                min_confidence=min_confidence, progress=_progress_factory(quiet),
+            )
+        else:
+            from tadqiq.pipeline import CheckRequest
+            from tadqiq.pipeline import check as run_check
+
+            request = CheckRequest(
+                article=article, reference=reference, model=model,  # type: ignore[arg-type]
+                hypothesis=hypothesis, models_file=models_file, cache=cache,
+                use_cache=not no_cache, glossary=glossary, min_confidence=min_confidence,
+            )
+            report = run_check(request, progress=_progress_factory(quiet))
+        if decisions is not None:
+            from eval.review import apply_decisions, load_decisions
+
+            report = apply_decisions(report, load_decisions(decisions, report))
+        # Every output is built before any is written, and each is written atomically.
         if json_out is not None:
-            write_json(report, json_out)
+            if paired is not None:
+                import json
+
+                from tadqiq.paired import paired_json
+
+                write_atomic(json_out, json.dumps(paired_json(report, paired), ensure_ascii=False, indent=2) + "\n")
+            else:
+                write_json(report, json_out)
+        if html_out is not None:
+            from eval.html import render_html
+
+            write_atomic(html_out, render_html(report))
+        if csv_out is not None or xlsx_out is not None or xliff_out is not None:
+            from eval import export
+
+            if csv_out is not None:
+                export.write_csv(report, csv_out, paired)
+            if xlsx_out is not None:
+                export.write_xlsx(report, xlsx_out, paired)
+            if xliff_out is not None:
+                export.write_xliff_with_flags(paired, report, xliff_out)
     except TadqiqError as exc:
         _fail(str(exc))
     if not quiet:
         render(report, console, visual=visual_bidi)
-    by_sev = report.to_json()["summary"]["by_severity"]
-    summary = ", ".join(f"{n} {sev}" for sev, n in by_sev.items())
-    console.print(f"{len(report.flags)} flags ({summary}); chrF++ {report.corpus_scores['chrf'].score:.1f}")
+    summary_json = report.to_json()["summary"]
+    summary = ", ".join(f"{n} {sev}" for sev, n in summary_json["by_severity"].items())
+    dismissed = f", {summary_json['dismissed']} dismissed" if summary_json["dismissed"] else ""
+    console.print(f"{summary_json['flags']} flags ({summary}{dismissed}); chrF++ {report.corpus_scores['chrf'].score:.1f}")
     if timings:
         console.print("timings: " + ", ".join(f"{k} {v:.3f}s" for k, v in report.timings.items()))
     if fail_on is not FailOn.never:

@@ -217,3 +217,12 @@ def test_hypothesis_check_does_not_import_torch(tmp_path):
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False False"
+
+
+def test_reference_required_for_plain_text():
+    _one_line_error(run("check", ARTICLE, "--hypothesis", HYPOTHESIS), "--reference")
+
+
+def test_xliff_out_needs_paired_input(tmp_path):
+    _one_line_error(run("check", ARTICLE, "--reference", REFERENCE, "--hypothesis", HYPOTHESIS,
+                        "--xliff-out", tmp_path / "x.xlf"), "XLIFF")
