@@ -63,9 +63,6 @@ ModelsFile = Annotated[
 ]
 
 
-PAIRED_SUFFIXES = {".xlf", ".xliff", ".xlf2", ".tmx"}
-
-
 @app.command()
 def check(
     article: Annotated[Path, typer.Argument(help="The Arabic article (plain text, one paragraph per line), or an XLIFF/TMX file with English sources and Arabic targets.")],
@@ -79,7 +76,7 @@ def check(
     html_out: Annotated[Path | None, typer.Option("--html", help="Write the self-contained HTML review page here.")] = None,
     csv_out: Annotated[Path | None, typer.Option("--csv", help="Write the flags as CSV here.")] = None,
     xlsx_out: Annotated[Path | None, typer.Option("--xlsx", help="Write the flags as an Excel workbook here.")] = None,
-    xliff_out: Annotated[Path | None, typer.Option("--xliff-out", help="XLIFF/TMX input only: write a copy with the flags as notes here.")] = None,
+    xliff_out: Annotated[Path | None, typer.Option("--xliff-out", help="XLIFF/TMX input only: write a copy of it (same format) with the flags as notes here.")] = None,
     decisions: Annotated[Path | None, typer.Option("--decisions", help="Review decisions exported from the HTML report: dismissed flags stay dismissed.")] = None,
     fail_on: Annotated[FailOn, typer.Option("--fail-on", help="Exit 1 when a flag (not dismissed) has at least this severity.")] = FailOn.critical,
     models_file: ModelsFile = None,
@@ -94,14 +91,16 @@ def check(
     """Check an Arabic article against its English reference."""
     if model and hypothesis:
         _fail("give either --model or --hypothesis, not both")
-    paired_input = article.suffix.lower() in PAIRED_SUFFIXES
+    from eval.formats import is_paired_input
+
+    paired_input = is_paired_input(article)
     if not paired_input and reference is None:
         _fail("--reference is required (the English text the article translates)")
     if xliff_out is not None and not paired_input:
         _fail("--xliff-out needs an XLIFF or TMX input")
     from rich.console import Console
 
-    from eval.report import write_atomic, write_json
+    from eval.report import write_atomic, write_atomic_bytes
     from eval.terminal import render
 
     console = Console(stderr=False, highlight=False)
@@ -129,29 +128,36 @@ def check(
             from eval.review import apply_decisions, load_decisions
 
             report = apply_decisions(report, load_decisions(decisions, report))
-        # Every output is built before any is written, and each is written atomically.
+        # Every output is built before any is written, and each is written atomically,
+        # so an error leaves no output behind, half-written or not.
+        outputs: list[tuple[Path, str | bytes]] = []
         if json_out is not None:
-            if paired is not None:
-                import json
+            import json
 
+            data = report.to_json()
+            if paired is not None:
                 from tadqiq.paired import paired_json
 
-                write_atomic(json_out, json.dumps(paired_json(report, paired), ensure_ascii=False, indent=2) + "\n")
-            else:
-                write_json(report, json_out)
+                data = paired_json(report, paired)
+            outputs.append((json_out, json.dumps(data, ensure_ascii=False, indent=2) + "\n"))
         if html_out is not None:
             from eval.html import render_html
 
-            write_atomic(html_out, render_html(report))
+            outputs.append((html_out, render_html(report)))
         if csv_out is not None or xlsx_out is not None or xliff_out is not None:
             from eval import export
 
             if csv_out is not None:
-                export.write_csv(report, csv_out, paired)
+                outputs.append((csv_out, export.csv_text(report, paired)))
             if xlsx_out is not None:
-                export.write_xlsx(report, xlsx_out, paired)
+                outputs.append((xlsx_out, export.xlsx_bytes(report, paired)))
             if xliff_out is not None:
-                export.write_xliff_with_flags(paired, report, xliff_out)
+                outputs.append((xliff_out, export.flagged_document(paired, report)))
+        for path, content in outputs:
+            if isinstance(content, bytes):
+                write_atomic_bytes(path, content)
+            else:
+                write_atomic(path, content)
     except TadqiqError as exc:
         _fail(str(exc))
     if not quiet:

@@ -1,0 +1,116 @@
+"""check_paired: pre-aligned checks of XLIFF/TMX units, the paired JSON, hypothesis errors."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from paired_samples import IDS, NOTE, UNITS, xliff12_text
+
+from eval.data import Category
+from tadqiq.errors import InputError
+from tadqiq.paired import check_paired, paired_json, write_paired_json
+
+NAMES = ("story.xlf", "story2.xlf", "story.tmx")
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_number_flag_on_the_right_unit(checked, name):
+    report, paired = checked[name]
+    assert len(report.segments) == len(paired.units) == len(IDS)
+    number = [f for f in report.flags if f.category is Category.NUMBER]
+    assert number, [f.to_json() for f in report.flags]
+    flag = number[0]
+    assert paired.units[flag.segment].id == "p1"
+    assert "مليون" in flag.ar.text and "billion" in flag.reference.text
+    # one unit per line: the span is inside unit p1's target, on line 2
+    assert flag.ar.line == 2
+    assert flag.ar.text in paired.units[1].target_ar
+    assert all(f.segment == 1 for f in number)
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_segments_are_the_units(checked, name):
+    report, paired = checked[name]
+    for k, (seg, unit) in enumerate(zip(report.segments, paired.units, strict=True)):
+        assert seg.id == k and seg.bead.kind == "1-1"
+        assert seg.ar.text == unit.target_ar and seg.reference.text == unit.source_en
+        assert seg.ar.line == seg.reference.line == k + 1
+    assert report.model["backend"] == "precomputed"
+    assert any("paired input" in note for note in report.notes)
+
+
+def test_paired_json(checked, tmp_path: Path):
+    report, paired = checked["story.xlf"]
+    data = paired_json(report, paired)
+    assert data["schema"] == "tadqiq.check/1"
+    assert data["units"] == [
+        {"segment": k, "id": uid, "file": "story.txt", "notes": [NOTE] if uid == "p1" else []}
+        for k, uid in enumerate(IDS)
+    ]
+    assert data["input"]["format"] == "xliff1" and data["input"]["units"] == 4
+    assert data["input"]["skipped"] == {"empty source": 1, "translate=no": 1}
+    assert {f["unit"] for f in data["flags"] if f["category"] == "number"} == {"p1"}
+    out = tmp_path / "report.json"
+    write_paired_json(report, paired, out)
+    assert json.loads(out.read_text(encoding="utf-8")) == data
+
+
+def test_empty_target_is_an_omission_on_its_line(tmp_path: Path):
+    units = [*UNITS[:3], (UNITS[3][0], UNITS[3][1], "", None)]
+    path = tmp_path / "untranslated.xlf"
+    path.write_text(xliff12_text(units), encoding="utf-8")
+    hyp = tmp_path / "hyp.txt"  # a blank line for the untranslated unit
+    hyp.write_text(
+        "The EU agrees to a loan for Ukraine\n"
+        "The European Union approved on Thursday a loan of 1.1 million euros to Ukraine.\n"
+        "French President Emmanuel Macron spoke after a meeting in Paris.\n\n",
+        encoding="utf-8",
+    )
+    report, paired = check_paired(path, hypothesis=hyp)
+    omissions = [f for f in report.flags if f.category is Category.OMISSION]
+    assert [paired.units[f.segment].id for f in omissions] == ["p3"]
+    flag = omissions[0]
+    assert flag.ar.text == "" and flag.ar.line == 4
+    assert flag.reference.text == UNITS[3][1]
+
+
+def test_hypothesis_with_wrong_line_count(sample_dir: Path, tmp_path: Path):
+    hyp = tmp_path / "short.txt"
+    hyp.write_text("one line\ntwo lines\n", encoding="utf-8")
+    with pytest.raises(InputError) as info:
+        check_paired(sample_dir / "story.xlf", hypothesis=hyp)
+    message = str(info.value)
+    assert message.startswith(f"{hyp}:") and "4 units" in message and "\n" not in message
+
+
+def test_target_not_arabic(tmp_path: Path):
+    units = [(uid, src, src, None) for uid, src, _tgt, _note in UNITS]
+    path = tmp_path / "english.xlf"
+    path.write_text(xliff12_text(units), encoding="utf-8")
+    hyp = tmp_path / "hyp.txt"
+    hyp.write_text("a\nb\nc\nd\n", encoding="utf-8")
+    with pytest.raises(InputError) as info:
+        check_paired(path, hypothesis=hyp)
+    assert str(info.value).startswith(f"{path}: the target text has no Arabic script")
+
+
+def test_model_back_translation(tmp_path: Path):
+    """The model path: the weight-free gloss backend translates the units with targets only."""
+    units = [*UNITS[:3], (UNITS[3][0], UNITS[3][1], "", None)]
+    path = tmp_path / "model.xlf"
+    path.write_text(xliff12_text(units), encoding="utf-8")
+    totals: list[int] = []
+
+    def progress(total: int):
+        totals.append(total)
+        return lambda n: None
+
+    report, paired = check_paired(path, model="gloss", use_cache=False, progress=progress)
+    assert totals == [3]
+    assert report.model["name"] == "gloss" and report.model["rough"] is True
+    assert [bool(s.hypothesis) for s in report.segments] == [True, True, True, False]
+    assert any(
+        f.category is Category.NUMBER and paired.units[f.segment].id == "p1" for f in report.flags
+    )
