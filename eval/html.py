@@ -17,7 +17,7 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from importlib import resources
 from pathlib import PurePath
@@ -56,9 +56,9 @@ def script_json(value: object) -> Markup:
 
 @dataclass
 class Item:
-    """One run of a cell: plain text, a highlighted piece, or an omission marker.
+    """One run of a cell: plain text, a highlighted piece, an omission marker or a chip.
 
-    ``kind`` is "text", "mark" or "ins". ``flags`` are the ids covering the piece in
+    ``kind`` is "text", "mark", "ins" (omission) or "chip" (segment-level flag). ``flags`` are the ids covering the piece in
     report order; ``anchors`` the flags this piece is the first element of in its
     column (tab stops); ``ends`` the flags that end here (their id is shown after it);
     ``primary`` the flags whose navigation target this is.
@@ -89,6 +89,8 @@ class Cell:
 
 @dataclass(frozen=True)
 class FlagView:
+    """What a flag's card shows."""
+
     id: str
     fingerprint: str
     category: str
@@ -105,6 +107,8 @@ class FlagView:
 
 @dataclass(frozen=True)
 class Row:
+    """One aligned segment: its three cells and its flags' cards."""
+
     id: int
     kind: str
     line: int | None
@@ -119,6 +123,8 @@ class Row:
 
 @dataclass(frozen=True)
 class Bar:
+    """One bar of the counts chart."""
+
     label: str
     count: int
     y: float
@@ -130,14 +136,18 @@ class Bar:
 
 
 @dataclass(frozen=True)
-class _Mark:
+class Highlight:
+    """A flag's span inside one cell's text."""
+
     flag: Flag
     start: int
     end: int
 
 
 @dataclass(frozen=True)
-class _Insert:
+class Insertion:
+    """Where a flag with no Arabic text (an omission) is shown in the Arabic cell."""
+
     flag: Flag
     offset: int
     label: str
@@ -152,7 +162,7 @@ def _severity_of(flags: Sequence[Flag]) -> tuple[str, bool]:
     return max(pool, key=lambda f: f.severity.rank).severity.value, not live
 
 
-def split_text(text: str, marks: Sequence[_Mark], inserts: Sequence[_Insert] = ()) -> list[Item]:
+def split_text(text: str, marks: Sequence[Highlight], inserts: Sequence[Insertion] = ()) -> list[Item]:
     """Cut ``text`` at every mark boundary and insertion point.
 
     Each resulting piece carries the set of flags covering it, so overlapping flags
@@ -204,7 +214,7 @@ def _missing_label(flag: Flag) -> str:
     return f"⟂ missing: {text}" if text else f"⟂ missing ({flag.category.value})"
 
 
-def _cell(text: str, marks: list[_Mark], inserts: list[_Insert], whole: list[Flag]) -> Cell:
+def _cell(text: str, marks: list[Highlight], inserts: list[Insertion], whole: list[Flag]) -> Cell:
     items = split_text(text, marks, inserts)
     chips = []
     for f in whole:
@@ -217,10 +227,10 @@ def _cell(text: str, marks: list[_Mark], inserts: list[_Insert], whole: list[Fla
 
 def _build_cells(seg: AlignedSegment, flags: Sequence[Flag]) -> tuple[Cell, Cell, Cell]:
     """The Arabic, back-translation and reference cells of one segment."""
-    ar_marks: list[_Mark] = []
-    ar_inserts: list[_Insert] = []
-    hyp_marks: list[_Mark] = []
-    ref_marks: list[_Mark] = []
+    ar_marks: list[Highlight] = []
+    ar_inserts: list[Insertion] = []
+    hyp_marks: list[Highlight] = []
+    ref_marks: list[Highlight] = []
     whole: dict[str, list[Flag]] = {"ar": [], "hyp": [], "ref": []}
     hyp = seg.hypothesis
     for f in flags:
@@ -231,19 +241,19 @@ def _build_cells(seg: AlignedSegment, flags: Sequence[Flag]) -> tuple[Cell, Cell
                 offset = 0 if seg.ar.start is None else n
             else:
                 offset = min(max(f.ar.start - seg.ar.start, 0), n)
-            ar_inserts.append(_Insert(f, offset, _missing_label(f)))
+            ar_inserts.append(Insertion(f, offset, _missing_label(f)))
             placed = True
         elif (rel := _relative(f.ar, seg.ar)) is not None:
             if rel == (0, len(seg.ar.text)):
                 whole["ar"].append(f)
             else:
-                ar_marks.append(_Mark(f, *rel))
+                ar_marks.append(Highlight(f, *rel))
             placed = True
         if (rel := _relative(f.reference, seg.reference)) is not None:
             if rel == (0, len(seg.reference.text)):
                 whole["ref"].append(f)
             else:
-                ref_marks.append(_Mark(f, *rel))
+                ref_marks.append(Highlight(f, *rel))
             placed = True
         h = f.hypothesis
         if h.text and h.start is not None and h.end is not None and hyp:
@@ -252,7 +262,7 @@ def _build_cells(seg: AlignedSegment, flags: Sequence[Flag]) -> tuple[Cell, Cell
                 if (start, end) == (0, len(hyp)):
                     whole["hyp"].append(f)
                 else:
-                    hyp_marks.append(_Mark(f, start, end))
+                    hyp_marks.append(Highlight(f, start, end))
                 placed = True
         if not placed:  # nowhere to point at: the flag is about the segment as a whole
             whole["ar" if seg.ar.text else "ref"].append(f)
@@ -321,7 +331,18 @@ def _rows(report: Report) -> tuple[list[Row], list[FlagView]]:
     return rows, orphans
 
 
-def _chart(report: Report) -> tuple[list[Bar], list[Bar], float]:
+@dataclass(frozen=True)
+class Chart:
+    """Geometry of the inline SVG: severity bars on the left, category bars on the right."""
+
+    width: float
+    height: float
+    sev_x: float
+    cat_label_x: float
+    cat_x: float
+
+
+def _chart(report: Report) -> tuple[list[Bar], list[Bar], Chart]:
     """Bars of the counts per severity and per category, laid out for a small inline SVG."""
     colours = {"critical": "#d92d20", "major": "#e46a0c", "minor": "#2e6fd8"}
     sev_counts = {s.value: 0 for s in SEVERITIES}
@@ -331,15 +352,15 @@ def _chart(report: Report) -> tuple[list[Bar], list[Bar], float]:
         cat_counts[f.category.value] = cat_counts.get(f.category.value, 0) + 1
     cats = sorted(cat_counts.items(), key=lambda kv: (-kv[1], kv[0]))
     top = max([1, *sev_counts.values(), *cat_counts.values()])
-    step, width = 18.0, 150.0
+    step, y0, bar = 18.0, 20.0, 92.0
+    chart = Chart(width=440.0, height=0.0, sev_x=56.0, cat_label_x=184.0, cat_x=292.0)
     sev_bars = [
-        Bar(name, n, 22 + k * step, width * n / top, colours[name])
+        Bar(name, n, y0 + k * step, bar * n / top, colours[name])
         for k, (name, n) in enumerate(sev_counts.items())
     ]
-    y0 = 22 + len(sev_bars) * step + 26
-    cat_bars = [Bar(name, n, y0 + k * step, width * n / top, "#5b6b82") for k, (name, n) in enumerate(cats)]
-    height = (cat_bars[-1].y if cat_bars else y0 - 26) + 14
-    return sev_bars, cat_bars, height
+    cat_bars = [Bar(name, n, y0 + k * step, bar * n / top, "#5b6b82") for k, (name, n) in enumerate(cats)]
+    rows = max(len(sev_bars), len(cat_bars))
+    return sev_bars, cat_bars, replace(chart, height=y0 + rows * step - 4)
 
 
 def _decisions_filename(path: str) -> str:
@@ -368,7 +389,6 @@ def _page_data(report: Report) -> dict:
                 "severity": f.severity.value,
                 "confidence": round(f.confidence, 3),
                 "review": f.review,
-                "line": f.ar.line if f.ar.line is not None else f.reference.line,
                 "ar": f.ar.text,
                 "reference": f.reference.text,
                 "hypothesis": f.hypothesis.text,
@@ -403,7 +423,7 @@ def _environment() -> Environment:
 def render_html(report: Report) -> str:
     """The report as one self-contained HTML page (inline CSS, JS and SVG; works offline)."""
     rows, orphans = _rows(report)
-    sev_bars, cat_bars, chart_height = _chart(report)
+    sev_bars, cat_bars, chart = _chart(report)
     by_sev = {s.value: 0 for s in SEVERITIES}
     by_cat: dict[str, int] = {}
     for f in report.flags:
@@ -427,7 +447,7 @@ def render_html(report: Report) -> str:
         categories=categories,
         sev_bars=sev_bars,
         cat_bars=cat_bars,
-        chart_height=chart_height,
+        chart=chart,
         flag_count=len(report.flags),
         dismissed_count=sum(1 for f in report.flags if f.review == FALSE_ALARM),
         data=_page_data(report),

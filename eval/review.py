@@ -15,7 +15,8 @@ article are never applied to another.
 
 A false alarm is not deleted: the flag stays in the JSON report with
 ``"review": "false-alarm"`` and the HTML report shows it dismissed. It does not
-count for ``--fail-on`` nor for the MQM penalty: both use :func:`active_flags`.
+count for ``--fail-on``, the MQM penalty or the summary counts: those use
+:attr:`eval.report.Report.active_flags`.
 """
 
 from __future__ import annotations
@@ -27,10 +28,9 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from eval.data import Flag, Severity
 from tadqiq.errors import InputError
 
-if TYPE_CHECKING:  # eval.report may import this module for active_flags()
+if TYPE_CHECKING:  # at run time eval.report stays free to import this module
     from eval.report import Report
 
 DECISIONS_SCHEMA = "tadqiq.decisions/1"
@@ -47,17 +47,6 @@ class Decision:
     decision: str  # "accepted" or "false-alarm"
     flag: str = ""  # the flag id when it was decided (ids may change between runs)
     category: str = ""
-
-
-def is_dismissed(flag: Flag) -> bool:
-    """True when an editor marked the flag a false alarm."""
-    return flag.review == FALSE_ALARM
-
-
-def active_flags(report: Report, at_or_above: Severity | None = None) -> list[Flag]:
-    """The flags that count: not dismissed, and at least ``at_or_above`` when given."""
-    rank = at_or_above.rank if at_or_above is not None else 0
-    return [f for f in report.flags if not is_dismissed(f) and f.severity.rank >= rank]
 
 
 def decisions_to_json(report: Report) -> dict:
@@ -106,10 +95,16 @@ def _parse(doc: object, where: str, report: Report) -> dict[str, Decision]:
         raise InputError(f"{where}: the report has no article digest to check the decisions against")
     if digest != report.article.sha256:
         other = article.get("path") if isinstance(article, dict) else None
+        ours = report.article.sha256[:12]
+        if other == report.article.path:
+            raise InputError(
+                f"{where}: decisions are for another article: {other} has changed since they "
+                f"were made (sha256 {digest[:12]}… then, {ours}… now)"
+            )
         named = f"{other!r}, " if isinstance(other, str) and other else ""
         raise InputError(
             f"{where}: decisions are for another article ({named}sha256 {digest[:12]}…), "
-            f"not {report.article.path} (sha256 {report.article.sha256[:12]}…)"
+            f"not {report.article.path} (sha256 {ours}…)"
         )
     items = doc.get("decisions")
     if not isinstance(items, list):
@@ -160,7 +155,7 @@ def apply_decisions(report: Report, decisions: Mapping[str, Decision]) -> Report
     """A copy of ``report`` whose flags carry the decisions made on their fingerprints.
 
     Flags without a decision keep their ``review``. A false alarm stays in the
-    report with ``review == "false-alarm"``; see :func:`active_flags`. Decisions
+    report with ``review == "false-alarm"`` (see ``Report.active_flags``). Decisions
     that match no flag (the reference, model or flagger changed) are counted in
     a note.
     """

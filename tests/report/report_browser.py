@@ -17,6 +17,8 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from selenium.webdriver.remote.webdriver import WebDriver
 
+    from eval.report import Report
+
 ROOT = Path(__file__).resolve().parents[2]
 SEED = ROOT / "examples" / "seed"
 
@@ -72,24 +74,31 @@ def make_driver(width: int = 1400, height: int = 1000) -> WebDriver:
     return webdriver.Chrome(options=options, service=Service(driver))
 
 
-def seed_report():
+def seed_report(folder: Path = SEED) -> Report:
     """The report of the bundled example, checked with its precomputed back-translation."""
     from tadqiq.pipeline import CheckRequest, check
 
-    return check(CheckRequest(article=SEED / "article.ar.txt", reference=SEED / "reference.en.txt",
-                              hypothesis=SEED / "hypothesis.en.txt"))
+    return check(CheckRequest(article=folder / "article.ar.txt", reference=folder / "reference.en.txt",
+                              hypothesis=folder / "hypothesis.en.txt"))
 
 
-def screenshot(driver: WebDriver, url: str, png: Path, focus_flag: str | None = None) -> None:
-    """Open ``url`` and save what the window shows, optionally with one flag focused."""
+# The README view: only flagged segments, the first flag's reference span focused (its tooltip open).
+README_VIEW = """
+document.getElementById("only-flagged").click();
+document.querySelector("td.col-ref [data-flags~='F1']").focus({preventScroll: true});
+"""
+
+
+def screenshot(driver: WebDriver, url: str, png: Path, *, width: int = 1400, height: int = 1000,
+               script: str | None = None) -> None:
+    """Open ``url`` in a ``width`` × ``height`` viewport, run ``script``, save what shows."""
+    driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
+                           {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": False})
     driver.get(url)
-    if focus_flag:
-        driver.execute_script(
-            "const el = document.querySelector(`[data-primary~='${arguments[0]}']`);"
-            "el.focus({preventScroll: true});"
-            "window.scrollTo(0, el.getBoundingClientRect().top + window.scrollY - arguments[1]);",
-            focus_flag, 470,
-        )
+    driver.execute_script("window.localStorage.clear()")
+    driver.get(url)
+    if script:
+        driver.execute_script(script)
     png.parent.mkdir(parents=True, exist_ok=True)
     driver.save_screenshot(str(png))
 
@@ -98,13 +107,15 @@ def main(argv: list[str]) -> int:
     """Write a screenshot of the seed report to the path given (default docs/report.png)."""
     from eval.html import render_html
 
-    out = Path(argv[0]) if argv else ROOT / "docs" / "report.png"
+    out = Path(argv[0]).resolve() if argv else ROOT / "docs" / "report.png"
+    os.chdir(ROOT)  # so that the report shows the paths as a user would type them
+    report = seed_report(SEED.relative_to(ROOT))
     with tempfile.TemporaryDirectory() as tmp:
         page = Path(tmp) / "report.html"
-        page.write_text(render_html(seed_report()), encoding="utf-8")
-        driver = make_driver(1400, 1000)
+        page.write_text(render_html(report), encoding="utf-8")
+        driver = make_driver()
         try:
-            screenshot(driver, page.as_uri(), out, focus_flag=os.environ.get("TADQIQ_SHOT_FLAG", "F4"))
+            screenshot(driver, page.as_uri(), out, script=README_VIEW)
         finally:
             driver.quit()
     return 0

@@ -11,6 +11,7 @@ import os
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hostile import hostile_report
@@ -31,7 +32,7 @@ def _in_ci() -> bool:
 
 
 @pytest.fixture(scope="module")
-def chromium() -> Iterator[object | None]:
+def chromium() -> Iterator[Any]:
     """One headless Chromium for the module; None in CI when it is missing (each test then fails)."""
     reason = missing_reason()
     if reason is not None:
@@ -46,7 +47,7 @@ def chromium() -> Iterator[object | None]:
         driver.quit()
 
 
-def open_page(driver, path: Path):
+def open_page(driver: Any, path: Path) -> Any:
     """Open a report page with empty local storage and an empty console log."""
     if driver is None:
         pytest.fail(f"browser tests run in CI but {missing_reason()}")
@@ -56,11 +57,11 @@ def open_page(driver, path: Path):
     return driver
 
 
-def js(driver, script: str, *args):
+def js(driver: Any, script: str, *args: object) -> Any:
     return driver.execute_script(script, *args)
 
 
-def flag_elements(driver, flag_id: str, column: str | None = None) -> list:
+def flag_elements(driver: Any, flag_id: str, column: str | None = None) -> list[Any]:
     from selenium.webdriver.common.by import By
 
     scope = f"td.col-{column} " if column else ""
@@ -71,7 +72,7 @@ def critical(seed: Report) -> Flag:
     return next(f for f in seed.flags if f.severity is Severity.CRITICAL)
 
 
-def test_page_loads_cleanly_and_arabic_is_right_to_left(chromium, seed_page: Path) -> None:
+def test_page_loads_cleanly_and_arabic_is_right_to_left(chromium: Any, seed_page: Path) -> None:
     driver = open_page(chromium, seed_page)
     severe = [e for e in driver.get_log("browser") if e.get("level") == "SEVERE"]
     assert severe == []
@@ -84,7 +85,7 @@ def test_page_loads_cleanly_and_arabic_is_right_to_left(chromium, seed_page: Pat
     assert driver.save_screenshot(str(out / "report.png"))
 
 
-def test_flagged_spans_are_visible_and_highlighted(chromium, seed_page: Path, seed: Report) -> None:
+def test_flagged_spans_are_visible_and_highlighted(chromium: Any, seed_page: Path, seed: Report) -> None:
     driver = open_page(chromium, seed_page)
     for f in seed.flags:
         [target] = [e for e in flag_elements(driver, f.id) if f.id in (e.get_attribute("data-primary") or "").split()]
@@ -96,7 +97,7 @@ def test_flagged_spans_are_visible_and_highlighted(chromium, seed_page: Path, se
     assert mark.value_of_css_property("text-decoration-style") == "wavy"
 
 
-def test_hover_and_focus_highlight_the_counterparts(chromium, seed_page: Path, seed: Report) -> None:
+def test_hover_and_focus_highlight_the_counterparts(chromium: Any, seed_page: Path, seed: Report) -> None:
     from selenium.webdriver.common.action_chains import ActionChains
     from selenium.webdriver.common.by import By
 
@@ -123,7 +124,7 @@ def test_hover_and_focus_highlight_the_counterparts(chromium, seed_page: Path, s
     assert tip.is_displayed() and other.id in tip.text
 
 
-def test_unticking_a_severity_hides_its_flags(chromium, seed_page: Path, seed: Report) -> None:
+def test_unticking_a_severity_hides_its_flags(chromium: Any, seed_page: Path, seed: Report) -> None:
     from selenium.webdriver.common.by import By
 
     driver = open_page(chromium, seed_page)
@@ -148,7 +149,7 @@ def test_unticking_a_severity_hides_its_flags(chromium, seed_page: Path, seed: R
     assert driver.find_element(By.ID, f"seg-{crit.segment}").is_displayed()
 
 
-def test_only_flagged_segments(chromium, seed_page: Path, seed: Report) -> None:
+def test_only_flagged_segments(chromium: Any, seed_page: Path, seed: Report) -> None:
     from selenium.webdriver.common.by import By
 
     driver = open_page(chromium, seed_page)
@@ -161,7 +162,7 @@ def test_only_flagged_segments(chromium, seed_page: Path, seed: Report) -> None:
     assert sorted(int(s) for s in shown) == sorted(flagged)
 
 
-def test_false_alarm_is_exported(chromium, seed_page: Path, seed: Report, tmp_path: Path) -> None:
+def test_false_alarm_is_exported(chromium: Any, seed_page: Path, seed: Report, tmp_path: Path) -> None:
     from selenium.webdriver.common.by import By
 
     driver = open_page(chromium, seed_page)
@@ -192,7 +193,7 @@ def test_false_alarm_is_exported(chromium, seed_page: Path, seed: Report, tmp_pa
     assert json.loads(js(driver, "return window.tadqiqDecisions()"))["decisions"][0]["flag"] == flag.id
 
 
-def test_n_and_p_keys_move_between_flags(chromium, seed_page: Path, seed: Report) -> None:
+def test_n_and_p_keys_move_between_flags(chromium: Any, seed_page: Path, seed: Report) -> None:
     from selenium.webdriver.common.action_chains import ActionChains
 
     driver = open_page(chromium, seed_page)
@@ -207,7 +208,7 @@ def test_n_and_p_keys_move_between_flags(chromium, seed_page: Path, seed: Report
     assert all("is-active" in e.get_attribute("class") for e in flag_elements(driver, seed.flags[1].id))
 
 
-def test_prior_false_alarm_is_dismissed(chromium, seed: Report, tmp_path: Path) -> None:
+def test_prior_false_alarm_is_dismissed(chromium: Any, seed: Report, tmp_path: Path) -> None:
     from selenium.webdriver.common.by import By
 
     flag = critical(seed)
@@ -225,7 +226,7 @@ def test_prior_false_alarm_is_dismissed(chromium, seed: Report, tmp_path: Path) 
     assert json.loads(js(driver, "return window.tadqiqDecisions()"))["decisions"][0]["fingerprint"] == flag.fingerprint
 
 
-def test_hostile_page_runs_nothing(chromium, tmp_path: Path) -> None:
+def test_hostile_page_runs_nothing(chromium: Any, tmp_path: Path) -> None:
     page = tmp_path / "hostile.html"
     page.write_text(render_html(hostile_report()), encoding="utf-8")
     driver = open_page(chromium, page)
@@ -233,3 +234,24 @@ def test_hostile_page_runs_nothing(chromium, tmp_path: Path) -> None:
     assert js(driver, "return document.querySelectorAll('script').length") == 2
     assert [e for e in driver.get_log("browser") if e.get("level") == "SEVERE"] == []
     assert "<script>alert(1)</script>" in js(driver, "return document.body.innerText")
+
+
+def test_keyboard_decisions_and_undo(chromium: Any, seed_page: Path, seed: Report) -> None:
+    from selenium.webdriver.common.action_chains import ActionChains
+    from selenium.webdriver.common.by import By
+
+    driver = open_page(chromium, seed_page)
+    first, second = seed.flags[0], seed.flags[1]
+
+    def decided() -> list[tuple[str, str]]:
+        return [(d["flag"], d["decision"]) for d in json.loads(js(driver, "return window.tadqiqDecisions()"))["decisions"]]
+
+    ActionChains(driver).send_keys("n").send_keys("f").perform()
+    assert decided() == [(first.id, "false-alarm")]
+    # the dismissed flag is hidden, so focus moves on to the next one
+    assert second.id in js(driver, "return (document.activeElement.dataset.primary || '').split(' ')")
+    driver.find_element(By.ID, "toast-undo").click()
+    assert decided() == []
+    ActionChains(driver).send_keys("a").perform()
+    assert decided() == [(second.id, "accepted")]
+    assert "1 of" in driver.find_element(By.ID, "progress").text

@@ -235,12 +235,12 @@ def _flag(fid: str, start: int, end: int, severity: Severity = Severity.MINOR, r
 
 
 def test_overlapping_flags_become_flat_pieces_with_their_flag_sets() -> None:
-    from eval.html import _Insert, _Mark
+    from eval.html import Highlight, Insertion
 
     text = "abcdefghijklmnop"
     a, b, c = _flag("F1", 0, 10), _flag("F2", 5, 15, Severity.CRITICAL), _flag("F3", 3, 4)
-    items = split_text(text, [_Mark(a, 0, 10), _Mark(b, 5, 15), _Mark(c, 3, 4)],
-                       [_Insert(_flag("F4", 12, 12, Severity.MAJOR), 12, "⟂ missing: x")])
+    items = split_text(text, [Highlight(a, 0, 10), Highlight(b, 5, 15), Highlight(c, 3, 4)],
+                       [Insertion(_flag("F4", 12, 12, Severity.MAJOR), 12, "⟂ missing: x")])
     assert "".join(i.text for i in items if i.kind != "ins") == text
     shape = [(i.kind, i.text, i.flags, i.severity) for i in items]
     assert shape == [
@@ -258,11 +258,11 @@ def test_overlapping_flags_become_flat_pieces_with_their_flag_sets() -> None:
 
 
 def test_a_dismissed_flag_does_not_colour_a_piece_it_shares() -> None:
-    from eval.html import _Mark
+    from eval.html import Highlight
 
     crit = _flag("F1", 0, 4, Severity.CRITICAL, review="false-alarm")
     minor = _flag("F2", 2, 6)
-    items = split_text("abcdef", [_Mark(crit, 0, 4), _Mark(minor, 2, 6)])
+    items = split_text("abcdef", [Highlight(crit, 0, 4), Highlight(minor, 2, 6)])
     assert [(i.text, i.severity, i.dismissed) for i in items] == [
         ("ab", "critical", True), ("cd", "minor", False), ("ef", "minor", False),
     ]
@@ -322,3 +322,48 @@ def test_script_json_escapes_markup_characters() -> None:
     text = str(script_json(value))
     assert not set("<>&\u2028\u2029") & set(text)
     assert json.loads(text) == value
+
+
+def test_missing_and_added_sentences(tmp_path: Path) -> None:
+    from eval.check import evaluate
+    from eval.documents import document_from_text
+    from eval.flagging import SpanFlagger
+    from eval.hypothesis import units_from_hypothesis
+    from eval.segment import segment
+
+    ar = ("قال الرئيس الفرنسي إيمانويل ماكرون يوم الخميس إن حلفاء أوكرانيا تعهدوا بنشر القوات في البلاد.\n"
+          "وأكد الوزير أن القرار نهائي ولا رجعة فيه على الإطلاق.\n"
+          "وأضاف أن الطقس كان جميلا جدا في باريس أمس وأن الناس خرجوا إلى الحدائق.\n")
+    ref = ("French President Emmanuel Macron said Thursday that Ukraine's allies pledged to deploy troops in the country.\n"
+           "The talks in Berlin will resume next week with delegations from twelve countries and the European Commission.\n"
+           "The minister stressed that the decision was final and irreversible.\n")
+    hyp = ("French President Emmanuel Macron said on Thursday that Ukraine's allies pledged to deploy forces in the country.\n"
+           "The minister confirmed that the decision is final and irreversible at all.\n"
+           "He added that the weather was very beautiful in Paris yesterday and that people went out to the gardens.\n")
+    ar_segs, ref_segs = segment(ar, "ar"), segment(ref, "en")
+    report = evaluate(document_from_text(ar, "ar", "a.ar.txt"), document_from_text(ref, "en", "r.en.txt"),
+                      ar_segs, ref_segs, units_from_hypothesis(ar_segs, hyp), {"name": "t"},
+                      flaggers=[SpanFlagger()])
+    omission = next(f for f in report.flags if f.category is Category.OMISSION)
+    addition = next(f for f in report.flags if f.category is Category.ADDITION)
+    page = Page(render_html(report))
+    assert page.errors == []
+    # the omission sits in the empty Arabic cell of its own row, the reference cell is flagged whole
+    [ins] = [e for e in page.find("ins", "omission") if e.flag_ids == [omission.id]]
+    [row] = [a for a in ins.ancestors if a.tag == "tbody"]
+    assert row.attrs["id"] == f"seg-{omission.segment}"
+    assert [a for a in ins.ancestors if a.tag == "td"][0].classes >= {"col-ar", "empty"}
+    assert ins.text.startswith("⟂ missing: The talks in Berlin")
+    assert [e for e in page.find("td", "cell-hl") if e.flag_ids == [omission.id]][0].classes >= {"col-ref"}
+    # the added sentence is flagged whole in the Arabic and the back-translation
+    cells = [e for e in page.find("td", "cell-hl") if addition.id in e.flag_ids]
+    assert {next(c for c in e.classes if c.startswith("col-")) for e in cells} == {"col-ar", "col-hyp"}
+    assert "no reference sentence" in [e.text for e in page.find("span", "placeholder")]
+
+
+def test_a_report_without_flags(seed: Report) -> None:
+    page = Page(render_html(replace(seed, flags=[])))
+    assert page.errors == []
+    assert not page.find("mark") and not page.find("li", "card")
+    assert len(page.find("rect")) == 3
+    assert "0 flags" in page.find("figcaption")[0].text

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
@@ -15,7 +16,6 @@ from eval.review import (
     DECISIONS_SCHEMA,
     FALSE_ALARM,
     Decision,
-    active_flags,
     apply_decisions,
     decisions_to_json,
     load_decisions,
@@ -65,14 +65,15 @@ def test_round_trip_sets_review(seed: Report, tmp_path: Path) -> None:
     assert applied.notes == seed.notes
 
 
-def test_false_alarm_stays_in_the_json_but_not_in_active_flags(seed: Report) -> None:
+def test_false_alarm_stays_in_the_json_but_does_not_count(seed: Report) -> None:
     decided = _decided(seed)
-    dismissed = [f for f in decided.flags if f.review == FALSE_ALARM]
+    [dismissed] = [f for f in decided.flags if f.review == FALSE_ALARM]
     out = decided.to_json()
-    assert [f["review"] for f in out["flags"] if f["id"] == dismissed[0].id] == [FALSE_ALARM]
-    assert len(active_flags(decided)) == len(seed.flags) - 1
-    assert active_flags(decided, Severity.CRITICAL) == []
-    assert active_flags(seed, Severity.CRITICAL) != []
+    assert [f["review"] for f in out["flags"] if f["id"] == dismissed.id] == [FALSE_ALARM]
+    assert len(decided.active_flags) == len(seed.flags) - 1
+    assert decided.flags_at_or_above(Severity.CRITICAL) == []  # --fail-on critical passes
+    assert seed.flags_at_or_above(Severity.CRITICAL) != []
+    assert decided.mqm.penalty == seed.mqm.penalty - dismissed.severity.weight
 
 
 def test_unmatched_decisions_are_noted(seed: Report) -> None:
@@ -89,6 +90,15 @@ def test_decisions_for_another_article(seed: Report, tmp_path: Path) -> None:
     with pytest.raises(InputError) as exc:
         load_decisions(path, seed)
     _one_line(exc, path, "decisions are for another article", "other.ar.txt", seed.article.path)
+
+
+def test_decisions_for_an_earlier_version_of_the_article(seed: Report, tmp_path: Path) -> None:
+    doc = decisions_to_json(_decided(seed))
+    doc["article"]["sha256"] = "0" * 64
+    path = _write(tmp_path, doc)
+    with pytest.raises(InputError) as exc:
+        load_decisions(path, seed)
+    _one_line(exc, path, "decisions are for another article", f"{seed.article.path} has changed")
 
 
 def test_not_json(seed: Report, tmp_path: Path) -> None:
@@ -127,7 +137,7 @@ def test_missing_file(seed: Report, tmp_path: Path) -> None:
         (lambda d: d["decisions"].append({**d["decisions"][0], "decision": FALSE_ALARM}), "is both 'accepted' and 'false-alarm'"),
     ],
 )
-def test_invalid_decisions(seed: Report, tmp_path: Path, change, needle: str) -> None:
+def test_invalid_decisions(seed: Report, tmp_path: Path, change: Callable[[dict], object], needle: str) -> None:
     doc = decisions_to_json(_decided(seed))
     change(doc)
     path = _write(tmp_path, doc)
