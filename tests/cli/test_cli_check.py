@@ -226,3 +226,42 @@ def test_reference_required_for_plain_text():
 def test_xliff_out_needs_paired_input(tmp_path):
     _one_line_error(run("check", ARTICLE, "--reference", REFERENCE, "--hypothesis", HYPOTHESIS,
                         "--xliff-out", tmp_path / "x.xlf"), "XLIFF")
+
+
+def test_dismissed_false_alarm_stays_dismissed_on_the_next_run(tmp_path):
+    """The editor's loop: report → dismiss a flag in the page → next run keeps it dismissed."""
+    first = tmp_path / "first.json"
+    html = tmp_path / "report.html"
+    base = ["check", ARTICLE, "--reference", REFERENCE, "--hypothesis", HYPOTHESIS, "--quiet"]
+    assert run(*base, "--json", first, "--html", html).exit_code == 1  # a critical flag
+    assert html.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+    report = json.loads(first.read_text(encoding="utf-8"))
+    critical = [f for f in report["flags"] if f["severity"] == "critical"]
+    decisions = {
+        "schema": "tadqiq.decisions/1",
+        "article": {"path": report["article"]["path"], "sha256": report["article"]["sha256"]},
+        "decisions": [{"fingerprint": f["fingerprint"], "flag": f["id"], "decision": "false-alarm"}
+                      for f in critical],
+    }
+    path = tmp_path / "decisions.json"
+    path.write_text(json.dumps(decisions), encoding="utf-8")
+    second = tmp_path / "second.json"
+    result = run(*base, "--json", second, "--decisions", path)
+    assert result.exit_code == 0, result.output  # the only critical flag was dismissed
+    again = json.loads(second.read_text(encoding="utf-8"))
+    reviewed = {f["fingerprint"]: f["review"] for f in again["flags"]}
+    assert all(reviewed[f["fingerprint"]] == "false-alarm" for f in critical)
+    assert again["summary"]["dismissed"] == len(critical)
+    assert again["mqm"]["penalty"] < report["mqm"]["penalty"]
+
+
+def test_decisions_from_another_article(tmp_path):
+    path = tmp_path / "decisions.json"
+    path.write_text(json.dumps({"schema": "tadqiq.decisions/1",
+                                "article": {"path": "x", "sha256": "0" * 64}, "decisions": []}),
+                    encoding="utf-8")
+    out = tmp_path / "o.json"
+    result = run("check", ARTICLE, "--reference", REFERENCE, "--hypothesis", HYPOTHESIS,
+                 "--decisions", path, "--json", out)
+    _one_line_error(result, str(path))
+    assert not out.exists()
