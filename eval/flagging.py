@@ -15,11 +15,10 @@ from pathlib import Path
 
 from eval import checks
 from eval.check import CheckContext
-from eval.data import Category, Evidence, Flag, Severity, Span
+from eval.data import Category, Evidence, Flag, Span
 from eval.report import Report
 from eval.seglevel import robust_z
 from eval.spanflags import SegmentView, gap_flags
-from eval.tokens import Token
 
 # Lower numbers win when two flags overlap.
 _PRIORITY = {
@@ -148,4 +147,4 @@ def _score_signal(flag: Flag, z: float) -> Flag:
     return flag
 
 
-__all__ = ["SpanFlagger", "merge", "Severity", "Token"]
+__all__ = ["MIN_CONFIDENCE", "SpanFlagger", "merge"]
