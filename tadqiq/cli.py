@@ -304,6 +304,121 @@ def bench_flags(
             console.print(f"missed: {m}")
 
 
+@app.command("eval")
+def eval_command(
+    corpus: Annotated[Path, typer.Argument(help="A folder of NAME.ar.txt + NAME.en.txt pairs, a JSONL/TSV file of pairs, or a folder of XLIFF/TMX files.")],
+    models: Annotated[str, typer.Option("--models", help="Comma-separated model names from models.yaml.")],
+    baseline: Annotated[str | None, typer.Option("--baseline", help="Model the others are tested against (default: the first).")] = None,
+    history: Annotated[str | None, typer.Option("--history", help="History database: a SQLite file (default: user data dir) or a postgresql:// URL.")] = None,
+    no_history: Annotated[bool, typer.Option("--no-history", help="Do not read or record history.")] = False,
+    out: Annotated[Path | None, typer.Option("--out", help="Folder for per-document JSONL, the summary and resume state.")] = None,
+    fail_on_regression: Annotated[float | None, typer.Option("--fail-on-regression", help="Exit 1 when a model loses more than this many points (and significantly) against its previous run.")] = None,
+    metric: Annotated[str, typer.Option("--metric", help="Metric for regressions: bleu, chrf or ter.")] = "chrf",
+    resume: Annotated[bool, typer.Option("--resume", help="Continue an interrupted run in --out without redoing finished documents.")] = False,
+    models_file: ModelsFile = None,
+    cache: Annotated[Path | None, typer.Option("--cache", help="Translation cache file.")] = None,
+    no_cache: Annotated[bool, typer.Option("--no-cache", help="Do not use the translation cache.")] = False,
+    glossary: Annotated[Path | None, typer.Option("--glossary", help="Glossary CSV applied to every document.")] = None,
+    samples: Annotated[int, typer.Option("--samples", min=10, help="Resamples for paired bootstrap / approximate randomization.")] = 1000,
+    json_out: Annotated[Path | None, typer.Option("--json", help="Write the run's outcome as JSON here.")] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q")] = False,
+) -> None:
+    """Evaluate several models over a corpus: scores, significance, history, regressions."""
+    import json
+
+    from rich.console import Console
+
+    from eval.nightly import run_eval, summary_lines
+    from eval.report import write_atomic
+
+    names = [m.strip() for m in models.split(",") if m.strip()]
+    if not names:
+        _fail("--models needs at least one model name")
+    console = Console(highlight=False)
+    store = None
+    try:
+        if not no_history:
+            from eval.history import open_history
+
+            store = open_history(history)
+        outcome = run_eval(
+            corpus, names, models_file=models_file, baseline=baseline, history=store,
+            out_dir=out, resume=resume, cache=cache, use_cache=not no_cache,
+            progress=_eval_progress(quiet), fail_on_regression=fail_on_regression,
+            metric=metric, glossary=glossary, n_samples=samples,
+        )
+        if json_out is not None:
+            write_atomic(json_out, json.dumps(outcome.to_json(), ensure_ascii=False, indent=2) + "\n")
+    except TadqiqError as exc:
+        _fail(str(exc))
+    finally:
+        if store is not None:
+            store.close()
+    for line in summary_lines(outcome):
+        console.print(line, markup=False)
+    raise typer.Exit(outcome.exit_code)
+
+
+def _eval_progress(quiet: bool):
+    """One rich progress bar per model and document, on a terminal only."""
+    if quiet or not sys.stderr.isatty():
+        return None
+    from rich.progress import Progress
+
+    progress = Progress(transient=True)
+
+    def factory(model: str, document: str, total: int):
+        if not progress.live.is_started:
+            progress.start()
+        task = progress.add_task(f"{model}: {document}", total=max(total, 1))
+
+        def advance(n: int) -> None:
+            progress.advance(task, n)
+            if progress.tasks[task].finished:
+                progress.remove_task(task)
+
+        return advance
+
+    return factory
+
+
+@app.command("history")
+def history_command(
+    history: Annotated[str | None, typer.Option("--history", help="History database: a SQLite file (default: user data dir) or a postgresql:// URL.")] = None,
+    model: Annotated[str | None, typer.Option("--model", help="Only this model.")] = None,
+    html_out: Annotated[Path | None, typer.Option("--html", help="Write the trend page (charts per metric over time) here.")] = None,
+) -> None:
+    """Show the history of evaluation runs, and write the trend report."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from eval.history import history_table, open_history, render_trend
+    from eval.report import write_atomic
+
+    try:
+        with open_history(history) as store:
+            rows = history_table(store, model)
+            if html_out is not None:
+                write_atomic(html_out, render_trend(store, model))
+    except TadqiqError as exc:
+        _fail(str(exc))
+    console = Console(highlight=False)
+    if not rows:
+        console.print("no runs recorded yet")
+        return
+    table = Table(title="evaluation runs (oldest first)")
+    columns = [("started", "started (UTC)"), ("model", "model"), ("chrf", "chrF++"), ("chrf_delta", "Δ"),
+               ("bleu", "BLEU"), ("ter", "TER"), ("mqm_per_1000", "MQM/1k"), ("critical", "crit."),
+               ("documents", "docs"), ("failed", "failed")]
+    for key, label in columns:
+        table.add_column(label, justify="left" if key in ("started", "model") else "right",
+                         no_wrap=key in ("started", "model"))
+    for row in rows:
+        table.add_row(*("" if row.get(k) is None else str(row.get(k)) for k, _ in columns))
+    console.print(table)
+    console.print(f"run ids: {', '.join(dict.fromkeys(r['run_id'] for r in rows))}", markup=False)
+
+
 def main() -> None:
     """Console-script entry point: typer's own usage errors also exit 2."""
     try:
