@@ -54,3 +54,4 @@ class RunRecord:
     corpus_revision: str | None  # git revision of the corpus, if it is in a git repository
     program_version: str
     models: list[ModelResult] = field(default_factory=list)
+    out_dir: str | None = None  # where the run's files went (per-segment outputs for significance)
