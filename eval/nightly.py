@@ -13,7 +13,10 @@ the translation cache or take the precomputed hypothesis, align, score, flag), t
   metric by more than ``fail_on_regression`` points is a *regression* when a paired
   bootstrap against the previous run's stored segments gives p < 0.05 (or, when those
   segments cannot be found, on the drop alone, which the outcome says); and lists the
-  critical flags that are new or fixed since then;
+  critical flags that are new or fixed since then. The previous run's segments are its
+  ``MODEL.segments.json``, found in its output folder: the one the history recorded
+  (:attr:`RunRecord.out_dir <eval.runrecord.RunRecord.out_dir>`), else a sibling of this run's
+  ``out_dir`` whose summary.json has that run id (the ``runs/DATE/`` layout);
 - records the run (:class:`~eval.runrecord.RunRecord`) in the history.
 
 A document that cannot be used (unreadable, empty, wrong language, no reference, no
@@ -47,10 +50,10 @@ import shutil
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from eval.check import Flagger, evaluate
 from eval.corpus import CorpusDocument, load_corpus
@@ -76,7 +79,7 @@ from tadqiq.errors import ConfigError, InputError, ModelError, TadqiqError
 
 if TYPE_CHECKING:
     from eval.formats import PairedInput
-    from eval.history import History
+    from eval.history import History, RunSummary
     from translator import ModelSpec, TranslationCache, Translator
 
 __all__ = [
@@ -665,7 +668,7 @@ def run_eval(
         corpus_revision=revision,
         program_version=__version__,
         models=list(results.values()),
-        **_record_extras(out),
+        out_dir=str(out.path.resolve()) if out is not None else None,
     )
     outcome = EvalOutcome(
         run=record,
@@ -886,18 +889,11 @@ def _history_changes(
     return comparisons, new_flags, fixed_flags
 
 
-def _record_extras(out: _OutDir | None) -> dict[str, Any]:
-    """Fields RunRecord may have beyond the ones always set (``out_dir``, when it exists)."""
-    if out is not None and "out_dir" in {f.name for f in fields(RunRecord)}:
-        return {"out_dir": str(out.path.resolve())}
-    return {}
-
-
-def _previous_dir(info: object, run_id: str, out: _OutDir | None) -> Path | None:
+def _previous_dir(info: RunSummary, run_id: str, out: _OutDir | None) -> Path | None:
     """The output folder of run ``run_id``: as the history recorded it, else a sibling of
     this run's folder whose summary.json has that run id (``runs/DATE/`` layouts)."""
     candidates: list[Path] = []
-    recorded = getattr(info, "out_dir", None)  # once the history keeps RunRecord.out_dir
+    recorded = info.out_dir
     if recorded:
         candidates.append(Path(str(recorded)))
     if out is not None:
@@ -977,10 +973,10 @@ def summary_lines(outcome: EvalOutcome, *, limit: int = 5) -> list[str]:
     lines: list[str] = []
     label = METRIC_LABELS[outcome.metric]
     for c in outcome.regressions:
-        p = f"paired bootstrap p={c.p_bootstrap:.3f}" if c.p_bootstrap is not None else "not tested"
+        p = f"p={c.p_bootstrap:.3f}" if c.p_bootstrap is not None else "significance not tested"
         lines.append(
             f"REGRESSION {c.model}: {label} {c.previous_score:.2f} → {c.score:.2f}"
-            f" ({c.delta:+.2f}; {p}) since run {c.previous_run}"
+            f" ({c.delta:+.2f}, {p}) since run {c.previous_run}"
             + (f" — {c.note}" if c.note else "")
         )
     run = outcome.run
@@ -1005,19 +1001,19 @@ def summary_lines(outcome: EvalOutcome, *, limit: int = 5) -> list[str]:
     table = outcome.significance
     if table is not None:
         lines.append(
-            f"against {table.baseline} (sacrebleu paired bootstrap / approximate randomization,"
-            f" {table.n_samples} samples, {table.segments} paired segments):"
+            f"against {table.baseline}, {table.segments} segments,"
+            f" p = paired bootstrap / approximate randomization (n={table.n_samples}):"
         )
+        width = max(8, *(len(n) for n in table.rows)) if table.rows else 8
         for system, tests in table.rows.items():
-            parts = []
             for m, t in tests.items():
                 lo, hi = t.ci
                 ar = f"{t.p_ar:.3f}" if t.p_ar is not None else "–"
-                parts.append(
-                    f"{METRIC_LABELS[m]} {t.delta:+.2f} (95% CI {lo:.1f}–{hi:.1f},"
-                    f" p={t.p_bootstrap:.3f}/{ar})"
+                lines.append(
+                    f"  {system:<{width}} {METRIC_LABELS[m]:<6} Δ {t.delta:+6.2f}"
+                    f"  score {t.score:5.1f} (95% CI {lo:.1f}–{hi:.1f})"
+                    f"  p {t.p_bootstrap:.3f} / {ar}"
                 )
-            lines.append(f"  {system}: " + "; ".join(parts))
     changes = [c for c in outcome.comparisons if not c.regression]
     if changes:
         lines.append("since the previous run:")
@@ -1036,10 +1032,13 @@ def summary_lines(outcome: EvalOutcome, *, limit: int = 5) -> list[str]:
     if outcome.failures:
         lines.append(f"failures ({len(outcome.failures)}):")
         items = [
-            f"  {f.document or '(every document)'} [{f.model or 'every model'}]: {_short(f.message, 120)}"
+            f"  {f.document or '(every document)'} [{f.model or 'every model'}]: {_short(f.message, 100)}"
             for f in outcome.failures
         ]
         lines.extend(_more(items, limit))
+    if outcome.notes:
+        lines.append("notes:")
+        lines.extend(_more([f"  {_short(n, 100)}" for n in outcome.notes], limit))
     reasons = []
     if outcome.regressions:
         reasons.append(f"{len(outcome.regressions)} regression(s)")

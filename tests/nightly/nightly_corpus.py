@@ -109,7 +109,7 @@ class FakeHistory:
     """In-memory stand-in for eval.history.History (used only when that module is missing)."""
 
     def __init__(self) -> None:
-        self.runs: list[RunRecord] = []
+        self._runs: list[RunRecord] = []
 
     def __enter__(self) -> FakeHistory:
         return self
@@ -121,14 +121,17 @@ class FakeHistory:
         return None
 
     def record(self, run: RunRecord) -> None:
-        if any(r.run_id == run.run_id for r in self.runs):
+        if any(r.run_id == run.run_id for r in self._runs):
             raise InputError(f"run {run.run_id!r} is already recorded")
-        self.runs.append(run)
+        self._runs.append(run)
+
+    def runs(self, model: str | None = None) -> list[RunRecord]:
+        return [r for r in self._runs if model is None or any(m.model == model for m in r.models)]
 
     def previous(
         self, model: str, before: datetime | None = None
     ) -> tuple[RunRecord, ModelResult] | None:
-        runs = sorted(self.runs, key=lambda r: r.started_at)
+        runs = sorted(self._runs, key=lambda r: r.started_at)
         for run in reversed(runs):
             if before is not None and run.started_at >= before:
                 continue
@@ -138,7 +141,7 @@ class FakeHistory:
         return None
 
     def flags(self, run_id: str, model: str) -> list[FlagRecord]:
-        for run in self.runs:
+        for run in self._runs:
             if run.run_id == run_id:
                 for result in run.models:
                     if result.model == model:

@@ -64,12 +64,14 @@ def two_nights(
         second = run_eval(corpus, MODELS, history=history, out_dir=root / "runs" / "2", **common)
         previous = history.previous("vendor")
         earlier = history.previous("vendor", before=second.run.started_at)
+        recorded = [r.run_id for r in history.runs()]
     return {
         "first": first,
         "second": second,
         "root": root,
         "previous": previous,
         "earlier": earlier,
+        "recorded": recorded,
     }
 
 
@@ -87,6 +89,7 @@ def test_documents_written_per_model(two_nights: dict[str, Any]) -> None:
         assert sorted(segments["documents"]) == GOOD_NAMES
     summary = json.loads((out / "summary.json").read_text("utf-8"))
     assert summary["run"]["run_id"] == two_nights["first"].run.run_id
+    assert two_nights["first"].run.out_dir == str(out.resolve())
     assert set(summary["models"]) == set(MODELS)
     vendor = summary["models"]["vendor"]
     assert vendor["documents"] == 3 and "nrefs:1" in vendor["signatures"]["chrf"]
@@ -125,6 +128,7 @@ def test_significance_against_the_baseline(two_nights: dict[str, Any]) -> None:
 
 def test_history_holds_both_runs(two_nights: dict[str, Any]) -> None:
     first, second = two_nights["first"], two_nights["second"]
+    assert two_nights["recorded"] == [first.run.run_id, second.run.run_id]
     info, result = two_nights["previous"]
     assert _field(info, "run_id") == second.run.run_id
     assert result.scores["chrf"] == pytest.approx(second.results["vendor"].scores["chrf"])
@@ -282,3 +286,22 @@ def test_jsonl_and_xliff_corpora_and_a_model_that_cannot_load(
     line = json.loads((tmp_path / "out" / "vendor.jsonl").read_text("utf-8"))
     assert line["document"] == "story" and line["segments"] == 2
     assert summary_lines(outcome)[-1] == "exit 0"
+
+
+def test_regression_without_stored_segments_is_judged_on_the_drop(
+    nightly_env: dict[str, Path], tmp_path: Path, open_test_history: Any
+) -> None:
+    hyps = write_hypotheses(tmp_path / "hyps", GOOD)
+    models = _models_yaml(nightly_env, tmp_path / "models.yaml", hyps)
+    with open_test_history(tmp_path / "runs.db") as history:
+        run_eval(nightly_env["corpus"], ["vendor"], models_file=models, history=history)
+        write_hypotheses(hyps, WORSE)
+        outcome = run_eval(
+            nightly_env["corpus"], ["vendor"], models_file=models, history=history,
+            out_dir=tmp_path / "out", fail_on_regression=1.0, metric="ter",
+        )
+    (regression,) = outcome.regressions
+    assert regression.metric == "ter" and regression.delta > 1.0 and regression.drop > 1.0
+    assert regression.p_bootstrap is None and "judged on the score change alone" in regression.note
+    assert summary_lines(outcome)[0].startswith("REGRESSION vendor: TER")
+    assert "not tested" in summary_lines(outcome)[0]

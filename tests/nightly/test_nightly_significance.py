@@ -80,3 +80,10 @@ def test_paired_tests_report_p_values_and_confidence_intervals() -> None:
     assert "bs:200" in table.signatures["chrf"]["bs"] and "seed:" in table.signatures["chrf"]["bs"]
     data = table.to_json()
     assert data["systems"]["bad"]["chrf"]["ci"] == [round(v, 4) for v in worse.ci]
+
+
+def test_ter_is_tested_too_and_lower_is_better() -> None:
+    outputs = pair_outputs(_outputs())
+    table = paired_tests(outputs, "good", ["bad"], ("ter",), n_samples=100, approximate_randomization=False)
+    test = table.rows["bad"]["ter"]
+    assert test.delta > 0 and test.p_ar is None and 0 <= test.p_bootstrap <= 1
