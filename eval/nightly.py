@@ -350,9 +350,9 @@ def _units(
         path = translator.hypothesis_for(prepared.name)
         if prepared.paired is not None:
             # Private helper of tadqiq.paired: one hypothesis line per XLIFF/TMX unit.
-            from tadqiq.paired import _hypothesis_lines
+            from tadqiq.paired import hypothesis_lines
 
-            lines = _hypothesis_lines(path, prepared.paired)
+            lines = hypothesis_lines(path, prepared.paired)
             by_unit = prepared.ar_by_unit or []
             units = [Unit((s.index,), lines[k]) for k, s in enumerate(by_unit) if s is not None]
         else:
@@ -390,9 +390,9 @@ def _evaluate(
     )
     if prepared.ar_by_unit is not None:
         # Private helper of tadqiq.paired: omissions of empty targets point at their line.
-        from tadqiq.paired import _place_empty_targets
+        from tadqiq.paired import place_empty_targets
 
-        _place_empty_targets(report, prepared.ar_by_unit, prepared.article)
+        place_empty_targets(report, prepared.ar_by_unit, prepared.article)
     return report
 
 

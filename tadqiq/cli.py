@@ -30,6 +30,12 @@ bench_app = typer.Typer(help="Measure tadqiq on labelled data.", no_args_is_help
 app.add_typer(bench_app, name="bench")
 
 
+class Metric(str, enum.Enum):
+    bleu = "bleu"
+    chrf = "chrf"
+    ter = "ter"
+
+
 class FailOn(str, enum.Enum):
     minor = "minor"
     major = "major"
@@ -313,7 +319,8 @@ def eval_command(
     no_history: Annotated[bool, typer.Option("--no-history", help="Do not read or record history.")] = False,
     out: Annotated[Path | None, typer.Option("--out", help="Folder for per-document JSONL, the summary and resume state.")] = None,
     fail_on_regression: Annotated[float | None, typer.Option("--fail-on-regression", help="Exit 1 when a model loses more than this many points (and significantly) against its previous run.")] = None,
-    metric: Annotated[str, typer.Option("--metric", help="Metric for regressions: bleu, chrf or ter.")] = "chrf",
+    metric: Annotated[Metric, typer.Option("--metric", help="Metric for regressions.")] = "chrf",  # type: ignore[assignment]
+    min_confidence: Annotated[float | None, typer.Option("--min-confidence", min=0.0, max=1.0, help="Span flags at or above this confidence count (default 0.6).")] = None,
     resume: Annotated[bool, typer.Option("--resume", help="Continue an interrupted run in --out without redoing finished documents.")] = False,
     models_file: ModelsFile = None,
     cache: Annotated[Path | None, typer.Option("--cache", help="Translation cache file.")] = None,
@@ -334,8 +341,11 @@ def eval_command(
     names = [m.strip() for m in models.split(",") if m.strip()]
     if not names:
         _fail("--models needs at least one model name")
+    if resume and out is None:
+        _fail("--resume needs --out (the folder of the interrupted run)")
     console = Console(highlight=False)
     store = None
+    progress = _eval_progress(quiet)
     try:
         if not no_history:
             from eval.history import open_history
@@ -344,42 +354,53 @@ def eval_command(
         outcome = run_eval(
             corpus, names, models_file=models_file, baseline=baseline, history=store,
             out_dir=out, resume=resume, cache=cache, use_cache=not no_cache,
-            progress=_eval_progress(quiet), fail_on_regression=fail_on_regression,
-            metric=metric, glossary=glossary, n_samples=samples,
+            progress=progress, fail_on_regression=fail_on_regression,
+            metric=Metric(metric).value, glossary=glossary, min_confidence=min_confidence,
+            n_samples=samples,
         )
         if json_out is not None:
             write_atomic(json_out, json.dumps(outcome.to_json(), ensure_ascii=False, indent=2) + "\n")
     except TadqiqError as exc:
         _fail(str(exc))
+    except KeyboardInterrupt:
+        typer.echo("tadqiq: interrupted; finished documents are kept in --out: run again with --resume", err=True)
+        raise typer.Exit(130) from None
     finally:
         if store is not None:
             store.close()
+        if progress is not None:
+            progress.stop()
     for line in summary_lines(outcome):
         console.print(line, markup=False)
     raise typer.Exit(outcome.exit_code)
 
 
-def _eval_progress(quiet: bool):
+class _EvalProgress:
     """One rich progress bar per model and document, on a terminal only."""
-    if quiet or not sys.stderr.isatty():
-        return None
-    from rich.progress import Progress
 
-    progress = Progress(transient=True)
+    def __init__(self) -> None:
+        from rich.progress import Progress
 
-    def factory(model: str, document: str, total: int):
-        if not progress.live.is_started:
-            progress.start()
-        task = progress.add_task(f"{model}: {document}", total=max(total, 1))
+        self.bars = Progress(transient=True)
+
+    def __call__(self, model: str, document: str, total: int):
+        if not self.bars.live.is_started:
+            self.bars.start()
+        task = self.bars.add_task(f"{model}: {document}", total=max(total, 1))
 
         def advance(n: int) -> None:
-            progress.advance(task, n)
-            if progress.tasks[task].finished:
-                progress.remove_task(task)
+            self.bars.advance(task, n)
 
         return advance
 
-    return factory
+    def stop(self) -> None:
+        self.bars.stop()
+
+
+def _eval_progress(quiet: bool) -> _EvalProgress | None:
+    if quiet or not sys.stderr.isatty():
+        return None
+    return _EvalProgress()
 
 
 @app.command("history")

@@ -72,7 +72,7 @@ def synthetic_documents(
     return article, reference, ar_by_unit, ref_segments
 
 
-def _hypothesis_lines(path: Path, paired: PairedInput) -> list[str]:
+def hypothesis_lines(path: Path, paired: PairedInput) -> list[str]:
     """One back-translation per unit: a line per unit, or a non-blank line per translated unit."""
     text = read_text(path, "hypothesis")[0]
     lines = [line.strip() for line in text.splitlines()]
@@ -95,7 +95,7 @@ def _hypothesis_lines(path: Path, paired: PairedInput) -> list[str]:
     )
 
 
-def _place_empty_targets(
+def place_empty_targets(
     report: Report, ar_by_unit: Sequence[Segment | None], article: Document
 ) -> None:
     """An omission flag on a unit without target points at that unit's (empty) line."""
@@ -136,7 +136,7 @@ def check_paired(
     t = time.perf_counter()
     paired = read_paired(path)
     hyp_path = Path(hypothesis) if hypothesis is not None else None
-    hyp_lines = _hypothesis_lines(hyp_path, paired) if hyp_path is not None else None
+    hyp_lines = hypothesis_lines(hyp_path, paired) if hyp_path is not None else None
     timings["read"] = time.perf_counter() - t
 
     t = time.perf_counter()
@@ -179,7 +179,7 @@ def check_paired(
         timings=timings,
         pre_aligned=True,
     )
-    _place_empty_targets(report, ar_by_unit, article)
+    place_empty_targets(report, ar_by_unit, article)
     skipped = ", ".join(f"{n} ({why})" for why, n in paired.skipped.items())
     report.notes.append(
         f"paired input: {paired.format_name}, {len(paired.units)} units checked without "
