@@ -273,6 +273,17 @@ def plan_batches(lengths: Sequence[int], batch_size: int, max_batch_tokens: int)
     return batches
 
 
+def _quantize_dynamic_int8(torch: Any, model: Any, spec: ModelSpec, device: str) -> Any:
+    """``model`` with every ``nn.Linear`` dynamically quantised to int8 (CPU only)."""
+    if device != "cpu":
+        raise ModelError(f"model {spec.name!r}: quantize dynamic-int8 runs on the CPU, not {device}")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)  # torch.ao.quantization's notice
+        warnings.filterwarnings("ignore", message=".*torch.ao.quantization is deprecated")
+        warnings.filterwarnings("ignore", message=".*quantize_per_tensor")
+        return torch.ao.quantization.quantize_dynamic(model, {torch.nn.Linear}, dtype=torch.qint8)
+
+
 # --- the translator ----------------------------------------------------------------------
 
 
@@ -363,6 +374,8 @@ class HFTranslator:
                 transformers.utils.logging.enable_progress_bar()
         model.to(device)
         model.eval()
+        if self.spec.quantize == "dynamic-int8":
+            model = _quantize_dynamic_int8(torch, model, self.spec, device)
         # max_new_tokens is always passed; a max_length from the checkpoint's
         # generation_config would only make transformers warn on every batch.
         model.generation_config.max_length = None
@@ -377,7 +390,8 @@ class HFTranslator:
     def _pick_device(self, torch: Any) -> str:
         wanted = self.spec.device
         if wanted == "auto":
-            return "cuda" if torch.cuda.is_available() else "cpu"
+            cuda = torch.cuda.is_available() and self.spec.quantize == "none"
+            return "cuda" if cuda else "cpu"
         if wanted.startswith("cuda") and not torch.cuda.is_available():
             raise ModelError(
                 f"model {self.spec.name!r}: device {wanted!r} requested but torch sees no CUDA device;"

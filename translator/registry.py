@@ -19,6 +19,7 @@ Layout of the file::
                      alignments: true}
         device: auto                         # auto | cpu | cuda | cuda:N
         dtype: float32                       # float32 | bfloat16 | float16
+        quantize: none                       # none | dynamic-int8 (hf on CPU, float32 only)
         description: free text
 
 ``model`` is a local path when it starts with ``/``, ``./``, ``../`` or ``~``, or when
@@ -55,6 +56,8 @@ BACKENDS: Mapping[str, str] = MappingProxyType(
 
 DEVICES = ("auto", "cpu", "cuda")
 DTYPES = ("float32", "bfloat16", "float16")
+#: ``dynamic-int8``: torch dynamic quantisation of every ``nn.Linear`` (CPU only).
+QUANTIZE = ("none", "dynamic-int8")
 
 #: Bumped whenever a change in tadqiq itself (not in the model) changes translations,
 #: so that cached translations made by older code are not reused.
@@ -76,6 +79,7 @@ _ENTRY_KEYS = (
     "generation",
     "device",
     "dtype",
+    "quantize",
     "description",
     "path",
 )
@@ -122,6 +126,7 @@ class ModelSpec:
     generation: GenerationSettings = field(default_factory=GenerationSettings)
     device: str = "auto"
     dtype: str = "float32"
+    quantize: str = "none"
     description: str = ""
     path: Path | None = None  # precomputed backend: directory of NAME.en.txt files
     source: Path | None = None  # the models.yaml this entry was read from
@@ -145,6 +150,8 @@ class ModelSpec:
             "alignments": self.generation.alignments,  # the cache stores the links
             "dtype": self.dtype,
         }
+        if self.quantize != "none":  # absent when off, so existing cache keys stay valid
+            data["quantize"] = self.quantize
         if self.path is not None:
             data["path"] = str(self.path)
         return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
@@ -153,6 +160,8 @@ class ModelSpec:
         """The settings a report shows next to the model name."""
         out: dict[str, Any] = self.generation.to_dict()
         out.update(device=self.device, dtype=self.dtype)
+        if self.quantize != "none":
+            out.update(quantize=self.quantize)
         if self.src_lang or self.tgt_lang:
             out.update(src_lang=self.src_lang, tgt_lang=self.tgt_lang)
         return out
@@ -426,6 +435,15 @@ class _Validator:
                 )
             device = value
         dtype = self.choice(data["dtype"], f"{at}.dtype", DTYPES) if "dtype" in data else "float32"
+        quantize = "none"
+        if "quantize" in data:
+            quantize = self.choice(data["quantize"], f"{at}.quantize", QUANTIZE)
+            if quantize != "none" and backend != "hf":
+                raise self.fail(f"{at}.quantize", f"only used by backend hf, not {backend}")
+            if quantize != "none" and dtype != "float32":
+                raise self.fail(f"{at}.quantize", f"{quantize} needs dtype float32, not {dtype}")
+            if quantize != "none" and device not in ("auto", "cpu"):
+                raise self.fail(f"{at}.quantize", f"{quantize} runs on the CPU only, not {device}")
 
         description = ""
         if "description" in data:
@@ -446,6 +464,7 @@ class _Validator:
             generation=generation,
             device=device,
             dtype=dtype,
+            quantize=quantize,
             description=description,
             path=path,
             source=self.file,
