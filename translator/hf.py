@@ -32,7 +32,7 @@ from eval.data import WordLink
 from tadqiq.errors import ConfigError, ModelError
 
 from .base import ModelInfo, Progress, Translation
-from .registry import ModelSpec, first_line
+from .registry import QUANTIZE, ModelSpec, first_line
 
 # Weight files transformers can load from a directory, best first.
 WEIGHT_FILES = (
@@ -275,8 +275,18 @@ def plan_batches(lengths: Sequence[int], batch_size: int, max_batch_tokens: int)
 
 def _quantize_dynamic_int8(torch: Any, model: Any, spec: ModelSpec, device: str) -> Any:
     """``model`` with every ``nn.Linear`` dynamically quantised to int8 (CPU only)."""
+    if spec.quantize not in QUANTIZE:
+        raise ConfigError(
+            f"{spec.where}.quantize: expected one of {', '.join(QUANTIZE)}, got {spec.quantize!r}"
+        )
+    if spec.dtype != "float32":
+        raise ConfigError(
+            f"{spec.where}.quantize: {spec.quantize} needs dtype float32, not {spec.dtype}"
+        )
     if device != "cpu":
-        raise ModelError(f"model {spec.name!r}: quantize dynamic-int8 runs on the CPU, not {device}")
+        raise ModelError(
+            f"model {spec.name!r}: quantize dynamic-int8 runs on the CPU, not {device}"
+        )
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DeprecationWarning)  # torch.ao.quantization's notice
         warnings.filterwarnings("ignore", message=".*torch.ao.quantization is deprecated")
@@ -374,7 +384,7 @@ class HFTranslator:
                 transformers.utils.logging.enable_progress_bar()
         model.to(device)
         model.eval()
-        if self.spec.quantize == "dynamic-int8":
+        if self.spec.quantize != "none":
             model = _quantize_dynamic_int8(torch, model, self.spec, device)
         # max_new_tokens is always passed; a max_length from the checkpoint's
         # generation_config would only make transformers warn on every batch.

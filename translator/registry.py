@@ -19,7 +19,6 @@ Layout of the file::
                      alignments: true}
         device: auto                         # auto | cpu | cuda | cuda:N
         dtype: float32                       # float32 | bfloat16 | float16
-        quantize: none                       # none | dynamic-int8 (hf on CPU, float32 only)
         description: free text
 
 ``model`` is a local path when it starts with ``/``, ``./``, ``../`` or ``~``, or when
@@ -79,9 +78,9 @@ _ENTRY_KEYS = (
     "generation",
     "device",
     "dtype",
-    "quantize",
     "description",
     "path",
+    "quantize",
 )
 _GENERATION_KEYS = ("num_beams", "max_new_tokens", "batch_size", "max_batch_tokens", "alignments")
 _GENERATION_FLAGS = ("alignments",)  # true/false; the other generation keys are whole numbers
@@ -126,6 +125,8 @@ class ModelSpec:
     generation: GenerationSettings = field(default_factory=GenerationSettings)
     device: str = "auto"
     dtype: str = "float32"
+    #: ``none`` or ``dynamic-int8`` (hf backend: torch dynamic quantization of every
+    #: nn.Linear; CPU and float32 only).
     quantize: str = "none"
     description: str = ""
     path: Path | None = None  # precomputed backend: directory of NAME.en.txt files
@@ -435,15 +436,12 @@ class _Validator:
                 )
             device = value
         dtype = self.choice(data["dtype"], f"{at}.dtype", DTYPES) if "dtype" in data else "float32"
-        quantize = "none"
-        if "quantize" in data:
-            quantize = self.choice(data["quantize"], f"{at}.quantize", QUANTIZE)
-            if quantize != "none" and backend != "hf":
-                raise self.fail(f"{at}.quantize", f"only used by backend hf, not {backend}")
-            if quantize != "none" and dtype != "float32":
-                raise self.fail(f"{at}.quantize", f"{quantize} needs dtype float32, not {dtype}")
-            if quantize != "none" and device not in ("auto", "cpu"):
-                raise self.fail(f"{at}.quantize", f"{quantize} runs on the CPU only, not {device}")
+        quantize = (
+            self.choice(data["quantize"], f"{at}.quantize", ("none", "dynamic-int8"))
+            if "quantize" in data else "none"
+        )
+        if quantize != "none" and dtype != "float32":
+            raise self.fail(f"{at}.quantize", f"dynamic-int8 needs dtype float32, not {dtype}")
 
         description = ""
         if "description" in data:
