@@ -467,17 +467,7 @@ class History:
         }
         model_rows = [_model_row(run.run_id, k, m) for k, m in enumerate(run.models)]
         flag_rows = [
-            {
-                "run_id": run.run_id,
-                "model": m.model,
-                "position": k,
-                "document": f.document,
-                "fingerprint": f.fingerprint,
-                "severity": f.severity,
-                "category": f.category,
-                "ar": f.ar,
-                "reference": f.reference,
-            }
+            {"run_id": run.run_id, "model": m.model, "position": k, **f.to_json()}
             for m in run.models
             for k, f in enumerate(m.flags)
         ]

@@ -244,8 +244,8 @@ class EvalOutcome:
             "comparisons": [c.to_json() for c in self.comparisons],
             "flag_changes": {
                 model: {
-                    "new": [_flag_record_json(f) for f in self.new_flags.get(model, [])],
-                    "fixed": [_flag_record_json(f) for f in self.fixed_flags.get(model, [])],
+                    "new": [f.to_json() for f in self.new_flags.get(model, [])],
+                    "fixed": [f.to_json() for f in self.fixed_flags.get(model, [])],
                 }
                 for model in sorted(set(self.new_flags) | set(self.fixed_flags))
             },
@@ -272,15 +272,6 @@ def _model_json(r: ModelResult) -> dict:
     }
 
 
-def _flag_record_json(f: FlagRecord) -> dict:
-    return {
-        "document": f.document,
-        "fingerprint": f.fingerprint,
-        "severity": f.severity,
-        "category": f.category,
-        "ar": f.ar,
-        "reference": f.reference,
-    }
 
 
 # --- documents ------------------------------------------------------------------------

@@ -21,6 +21,12 @@ class FlagRecord:
     ar: str
     reference: str
 
+    def to_json(self) -> dict:
+        return {
+            "document": self.document, "fingerprint": self.fingerprint, "severity": self.severity,
+            "category": self.category, "ar": self.ar, "reference": self.reference,
+        }
+
 
 @dataclass
 class ModelResult:
