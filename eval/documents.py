@@ -138,6 +138,34 @@ def decode_bytes(data: bytes, path: str = "<bytes>") -> tuple[str, str]:
     )
 
 
+def read_bytes(path: str | os.PathLike[str], what: str = "the input file") -> bytes:
+    """The bytes of a file, with one-line :class:`InputError` messages naming it.
+
+    ``what`` names the expected file in messages ("the article file", "an XLIFF or TMX file").
+    """
+    name = os.fspath(path)
+    p = Path(name)
+    try:
+        if p.is_dir():
+            raise _fail(name, f"is a directory, not {what}")
+        size = p.stat().st_size
+        if size > MAX_BYTES:
+            raise _fail(
+                name,
+                f"{what} is too large ({size / 1024 / 1024:.0f} MB; "
+                f"the limit is {MAX_BYTES // 1024 // 1024} MB)",
+            )
+        return p.read_bytes()
+    except FileNotFoundError:
+        raise _fail(name, "no such file") from None
+    except IsADirectoryError:
+        raise _fail(name, f"is a directory, not {what}") from None
+    except PermissionError:
+        raise _fail(name, "permission denied") from None
+    except OSError as exc:
+        raise _fail(name, f"cannot read: {exc.strerror or exc}") from None
+
+
 def read_text(path: str | os.PathLike[str], role: str = "input") -> tuple[str, str]:
     """Read and decode a text file; returns ``(text, encoding)``.
 
@@ -145,27 +173,7 @@ def read_text(path: str | os.PathLike[str], role: str = "input") -> tuple[str, s
     No check on content beyond decoding: see :func:`read_document` for that.
     """
     name = os.fspath(path)
-    p = Path(name)
-    try:
-        if p.is_dir():
-            raise _fail(name, f"is a directory, not the {role} file")
-        size = p.stat().st_size
-        if size > MAX_BYTES:
-            raise _fail(
-                name,
-                f"the {role} file is too large ({size / 1024 / 1024:.0f} MB; "
-                f"the limit is {MAX_BYTES // 1024 // 1024} MB)",
-            )
-        data = p.read_bytes()
-    except FileNotFoundError:
-        raise _fail(name, "no such file") from None
-    except IsADirectoryError:
-        raise _fail(name, f"is a directory, not the {role} file") from None
-    except PermissionError:
-        raise _fail(name, "permission denied") from None
-    except OSError as exc:
-        raise _fail(name, f"cannot read: {exc.strerror or exc}") from None
-    return decode_bytes(data, name)
+    return decode_bytes(read_bytes(name, f"the {role} file"), name)
 
 
 def _check_language(path: str, text: str, language: str, role: str) -> None:

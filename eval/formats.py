@@ -43,7 +43,7 @@ from typing import TYPE_CHECKING, Literal
 
 from lxml import etree
 
-from eval.documents import MAX_BYTES
+from eval.documents import read_bytes
 from tadqiq.errors import InputError
 
 if TYPE_CHECKING:
@@ -184,26 +184,7 @@ def _format_of_root(root: etree._Element) -> PairedFormat | None:
 
 
 def _read_bytes(path: str) -> bytes:
-    p = Path(path)
-    try:
-        if p.is_dir():
-            raise _fail(path, "is a directory, not an XLIFF or TMX file")
-        size = p.stat().st_size
-        if size > MAX_BYTES:
-            raise _fail(
-                path,
-                f"too large ({size / 1024 / 1024:.0f} MB; the limit is "
-                f"{MAX_BYTES // 1024 // 1024} MB)",
-            )
-        return p.read_bytes()
-    except FileNotFoundError:
-        raise _fail(path, "no such file") from None
-    except IsADirectoryError:
-        raise _fail(path, "is a directory, not an XLIFF or TMX file") from None
-    except PermissionError:
-        raise _fail(path, "permission denied") from None
-    except OSError as exc:
-        raise _fail(path, f"cannot read: {exc.strerror or exc}") from None
+    return read_bytes(path, "an XLIFF or TMX file")
 
 
 def _parse_root(path: str, data: bytes) -> etree._Element:

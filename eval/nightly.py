@@ -48,6 +48,7 @@ import os
 import secrets
 import shutil
 import time
+import warnings
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -444,8 +445,11 @@ class _OutDir:
             try:
                 data = json.loads(run_file.read_text(encoding="utf-8"))
                 return str(data["run_id"]), datetime.fromisoformat(data["started_at"])
-            except (OSError, ValueError, KeyError, TypeError):
-                pass  # unreadable: start a new run id; finished documents are still reused
+            except (OSError, ValueError, KeyError, TypeError) as exc:
+                # Finished documents are still reused; only the run id is new.
+                warnings.warn(
+                    f"{run_file}: unreadable ({exc}); resuming under a new run id", stacklevel=2
+                )
         run_id = _new_run_id(now)
         write_atomic(run_file, _dump({"run_id": run_id, "started_at": now.isoformat()}))
         return run_id, now
