@@ -18,19 +18,13 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from eval import resources, translit
+from eval import lexindex, resources, translit
 from eval.lexicon import lexicon
+from eval.lexindex import lex_index
 from eval.tokens import Token, is_function_ar, normalise_ar_word, stem
 
 _WORD = re.compile(r"[A-Za-z]+")
-_GLOSS_STOP = frozenset(
-    ["a", "an", "the", "to", "be", "of", "for", "in", "on", "at", "by", "with", "from", "and", "or", "as", "is", "are", "was", "were", "it", "its", "he", "she", "they", "them", "their", "his", "her", "him", "one's", "oneself", "someone", "something", "up", "out", "off", "into", "over"]
-)
 _AR_PREFIXES = ("وال", "بال", "كال", "فال", "لل", "ال", "و", "ف", "ب", "ل", "ك")
-
-
-def gloss_stems(gloss: str) -> set[str]:
-    return {stem(w) for w in _WORD.findall(gloss.lower()) if w not in _GLOSS_STOP and len(w) > 1}
 
 
 @dataclass(frozen=True)
@@ -52,12 +46,12 @@ class ArWord:
 @functools.lru_cache(maxsize=65536)
 def _analyse(key: str) -> tuple[frozenset[str], frozenset[str], bool, bool]:
     analyses = lexicon().analyse(key)
+    index = lex_index()
     stems: set[str] = set()
     clitics: set[str] = set()
     proper = False
     for a in analyses:
-        for g in a.stem_glosses:
-            stems |= gloss_stems(g)
+        stems |= index.gloss_stems(a.stem.gloss)  # = gloss_stems() of each of a.stem_glosses
         for g in a.clitic_glosses:
             clitics |= {w.lower() for w in _WORD.findall(g)}
         proper = proper or a.is_proper_noun
@@ -161,47 +155,14 @@ def en_entities(tokens: Sequence[Token]) -> list[tuple[int, int, str]]:
     return found
 
 
-@functools.lru_cache(maxsize=1)
-def _cogloss_index() -> dict[str, frozenset[int]]:
-    """English stem → ids of lexicon stem entries whose gloss contains it."""
-    index: dict[str, set[int]] = {}
-    entry_id = 0
-    for entries in lexicon().stems.values():
-        for entry in entries:
-            entry_id += 1
-            if "NOUN_PROP" in entry.pos:
-                continue
-            for s in gloss_stems(entry.gloss):
-                index.setdefault(s, set()).add(entry_id)
-    return {k: frozenset(v) for k, v in index.items()}
+# The cogloss index (English stem → lexicon stem entries glossing it) and the thesaurus
+# indexes live in eval.lexindex: built once, kept on disk, looked up word by word.
 
 
 @functools.lru_cache(maxsize=1)
 def synonym_groups() -> tuple[tuple[str, ...], ...]:
     """Groups of English near-synonyms (eval/resources/synonyms_en.tsv), lower case."""
-    from importlib.resources import files
-
-    path = files("eval.resources") / "synonyms_en.tsv"
-    if not path.is_file():
-        return ()
-    groups = []
-    for line in path.read_text(encoding="utf-8").splitlines():
-        if line.strip() and not line.startswith("#"):
-            words = tuple(w.strip().lower() for w in line.split("\t") if w.strip())
-            if len(words) >= 2:
-                groups.append(words)
-    return tuple(groups)
-
-
-@functools.lru_cache(maxsize=1)
-def _synonym_index() -> dict[str, frozenset[int]]:
-    """English stem → ids of the synonym groups (eval/resources/synonyms_en.tsv) it is in."""
-    index: dict[str, set[int]] = {}
-    for gid, group in enumerate(synonym_groups()):
-        for word in group:
-            if " " not in word:
-                index.setdefault(stem(word), set()).add(gid)
-    return {k: frozenset(v) for k, v in index.items()}
+    return lexindex.synonym_groups()
 
 
 @functools.lru_cache(maxsize=262144)
@@ -209,23 +170,12 @@ def related(a: str, b: str) -> bool:
     """Two English stems are near-synonyms: equal, in one synonym group, or glossing a common Arabic stem."""
     if a == b:
         return True
-    for index in (_synonym_index(), _cogloss_index()):
-        ia, ib = index.get(a), index.get(b)
+    index = lex_index()
+    for lookup in (index.synonym_groups_of, index.cogloss):
+        ia, ib = lookup(a), lookup(b)
         if ia and ib and not ia.isdisjoint(ib):
             return True
     return False
-
-
-@functools.lru_cache(maxsize=1)
-def _group_words() -> tuple[dict[str, list[int]], list[tuple[str, ...]]]:
-    """Word → ids of the synonym groups where it stands alone or inside a phrase."""
-    index: dict[str, list[int]] = {}
-    groups = list(synonym_groups())
-    for gid, group in enumerate(groups):
-        for member in group:
-            for word in member.split():
-                index.setdefault(stem(word), []).append(gid)
-    return index, groups
 
 
 @functools.lru_cache(maxsize=4096)
@@ -243,10 +193,10 @@ def synonym_in_text(word: str, own_text: str, other_text: str) -> bool:
     """A thesaurus group holds ``word`` (alone or in a phrase found in ``own_text``) and
     another member found in ``other_text``: "wildfire" ~ "forest fire", "news" ~ "press".
     Phrases match on stems, so "had fallen ill" finds "fall ill"."""
-    index, groups = _group_words()
+    groups = synonym_groups()
     key = stem(word)
     own, other = _stem_text(own_text), _stem_text(other_text)
-    for gid in index.get(key, ()):
+    for gid in lex_index().group_words_of(key):
         mine = [m for m in groups[gid] if _stem_phrase(m) in own and key in _stem_phrase(m).split()]
         if not mine:
             continue
@@ -275,12 +225,13 @@ def antonyms(a: str, b: str) -> bool:
 
 def known_word(en_stem: str) -> bool:
     """The lexicon glosses it or the thesaurus lists it."""
-    return en_stem in _cogloss_index() or en_stem in _synonym_index()
+    index = lex_index()
+    return bool(index.cogloss(en_stem) or index.synonym_groups_of(en_stem))
 
 
 def in_lexicon(en_stem: str) -> bool:
     """Whether some Arabic stem glosses this English stem (so its absence means something)."""
-    return en_stem in _cogloss_index()
+    return bool(lex_index().cogloss(en_stem))
 
 
 def supports(ar: ArWord, en: Token) -> bool:

@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 from eval.align import AlignSettings, align
 from eval.data import Bead, Document, Flag, Segment, Span, Unit
 from eval.report import AlignedSegment, Report, SourceInfo
-from eval.scoring import corpus_scores, segment_scores
+from eval.scoring import document_scores
 from eval.seglevel import segment_flags
 
 _WORD = re.compile(r"[^\W_]+")
@@ -99,18 +99,17 @@ def evaluate(
     t1 = time.perf_counter()
     timings["align"] = t1 - t0
 
-    aligned: list[AlignedSegment] = []
-    for bead in beads:
-        ref_span = _span(ref_segments, bead.ref, reference.original)
-        aligned.append(
-            AlignedSegment(
-                bead=bead,
-                ar=_span(ar_segments, bead.ar, article.original),
-                reference=ref_span,
-                scores=segment_scores(bead.hypothesis, ref_span.text),
-            )
+    ref_spans = [_span(ref_segments, bead.ref, reference.original) for bead in beads]
+    seg_scores, corpus = document_scores([b.hypothesis for b in beads], [s.text for s in ref_spans])
+    aligned = [
+        AlignedSegment(
+            bead=bead,
+            ar=_span(ar_segments, bead.ar, article.original),
+            reference=ref_span,
+            scores=scores,
         )
-    corpus = corpus_scores([s.hypothesis for s in aligned], [s.reference.text for s in aligned])
+        for bead, ref_span, scores in zip(beads, ref_spans, seg_scores, strict=True)
+    ]
     t2 = time.perf_counter()
     timings["score"] = t2 - t1
 

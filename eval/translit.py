@@ -66,6 +66,7 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
+from collections import Counter
 
 __all__ = [
     "THRESHOLD",
@@ -319,23 +320,32 @@ VOWEL_CONFLICT_COST = 0.5
 
 
 def _edit_matrix(a: str, b: str) -> list[list[float]]:
+    # The costs of _indel_cost and _sub_cost, looked up once per letter, not per cell.
+    indel_b = [_indel_cost(cb) for cb in b]
+    ts_b = [j >= 2 and b[j - 2 : j] == "TS" for j in range(len(b) + 1)]
+    close = _CLOSE
     rows = [[0.0] * (len(b) + 1) for _ in range(len(a) + 1)]
-    for j, cb in enumerate(b, start=1):
-        rows[0][j] = rows[0][j - 1] + _indel_cost(cb)
+    first = rows[0]
+    for j in range(1, len(b) + 1):
+        first[j] = first[j - 1] + indel_b[j - 1]
     for i, ca in enumerate(a, start=1):
-        rows[i][0] = rows[i - 1][0] + _indel_cost(ca)
+        prev, row = rows[i - 1], rows[i]
+        indel_a = _indel_cost(ca)
+        row[0] = prev[0] + indel_a
+        ts_a = i >= 2 and a[i - 2 : i] == "TS"
         for j, cb in enumerate(b, start=1):
+            # min() of the same three sums as before, in the same order.
             best = min(
-                rows[i - 1][j] + _indel_cost(ca),
-                rows[i][j - 1] + _indel_cost(cb),
-                rows[i - 1][j - 1] + _sub_cost(ca, cb),
+                prev[j] + indel_a,
+                row[j - 1] + indel_b[j - 1],
+                prev[j - 1] + (0.0 if ca == cb else 0.5 if (ca, cb) in close else 1.0),
             )
             # German z is "ts": شولتس ↔ Scholz, ميرتس ↔ Merz
-            if i >= 2 and a[i - 2:i] == "TS" and cb == "Z":
+            if ts_a and cb == "Z":
                 best = min(best, rows[i - 2][j - 1] + 0.5)
-            if j >= 2 and b[j - 2:j] == "TS" and ca == "Z":
-                best = min(best, rows[i - 1][j - 2] + 0.5)
-            rows[i][j] = best
+            if ts_b[j] and ca == "Z":
+                best = min(best, prev[j - 2] + 0.5)
+            row[j] = best
     return rows
 
 
@@ -449,6 +459,45 @@ def name_similarity(arabic_word: str, english_word: str) -> float:
     return max(0.0, best)
 
 
+def _similarity_bound(sa: str, se: str) -> float:
+    """An upper bound of ``_similarity`` for these skeletons (any vowels), cheap to compute.
+
+    Without a Z (so no TS ↔ Z step) every edit step costs at least 0.5 and pairs at most
+    one letter of each side, so the distance is at least half the number of letters of
+    the longer side left over after pairing identical letters as far as the multisets
+    allow; vowel conflicts only add to it.
+    """
+    if not sa or not se:
+        return 0.0
+    if max(len(sa), len(se)) <= 2:
+        return 1.0 if sa == se else 0.0
+    if min(len(sa), len(se)) < 2:
+        return 0.0
+    if "Z" in sa or "Z" in se:
+        return 1.0
+    counts_a, counts_e = _letters(sa), _letters(se)
+    shared = sum(min(k, counts_e.get(c, 0)) for c, k in counts_a.items())
+    unpaired = max(len(sa), len(se)) - shared
+    return 1.0 - 0.5 * unpaired / max(len(sa), len(se))
+
+
+@functools.lru_cache(maxsize=65536)
+def _letters(skeleton: str) -> dict[str, int]:
+    return Counter(skeleton)
+
+
+@functools.lru_cache(maxsize=65536)
+def _may_match(arabic_word: str, english_word: str, threshold: float) -> bool:
+    """False only when :func:`name_similarity` is certainly below ``threshold``."""
+    en_skeletons = [_analyse_en(e)[0] for e in candidates_en(english_word)]
+    return any(
+        _similarity_bound(_analyse_ar(form)[0], se) >= threshold
+        for form in candidates_ar(arabic_word)
+        for se in en_skeletons
+    )
+
+
 def matches_name(ar: str, en: str, threshold: float = THRESHOLD) -> bool:
     """Whether the Arabic word plausibly transliterates the English name."""
-    return name_similarity(ar, en) >= threshold
+    # Most pairs a check tries are far apart: rule those out without the edit distance.
+    return _may_match(ar, en, threshold) and name_similarity(ar, en) >= threshold

@@ -18,7 +18,8 @@ Pieces:
 - :mod:`translator.cache` — :class:`TranslationCache` (SQLite) and
   :class:`CachedTranslator`, which translates only what is not cached.
 - Backends, imported only when a model of theirs is loaded (see ``BACKENDS``):
-  ``hf`` (:mod:`translator.hf`, torch + transformers), ``gloss``
+  ``hf`` (:mod:`translator.hf`, torch + transformers), ``ctranslate2``
+  (:mod:`translator.ct2`, a model converted by ``tadqiq models convert``), ``gloss``
   (:mod:`translator.gloss`), ``precomputed`` (:mod:`translator.precomputed`).
 
 A backend module provides ``load(spec: ModelSpec, *, allow_download: bool) -> Translator``

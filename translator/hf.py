@@ -471,19 +471,9 @@ class HFTranslator:
         return results
 
     def _encode(self, sentences: list[str]) -> list[list[int]]:
-        tokenizer, limit = self._tokenizer, self._max_source_tokens
-        encoded: list[list[int]] = tokenizer(sentences)["input_ids"]
-        long = [k for k, ids in enumerate(encoded) if len(ids) > limit]
-        if long:
-            warnings.warn(
-                f"model {self.spec.name!r}: {len(long)} sentence(s) longer than {limit} tokens"
-                " were cut to that length; the rest of each is not translated",
-                stacklevel=3,
-            )
-            cut = tokenizer([sentences[k] for k in long], truncation=True, max_length=limit)
-            for k, ids in zip(long, cut["input_ids"], strict=True):
-                encoded[k] = ids
-        return encoded
+        return encode(
+            self._tokenizer, sentences, self._max_source_tokens, self.spec.name, stacklevel=4
+        )
 
     def _generate(self, batch: list[list[int]], sources: list[str]) -> list[Translation]:
         """Translate one batch of encoded ``sources`` (links too, if ``alignments``)."""
@@ -494,8 +484,13 @@ class HFTranslator:
         inputs = {name: tensor.to(self._device) for name, tensor in inputs.items()}
         try:
             with torch.inference_mode():
+                # The encoder runs once per batch: generate and the word-link pass share it.
+                encoded = model.get_encoder()(**inputs, return_dict=True)
+                # generate expands encoder_outputs for beams in place: keep the original.
+                states = encoded.last_hidden_state
                 output = model.generate(
                     **inputs,
+                    encoder_outputs=encoded,
                     num_beams=self.spec.generation.num_beams,
                     max_new_tokens=self._max_new_tokens,
                     do_sample=False,
@@ -504,7 +499,7 @@ class HFTranslator:
             texts = [t.strip() for t in tokenizer.batch_decode(output, skip_special_tokens=True)]
             if not self.spec.generation.alignments:
                 return [Translation(s, t) for s, t in zip(sources, texts, strict=True)]
-            links = self._links(inputs, output, batch, sources, texts)
+            links = self._links(inputs, states, output, batch, sources, texts)
         except (RuntimeError, IndexError) as exc:
             hint = (
                 " (lower generation.batch_size or max_batch_tokens)" if _is_oom(torch, exc) else ""
@@ -520,6 +515,7 @@ class HFTranslator:
     def _links(
         self,
         inputs: dict[str, Any],
+        states: Any,
         output: Any,
         batch: list[list[int]],
         sources: list[str],
@@ -537,7 +533,7 @@ class HFTranslator:
         trades a little sharpness for not depending on one layer of one checkpoint.
         """
         tokenizer = self._tokenizer
-        attention = self._cross_attention(inputs, output)  # (batch, target, source) on cpu
+        attention = self._cross_attention(inputs, states, output)  # (batch, target, source)
         mask = inputs["attention_mask"].tolist()
         specials = self._special_ids
         unk = tokenizer.unk_token_id
@@ -559,7 +555,7 @@ class HFTranslator:
             out.append(word_links(scores, src_words, tgt_words))
         return out
 
-    def _cross_attention(self, inputs: dict[str, Any], output: Any) -> Any:
+    def _cross_attention(self, inputs: dict[str, Any], states: Any, output: Any) -> Any:
         """Teacher-forced cross-attention, averaged over heads and upper layers: (B, T, S)."""
         import torch
 
@@ -572,12 +568,11 @@ class HFTranslator:
             model.set_attn_implementation("eager")
         try:
             with torch.inference_mode():
-                # Encoder and decoder separately: no encoder self-attention maps and no
-                # (batch × target × vocabulary) logits are materialised for this pass.
-                encoded = model.get_encoder()(**inputs, return_dict=True)
+                # The decoder alone, on the encoder states generate used: no encoder
+                # pass and no (batch × target × vocabulary) logits for this pass.
                 decoded = model.get_decoder()(
                     input_ids=output,
-                    encoder_hidden_states=encoded.last_hidden_state,
+                    encoder_hidden_states=states,
                     encoder_attention_mask=inputs["attention_mask"],
                     output_attentions=True,
                     use_cache=False,
@@ -591,6 +586,27 @@ class HFTranslator:
         finally:
             if switch:
                 model.set_attn_implementation(previous)
+
+
+# --- shared with the ctranslate2 backend -------------------------------------------------
+
+
+def encode(
+    tokenizer: Any, sentences: list[str], limit: int, name: str, *, stacklevel: int = 2
+) -> list[list[int]]:
+    """Token ids of ``sentences``; those longer than ``limit`` tokens are cut, with a warning."""
+    encoded: list[list[int]] = tokenizer(sentences)["input_ids"]
+    long = [k for k, ids in enumerate(encoded) if len(ids) > limit]
+    if long:
+        warnings.warn(
+            f"model {name!r}: {len(long)} sentence(s) longer than {limit} tokens"
+            " were cut to that length; the rest of each is not translated",
+            stacklevel=stacklevel,
+        )
+        cut = tokenizer([sentences[k] for k in long], truncation=True, max_length=limit)
+        for k, ids in zip(long, cut["input_ids"], strict=True):
+            encoded[k] = ids
+    return encoded
 
 
 # --- word links: pure helpers ------------------------------------------------------------

@@ -10,16 +10,22 @@ Layout of the file::
     default: opus-mt-ar-en
     models:
       opus-mt-ar-en:
-        backend: hf                          # hf | gloss | precomputed
+        backend: hf                          # hf | ctranslate2 | gloss | precomputed
         model: Helsinki-NLP/opus-mt-ar-en    # hub id, or a local directory
         revision: main                       # optional: branch, tag or commit
         src_lang: arb_Arab                   # required for NLLB and M2M100
         tgt_lang: eng_Latn
-        generation: {num_beams: 4, max_new_tokens: 256, batch_size: 16, max_batch_tokens: 4096,
+        generation: {num_beams: 4, max_new_tokens: 256, batch_size: 32, max_batch_tokens: 4096,
                      alignments: true}
         device: auto                         # auto | cpu | cuda | cuda:N
         dtype: float32                       # float32 | bfloat16 | float16
         description: free text
+      opus-mt-ct2:
+        backend: ctranslate2                 # a model converted by `tadqiq models convert`
+        model: ~/.cache/tadqiq/ct2/opus-mt-ar-en-int8
+        compute_type: int8                   # CTranslate2 compute type (default int8)
+        inter_threads: 2                     # batches translated in parallel (default 2)
+        intra_threads: 1                     # threads per batch (default 1)
 
 ``model`` is a local path when it starts with ``/``, ``./``, ``../`` or ``~``, or when
 that path exists relative to the models.yaml file; otherwise a value of the form
@@ -48,6 +54,7 @@ from tadqiq.errors import ConfigError
 BACKENDS: Mapping[str, str] = MappingProxyType(
     {
         "hf": "translator.hf:load",
+        "ctranslate2": "translator.ct2:load",
         "gloss": "translator.gloss:load",
         "precomputed": "translator.precomputed:load",
     }
@@ -57,6 +64,23 @@ DEVICES = ("auto", "cpu", "cuda")
 DTYPES = ("float32", "bfloat16", "float16")
 #: ``dynamic-int8``: torch dynamic quantisation of every ``nn.Linear`` (CPU only).
 QUANTIZE = ("none", "dynamic-int8")
+#: Every CTranslate2 compute type; which ones a machine supports is checked when the
+#: model is loaded (``ctranslate2.get_supported_compute_types``).
+CT2_COMPUTE_TYPES = (
+    "default",
+    "auto",
+    "int8",
+    "int8_float32",
+    "int8_float16",
+    "int8_bfloat16",
+    "int16",
+    "float16",
+    "bfloat16",
+    "float32",
+)
+#: Entry keys only the ctranslate2 backend reads, and keys it does not accept.
+_CT2_KEYS = ("compute_type", "inter_threads", "intra_threads")
+_NOT_CT2_KEYS = ("dtype", "quantize")
 
 #: Bumped whenever a change in tadqiq itself (not in the model) changes translations,
 #: so that cached translations made by older code are not reused.
@@ -81,6 +105,9 @@ _ENTRY_KEYS = (
     "description",
     "path",
     "quantize",
+    "compute_type",
+    "inter_threads",
+    "intra_threads",
 )
 _GENERATION_KEYS = ("num_beams", "max_new_tokens", "batch_size", "max_batch_tokens", "alignments")
 _GENERATION_FLAGS = ("alignments",)  # true/false; the other generation keys are whole numbers
@@ -103,7 +130,7 @@ class GenerationSettings:
 
     num_beams: int = 4
     max_new_tokens: int = 256
-    batch_size: int = 16
+    batch_size: int = 32
     max_batch_tokens: int = 4096
     alignments: bool = True
 
@@ -130,6 +157,10 @@ class ModelSpec:
     quantize: str = "none"
     description: str = ""
     path: Path | None = None  # precomputed backend: directory of NAME.en.txt files
+    #: ctranslate2 backend: compute type, parallel batches, threads per batch.
+    compute_type: str = "int8"
+    inter_threads: int = 2
+    intra_threads: int = 1
     source: Path | None = None  # the models.yaml this entry was read from
 
     @property
@@ -153,6 +184,8 @@ class ModelSpec:
         }
         if self.quantize != "none":  # absent when off, so existing cache keys stay valid
             data["quantize"] = self.quantize
+        if self.backend == "ctranslate2":  # threads change speed, not output
+            data["compute_type"] = self.compute_type
         if self.path is not None:
             data["path"] = str(self.path)
         return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
@@ -160,7 +193,15 @@ class ModelSpec:
     def settings(self) -> dict[str, Any]:
         """The settings a report shows next to the model name."""
         out: dict[str, Any] = self.generation.to_dict()
-        out.update(device=self.device, dtype=self.dtype)
+        if self.backend == "ctranslate2":
+            out.update(
+                device=self.device,
+                compute_type=self.compute_type,
+                inter_threads=self.inter_threads,
+                intra_threads=self.intra_threads,
+            )
+        else:
+            out.update(device=self.device, dtype=self.dtype)
         if self.quantize != "none":
             out.update(quantize=self.quantize)
         if self.src_lang or self.tgt_lang:
@@ -399,6 +440,22 @@ class _Validator:
                 f"{at}.model",
                 "missing; expected a Hugging Face hub id (owner/name) or a local directory",
             )
+        elif backend == "ctranslate2":
+            raise self.fail(
+                f"{at}.model",
+                "missing; expected the directory of a converted model"
+                " (make one with: tadqiq models convert NAME --int8)",
+            )
+        if backend == "ctranslate2":
+            for key in _NOT_CT2_KEYS:
+                if key in data:
+                    raise self.fail(
+                        f"{at}.{key}", "not used by backend ctranslate2; use 'compute_type:'"
+                    )
+        else:
+            for key in _CT2_KEYS:
+                if key in data:
+                    raise self.fail(f"{at}.{key}", f"only used by backend ctranslate2, not {backend}")
 
         path: Path | None = None
         if "path" in data:
@@ -443,6 +500,17 @@ class _Validator:
         if quantize != "none" and dtype != "float32":
             raise self.fail(f"{at}.quantize", f"dynamic-int8 needs dtype float32, not {dtype}")
 
+        compute_type = (
+            self.choice(data["compute_type"], f"{at}.compute_type", CT2_COMPUTE_TYPES)
+            if "compute_type" in data
+            else "int8"
+        )
+        threads = {
+            key: self.whole(data[key], f"{at}.{key}")
+            for key in ("inter_threads", "intra_threads")
+            if key in data
+        }
+
         description = ""
         if "description" in data:
             if not isinstance(data["description"], str):
@@ -466,6 +534,8 @@ class _Validator:
             description=description,
             path=path,
             source=self.file,
+            compute_type=compute_type,
+            **threads,
         )
 
     def model_ref(self, value: str, backend: str) -> tuple[str, bool]:

@@ -116,7 +116,7 @@ def test_model_info_from_spec(tmp_path: Path) -> None:
         "settings": {
             "num_beams": 2,
             "max_new_tokens": 256,
-            "batch_size": 16,
+            "batch_size": 32,
             "max_batch_tokens": 4096,
         "alignments": True,
             "device": "auto",

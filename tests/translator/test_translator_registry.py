@@ -46,7 +46,7 @@ def test_shipped_models_file_is_valid() -> None:
         "float32",
     )
     assert opus.generation == GenerationSettings(
-        num_beams=4, max_new_tokens=256, batch_size=16, max_batch_tokens=4096
+        num_beams=4, max_new_tokens=256, batch_size=32, max_batch_tokens=4096
     )
     nllb = registry.get("nllb-600m")
     assert (nllb.model, nllb.src_lang, nllb.tgt_lang) == (
@@ -138,12 +138,12 @@ BAD_ENTRIES = [
         "models.m.dtype: expected one of float32, bfloat16, float16, got 'float64'",
     ),
     (
-        "backend: ctranslate2\nmodel: a/b",
-        "models.m.backend: expected one of hf, gloss, precomputed, got 'ctranslate2'",
+        "backend: onnx\nmodel: a/b",
+        "models.m.backend: expected one of hf, ctranslate2, gloss, precomputed, got 'onnx'",
     ),
     (
         "model: a/b",
-        "models.m.backend: missing; expected one of hf, gloss, precomputed",
+        "models.m.backend: missing; expected one of hf, ctranslate2, gloss, precomputed",
     ),
     (
         "backend: hf",
@@ -192,7 +192,8 @@ BAD_ENTRIES = [
     (
         "backend: hf\nmodel: a/b\nbeams: 4",
         "models.m.beams: unknown key; expected one of backend, model, revision, src_lang,"
-        " tgt_lang, generation, device, dtype, description, path, quantize",
+        " tgt_lang, generation, device, dtype, description, path, quantize, compute_type,"
+        " inter_threads, intra_threads",
     ),
     (
         "backend: hf\nmodel: a/b\ngeneration: {num_beam: 4}",
