@@ -479,27 +479,19 @@ class HFTranslator:
         """Translate one batch of encoded ``sources`` (links too, if ``alignments``)."""
         import torch
 
-        tokenizer, model = self._tokenizer, self._model
+        tokenizer = self._tokenizer
+        align = self.spec.generation.alignments
         inputs = tokenizer.pad({"input_ids": batch}, padding=True, return_tensors="pt")
         inputs = {name: tensor.to(self._device) for name, tensor in inputs.items()}
         try:
             with torch.inference_mode():
-                # The encoder runs once per batch: generate and the word-link pass share it.
-                encoded = model.get_encoder()(**inputs, return_dict=True)
-                # generate expands encoder_outputs for beams in place: keep the original.
-                states = encoded.last_hidden_state
-                output = model.generate(
-                    **inputs,
-                    encoder_outputs=encoded,
-                    num_beams=self.spec.generation.num_beams,
-                    max_new_tokens=self._max_new_tokens,
-                    do_sample=False,
-                    **self._generate_kwargs,
-                )
-            texts = [t.strip() for t in tokenizer.batch_decode(output, skip_special_tokens=True)]
-            if not self.spec.generation.alignments:
+                output = self._run_generate(inputs, align)
+            sequences = output.sequences if align else output
+            texts = [t.strip() for t in tokenizer.batch_decode(sequences, skip_special_tokens=True)]
+            if not align:
                 return [Translation(s, t) for s, t in zip(sources, texts, strict=True)]
-            links = self._links(inputs, states, output, batch, sources, texts)
+            attention = step_attention(output, self.spec.generation.num_beams)
+            links = self._links(inputs, attention, sequences, batch, sources, texts)
         except (RuntimeError, IndexError) as exc:
             hint = (
                 " (lower generation.batch_size or max_batch_tokens)" if _is_oom(torch, exc) else ""
@@ -510,12 +502,41 @@ class HFTranslator:
             ) from exc
         return [Translation(*row) for row in zip(sources, texts, links, strict=True)]
 
+    def _run_generate(self, inputs: dict[str, Any], align: bool) -> Any:
+        """``model.generate`` on one padded batch; with ``align``, cross-attention is kept.
+
+        The attention weights are read while generating, not in a second pass: SDPA
+        kernels do not return them, so the decoder runs with the eager implementation
+        during generation (for one query token per step it costs about the same; the
+        encoder keeps SDPA).
+        """
+        model = self._model
+        encoded = model.get_encoder()(**inputs, return_dict=True)
+        previous = getattr(model.config, "_attn_implementation", None)
+        switch = align and previous is not None and previous != "eager"
+        if switch:
+            model.set_attn_implementation("eager")
+        try:
+            return model.generate(
+                **inputs,
+                encoder_outputs=encoded,
+                num_beams=self.spec.generation.num_beams,
+                max_new_tokens=self._max_new_tokens,
+                do_sample=False,
+                output_attentions=align,
+                return_dict_in_generate=align,
+                **self._generate_kwargs,
+            )
+        finally:
+            if switch:
+                model.set_attn_implementation(previous)
+
     # --- word links from cross-attention ---------------------------------------------------
 
     def _links(
         self,
         inputs: dict[str, Any],
-        states: Any,
+        attention: Any,
         output: Any,
         batch: list[list[int]],
         sources: list[str],
@@ -523,17 +544,16 @@ class HFTranslator:
     ) -> list[tuple[WordLink, ...]]:
         """Source↔target word links of one generated batch.
 
-        ``output`` (from ``generate``; it starts with the decoder start token) is fed
-        back to the decoder teacher-forced, and the attention the decoder paid to the
-        source while *predicting* target token t (the row of position t-1) is read:
-        the mean over all heads of the layers from the middle of the decoder to its
-        end (layers ⌊L/2⌋…L-1; the last layer alone when L = 1). Upper-layer attention
-        at prediction time is the classic reading of a Transformer's alignment
-        (Garg et al. 2019 found the penultimate layer best); averaging the upper half
-        trades a little sharpness for not depending on one layer of one checkpoint.
+        ``attention`` (see :func:`step_attention`) holds, for every sentence, the
+        attention the decoder paid to the source while *predicting* target token t of
+        ``output`` (row t-1; ``output`` starts with the decoder start token): the mean
+        over all heads of the layers from the middle of the decoder to its end (layers
+        ⌊L/2⌋…L-1; the last layer alone when L = 1). Upper-layer attention at
+        prediction time is the classic reading of a Transformer's alignment (Garg et
+        al. 2019 found the penultimate layer best); averaging the upper half trades a
+        little sharpness for not depending on one layer of one checkpoint.
         """
         tokenizer = self._tokenizer
-        attention = self._cross_attention(inputs, states, output)  # (batch, target, source)
         mask = inputs["attention_mask"].tolist()
         specials = self._special_ids
         unk = tokenizer.unk_token_id
@@ -549,43 +569,42 @@ class HFTranslator:
             tgt_of = piece_words(
                 tokenizer.convert_ids_to_tokens(target), target, text, tgt_words, specials | {unk}
             )
-            rows = [(t - 1, w) for t, w in enumerate(tgt_of) if t >= 1 and w is not None]
+            steps = attention.shape[1]
+            rows = [(t - 1, w) for t, w in enumerate(tgt_of) if 1 <= t <= steps and w is not None]
             cols = [(first + s, w) for s, w in enumerate(src_of) if w is not None]
             scores = _word_scores(attention[k], rows, cols, len(tgt_words), len(src_words))
             out.append(word_links(scores, src_words, tgt_words))
         return out
 
-    def _cross_attention(self, inputs: dict[str, Any], states: Any, output: Any) -> Any:
-        """Teacher-forced cross-attention, averaged over heads and upper layers: (B, T, S)."""
-        import torch
 
-        model = self._model
-        # SDPA kernels do not return attention weights: use the eager implementation for
-        # this one pass only, so generation keeps its fast kernels.
-        previous = getattr(model.config, "_attn_implementation", None)
-        switch = previous is not None and previous != "eager"
-        if switch:
-            model.set_attn_implementation("eager")
-        try:
-            with torch.inference_mode():
-                # The decoder alone, on the encoder states generate used: no encoder
-                # pass and no (batch × target × vocabulary) logits for this pass.
-                decoded = model.get_decoder()(
-                    input_ids=output,
-                    encoder_hidden_states=states,
-                    encoder_attention_mask=inputs["attention_mask"],
-                    output_attentions=True,
-                    use_cache=False,
-                    return_dict=True,
-                )
-                layers = decoded.cross_attentions
-                if not layers:
-                    raise RuntimeError("the decoder returned no cross-attention weights")
-                chosen = torch.stack(tuple(layers[len(layers) // 2 :]))  # (L', B, H, T, S)
-                return chosen.float().mean(dim=(0, 2)).cpu()
-        finally:
-            if switch:
-                model.set_attn_implementation(previous)
+def step_attention(output: Any, num_beams: int) -> Any:
+    """Cross-attention of each kept hypothesis at each generation step: (batch, steps, source).
+
+    ``output`` is what ``generate(output_attentions=True, return_dict_in_generate=True)``
+    returns: per step, per layer, (rows, heads, 1, source), where rows are the batch's
+    sentences (greedy) or all their beams. Step s reads decoder input s and predicts
+    target token s + 1. The upper half of the layers and all heads are averaged; with
+    beams, each step's row is the beam the returned hypothesis came from at that step
+    (``beam_indices``; -1 once it has finished, where nothing is read).
+    """
+    import torch
+
+    steps = output.cross_attentions
+    if not steps or not steps[0]:
+        raise RuntimeError("generate returned no cross-attention weights")
+    layers = len(steps[0])
+    per_step = [
+        torch.stack([step[layer][:, :, -1, :] for layer in range(layers // 2, layers)])
+        .float()
+        .mean(dim=(0, 2))
+        for step in steps
+    ]
+    attention = torch.stack(per_step, dim=1)  # (rows, steps, source)
+    if num_beams > 1 and getattr(output, "beam_indices", None) is not None:
+        beams = output.beam_indices[:, : attention.shape[1]].clamp(min=0)
+        when = torch.arange(beams.shape[1]).expand_as(beams)
+        attention = attention[beams, when]
+    return attention.cpu()
 
 
 # --- shared with the ctranslate2 backend -------------------------------------------------

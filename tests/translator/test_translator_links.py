@@ -19,7 +19,7 @@ from translator import (
     load_translator,
     parse_registry,
 )
-from translator.hf import HFTranslator, piece_spans, piece_words, word_links
+from translator.hf import HFTranslator, piece_spans, piece_words, step_attention, word_links
 
 ARABIC = [
     "قال الرئيس إن الحلفاء تعهدوا بنشر القوات في أوكرانيا",
@@ -82,8 +82,49 @@ def test_every_translation_links_whole_words(tiny: HFTranslator) -> None:
     # the eval side reads them: source offsets slice the exact source string
     link = result[0].links[0]  # type: ignore[index]
     assert result[0].source[link.src_start : link.src_end] in ARABIC[0].split()
-    # SDPA stays on for generation: the eager switch is for the extra pass only
+    # the eager switch (attention weights) is for generate only: SDPA is back afterwards
     assert tiny._model.config._attn_implementation != "eager"
+
+
+@pytest.mark.parametrize("beams", [1, 3])
+def test_attention_read_while_generating_equals_a_teacher_forced_pass(
+    tiny_marian: Path, tmp_path: Path, beams: int
+) -> None:
+    """The per-step attention kept during generation (beams traced back through
+    beam_indices) is what the decoder attends to when the returned output is fed back."""
+    import torch
+
+    extra = f"    generation: {{num_beams: {beams}, max_new_tokens: 12}}\n"
+    model = hf(spec_for(tiny_marian, tmp_path, extra))
+    model.load_weights()
+    tokenizer, net = model._tokenizer, model._model
+    inputs = tokenizer(ARABIC[:6], padding=True, return_tensors="pt")
+    with torch.inference_mode():
+        output = model._run_generate(dict(inputs), align=True)
+        attention = step_attention(output, beams)  # (batch, steps, source)
+        net.set_attn_implementation("eager")
+        try:
+            forced = net.get_decoder()(
+                input_ids=output.sequences,
+                encoder_hidden_states=net.get_encoder()(**inputs).last_hidden_state,
+                encoder_attention_mask=inputs["attention_mask"],
+                output_attentions=True,
+                use_cache=False,
+            ).cross_attentions
+        finally:
+            net.set_attn_implementation("sdpa")
+    layers = len(forced)
+    expected = torch.stack(forced[layers // 2 :]).float().mean(dim=(0, 2))  # (batch, T, source)
+    pad = net.config.pad_token_id
+    compared = 0
+    for k, sequence in enumerate(output.sequences.tolist()):
+        # rows that predicted a real token of this output (not padding after its end)
+        real = [t - 1 for t in range(1, len(sequence)) if sequence[t] != pad]
+        real = [r for r in real if r < attention.shape[1]]
+        assert real
+        assert torch.allclose(attention[k, real], expected[k, real], atol=1e-4)
+        compared += len(real)
+    assert compared >= 6
 
 
 def test_links_follow_their_sentence_through_batching(tiny_marian: Path, tmp_path: Path) -> None:
