@@ -122,23 +122,10 @@ def build_marian(out_dir: Path) -> Path:
 def build_nllb(out_dir: Path) -> Path:
     """Save an NLLB-600M-shaped random model with a BPE tokenizer of the real vocabulary size."""
     import torch
-    from tiny_models import training_text
-    from transformers import M2M100Config, M2M100ForConditionalGeneration, NllbTokenizer
+    from tiny_models import nllb_tokenizer
+    from transformers import M2M100Config, M2M100ForConditionalGeneration
 
-    vocab: dict[str, int] = {"<s>": 0, "<pad>": 1, "</s>": 2, "<unk>": 3, "▁": 4}
-    for char in sorted(set("".join(training_text()))):
-        if not char.isspace():
-            vocab.setdefault(char, len(vocab))
-    while len(vocab) < NLLB_VOCAB - 3:
-        vocab[f"<x{len(vocab)}>"] = len(vocab)
-    tokenizer = NllbTokenizer(
-        vocab=vocab,
-        merges=[],
-        src_lang="arb_Arab",
-        tgt_lang="eng_Latn",
-        extra_special_tokens=["arb_Arab", "eng_Latn", "fra_Latn"],
-        model_max_length=1024,
-    )
+    tokenizer = nllb_tokenizer(NLLB_VOCAB, model_max_length=1024)
     config = M2M100Config(
         vocab_size=len(tokenizer),
         d_model=1024,

@@ -14,6 +14,7 @@ import json
 import random
 import warnings
 from pathlib import Path
+from typing import Any
 
 # Letters used to make pseudo-words: Arabic hamza..ghain and fa..yeh, and a..z.
 _ARABIC = [chr(c) for c in range(0x0621, 0x063B)] + [chr(c) for c in range(0x0641, 0x064B)]
@@ -156,6 +157,28 @@ def build_tiny_marian(out_dir: str | Path) -> Path:
     return model_dir
 
 
+def nllb_tokenizer(vocab_size: int = 0, model_max_length: int = 128) -> Any:
+    """A character-level NllbTokenizer (a BPE with no merges) for the training text's
+    characters and three language codes, ``arb_Arab``, ``eng_Latn`` and ``fra_Latn``;
+    with ``vocab_size``, filler tokens pad it to that size (language codes included)."""
+    from transformers import NllbTokenizer
+
+    vocab: dict[str, int] = {"<s>": 0, "<pad>": 1, "</s>": 2, "<unk>": 3, "▁": 4}
+    for char in sorted(set("".join(training_text()))):
+        if not char.isspace():
+            vocab.setdefault(char, len(vocab))
+    while len(vocab) < vocab_size - 4:  # + 3 language codes and <mask>
+        vocab[f"<x{len(vocab)}>"] = len(vocab)
+    return NllbTokenizer(
+        vocab=vocab,
+        merges=[],
+        src_lang="arb_Arab",
+        tgt_lang="eng_Latn",
+        extra_special_tokens=["arb_Arab", "eng_Latn", "fra_Latn"],
+        model_max_length=model_max_length,
+    )
+
+
 def build_tiny_nllb(out_dir: str | Path) -> Path:
     """Build a random-weight NLLB-style model (M2M100 architecture, NllbTokenizer).
 
@@ -163,20 +186,9 @@ def build_tiny_nllb(out_dir: str | Path) -> Path:
     language codes: ``arb_Arab``, ``eng_Latn`` and ``fra_Latn``.
     """
     import torch
-    from transformers import M2M100Config, M2M100ForConditionalGeneration, NllbTokenizer
+    from transformers import M2M100Config, M2M100ForConditionalGeneration
 
-    vocab: dict[str, int] = {"<s>": 0, "<pad>": 1, "</s>": 2, "<unk>": 3, "▁": 4}
-    for char in sorted(set("".join(training_text()))):
-        if not char.isspace():
-            vocab.setdefault(char, len(vocab))
-    tokenizer = NllbTokenizer(
-        vocab=vocab,
-        merges=[],
-        src_lang="arb_Arab",
-        tgt_lang="eng_Latn",
-        extra_special_tokens=["arb_Arab", "eng_Latn", "fra_Latn"],
-        model_max_length=128,
-    )
+    tokenizer = nllb_tokenizer()
     config = M2M100Config(
         vocab_size=len(tokenizer),
         d_model=32,
