@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 
 from eval.align import AlignSettings, align
 from eval.data import Bead, Document, Flag, Segment, Span, Unit
-from eval.report import AlignedSegment, Report, SourceInfo
+from eval.report import AlignedSegment, Report, SourceInfo, split_note
 from eval.scoring import document_scores
 from eval.seglevel import segment_flags
 
@@ -86,8 +86,13 @@ def evaluate(
     align_settings: AlignSettings | None = None,
     timings: dict[str, float] | None = None,
     pre_aligned: bool = False,
+    check_match: bool = True,
 ) -> Report:
-    """``pre_aligned``: unit i renders reference segment i (XLIFF/TMX pairs); no alignment."""
+    """``pre_aligned``: unit i renders reference segment i (XLIFF/TMX pairs); no alignment.
+
+    ``check_match``: raise :class:`~tadqiq.errors.InputError` when the reference plainly
+    belongs to another article (:mod:`eval.mismatch`; never for pre-aligned input).
+    """
     timings = timings if timings is not None else {}
     t0 = time.perf_counter()
     if pre_aligned:
@@ -101,6 +106,12 @@ def evaluate(
 
     ref_spans = [_span(ref_segments, bead.ref, reference.original) for bead in beads]
     seg_scores, corpus = document_scores([b.hypothesis for b in beads], [s.text for s in ref_spans])
+    if check_match and not pre_aligned:
+        from eval.mismatch import check_reference_match
+
+        check_reference_match(
+            article, reference, ar_segments, ref_segments, beads, corpus["chrf"].score
+        )
     aligned = [
         AlignedSegment(
             bead=bead,
@@ -123,7 +134,10 @@ def evaluate(
         ar_segments=list(ar_segments),
         ref_segments=list(ref_segments),
         timings=timings,
+        split_parts={i: u.parts for u in units if u.parts > 1 for i in u.segments},
     )
+    if report.split_parts:
+        report.notes.append(split_note(len(report.split_parts)))
     flags = segment_flags(aligned)
     context = CheckContext(article, reference)
     for flagger in flaggers:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import functools
+import io
 import re
 from collections import Counter
 from collections.abc import Callable, Sequence
@@ -434,26 +435,79 @@ class GlossaryTerm:
 
 
 def load_glossary(path: Path) -> list[GlossaryTerm]:
-    """CSV with a header ``english,arabic``; alternatives separated by ``|``."""
+    """CSV with a header ``english,arabic``; alternatives separated by ``|``.
+
+    Read like the other inputs (UTF-8 with or without BOM, UTF-16 with BOM, Windows-1256,
+    as Excel saves CSV). A bad row is a :class:`ConfigError` naming the file and the
+    row's line, never skipped: a term silently missing from the glossary would make a
+    wrong rendering of it go unflagged. Bad rows are: fewer than two cells or more than
+    the header names (empty cells at the end, as spreadsheets add, are fine), an empty
+    cell, an English term with Arabic script or no letter, an Arabic column without any
+    Arabic script (columns swapped?), and text that is not CSV. Blank lines are skipped.
+    """
+    from eval.documents import decode_bytes, read_bytes
+    from eval.normalise import arabic_ratio
+    from tadqiq.errors import InputError
+
+    where = str(path)
     try:
-        text = path.read_text(encoding="utf-8-sig")
-    except OSError as exc:
-        raise ConfigError(f"{path}: cannot read the glossary ({exc.strerror})") from None
-    except UnicodeDecodeError:
-        raise ConfigError(f"{path}: the glossary is not UTF-8 text") from None
-    rows = list(csv.reader(text.splitlines()))
-    if not rows or [c.strip().lower() for c in rows[0][:2]] != ["english", "arabic"]:
-        raise ConfigError(f"{path}: line 1: expected the header 'english,arabic'")
+        text = decode_bytes(read_bytes(path, "the glossary file"), where)[0]
+    except InputError as exc:
+        raise ConfigError(str(exc)) from None
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    rows: list[tuple[int, list[str]]] = []
+    line = 1  # the line the next row starts on
+    try:
+        for row in reader:
+            rows.append((line, row))
+            line = reader.line_num + 1
+    except csv.Error as exc:
+        raise ConfigError(f"{where}: line {line}: not valid CSV ({exc})") from None
+    if not any(c.strip() for _, row in rows for c in row):
+        raise ConfigError(f"{where}: the glossary is empty (expected the header 'english,arabic')")
+    header = _without_empty_tail(rows[0][1], 0)
+    if [c.strip().lower() for c in header[:2]] != ["english", "arabic"]:
+        raise ConfigError(f"{where}: line 1: expected the header 'english,arabic'")
+    width = len(header)  # further named columns (notes, ...) are allowed and ignored
     terms = []
-    for number, row in enumerate(rows[1:], start=2):
-        if not row or not any(c.strip() for c in row):
+    for number, row in rows[1:]:
+        if not any(c.strip() for c in row):
             continue
-        if len(row) != 2 or not row[0].strip() or not row[1].strip():
-            raise ConfigError(f"{path}: line {number}: expected 'english term,arabic rendering(s)'")
-        arabic = tuple(normalise_ar_word(a.strip()) for a in row[1].split("|") if a.strip())
-        stems = tuple(t.key for t in tokenize_en(row[0].strip()))
-        terms.append(GlossaryTerm(row[0].strip(), arabic, stems))
+        cells = _without_empty_tail(row, 2)
+        english = cells[0].strip()
+        arabic_cell = cells[1].strip() if len(cells) > 1 else ""
+        if not 2 <= len(cells) <= width or not english or not arabic_cell:
+            raise ConfigError(
+                f"{where}: line {number}: expected 'english term,arabic rendering(s)', "
+                f"got {len(cells)} cell(s): {_cells(cells)}"
+            )
+        if arabic_ratio(english) > 0 or not any(ch.isalpha() for ch in english):
+            raise ConfigError(
+                f"{where}: line {number}: the english column {english!r} is not an English term"
+                " (are the columns swapped?)"
+            )
+        alternatives = [a.strip() for a in arabic_cell.split("|") if a.strip()]
+        if not any(arabic_ratio(a) > 0 for a in alternatives):
+            raise ConfigError(
+                f"{where}: line {number}: the arabic column {arabic_cell!r} has no Arabic script"
+                " (are the columns swapped?)"
+            )
+        arabic = tuple(normalise_ar_word(a) for a in alternatives)
+        stems = tuple(t.key for t in tokenize_en(english))
+        terms.append(GlossaryTerm(english, arabic, stems))
     return terms
+
+
+def _without_empty_tail(cells: Sequence[str], keep: int) -> list[str]:
+    out = list(cells)
+    while len(out) > keep and not out[-1].strip():
+        out.pop()
+    return out
+
+
+def _cells(cells: Sequence[str]) -> str:
+    shown = ", ".join(repr(c.strip()) for c in cells[:4])
+    return shown + (", …" if len(cells) > 4 else "")
 
 
 def _ar_contains(view: SegmentView, phrase: str) -> bool:

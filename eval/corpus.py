@@ -26,12 +26,13 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-from eval.documents import read_text
+from eval.documents import MAX_CORPUS_BYTES, read_text
 from eval.formats import PairedInput, is_paired_input, read_paired
 from tadqiq.errors import InputError
 
@@ -48,6 +49,7 @@ __all__ = [
 CorpusKind = Literal["directory", "jsonl", "tsv"]
 
 _AR, _EN = ".ar.txt", ".en.txt"
+_LINE_END = re.compile(r"\r\n|\r|\n")
 _SUBDIR_FILES = ("article.ar.txt", "reference.en.txt")
 
 
@@ -208,11 +210,13 @@ class _Bad(Exception):
 
 
 def _load_lines(file: Path, kind: CorpusKind) -> Corpus:
-    text = read_text(file, "corpus")[0]
+    text = read_text(file, "corpus", MAX_CORPUS_BYTES)[0]  # a file of many documents
     base = file.parent.resolve()
     documents: dict[str, CorpusDocument] = {}
     bad: list[BadDocument] = []
-    for lineno, line in enumerate(text.splitlines(), start=1):
+    # Records end at line ends only: str.splitlines() would also split inside a JSON string
+    # or a TSV field at U+2028, U+0085, form feeds and the like.
+    for lineno, line in enumerate(_LINE_END.split(text), start=1):
         if not line.strip():
             continue
         where = f"{file}:{lineno}"
@@ -263,6 +267,8 @@ def _jsonl_document(line: str, file: Path, base: Path, where: str) -> CorpusDocu
         data = json.loads(line)
     except json.JSONDecodeError as exc:
         raise _Bad(None, f"not valid JSON ({exc.msg} at column {exc.colno})") from None
+    except (ValueError, RecursionError):  # a number of thousands of digits, or deep nesting
+        raise _Bad(None, "not usable JSON (a number too long or nesting too deep)") from None
     if not isinstance(data, dict):
         raise _Bad(None, "expected a JSON object with 'name', 'ar' and 'en'")
     if "name" not in data:

@@ -133,6 +133,9 @@ class Unit:
     segments: tuple[int, ...]
     hypothesis: str
     links: tuple[WordLink, ...] | None = None  # source offsets relative to the joined Arabic text
+    # How many pieces the model translated the Arabic in: > 1 when it was longer than the
+    # model's maximum input and was split (the pieces' translations are joined).
+    parts: int = 1
 
 
 @dataclass(frozen=True)

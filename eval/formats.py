@@ -43,7 +43,7 @@ from typing import TYPE_CHECKING, Literal
 
 from lxml import etree
 
-from eval.documents import read_bytes
+from eval.documents import MAX_CORPUS_BYTES, read_bytes
 from tadqiq.errors import InputError
 
 if TYPE_CHECKING:
@@ -171,20 +171,22 @@ def _root_format_from_head(head: bytes) -> PairedFormat | None:
 def _format_of_root(root: etree._Element) -> PairedFormat | None:
     if not isinstance(root.tag, str):
         return None
-    qname = etree.QName(root)
-    if qname.localname == "tmx":
+    # Not etree.QName(root): it raises ValueError for a namespace URI holding "}", which
+    # the incremental parser of is_paired_input() hands over before it refuses the URI.
+    namespace, _, localname = root.tag[1:].rpartition("}") if root.tag[:1] == "{" else ("", "", root.tag)
+    if localname == "tmx":
         return "tmx"
-    if qname.localname != "xliff":
+    if localname != "xliff":
         return None
     version = (root.get("version") or "").strip()
-    namespace = qname.namespace or ""
     if version.startswith("2") or (not version and ":2." in namespace):
         return "xliff2"
     return "xliff1"
 
 
 def _read_bytes(path: str) -> bytes:
-    return read_bytes(path, "an XLIFF or TMX file")
+    # A translation memory legitimately holds many documents: the corpus-file limit.
+    return read_bytes(path, "an XLIFF or TMX file", MAX_CORPUS_BYTES)
 
 
 def _parse_root(path: str, data: bytes) -> etree._Element:

@@ -14,17 +14,36 @@ import math
 from collections.abc import Sequence
 
 from eval.data import Segment, Unit
-from eval.segment import segment
+from eval.documents import check_sentence_lengths
+from eval.normalise import CONTROL_CHARS
+from eval.segment import LINES, segment
 from tadqiq.errors import InputError
 
 _SHAPES = ((1, 1), (1, 2), (2, 1), (2, 2), (1, 3), (3, 1))
+_INVISIBLE = dict.fromkeys(map(ord, CONTROL_CHARS))
 
 
 def units_from_hypothesis(
     ar_segments: Sequence[Segment], hypothesis: str, path: str = "<hypothesis>"
 ) -> list[Unit]:
-    """Group Arabic segments with the hypothesis text that renders them."""
-    lines = [line.strip() for line in hypothesis.splitlines() if line.strip()]
+    """Group Arabic segments with the hypothesis text that renders them.
+
+    Raises InputError (one line, starting with ``path``) when the text is empty, has
+    an absurdly long "sentence", or has as many lines as neither the article's
+    paragraphs nor its sentences.
+    """
+    # Blank lines, and lines of nothing but invisible controls (bidi marks, zero-width
+    # spaces), are ignored, as the segmenter ignores them in the article.
+    # Lines end at \r or \n only, as the article's paragraphs do (not at U+2028, U+0085
+    # or a form feed, which str.splitlines would also break on).
+    lines = [
+        m.group().strip()
+        for m in LINES.finditer(hypothesis)
+        if m.group().translate(_INVISIBLE).strip()
+    ]
+    if not lines:
+        raise InputError(f"{path}: the hypothesis is empty")
+    check_sentence_lengths(hypothesis, path, "hypothesis")
     paragraphs: dict[int, list[Segment]] = {}
     for seg in ar_segments:
         paragraphs.setdefault(seg.paragraph, []).append(seg)

@@ -358,7 +358,10 @@ def _units(
             f"model {translator.info.name!r} returned {len(translations)} translations"
             f" for {len(segments)} sentences"
         )
-    return [Unit((s.index,), t.text, t.links) for s, t in zip(segments, translations, strict=True)]
+    return [
+        Unit((s.index,), t.text, t.links, t.parts)
+        for s, t in zip(segments, translations, strict=True)
+    ]
 
 
 def _evaluate(
@@ -445,7 +448,7 @@ class _OutDir:
             try:
                 data = json.loads(run_file.read_text(encoding="utf-8"))
                 return str(data["run_id"]), datetime.fromisoformat(data["started_at"])
-            except (OSError, ValueError, KeyError, TypeError) as exc:
+            except (OSError, ValueError, KeyError, TypeError, RecursionError) as exc:
                 # Finished documents are still reused; only the run id is new.
                 warnings.warn(
                     f"{run_file}: unreadable ({exc}); resuming under a new run id", stacklevel=2
@@ -458,7 +461,7 @@ class _OutDir:
         """True once run ``run_id`` was recorded in the history (see :meth:`mark_recorded`)."""
         try:
             data = json.loads((self.state / "run.json").read_text(encoding="utf-8"))
-        except (OSError, ValueError):
+        except (OSError, ValueError, RecursionError):
             return False
         return isinstance(data, dict) and data.get("run_id") == run_id and data.get("recorded") is True
 
@@ -492,7 +495,7 @@ class _OutDir:
                 words=int(data["words"]),
                 model_info=dict(data["model_info"]),
             )
-        except (OSError, ValueError, KeyError, TypeError):
+        except (OSError, ValueError, KeyError, TypeError, AttributeError, RecursionError):
             return None
 
     def save_done(self, model: str, result: _DocumentResult, digest: str, model_key: str) -> None:
@@ -535,7 +538,7 @@ def _read_segments(path: Path) -> dict[str, DocumentSegments] | None:
         if data.get("schema") != _SEGMENTS_SCHEMA:
             return None
         return {str(k): DocumentSegments.from_json(v) for k, v in data["documents"].items()}
-    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+    except (OSError, ValueError, KeyError, TypeError, AttributeError, RecursionError):
         return None
 
 
@@ -901,9 +904,10 @@ def _previous_dir(info: RunSummary, run_id: str, out: _OutDir | None) -> Path | 
     for candidate in candidates:
         try:
             data = json.loads((candidate / "summary.json").read_text(encoding="utf-8"))
-        except (OSError, ValueError):
+        except (OSError, ValueError, RecursionError):
             continue
-        if isinstance(data, dict) and data.get("run", {}).get("run_id") == run_id:
+        run = data.get("run") if isinstance(data, dict) else None
+        if isinstance(run, dict) and run.get("run_id") == run_id:
             return candidate
     return None
 

@@ -103,6 +103,18 @@ class Report:
     ref_segments: list[Segment] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    #: Arabic segment index → pieces the model translated it in, for the sentences that
+    #: were longer than the model's maximum input and were split (see translator.hf).
+    split_parts: dict[int, int] = field(default_factory=dict)
+
+    def split_for_model(self, segment_id: int) -> int:
+        """Pieces the model translated the split sentences of this segment in (0: none split)."""
+        if not self.split_parts:
+            return 0
+        for seg in self.segments:
+            if seg.id == segment_id:
+                return sum(self.split_parts.get(i, 0) for i in seg.bead.ar)
+        return 0
 
     @property
     def active_flags(self) -> list[Flag]:
@@ -134,11 +146,26 @@ class Report:
                 "by_severity": {s.value: by_sev.get(s.value, 0) for s in Severity},
                 "by_category": dict(sorted(by_cat.items())),
             },
-            "segments": [s.to_json() for s in self.segments],
+            "segments": [self._segment_json(s) for s in self.segments],
             "flags": [f.to_json() for f in self.flags],
             "notes": list(self.notes),
             "timings": {k: round(v, 4) for k, v in self.timings.items()},
         }
+
+
+    def _segment_json(self, segment: AlignedSegment) -> dict:
+        data = segment.to_json()
+        parts = sum(self.split_parts.get(i, 0) for i in segment.bead.ar)
+        if parts:
+            data["split_for_model"] = parts
+        return data
+
+
+def split_note(sentences: int) -> str:
+    """The report note (and terminal line) saying how many sentences were split for the model."""
+    if sentences == 1:
+        return "1 sentence was longer than the model's limit and was translated in parts"
+    return f"{sentences} sentences were longer than the model's limit and were translated in parts"
 
 
 def write_atomic(path: str | os.PathLike[str], text: str) -> None:
@@ -152,12 +179,14 @@ def write_atomic_bytes(path: str | os.PathLike[str], data: bytes) -> None:
     parent = target.parent if str(target.parent) else Path(".")
     if not parent.is_dir():
         raise InputError(f"{target}: the folder {parent} does not exist")
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=parent)
     umask = os.umask(0)
     os.umask(umask)
-    os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; a report is an ordinary file
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=parent)
+    # From here on an error or Ctrl-C removes the temporary file: the target is either
+    # the complete new file or whatever it was before, never half-written.
     try:
         with os.fdopen(fd, "wb") as fh:
+            os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; a report is an ordinary file
             fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())

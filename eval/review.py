@@ -148,6 +148,8 @@ def load_decisions(path: str | os.PathLike[str], report: Report) -> dict[str, De
         raise InputError(f"{where}: not JSON (not UTF-8 text)") from None
     except json.JSONDecodeError as exc:
         raise InputError(f"{where}: not JSON ({exc.msg} at line {exc.lineno}, column {exc.colno})") from None
+    except (ValueError, RecursionError):  # a number of thousands of digits, or deep nesting
+        raise InputError(f"{where}: not usable JSON (a number too long or nesting too deep)") from None
     return _parse(doc, where, report)
 
 

@@ -61,7 +61,7 @@ _OPENERS = "“\"‘'«([‹„"
 _SPLIT_EN = re.compile(r"([.!?…]+)([" + re.escape(_CLOSERS) + r"]*)(\s+)")
 _SPLIT_AR = re.compile(r"([.!?؟…]+)([" + re.escape(_CLOSERS) + r"]*)(\s+)")
 _FINAL = re.compile(r"[.!?؟…]+[" + re.escape(_CLOSERS) + r"]*$")
-_LINES = re.compile(r"[^\r\n]+")
+LINES = re.compile(r"[^\r\n]+")  # a line: up to \r or \n only (not str.splitlines)
 _DOTTED = re.compile(r"(?:[A-Za-z]\.)+[A-Za-z]")
 
 # Never end a sentence: titles, prefixes, months.
@@ -171,7 +171,7 @@ def segment(text: str, language: str) -> list[Segment]:
     paragraph = 0
     line = 1
     counted_to = 0
-    for run in _LINES.finditer(text):
+    for run in LINES.finditer(text):
         start, end = _strip(text, run.start(), run.end())
         if start == end:
             continue

@@ -28,14 +28,23 @@ def _ar(text: str, visual: bool) -> str:
     return to_visual(text)
 
 
+# C0 and C1 control characters from the input are shown as symbols (ESC as ␛): text of an
+# article or a file name must not drive the terminal (colours, title, cursor, clear screen).
+_CONTROLS = {c: 0x2400 + c for c in range(0x20)} | {0x7F: 0x2421} | dict.fromkeys(range(0x80, 0xA0), 0xFFFD)
+
+
+def _safe(text: str) -> str:
+    return text.translate(_CONTROLS)
+
+
 def _short(text: str, limit: int) -> str:
-    text = " ".join(text.split())
+    text = _safe(" ".join(text.split()))
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def render(report: Report, console: Console, *, visual: bool = False, segments: bool = True) -> None:
     model = report.model
-    title = f"tadqiq check — {report.article.path} ↔ {report.reference.path}"
+    title = _safe(f"tadqiq check — {report.article.path} ↔ {report.reference.path}")
     console.print(Text(title, style="bold"))
     label = f"model: {model.get('name')} ({model.get('backend')})"
     if model.get("rough"):
@@ -102,4 +111,4 @@ def _render_flags(flags: list[Flag], console: Console, visual: bool) -> None:
         for label, value in rows:
             console.print(Text(f"      {label:<12} ", style="dim") + Text(value))
         for e in f.evidence:
-            console.print(Text(f"      {e.signal:<12} ", style="dim") + Text(_short(e.detail, 300)))
+            console.print(Text(f"      {_safe(e.signal):<12} ", style="dim") + Text(_short(e.detail, 300)))

@@ -13,7 +13,11 @@ import time
 from pathlib import Path
 from typing import Annotated, NoReturn
 
-import typer
+try:
+    import typer
+except KeyboardInterrupt:  # Ctrl-C while the command line is still starting up
+    sys.stderr.write("tadqiq: interrupted\n")
+    raise SystemExit(130) from None
 
 from tadqiq import __version__
 from tadqiq.errors import TadqiqError
@@ -47,6 +51,17 @@ class FailOn(str, enum.Enum):
 def _fail(message: str) -> NoReturn:
     typer.echo(f"tadqiq: error: {message}", err=True)
     raise typer.Exit(2)
+
+
+_interrupt_reported = False
+
+
+def _interrupted(message: str = "tadqiq: interrupted") -> NoReturn:
+    """Ctrl-C: one line on stderr, exit 130 (typer turns a stray KeyboardInterrupt into 130 too)."""
+    global _interrupt_reported
+    _interrupt_reported = True
+    typer.echo(message, err=True)
+    raise typer.Exit(130)
 
 
 def _version(value: bool) -> None:
@@ -94,6 +109,7 @@ def check(
     timings: Annotated[bool, typer.Option("--timings", help="Print the time spent in each stage.")] = False,
     glossary: Annotated[Path | None, typer.Option("--glossary", help="CSV 'english,arabic' of required renderings (alternatives separated by |).")] = None,
     min_confidence: Annotated[float | None, typer.Option("--min-confidence", min=0.0, max=1.0, help="Show span flags at or above this confidence (default 0.6).")] = None,
+    allow_mismatch: Annotated[bool, typer.Option("--allow-mismatch", help="Check even a reference that seems to belong to another article.")] = False,
 ) -> None:
     """Check an Arabic article against its English reference."""
     if model and hypothesis:
@@ -129,6 +145,7 @@ def check(
                 article=article, reference=reference, model=model,  # type: ignore[arg-type]
                 hypothesis=hypothesis, models_file=models_file, cache=cache,
                 use_cache=not no_cache, glossary=glossary, min_confidence=min_confidence,
+                allow_mismatch=allow_mismatch,
             )
             report = run_check(request, progress=_progress_factory(quiet))
         if decisions is not None:
@@ -168,6 +185,9 @@ def check(
                 write_atomic(path, content)
     except TadqiqError as exc:
         _fail(str(exc))
+    except KeyboardInterrupt:
+        # Outputs are written atomically: each is either complete or as it was before.
+        _interrupted()
     if not quiet:
         render(report, console, visual=visual_bidi)
     summary_json = report.to_json()["summary"]
@@ -221,7 +241,7 @@ def models_list(models_file: ModelsFile = None) -> None:
         table = Table(title=f"models in {registry.path}")
         for col in ("name", "backend", "model", "available", "description"):
             table.add_column(col)
-        from translator.hf import is_available_locally
+        from translator.hf import availability
 
         for name, spec in registry.models.items():
 
@@ -230,7 +250,7 @@ def models_list(models_file: ModelsFile = None) -> None:
                 f"{name} {mark}".strip(),
                 spec.backend,
                 str(spec.model or ""),
-                _availability(spec, is_available_locally),
+                _availability(spec, availability),
                 spec.description or "",
             )
     except TadqiqError as exc:
@@ -238,9 +258,9 @@ def models_list(models_file: ModelsFile = None) -> None:
     Console().print(table)
 
 
-def _availability(spec, hf_available) -> str:
+def _availability(spec, hf_availability) -> str:
     if spec.backend == "hf":
-        return "yes" if hf_available(spec) else "no"
+        return hf_availability(spec)
     if spec.backend == "ctranslate2":
         from translator.ct2 import is_available_locally
 
@@ -397,8 +417,7 @@ def eval_command(
     except TadqiqError as exc:
         _fail(str(exc))
     except KeyboardInterrupt:
-        typer.echo("tadqiq: interrupted; finished documents are kept in --out: run again with --resume", err=True)
-        raise typer.Exit(130) from None
+        _interrupted("tadqiq: interrupted; finished documents are kept in --out: run again with --resume")
     finally:
         if store is not None:
             store.close()
@@ -475,9 +494,14 @@ def history_command(
 
 
 def main() -> None:
-    """Console-script entry point: typer's own usage errors also exit 2."""
+    """Console-script entry point: typer's own usage errors also exit 2; Ctrl-C exits 130."""
     try:
         app()
     except KeyboardInterrupt:
         typer.echo("tadqiq: interrupted", err=True)
         sys.exit(130)
+    except SystemExit as exc:
+        # typer turns a Ctrl-C outside the commands' own handlers into a silent exit 130.
+        if exc.code == 130 and not _interrupt_reported:
+            typer.echo("tadqiq: interrupted", err=True)
+        raise

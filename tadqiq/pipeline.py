@@ -36,6 +36,7 @@ class CheckRequest:
     use_cache: bool = True
     glossary: Path | None = None
     min_confidence: float | None = None  # None: the flagger's default
+    allow_mismatch: bool = False  # True: skip the "reference does not match" check (eval.mismatch)
 
 
 def _translate_units(
@@ -55,7 +56,7 @@ def _translate_units(
     callback = progress(len(ar_segments)) if progress else None
     translations = translator.translate([s.text for s in ar_segments], progress=callback)
     units = [
-        Unit((seg.index,), tr.text, tr.links)
+        Unit((seg.index,), tr.text, tr.links, tr.parts)
         for seg, tr in zip(ar_segments, translations, strict=True)
     ]
     info = translator.info
@@ -114,7 +115,7 @@ def check(
         flaggers = default_flaggers(request)
     return evaluate(
         article, reference, ar_segments, ref_segments, units, model,
-        flaggers=flaggers, timings=timings,
+        flaggers=flaggers, timings=timings, check_match=not request.allow_mismatch,
     )
 
 

@@ -25,11 +25,15 @@ class Translation:
 
     ``links`` are source↔target character-offset links when the backend has them
     (the gloss backend gives exact ones; transformers models give cross-attention ones), else ``None``.
+    ``parts`` is how many pieces the model translated the sentence in: more than 1 when
+    the sentence was longer than the model's maximum input and was split (see
+    :func:`translator.hf.split_encode`); the pieces' translations are joined with a space.
     """
 
     source: str
     text: str
     links: tuple[WordLink, ...] | None = None
+    parts: int = 1
 
 
 @dataclass(frozen=True)
@@ -149,6 +153,6 @@ class FakeTranslator:
             return (
                 value
                 if value.source == sentence
-                else Translation(sentence, value.text, value.links)
+                else Translation(sentence, value.text, value.links, value.parts)
             )
         return Translation(sentence, value)

@@ -1,6 +1,7 @@
 """A persistent translation cache, so the same sentence is never translated twice.
 
-Translations are stored in SQLite keyed by (model key, exact source sentence).
+Translations are stored in SQLite keyed by (model key, exact source sentence), with
+their word links and how many pieces the model translated them in (``parts``).
 The model key is :attr:`ModelInfo.cache_key <translator.base.ModelInfo.cache_key>`:
 it changes whenever the model, its revision or an output-changing setting does.
 The database runs in WAL mode with a busy timeout, so several tadqiq processes
@@ -35,9 +36,14 @@ CREATE TABLE IF NOT EXISTS {_TABLE} (
     text      TEXT NOT NULL,
     links     TEXT,
     created   REAL NOT NULL,
+    parts     INTEGER NOT NULL DEFAULT 1,
     PRIMARY KEY (model_key, source)
 ) WITHOUT ROWID
 """
+# Columns added after the first release, with their definition: a file made by an older
+# tadqiq gets them on opening (its rows take the default); older code still reads and
+# writes such a file, since it names its columns.
+_ADDED_COLUMNS = {"parts": "INTEGER NOT NULL DEFAULT 1"}
 _CHUNK = 500  # well below SQLite's limit on bound parameters
 _SQLITE_CORRUPT = 11
 _SQLITE_NOTADB = 26
@@ -91,6 +97,24 @@ def _links_from_json(text: str | None) -> tuple[WordLink, ...] | None:
     )
 
 
+def _add_missing_columns(conn: sqlite3.Connection) -> None:
+    """Bring a cache file written by an older tadqiq up to date (``ALTER TABLE ADD COLUMN``).
+
+    Two processes opening the same old file at once may both try: the loser's
+    "duplicate column" error is ignored.
+    """
+    have = {row[1] for row in conn.execute(f"PRAGMA table_info({_TABLE})")}
+    for column, definition in _ADDED_COLUMNS.items():
+        if column in have:
+            continue
+        try:
+            with conn:
+                conn.execute(f"ALTER TABLE {_TABLE} ADD COLUMN {column} {definition}")
+        except sqlite3.OperationalError as exc:
+            if "duplicate column" not in str(exc):
+                raise
+
+
 class TranslationCache:
     """SQLite store of translations keyed by (model key, source sentence)."""
 
@@ -112,12 +136,15 @@ class TranslationCache:
             for chunk in _chunks(wanted, _CHUNK):
                 marks = ",".join("?" * len(chunk))
                 rows = self._connection().execute(
-                    f"SELECT source, text, links FROM {_TABLE} WHERE model_key = ? AND source IN ({marks})",
+                    f"SELECT source, text, links, parts FROM {_TABLE}"
+                    f" WHERE model_key = ? AND source IN ({marks})",
                     (model_key, *chunk),
                 )
-                for source, text, links in rows:
+                for source, text, links, parts in rows:
                     try:
-                        found[source] = Translation(source, text, _links_from_json(links))
+                        found[source] = Translation(
+                            source, text, _links_from_json(links), max(int(parts), 1)
+                        )
                     except (ValueError, TypeError):
                         continue  # an unreadable row is a miss; it is overwritten later
         except sqlite3.DatabaseError as exc:
@@ -128,7 +155,10 @@ class TranslationCache:
     def put_many(self, model_key: str, translations: Iterable[Translation]) -> None:
         """Store translations (replacing older ones for the same key and source)."""
         now = time.time()
-        rows = [(model_key, t.source, t.text, _links_to_json(t.links), now) for t in translations]
+        rows = [
+            (model_key, t.source, t.text, _links_to_json(t.links), now, t.parts)
+            for t in translations
+        ]
         if not rows:
             return
         for attempt in (1, 2):
@@ -136,8 +166,9 @@ class TranslationCache:
                 conn = self._connection()
                 with conn:
                     conn.executemany(
-                        f"INSERT OR REPLACE INTO {_TABLE} (model_key, source, text, links, created)"
-                        " VALUES (?, ?, ?, ?, ?)",
+                        f"INSERT OR REPLACE INTO {_TABLE}"
+                        " (model_key, source, text, links, created, parts)"
+                        " VALUES (?, ?, ?, ?, ?, ?)",
                         rows,
                     )
                 return
@@ -186,6 +217,7 @@ class TranslationCache:
             conn.execute("PRAGMA synchronous = NORMAL")
             with conn:
                 conn.execute(_SCHEMA)
+            _add_missing_columns(conn)
         except sqlite3.DatabaseError:
             conn.close()
             raise
@@ -288,7 +320,7 @@ class CachedTranslator:
                     f"model {self.info.name!r} returned {len(fresh)} translations for {len(todo)} sentences"
                 )
             fresh = [
-                t if t.source == s else Translation(s, t.text, t.links)
+                t if t.source == s else Translation(s, t.text, t.links, t.parts)
                 for s, t in zip(todo, fresh, strict=True)
             ]
             self.cache.put_many(self.key, fresh)

@@ -7,10 +7,10 @@ A models.yaml entry with ``backend: ctranslate2`` names, in ``model:``, the dire
 (what was converted: model type, maximum positions, quantization, source). The
 original model is not needed at translation time.
 
-Decoding mirrors the hf backend: same tokenizer, same long-input cut
-(:func:`translator.hf.encode`), same beam count and maximum length, and the
-length_penalty, no_repeat_ngram_size and repetition_penalty of the model's
-generation config. Word links come from the attention CTranslate2 returns
+Decoding mirrors the hf backend: same tokenizer, same splitting of sentences longer
+than the model's input (:func:`translator.hf.split_encode`), same beam count and
+maximum length, and the length_penalty, no_repeat_ngram_size and repetition_penalty of
+the model's generation config. Word links come from the attention CTranslate2 returns
 (``return_attention``), turned into links by the hf backend's helpers.
 
 Nothing here imports ctranslate2, transformers or torch at module level; the
@@ -36,14 +36,20 @@ from tadqiq.errors import ConfigError, ModelError
 from .base import ModelInfo, Progress, Translation
 from .hf import (
     _MULTILINGUAL,
+    PieceProgress,
     _fingerprint,
+    _has_safetensors,
     _has_weights,
     _language_id,
     _word_scores,
     _words,
-    encode,
+    assemble,
+    blank_translations,
     piece_words,
+    refuse_pickle_only,
     resolve_model_dir,
+    split_encode,
+    unlinked_ids,
     word_links,
 )
 from .registry import ModelSpec, first_line
@@ -74,6 +80,7 @@ def convert(
     quantization: str | None = "int8",
     force: bool = False,
     allow_download: bool = True,
+    allow_pickle: bool = False,
 ) -> Path:
     """Convert a transformers seq2seq model to a CTranslate2 directory; returns that directory.
 
@@ -85,6 +92,9 @@ def convert(
     shipped models). The directory is written atomically: the model is converted into
     a temporary directory beside ``out_dir``, which is then renamed; an existing
     ``out_dir`` is replaced only with ``force``. Every failure is a :class:`ModelError`.
+    A model with only pickle weights (``pytorch_model.bin``) is refused unless the entry
+    sets ``allow_pickle: true`` (or, for a directory, ``allow_pickle=True`` is passed);
+    nothing is loaded with ``trust_remote_code``.
     """
     if quantization is not None and quantization not in QUANTIZATIONS:
         raise ModelError(
@@ -120,6 +130,8 @@ def convert(
         }
     else:
         origin = {"name": None, "model": str(src_dir.resolve()), "revision": None}
+    allowed = spec.allow_pickle if spec is not None else allow_pickle
+    refuse_pickle_only(name, src_dir, allowed)
     source_real = src_dir.resolve()
     if out.resolve() == source_real or out.resolve() in source_real.parents:
         raise ModelError(f"{label}: the output {out} would overwrite the model being converted")
@@ -130,7 +142,7 @@ def convert(
     except OSError as exc:
         raise ModelError(f"{label}: cannot write {out}: {exc.strerror or exc}") from exc
     try:
-        _convert_into(ctranslate2, src_dir, tmp, quantization, origin, label)
+        _convert_into(ctranslate2, src_dir, tmp, quantization, origin, label, allowed)
         _replace_dir(tmp, out)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
@@ -145,6 +157,7 @@ def _convert_into(
     quantization: str | None,
     origin: dict[str, Any],
     label: str,
+    allow_pickle: bool = False,
 ) -> None:
     try:
         import transformers
@@ -153,7 +166,8 @@ def _convert_into(
             f"converting needs transformers and torch ({exc}); install them with:"
             " pip install 'tadqiq[models]'"
         ) from exc
-    converter = _converter_class()(str(src_dir))
+    converter = _converter_class()(str(src_dir), trust_remote_code=False)
+    converter.safetensors_only = _has_safetensors(src_dir) or not allow_pickle
     bar_was_on = transformers.utils.logging.is_progress_bar_enabled()
     transformers.utils.logging.disable_progress_bar()
     try:
@@ -200,6 +214,9 @@ def _converter_class() -> type:
       CTranslate2's default of the first head of the last layer.
     - The loaded model and the real tokenizer are kept, to save the tokenizer and the
       generation config next to the converted model.
+    - Model and tokenizer load with ``trust_remote_code=False`` from local files only,
+      and the model from safetensors unless ``safetensors_only`` is turned off (a
+      pickle-only model whose entry sets ``allow_pickle: true``).
     """
     import numpy as np
     from ctranslate2.converters import TransformersConverter
@@ -208,12 +225,17 @@ def _converter_class() -> type:
         model: Any = None
         tokenizer: Any = None
         alignment_layer: int | None = None
+        safetensors_only: bool = True
 
         def load_model(self, model_class: Any, model_name_or_path: str, **kwargs: Any) -> Any:
+            kwargs.update(trust_remote_code=False, local_files_only=True)
+            if self.safetensors_only:
+                kwargs["use_safetensors"] = True
             self.model = super().load_model(model_class, model_name_or_path, **kwargs)
             return self.model
 
         def load_tokenizer(self, tokenizer_class: Any, model_name_or_path: str, **kwargs: Any) -> Any:
+            kwargs.update(trust_remote_code=False, local_files_only=True)
             self.tokenizer = super().load_tokenizer(tokenizer_class, model_name_or_path, **kwargs)
             return _IdVocabulary(self.tokenizer, int(self.model.config.vocab_size))
 
@@ -533,49 +555,41 @@ class CT2Translator:
             "length_penalty": float(_or(generation.get("length_penalty"), 1.0)),
             "no_repeat_ngram_size": int(_or(generation.get("no_repeat_ngram_size"), 0)),
             "repetition_penalty": float(_or(generation.get("repetition_penalty"), 1.0)),
-            "max_input_length": 0,  # inputs are already cut by encode()
+            "max_input_length": 0,  # long inputs are already split by split_encode()
             "return_attention": settings.alignments,
         }
 
     def _unlinked_ids(self, tokenizer: Any) -> frozenset[int]:
         """Token ids that stand for no word: eos, pad, language codes (not ``<unk>``)."""
-        ids = {int(i) for i in tokenizer.all_special_ids}
-        if self._prefix is not None:
-            for code in (self.spec.src_lang, self.spec.tgt_lang):
-                code_id = _language_id(tokenizer, code) if code else None
-                if code_id is not None:
-                    ids.add(code_id)
-        ids.discard(tokenizer.unk_token_id)
-        return frozenset(ids)
+        codes = (self.spec.src_lang, self.spec.tgt_lang) if self._prefix is not None else ()
+        return unlinked_ids(tokenizer, codes)
 
     # --- translating ---------------------------------------------------------------------
 
     def translate(
         self, sentences: Sequence[str], progress: Progress | None = None
     ) -> list[Translation]:
-        sentences = list(sentences)
-        results = [Translation(sentence, "") for sentence in sentences]
-        todo = [i for i, sentence in enumerate(sentences) if sentence.strip()]
-        if progress is not None and len(todo) < len(sentences):
-            progress(len(sentences) - len(todo))
+        results, todo = blank_translations(sentences, progress)
         if not todo:
             return results
         self.load_weights()
         sources = [sentences[i] for i in todo]
-        encoded = encode(
-            self._tokenizer, sources, self._max_source_tokens, self.spec.name, stacklevel=3
-        )
+        encoded, pieces = split_encode(self._tokenizer, sources, self._max_source_tokens)
+        texts = [sources[p.sentence][p.start : p.end] for p in pieces]
         tokens = [self._tokenizer.convert_ids_to_tokens(ids) for ids in encoded]
+        done: list[Translation | None] = [None] * len(pieces)
+        finished = PieceProgress(pieces, progress)
         try:
             for members, outputs in self._run(tokens):
                 for j, output in zip(members, outputs, strict=True):
-                    results[todo[j]] = self._result(sources[j], tokens[j], output)
-                if progress is not None:
-                    progress(len(members))
+                    done[j] = self._result(texts[j], tokens[j], output)
+                finished.done(members)
         except (RuntimeError, ValueError, IndexError) as exc:
             raise ModelError(
                 f"model {self.spec.name!r} failed: {type(exc).__name__}: {first_line(exc)}"
             ) from exc
+        for i, translation in zip(todo, assemble(sources, pieces, done), strict=True):
+            results[i] = translation
         return results
 
     def _run(self, tokens: list[list[str]]) -> Any:

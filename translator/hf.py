@@ -14,6 +14,15 @@ when ``$HF_HUB_OFFLINE`` is not set.
 With ``generation.alignments`` (the default) every translation carries word links
 read from the model's own cross-attention; see :meth:`HFTranslator._links` and
 :func:`word_links`.
+
+A sentence longer than the model's maximum input is never cut short: it is split into
+pieces that fit (:func:`split_encode`), the pieces are translated in the ordinary
+batches, and their translations and word links are joined (:func:`join_pieces`); the
+Translation's ``parts`` says how many pieces there were.
+
+Weights: safetensors are preferred; a model with only pickle weights
+(``pytorch_model.bin``, which can run code when loaded) is refused unless its entry sets
+``allow_pickle: true``. Nothing is loaded with ``trust_remote_code``.
 """
 
 from __future__ import annotations
@@ -24,9 +33,10 @@ import os
 import re
 import unicodedata
 import warnings
+from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from eval.data import WordLink
 from tadqiq.errors import ConfigError, ModelError
@@ -67,6 +77,11 @@ _TRUE = {"1", "ON", "YES", "TRUE"}
 SECOND_LINK_RATIO = 0.5
 _WORD_START = "\u2581"  # sentencepiece's "▁": the piece starts a new word
 _WORD_RE = re.compile(r"\S+")
+# Where an over-long sentence is cut, best first: after clause punctuation followed by
+# space (Arabic comma, semicolon; Latin comma, semicolon, colon; sentence-final marks),
+# else at any space.
+_CLAUSE_END = re.compile(r"[\u060c,\u061b;:.!?\u061f](?=\s)\s*")
+_SPACES = re.compile(r"\s+")
 # A piece found further on than this many non-space characters (plus the length of the
 # pieces not found before it) is taken for a chance match elsewhere, not a match.
 _MAX_SKIP = 16
@@ -93,6 +108,20 @@ def hub_offline() -> bool:
 
 def _has_weights(directory: Path) -> bool:
     return any((directory / name).is_file() for name in WEIGHT_FILES)
+
+
+def refuse_pickle_only(name: str, directory: Path, allowed: bool) -> None:
+    """:class:`ModelError` if ``directory`` has pickle weights but no safetensors, unless ``allowed``.
+
+    Unpickling ``pytorch_model.bin`` can run arbitrary code, so such a model loads only
+    when its models.yaml entry opts in with ``allow_pickle: true``.
+    """
+    if allowed or _has_safetensors(directory) or not _has_weights(directory):
+        return
+    raise ModelError(
+        f"model {name!r}: {directory} has only pickle weights (pytorch_model.bin), which can"
+        " run code when loaded; convert to safetensors or set allow_pickle: true"
+    )
 
 
 def cached_snapshot(spec: ModelSpec) -> Path | None:
@@ -122,6 +151,19 @@ def is_available_locally(spec: ModelSpec) -> bool:
     return cached_snapshot(spec) is not None
 
 
+def availability(spec: ModelSpec) -> str:
+    """What ``tadqiq models list`` shows: "yes", "no", or why a present model won't load."""
+    if not is_available_locally(spec):
+        return "no"
+    directory = Path(spec.model) if spec.is_local else cached_snapshot(spec)
+    if directory is not None and not spec.allow_pickle:
+        try:
+            refuse_pickle_only(spec.name, directory, spec.allow_pickle)
+        except ModelError:
+            return "no (pickle weights only; set allow_pickle: true to load them)"
+    return "yes"
+
+
 def _label(spec: ModelSpec) -> str:
     return f"model {spec.name!r} ({spec.model})"
 
@@ -144,6 +186,12 @@ def _download(spec: ModelSpec) -> Path:
     ignore = list(_IGNORE_ALWAYS)
     if any(name.endswith(".safetensors") for name in files):
         ignore += _IGNORE_IF_SAFETENSORS
+    elif not spec.allow_pickle and any(name.endswith(".bin") for name in files):
+        raise ModelError(
+            f"model {spec.name!r}: {repo_id} on the Hugging Face hub has only pickle weights"
+            " (pytorch_model.bin), which can run code when loaded; convert to safetensors"
+            " or set allow_pickle: true"
+        )
     path = snapshot_download(
         repo_id, revision=spec.revision, cache_dir=hub_cache_dir(), ignore_patterns=ignore
     )
@@ -192,7 +240,9 @@ def pull(spec: ModelSpec) -> Path:
     if spec.backend != "hf" or spec.model is None:
         raise ModelError(f"model {spec.name!r} (backend {spec.backend}) has no weights to download")
     if spec.is_local:
-        return _local_dir(spec)
+        path = _local_dir(spec)
+        refuse_pickle_only(spec.name, path, spec.allow_pickle)
+        return path
     if hub_offline():
         raise ModelError(f"{_label(spec)}: cannot download while HF_HUB_OFFLINE is set")
     try:
@@ -258,7 +308,8 @@ def plan_batches(lengths: Sequence[int], batch_size: int, max_batch_tokens: int)
 
     A batch has at most ``batch_size`` sentences and at most ``max_batch_tokens``
     padded tokens (its longest sentence × its size); a sentence longer than the
-    budget gets a batch of its own.
+    budget gets a batch of its own. The translators pass the pieces of
+    :func:`split_encode`, so even such a batch is within the model's maximum input.
     """
     order = sorted(range(len(lengths)), key=lambda i: (-lengths[i], i))
     batches: list[list[int]] = []
@@ -315,6 +366,7 @@ class HFTranslator:
             raise ModelError(f"model {spec.name!r} has backend {spec.backend!r}, not 'hf'")
         self.spec = spec
         self.directory = resolve_model_dir(spec, allow_download=allow_download)
+        refuse_pickle_only(spec.name, self.directory, spec.allow_pickle)
         if spec.is_local:
             revision, pin = None, "@local:" + _fingerprint(self.directory)
         else:
@@ -371,7 +423,13 @@ class HFTranslator:
                 where,
                 trust_remote_code=False,
                 local_files_only=True,
-                use_safetensors=True if _has_safetensors(self.directory) else None,
+                # Only safetensors, unless the entry allows pickle weights (then transformers
+                # still prefers safetensors and falls back to pytorch_model.bin).
+                use_safetensors=(
+                    True
+                    if _has_safetensors(self.directory) or not self.spec.allow_pickle
+                    else None
+                ),
                 dtype=getattr(torch, self.spec.dtype),
             )
         except errors as exc:
@@ -430,50 +488,33 @@ class HFTranslator:
         return {"forced_bos_token_id": tgt_id}
 
     def _unlinked_ids(self, tokenizer: Any, model: Any) -> frozenset[int]:
-        """Token ids that stand for no word: eos, pad, decoder start, language codes.
-
-        ``<unk>`` is not among them: an unknown source piece still stands for text.
-        """
-        ids = {int(i) for i in tokenizer.all_special_ids}
-        if self._generate_kwargs:  # NLLB/M2M100: both language codes
-            for code in (self.spec.src_lang, self.spec.tgt_lang):
-                code_id = _language_id(tokenizer, code) if code else None
-                if code_id is not None:
-                    ids.add(code_id)
+        """Token ids that stand for no word: eos, pad, decoder start, language codes."""
+        codes = (self.spec.src_lang, self.spec.tgt_lang) if self._generate_kwargs else ()
         start = getattr(model.config, "decoder_start_token_id", None)
-        if start is not None:
-            ids.add(int(start))
-        ids.discard(tokenizer.unk_token_id)
-        return frozenset(ids)
+        return unlinked_ids(tokenizer, codes, start)
 
     def translate(
         self, sentences: Sequence[str], progress: Progress | None = None
     ) -> list[Translation]:
-        sentences = list(sentences)
-        results = [Translation(sentence, "") for sentence in sentences]
-        todo = [i for i, sentence in enumerate(sentences) if sentence.strip()]
-        if progress is not None and len(todo) < len(sentences):
-            progress(len(sentences) - len(todo))
+        results, todo = blank_translations(sentences, progress)
         if todo:
             self.load_weights()
-            encoded = self._encode([sentences[i] for i in todo])
+            sources = [sentences[i] for i in todo]
+            encoded, pieces = split_encode(self._tokenizer, sources, self._max_source_tokens)
+            texts = [sources[p.sentence][p.start : p.end] for p in pieces]
+            done: list[Translation | None] = [None] * len(pieces)
+            finished = PieceProgress(pieces, progress)
             settings = self.spec.generation
             for batch in plan_batches(
                 [len(ids) for ids in encoded], settings.batch_size, settings.max_batch_tokens
             ):
-                outputs = self._generate(
-                    [encoded[j] for j in batch], [sentences[todo[j]] for j in batch]
-                )
+                outputs = self._generate([encoded[j] for j in batch], [texts[j] for j in batch])
                 for j, translation in zip(batch, outputs, strict=True):
-                    results[todo[j]] = translation
-                if progress is not None:
-                    progress(len(batch))
+                    done[j] = translation
+                finished.done(batch)
+            for i, translation in zip(todo, assemble(sources, pieces, done), strict=True):
+                results[i] = translation
         return results
-
-    def _encode(self, sentences: list[str]) -> list[list[int]]:
-        return encode(
-            self._tokenizer, sentences, self._max_source_tokens, self.spec.name, stacklevel=4
-        )
 
     def _generate(self, batch: list[list[int]], sources: list[str]) -> list[Translation]:
         """Translate one batch of encoded ``sources`` (links too, if ``alignments``)."""
@@ -610,22 +651,233 @@ def step_attention(output: Any, num_beams: int) -> Any:
 # --- shared with the ctranslate2 backend -------------------------------------------------
 
 
-def encode(
-    tokenizer: Any, sentences: list[str], limit: int, name: str, *, stacklevel: int = 2
-) -> list[list[int]]:
-    """Token ids of ``sentences``; those longer than ``limit`` tokens are cut, with a warning."""
-    encoded: list[list[int]] = tokenizer(sentences)["input_ids"]
-    long = [k for k, ids in enumerate(encoded) if len(ids) > limit]
-    if long:
-        warnings.warn(
-            f"model {name!r}: {len(long)} sentence(s) longer than {limit} tokens"
-            " were cut to that length; the rest of each is not translated",
-            stacklevel=stacklevel,
-        )
-        cut = tokenizer([sentences[k] for k in long], truncation=True, max_length=limit)
-        for k, ids in zip(long, cut["input_ids"], strict=True):
-            encoded[k] = ids
-    return encoded
+def blank_translations(
+    sentences: Sequence[str], progress: Progress | None
+) -> tuple[list[Translation], list[int]]:
+    """Empty translations for every sentence, and the indices of those not blank.
+
+    Blank sentences are never sent to a model; they are reported as done at once.
+    """
+    results = [Translation(sentence, "") for sentence in sentences]
+    todo = [i for i, sentence in enumerate(sentences) if sentence.strip()]
+    if progress is not None and len(todo) < len(results):
+        progress(len(results) - len(todo))
+    return results, todo
+
+
+def unlinked_ids(
+    tokenizer: Any, language_codes: Sequence[str | None], start_id: int | None = None
+) -> frozenset[int]:
+    """Token ids that stand for no word: the tokenizer's specials, the ``language_codes``
+    (NLLB/M2M100) and the decoder start token. ``<unk>`` is not among them: an unknown
+    source piece still stands for text."""
+    ids = {int(i) for i in tokenizer.all_special_ids}
+    for code in language_codes:
+        code_id = _language_id(tokenizer, code) if code else None
+        if code_id is not None:
+            ids.add(code_id)
+    if start_id is not None:
+        ids.add(int(start_id))
+    ids.discard(tokenizer.unk_token_id)
+    return frozenset(ids)
+
+
+class Piece(NamedTuple):
+    """A piece of an input sentence that is translated on its own: ``source[start:end]``."""
+
+    sentence: int  # index of the sentence among those passed to split_encode
+    start: int
+    end: int
+
+
+def split_encode(
+    tokenizer: Any, sentences: Sequence[str], limit: int
+) -> tuple[list[list[int]], list[Piece]]:
+    """Token ids of ``sentences``, split where a sentence is longer than ``limit`` tokens.
+
+    Returns the ids of every piece and the pieces, in order (a sentence that fits is one
+    piece, the whole sentence). A sentence whose encoding (special tokens included) is
+    longer than ``limit`` is cut into consecutive pieces that each fit: after clause
+    punctuation (، , ؛ ; : and sentence-final marks followed by a space) where possible,
+    else between words, else (a single word longer than the limit) between its tokens.
+    Pieces cover the whole sentence except the spaces between them: nothing is dropped.
+    """
+    sentences = list(sentences)
+    encoded: list[list[int]] = tokenizer(sentences)["input_ids"] if sentences else []
+    ids_out: list[list[int]] = []
+    pieces: list[Piece] = []
+    for k, (sentence, ids) in enumerate(zip(sentences, encoded, strict=True)):
+        if len(ids) <= limit:
+            ids_out.append(list(ids))
+            pieces.append(Piece(k, 0, len(sentence)))
+            continue
+        for start, end, piece_ids in _Splitter(tokenizer, sentence, limit).pieces():
+            ids_out.append(piece_ids)
+            pieces.append(Piece(k, start, end))
+    return ids_out, pieces
+
+
+class _Splitter:
+    """Cuts one over-long sentence into pieces of at most ``limit`` tokens each."""
+
+    def __init__(self, tokenizer: Any, text: str, limit: int) -> None:
+        self.tokenizer = tokenizer
+        self.text = text
+        self.limit = limit
+        self._ids: dict[tuple[int, int], list[int]] = {}
+        # Each level proposes cut positions inside [a, b); a stretch that no cut of one
+        # level makes fit is handed to the next.
+        self.levels = (self._clause_cuts, self._word_cuts, self._token_cuts, self._char_cuts)
+
+    def pieces(self) -> list[tuple[int, int, list[int]]]:
+        start, end = self._trim(0, len(self.text))
+        out = []
+        for a, b in self._pack(start, end, 0):
+            a, b = self._trim(a, b)
+            if a < b:
+                out.append((a, b, self.ids(a, b)))
+        return out
+
+    def ids(self, a: int, b: int) -> list[int]:
+        key = self._trim(a, b)
+        if key not in self._ids:
+            self._ids[key] = list(self.tokenizer(self.text[key[0] : key[1]])["input_ids"])
+        return self._ids[key]
+
+    def fits(self, a: int, b: int) -> bool:
+        return len(self.ids(a, b)) <= self.limit
+
+    def _trim(self, a: int, b: int) -> tuple[int, int]:
+        while a < b and self.text[a].isspace():
+            a += 1
+        while b > a and self.text[b - 1].isspace():
+            b -= 1
+        return a, b
+
+    def _pack(self, a: int, b: int, level: int) -> list[tuple[int, int]]:
+        """Greedy: each piece runs to the furthest cut of this level that still fits."""
+        out: list[tuple[int, int]] = []
+        while a < b:
+            ends = [c for c in self.levels[level](a, b) if a < c < b] + [b]
+            best = self._furthest_fit(a, ends)
+            if best is not None:
+                out.append((a, ends[best]))
+                a = ends[best]
+                continue
+            stretch = ends[0]  # even the shortest piece at this level is too long
+            if level + 1 < len(self.levels):
+                out.extend(self._pack(a, stretch, level + 1))
+            else:  # one character over the limit: only a model with no room at all
+                out.append((a, stretch))
+            a = stretch
+        return out
+
+    def _furthest_fit(self, a: int, ends: list[int]) -> int | None:
+        """The largest i with ``fits(a, ends[i])`` (galloping, then binary search)."""
+        if not self.fits(a, ends[0]):
+            return None
+        good, step = 0, 1
+        bad = len(ends)
+        while good + step < len(ends):
+            if self.fits(a, ends[good + step]):
+                good += step
+                step *= 2
+            else:
+                bad = good + step
+                break
+        while bad - good > 1:
+            mid = (good + bad) // 2
+            if self.fits(a, ends[mid]):
+                good = mid
+            else:
+                bad = mid
+        return good
+
+    def _clause_cuts(self, a: int, b: int) -> list[int]:
+        return [m.end() for m in _CLAUSE_END.finditer(self.text, a, b)]
+
+    def _word_cuts(self, a: int, b: int) -> list[int]:
+        return [m.end() for m in _SPACES.finditer(self.text, a, b)]
+
+    def _token_cuts(self, a: int, b: int) -> list[int]:
+        word = self.text[a:b]
+        try:
+            tokens = self.tokenizer.tokenize(word)
+            ids = self.tokenizer.convert_tokens_to_ids(tokens)
+        except (AttributeError, TypeError, ValueError):
+            return []
+        spans = piece_spans(tokens, ids, word, frozenset())
+        return sorted({a + span[0] for span in spans if span is not None and span[0] > 0})
+
+    def _char_cuts(self, a: int, b: int) -> list[int]:
+        return list(range(a + 1, b))
+
+
+def join_pieces(source: str, parts: Sequence[tuple[int, Translation]]) -> Translation:
+    """One sentence's translation from its pieces' (start offset in ``source``, translation).
+
+    The texts are joined with a space; each piece's word links are shifted to the
+    offsets of ``source`` and of the joined text. ``parts`` of the result is the number
+    of pieces.
+    """
+    if len(parts) == 1:
+        start, only = parts[0]
+        if start == 0 and only.source == source:
+            return only
+    texts: list[str] = []
+    links: list[WordLink] = []
+    with_links = all(t.links is not None for _, t in parts)
+    pos = 0
+    for start, piece in parts:
+        if not piece.text:
+            continue
+        if texts:
+            pos += 1  # the joining space
+        texts.append(piece.text)
+        for link in piece.links or ():
+            links.append(
+                WordLink(
+                    link.src_start + start,
+                    link.src_end + start,
+                    link.tgt_start + pos,
+                    link.tgt_end + pos,
+                    link.weight,
+                )
+            )
+        pos += len(piece.text)
+    return Translation(
+        source, " ".join(texts), tuple(links) if with_links else None, parts=len(parts)
+    )
+
+
+def assemble(
+    sources: Sequence[str], pieces: Sequence[Piece], done: Sequence[Translation | None]
+) -> list[Translation]:
+    """The translation of every source sentence from its pieces' translations (in order)."""
+    by_sentence: list[list[tuple[int, Translation]]] = [[] for _ in sources]
+    for piece, translation in zip(pieces, done, strict=True):
+        if translation is None:
+            raise ModelError(f"no translation for a piece of sentence {piece.sentence}")
+        by_sentence[piece.sentence].append((piece.start, translation))
+    return [join_pieces(source, parts) for source, parts in zip(sources, by_sentence, strict=True)]
+
+
+class PieceProgress:
+    """Turns 'these pieces are translated' into the number of sentences just finished."""
+
+    def __init__(self, pieces: Sequence[Piece], progress: Progress | None) -> None:
+        self._left = Counter(piece.sentence for piece in pieces)
+        self._pieces = pieces
+        self._progress = progress
+
+    def done(self, indices: Sequence[int]) -> None:
+        finished = 0
+        for j in indices:
+            sentence = self._pieces[j].sentence
+            self._left[sentence] -= 1
+            finished += self._left[sentence] == 0
+        if finished and self._progress is not None:
+            self._progress(finished)
 
 
 # --- word links: pure helpers ------------------------------------------------------------

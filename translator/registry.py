@@ -19,6 +19,7 @@ Layout of the file::
                      alignments: true}
         device: auto                         # auto | cpu | cuda | cuda:N
         dtype: float32                       # float32 | bfloat16 | float16
+        allow_pickle: false                  # true: load a model with only pytorch_model.bin
         description: free text
       opus-mt-ct2:
         backend: ctranslate2                 # a model converted by `tadqiq models convert`
@@ -84,7 +85,8 @@ _NOT_CT2_KEYS = ("dtype", "quantize")
 
 #: Bumped whenever a change in tadqiq itself (not in the model) changes translations,
 #: so that cached translations made by older code are not reused.
-CACHE_KEY_VERSION = 1
+#: 2: sentences longer than the model's input are split and translated whole (1 cut them).
+CACHE_KEY_VERSION = 2
 
 _NAME_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*\Z")
 _HUB_ID_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*/[A-Za-z0-9][A-Za-z0-9_.-]*\Z")
@@ -108,6 +110,7 @@ _ENTRY_KEYS = (
     "compute_type",
     "inter_threads",
     "intra_threads",
+    "allow_pickle",
 )
 _GENERATION_KEYS = ("num_beams", "max_new_tokens", "batch_size", "max_batch_tokens", "alignments")
 _GENERATION_FLAGS = ("alignments",)  # true/false; the other generation keys are whole numbers
@@ -161,6 +164,9 @@ class ModelSpec:
     compute_type: str = "int8"
     inter_threads: int = 2
     intra_threads: int = 1
+    #: hf backend: load (or convert) a model that has only pickle weights
+    #: (pytorch_model.bin), which can run arbitrary code when loaded. Off by default.
+    allow_pickle: bool = False
     source: Path | None = None  # the models.yaml this entry was read from
 
     @property
@@ -291,6 +297,10 @@ def parse_registry(text: str, path: str | os.PathLike[str]) -> Registry:
         problem = exc.problem or exc.context or "syntax error"
         raise ConfigError(f"{file}: {where}invalid YAML: {problem}") from None
     except yaml.YAMLError as exc:
+        raise ConfigError(f"{file}: invalid YAML: {first_line(exc)}") from None
+    except RecursionError:
+        raise ConfigError(f"{file}: invalid YAML: nested too deeply") from None
+    except ValueError as exc:  # e.g. an integer of more digits than Python converts
         raise ConfigError(f"{file}: invalid YAML: {first_line(exc)}") from None
     return _Validator(file).registry(data)
 
@@ -511,6 +521,15 @@ class _Validator:
             if key in data
         }
 
+        allow_pickle = False
+        if "allow_pickle" in data:
+            allow_pickle = self.flag(data["allow_pickle"], f"{at}.allow_pickle")
+            if backend != "hf":
+                raise self.fail(
+                    f"{at}.allow_pickle",
+                    f"only used by backend hf, not {backend}",
+                )
+
         description = ""
         if "description" in data:
             if not isinstance(data["description"], str):
@@ -535,6 +554,7 @@ class _Validator:
             path=path,
             source=self.file,
             compute_type=compute_type,
+            allow_pickle=allow_pickle,
             **threads,
         )
 

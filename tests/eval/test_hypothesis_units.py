@@ -36,6 +36,16 @@ def test_paragraph_with_different_sentence_count_is_grouped_by_length():
     assert sorted(i for u in units for i in u.segments) == [0, 1, 2, 3]
 
 
+@pytest.mark.parametrize("separator", ["\u2028", "\u0085", "\x0c", "\u2029"])
+def test_only_cr_and_lf_end_a_hypothesis_line(separator: str) -> None:
+    # As for the article's paragraphs: other line separators stay inside the line.
+    segs = segment(ARTICLE, "ar")
+    hyp = f"The minister said talks{separator} failed. He added he would travel tomorrow.\nSecond headline\nPrices fell by 3%."
+    units = units_from_hypothesis(segs, hyp)
+    assert [u.segments for u in units] == [(0,), (1,), (2,), (3,)]
+    assert separator in units[0].hypothesis
+
+
 def test_wrong_number_of_lines_is_an_input_error():
     segs = segment(ARTICLE, "ar")
     with pytest.raises(InputError, match="hyp.txt: has 2 non-empty lines"):

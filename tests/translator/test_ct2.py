@@ -324,12 +324,27 @@ def test_decoding_options_mirror_the_hf_settings(work: Path, marian_fp32: Path, 
     assert nllb.options["max_decoding_length"] == 24  # the language token counts, as in hf
 
 
-def test_long_input_is_cut_with_a_warning(work: Path, marian_fp32: Path) -> None:
+def test_long_input_is_split_like_hf(work: Path, marian_fp32: Path, tiny_marian: Path) -> None:
+    """As in the hf backend (test_translator_split.py): split, every piece translated, joined."""
+    from translator.hf import join_pieces, split_encode
+
+    cpu = "    device: cpu\n"
     spec = registry(work, entry("c", "ctranslate2", marian_fp32, "    compute_type: float32\n")).default
-    long = " ".join(SENTENCES) * 3
-    with pytest.warns(UserWarning, match="longer than 128 tokens"):
-        results = load_translator(spec).translate([long, SENTENCES[0]])
-    assert all(r.text for r in results)
+    hf_spec = registry(work, entry("h", "hf", tiny_marian, cpu)).default
+    long = "، ".join(SENTENCES) * 2
+    model = load_translator(spec)
+    results = model.translate([long, SENTENCES[0]])
+    _, pieces = split_encode(model._tokenizer, [long], 128)
+    assert len(pieces) >= 3 and results[0].parts == len(pieces) and results[1].parts == 1
+    alone = [model.translate([long[p.start : p.end]])[0] for p in pieces]
+    assert results[0] == join_pieces(long, [(p.start, t) for p, t in zip(pieces, alone, strict=True)])
+    for link in results[0].links or ():
+        assert 0 <= link.src_start < link.src_end <= len(long)
+        assert 0 <= link.tgt_start < link.tgt_end <= len(results[0].text)
+    # Same pieces as the hf backend, hence (float32, greedy) the same text.
+    hf_result = load_translator(hf_spec).translate([long])[0]
+    assert hf_result.parts == results[0].parts
+    assert hf_result.text == results[0].text
 
 
 def test_progress_adds_up(work: Path, marian_fp32: Path) -> None:

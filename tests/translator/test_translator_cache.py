@@ -135,6 +135,78 @@ def test_corruption_found_while_reading_is_repaired(tmp_path: Path) -> None:
     assert list(tmp_path.glob("translations.sqlite3.corrupt-*"))
 
 
+OLD_SCHEMA = """
+CREATE TABLE translations_v1 (
+    model_key TEXT NOT NULL,
+    source    TEXT NOT NULL,
+    text      TEXT NOT NULL,
+    links     TEXT,
+    created   REAL NOT NULL,
+    PRIMARY KEY (model_key, source)
+) WITHOUT ROWID
+"""
+
+
+def test_parts_are_stored(cache: TranslationCache) -> None:
+    cache.put_many(KEY, [Translation("long", "a b c", parts=3), Translation("short", "s")])
+    found = cache.get_many(KEY, ["long", "short"])
+    assert (found["long"].parts, found["short"].parts) == (3, 1)
+
+
+def test_a_cache_file_of_the_old_schema_still_works(tmp_path: Path) -> None:
+    """A file written before 'parts' existed gets the column; its rows read as one part."""
+    path = tmp_path / "old.sqlite3"
+    with closing(sqlite3.connect(path)) as conn, conn:
+        conn.execute(OLD_SCHEMA)
+        conn.execute(
+            "INSERT INTO translations_v1 VALUES (?, ?, ?, ?, ?)",
+            (KEY, "قال", "said", "[[0, 3, 0, 4, 1.0]]", 1.0),
+        )
+    with TranslationCache(path) as cache:
+        assert cache.get_many(KEY, ["قال"]) == {
+            "قال": Translation("قال", "said", (WordLink(0, 3, 0, 4),), parts=1)
+        }
+        cache.put_many(KEY, [Translation("طويل", "long one", parts=2)])
+        assert cache.get_many(KEY, ["طويل"])["طويل"].parts == 2
+    with closing(sqlite3.connect(path)) as conn:
+        columns = [row[1] for row in conn.execute("PRAGMA table_info(translations_v1)")]
+        assert columns == ["model_key", "source", "text", "links", "created", "parts"]
+        # Code that predates the column (it names its columns) still writes and reads the file.
+        with conn:
+            conn.execute(
+                "INSERT OR REPLACE INTO translations_v1 (model_key, source, text, links, created)"
+                " VALUES (?, ?, ?, ?, ?)",
+                (KEY, "في", "in", None, 2.0),
+            )
+    with TranslationCache(path) as cache:
+        assert cache.get_many(KEY, ["في"])["في"] == Translation("في", "in")
+
+
+def test_two_processes_upgrade_an_old_file_at_once(tmp_path: Path) -> None:
+    path = tmp_path / "old.sqlite3"
+    with closing(sqlite3.connect(path)) as conn, conn:
+        conn.execute(OLD_SCHEMA)
+    script = textwrap.dedent(
+        """
+        import sys
+        from translator import Translation, TranslationCache
+        with TranslationCache(sys.argv[1]) as cache:
+            cache.put_many("k", [Translation(sys.argv[2], "x", parts=2)])
+        """
+    )
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-W", "error", "-c", script, str(path), tag], stderr=subprocess.PIPE
+        )
+        for tag in ("p", "q")
+    ]
+    for proc in procs:
+        _, err = proc.communicate(timeout=60)
+        assert proc.returncode == 0, err.decode()
+    with TranslationCache(path) as cache:
+        assert {t.parts for t in cache.get_many("k", ["p", "q"]).values()} == {2}
+
+
 def test_unusable_location_is_a_config_error(tmp_path: Path) -> None:
     (tmp_path / "dir.sqlite3").mkdir()
     with pytest.raises(ConfigError, match=r"translation cache .*dir\.sqlite3: cannot open"):

@@ -139,11 +139,12 @@ def test_progress_counts_every_sentence(tiny: HFTranslator) -> None:
     assert sum(calls) == 7 and all(n > 0 for n in calls)
 
 
-def test_overlong_sentence_is_cut_with_a_warning(tiny: HFTranslator) -> None:
+def test_overlong_sentence_is_split_not_cut(tiny: HFTranslator) -> None:
+    """More in test_translator_split.py: pieces, joining, links, cache, batches."""
     long = " ".join(sentences(40))  # far beyond the tiny model's 128 positions
-    with pytest.warns(UserWarning, match="longer than 128 tokens"):
-        result = tiny.translate([long, "قال"])
+    result = tiny.translate([long, "قال"])
     assert len(result) == 2 and result[0].text
+    assert result[0].parts > 1 and result[1].parts == 1
 
 
 def test_info_describes_the_model(tiny: HFTranslator, tiny_marian: Path) -> None:

@@ -193,7 +193,7 @@ BAD_ENTRIES = [
         "backend: hf\nmodel: a/b\nbeams: 4",
         "models.m.beams: unknown key; expected one of backend, model, revision, src_lang,"
         " tgt_lang, generation, device, dtype, description, path, quantize, compute_type,"
-        " inter_threads, intra_threads",
+        " inter_threads, intra_threads, allow_pickle",
     ),
     (
         "backend: hf\nmodel: a/b\ngeneration: {num_beam: 4}",
