@@ -30,7 +30,12 @@ def _ar(text: str, visual: bool) -> str:
 
 # C0 and C1 control characters from the input are shown as symbols (ESC as ␛): text of an
 # article or a file name must not drive the terminal (colours, title, cursor, clear screen).
-_CONTROLS = {c: 0x2400 + c for c in range(0x20)} | {0x7F: 0x2421} | dict.fromkeys(range(0x80, 0xA0), 0xFFFD)
+_CONTROLS: dict[int, int | str] = (
+    {c: 0x2400 + c for c in range(0x20)} | {0x7F: 0x2421} | dict.fromkeys(range(0x80, 0xA0), 0xFFFD)
+)
+# Bidi embeddings, overrides and isolates (not the LRM/RLM marks) are shown by name: in a
+# terminal they would reorder the rest of the line ("Trojan Source"), e.g. of a file name.
+_CONTROLS |= {c: f"<U+{c:04X}>" for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A))}
 
 
 def _safe(text: str) -> str:

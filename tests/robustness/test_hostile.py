@@ -254,6 +254,9 @@ def test_json_gives_the_texts_back_exactly(plain: dict) -> None:
 def test_terminal_gets_no_escape_sequence_from_the_input(plain: dict) -> None:
     out = plain["stdout"]
     assert "\x1b" not in out and "\x07" not in out and "\x08" not in out
+    # bidi overrides/isolates from the input are named, never sent (they reorder the line)
+    assert not any(ch in out for ch in "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+    assert "<U+202E>" in out
     assert "spokesman" in out.lower() or "المتحدث" in out
 
 
