@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from cli_results import one_line_error
 from typer.testing import CliRunner
 
 from tadqiq.cli import app
@@ -25,13 +26,6 @@ def run(*args: str):
     return runner.invoke(app, [str(a) for a in args])
 
 
-def _one_line_error(result, *needles: str) -> None:
-    assert result.exit_code == 2, result.output
-    err = result.stderr.strip()
-    assert "Traceback" not in result.output and "Traceback" not in err
-    assert len(err.splitlines()) == 1, err
-    for needle in needles:
-        assert needle in err, err
 
 
 @pytest.fixture(scope="module")
@@ -109,30 +103,30 @@ def test_bad_article(tmp_path, content: bytes, needle: str):
     bad.write_bytes(content)
     out = tmp_path / "out.json"
     result = run("check", bad, "--reference", REFERENCE, "--hypothesis", HYPOTHESIS, "--json", out)
-    _one_line_error(result, str(bad), needle)
+    one_line_error(result, str(bad), needle)
     assert not out.exists()
 
 
 def test_arabic_as_reference(tmp_path):
     result = run("check", ARTICLE, "--reference", ARTICLE, "--hypothesis", HYPOTHESIS)
-    _one_line_error(result, str(ARTICLE), "swapped")
+    one_line_error(result, str(ARTICLE), "swapped")
 
 
 def test_missing_file(tmp_path):
     missing = tmp_path / "nope.ar.txt"
-    _one_line_error(run("check", missing, "--reference", REFERENCE, "--hypothesis", HYPOTHESIS),
+    one_line_error(run("check", missing, "--reference", REFERENCE, "--hypothesis", HYPOTHESIS),
                     str(missing))
 
 
 def test_hypothesis_with_wrong_line_count(tmp_path):
     hyp = tmp_path / "h.txt"
     hyp.write_text("one line\ntwo lines\n", encoding="utf-8")
-    _one_line_error(run("check", ARTICLE, "--reference", REFERENCE, "--hypothesis", hyp),
+    one_line_error(run("check", ARTICLE, "--reference", REFERENCE, "--hypothesis", hyp),
                     str(hyp), "paragraphs")
 
 
 def test_model_and_hypothesis_together():
-    _one_line_error(run("check", ARTICLE, "--reference", REFERENCE, "--hypothesis", HYPOTHESIS,
+    one_line_error(run("check", ARTICLE, "--reference", REFERENCE, "--hypothesis", HYPOTHESIS,
                         "--model", "gloss"), "either")
 
 
@@ -149,13 +143,13 @@ def test_broken_models_yaml(tmp_path, yaml_text: str, needle: str):
     path = tmp_path / "models.yaml"
     path.write_text(yaml_text, encoding="utf-8")
     result = run("check", ARTICLE, "--reference", REFERENCE, "--models-file", path, "--no-cache")
-    _one_line_error(result, needle)
+    one_line_error(result, needle)
 
 
 def test_unknown_model_name(tmp_path, tiny_models_yaml):
     result = run("check", ARTICLE, "--reference", REFERENCE, "--models-file", tiny_models_yaml,
                  "--model", "nonexistent", "--no-cache")
-    _one_line_error(result, "nonexistent", "tiny")
+    one_line_error(result, "nonexistent", "tiny")
 
 
 def test_offline_hub_model_is_a_clear_error(tmp_path, monkeypatch):
@@ -163,7 +157,7 @@ def test_offline_hub_model_is_a_clear_error(tmp_path, monkeypatch):
     monkeypatch.setenv("HF_HUB_CACHE", str(tmp_path / "hub"))
     result = run("check", ARTICLE, "--reference", REFERENCE, "--model", "opus-mt-ar-en",
                  "--cache", tmp_path / "c.sqlite3")
-    _one_line_error(result, "opus-mt-ar-en", "models pull")
+    one_line_error(result, "opus-mt-ar-en", "models pull")
 
 
 def test_tiny_model_end_to_end_with_cache(tmp_path, tiny_models_yaml):
@@ -220,11 +214,11 @@ def test_hypothesis_check_does_not_import_torch(tmp_path):
 
 
 def test_reference_required_for_plain_text():
-    _one_line_error(run("check", ARTICLE, "--hypothesis", HYPOTHESIS), "--reference")
+    one_line_error(run("check", ARTICLE, "--hypothesis", HYPOTHESIS), "--reference")
 
 
 def test_xliff_out_needs_paired_input(tmp_path):
-    _one_line_error(run("check", ARTICLE, "--reference", REFERENCE, "--hypothesis", HYPOTHESIS,
+    one_line_error(run("check", ARTICLE, "--reference", REFERENCE, "--hypothesis", HYPOTHESIS,
                         "--xliff-out", tmp_path / "x.xlf"), "XLIFF")
 
 
@@ -263,5 +257,5 @@ def test_decisions_from_another_article(tmp_path):
     out = tmp_path / "o.json"
     result = run("check", ARTICLE, "--reference", REFERENCE, "--hypothesis", HYPOTHESIS,
                  "--decisions", path, "--json", out)
-    _one_line_error(result, str(path))
+    one_line_error(result, str(path))
     assert not out.exists()

@@ -19,6 +19,7 @@ from typing import Any
 
 import pytest
 import yaml
+from cli_results import one_line_error
 from typer.testing import CliRunner
 
 import translator.hf as hf
@@ -50,13 +51,6 @@ def write_models(tmp_path: Path, model: Path, extra: str = "") -> Path:
     return path
 
 
-def one_line_error(result: Any, *needles: str) -> str:
-    assert result.exit_code == 2, result.output
-    err = result.stderr.strip()
-    assert "Traceback" not in result.output and len(err.splitlines()) == 1, err
-    for needle in needles:
-        assert needle in err, err
-    return err
 
 
 def save_pickle_weights(source: Path, target: Path, seed: int | None = None) -> None:

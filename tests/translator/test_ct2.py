@@ -16,6 +16,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from cli_results import one_line_error
 from tiny_models import training_text
 from typer.testing import CliRunner
 
@@ -37,14 +38,6 @@ def cli(*args: object):
     return runner.invoke(app, [str(a) for a in args])
 
 
-def one_line_error(result, *needles: str) -> str:
-    assert result.exit_code == 2, result.output
-    err = result.stderr.strip()
-    assert "Traceback" not in result.output and "Traceback" not in err
-    assert len(err.splitlines()) == 1, err
-    for needle in needles:
-        assert needle in err, err
-    return err
 
 
 def entry(
