@@ -7,7 +7,9 @@ Heavy modules (the pipeline, sacrebleu, torch) are imported inside the commands.
 
 from __future__ import annotations
 
+import contextlib
 import enum
+import signal
 import sys
 import time
 from pathlib import Path
@@ -505,3 +507,8 @@ def main() -> None:
         if exc.code == 130 and not _interrupt_reported:
             typer.echo("tadqiq: interrupted", err=True)
         raise
+    finally:
+        # The work is done (or reported as interrupted): a Ctrl-C arriving while Python
+        # shuts down must not print a traceback or change the exit code.
+        with contextlib.suppress(ValueError):  # not the main thread
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
