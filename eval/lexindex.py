@@ -27,6 +27,7 @@ memoised in memory. Results are the same either way (tested).
 
 from __future__ import annotations
 
+import abc
 import contextlib
 import functools
 import hashlib
@@ -145,8 +146,8 @@ def build_tables(root: Path) -> Tables:
 # -- the two kinds of index ------------------------------------------------------------------
 
 
-class LexIndex:
-    """Lookups into the indexes; answers are memoised."""
+class LexIndex(abc.ABC):
+    """Lookups into the indexes; answers are memoised. Subclasses say where rows come from."""
 
     def __init__(self) -> None:
         self._stems: dict[str, tuple[Entry, ...]] = {}
@@ -191,11 +192,13 @@ class LexIndex:
             found = self._group_words[en_stem] = self._fetch("group_words", en_stem)
         return found
 
+    @abc.abstractmethod
     def _fetch_stems(self, keys: list[str]) -> dict[str, tuple[Entry, ...]]:
-        raise NotImplementedError
+        """The stem entries of ``keys`` (an empty tuple for a key the dictionary lacks)."""
 
+    @abc.abstractmethod
     def _fetch(self, table: str, key: str) -> tuple[int, ...]:
-        raise NotImplementedError
+        """The ids stored under ``key`` in ``table`` (cogloss, synonyms or group_words)."""
 
 
 class MemoryIndex(LexIndex):
