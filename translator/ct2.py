@@ -181,6 +181,8 @@ def _convert_into(
         model.generation_config.to_json_file(str(tmp / "generation_config.json"), use_diff=True)
     except ModelError:
         raise
+    # CTranslate2's converters raise NotImplementedError for an architecture or option
+    # they do not support: a one-line ModelError like any other failed conversion.
     except (ValueError, NotImplementedError, RuntimeError, OSError, KeyError, TypeError) as exc:
         raise ModelError(
             f"{label}: conversion to CTranslate2 failed: {type(exc).__name__}: {first_line(exc)}"

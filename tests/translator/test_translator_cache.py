@@ -38,6 +38,19 @@ def cache(tmp_path: Path) -> TranslationCache:
         yield store
 
 
+def run_two_writers(script: str, path: Path) -> None:
+    """Run ``script`` in two processes at once (argv: the cache path, then "p" or "q")."""
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-W", "error", "-c", script, str(path), tag], stderr=subprocess.PIPE
+        )
+        for tag in ("p", "q")
+    ]
+    for proc in procs:
+        _, err = proc.communicate(timeout=60)
+        assert proc.returncode == 0, err.decode()
+
+
 def test_round_trip(cache: TranslationCache) -> None:
     links = (WordLink(0, 3, 0, 4), WordLink(4, 9, 5, 12, 0.5))
     cache.put_many(
@@ -84,15 +97,7 @@ def test_two_processes_write_at_once(tmp_path: Path) -> None:
             cache.put_many("k", [Translation(f"{sys.argv[2]}{i}-{j}", "x") for j in range(20)])
         """
     )
-    procs = [
-        subprocess.Popen(
-            [sys.executable, "-W", "error", "-c", script, str(path), tag], stderr=subprocess.PIPE
-        )
-        for tag in ("p", "q")
-    ]
-    for proc in procs:
-        _, err = proc.communicate(timeout=60)
-        assert proc.returncode == 0, err.decode()
+    run_two_writers(script, path)
     with TranslationCache(path) as cache:
         wanted = [f"{tag}{i}-{j}" for tag in "pq" for i in range(60) for j in range(20)]
         assert len(cache.get_many("k", wanted)) == 2400
@@ -194,15 +199,7 @@ def test_two_processes_upgrade_an_old_file_at_once(tmp_path: Path) -> None:
             cache.put_many("k", [Translation(sys.argv[2], "x", parts=2)])
         """
     )
-    procs = [
-        subprocess.Popen(
-            [sys.executable, "-W", "error", "-c", script, str(path), tag], stderr=subprocess.PIPE
-        )
-        for tag in ("p", "q")
-    ]
-    for proc in procs:
-        _, err = proc.communicate(timeout=60)
-        assert proc.returncode == 0, err.decode()
+    run_two_writers(script, path)
     with TranslationCache(path) as cache:
         assert {t.parts for t in cache.get_many("k", ["p", "q"]).values()} == {2}
 
