@@ -1,6 +1,6 @@
 """Flagger precision/recall on the labelled sets: ``python bench/flags.py [DIR ...] [--json OUT]``.
 
-Same as ``tadqiq bench flags``; see eval/flagbench.py for the matching rule.
+Same as ``tadqiq bench flags``; see eval/flags/bench.py for the matching rule.
 """
 
 from __future__ import annotations

@@ -116,7 +116,7 @@ def check(
     """Check an Arabic article against its English reference."""
     if model and hypothesis:
         _fail("give either --model or --hypothesis, not both")
-    from eval.formats import is_paired_input
+    from eval.text.formats import is_paired_input
 
     paired_input = is_paired_input(article)
     if not paired_input and reference is None:
@@ -125,8 +125,8 @@ def check(
         _fail("--xliff-out needs an XLIFF or TMX input")
     from rich.console import Console
 
-    from eval.report import write_atomic, write_atomic_bytes
-    from eval.terminal import render
+    from eval.reports.terminal import render
+    from eval.text.files import write_atomic, write_atomic_bytes
 
     console = Console(stderr=False, highlight=False)
     paired = None
@@ -151,7 +151,7 @@ def check(
             )
             report = run_check(request, progress=_progress_factory(quiet))
         if decisions is not None:
-            from eval.review import apply_decisions, load_decisions
+            from eval.reports.review import apply_decisions, load_decisions
 
             report = apply_decisions(report, load_decisions(decisions, report))
         report_started = time.perf_counter()  # the "report" stage of --timings
@@ -168,11 +168,11 @@ def check(
                 data = paired_json(report, paired)
             outputs.append((json_out, json.dumps(data, ensure_ascii=False, indent=2) + "\n"))
         if html_out is not None:
-            from eval.html import render_html
+            from eval.reports.html import render_html
 
             outputs.append((html_out, render_html(report)))
         if csv_out is not None or xlsx_out is not None or xliff_out is not None:
-            from eval import export
+            from eval.reports import export
 
             if csv_out is not None:
                 outputs.append((csv_out, export.csv_text(report, paired)))
@@ -202,7 +202,7 @@ def check(
         stages = {**report.timings, "report": time.perf_counter() - report_started}
         console.print("timings: " + ", ".join(f"{k} {v:.3f}s" for k, v in stages.items()))
     if fail_on is not FailOn.never:
-        from eval.data import Severity
+        from eval.values import Severity
 
         if report.flags_at_or_above(Severity(fail_on.value)):
             raise typer.Exit(1)
@@ -326,8 +326,8 @@ def bench_flags(
     from rich.console import Console
     from rich.table import Table
 
-    from eval.flagbench import labelled_documents, run
-    from eval.report import write_atomic
+    from eval.flags.bench import labelled_documents, run
+    from eval.text.files import write_atomic
     from tadqiq.pipeline import CheckRequest
     from tadqiq.pipeline import check as run_check
 
@@ -391,8 +391,8 @@ def eval_command(
 
     from rich.console import Console
 
-    from eval.nightly import run_eval, summary_lines
-    from eval.report import write_atomic
+    from eval.nightly.runner import run_eval, summary_lines
+    from eval.text.files import write_atomic
 
     names = [m.strip() for m in models.split(",") if m.strip()]
     if not names:
@@ -404,7 +404,7 @@ def eval_command(
     progress = _eval_progress(quiet)
     try:
         if not no_history:
-            from eval.history import open_history
+            from eval.nightly.history import open_history
 
             store = open_history(history)
         outcome = run_eval(
@@ -468,8 +468,8 @@ def history_command(
     from rich.console import Console
     from rich.table import Table
 
-    from eval.history import history_table, open_history, render_trend
-    from eval.report import write_atomic
+    from eval.nightly.history import history_table, open_history, render_trend
+    from eval.text.files import write_atomic
 
     try:
         with open_history(history) as store:

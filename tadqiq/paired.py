@@ -1,9 +1,9 @@
 """Checking paired input (XLIFF 1.2, XLIFF 2.x, TMX): the segments come already aligned.
 
-:func:`check_paired` reads the file with :func:`eval.formats.read_paired`, builds two
+:func:`check_paired` reads the file with :func:`eval.text.formats.read_paired`, builds two
 synthetic documents with one unit per line (Arabic targets; English sources), gets a
 back-translation per unit (from a model, through the translation cache, or from a
-hypothesis file with one line per unit) and runs :func:`eval.check.evaluate` with
+hypothesis file with one line per unit) and runs :func:`eval.evaluate.evaluate` with
 ``pre_aligned=True``: segment k of the report is unit k of the file.
 
 Offsets and lines in the report point into those synthetic documents: line k+1 is
@@ -20,12 +20,12 @@ from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 
-from eval.check import Flagger, evaluate
-from eval.data import Document, Segment, Span, Unit
-from eval.documents import document_from_text, read_text
-from eval.formats import PairedInput, read_paired
-from eval.report import Report, write_atomic
-from eval.segment import segment
+from eval.evaluate import Flagger, evaluate
+from eval.text.documents import document_from_text, read_text
+from eval.text.files import write_atomic
+from eval.text.formats import PairedInput, read_paired
+from eval.text.segment import segment
+from eval.values import Document, Report, Segment, Span, Unit
 from tadqiq.errors import InputError
 from tadqiq.pipeline import CheckRequest, ProgressFactory, _translate_units, default_flaggers
 

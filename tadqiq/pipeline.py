@@ -1,8 +1,8 @@
-"""The library entry point of a check: files in, :class:`~eval.report.Report` out.
+"""The library entry point of a check: files in, :class:`~eval.values.Report` out.
 
 ``check()`` reads and segments the two documents, gets a back-translation
 (from a hypothesis file or from a model named in models.yaml, through the
-translation cache), and hands everything to :func:`eval.check.evaluate`.
+translation cache), and hands everything to :func:`eval.evaluate.evaluate`.
 Backends are imported lazily: a check with ``hypothesis=`` never imports torch.
 """
 
@@ -14,12 +14,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from eval.check import Flagger, evaluate
-from eval.data import Segment, Unit
-from eval.documents import read_document, read_text
-from eval.hypothesis import units_from_hypothesis
-from eval.report import Report
-from eval.segment import segment
+from eval.evaluate import Flagger, evaluate
+from eval.text.documents import read_document, read_text
+from eval.text.hypothesis import units_from_hypothesis
+from eval.text.segment import segment
+from eval.values import Report, Segment, Unit
 
 # Called once with the total number of sentences, returns a callback advanced per sentence.
 ProgressFactory = Callable[[int], Callable[[int], None]]
@@ -36,7 +35,7 @@ class CheckRequest:
     use_cache: bool = True
     glossary: Path | None = None
     min_confidence: float | None = None  # None: the flagger's default
-    allow_mismatch: bool = False  # True: skip the "reference does not match" check (eval.mismatch)
+    allow_mismatch: bool = False  # True: skip the "reference does not match" check (eval.align.mismatch)
 
 
 def _translate_units(
@@ -121,7 +120,7 @@ def check(
 
 def default_flaggers(request: CheckRequest) -> list[Flagger]:
     """The span-level flaggers a check runs by default."""
-    from eval.flagging import SpanFlagger
+    from eval.flags.merge import SpanFlagger
 
     if request.min_confidence is None:
         return [SpanFlagger(glossary=request.glossary)]

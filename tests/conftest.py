@@ -17,7 +17,7 @@ _index_cache_env: str | None = None
 def pytest_configure(config: pytest.Config) -> None:
     # The tiny Marian tokenizer, like opus-mt's, asks for sacremoses; tests do not need it.
     config.addinivalue_line("filterwarnings", "ignore:Recommended. pip install sacremoses")
-    # Lexicon index files (eval/lexindex.py) go to a temporary folder, never to the user's
+    # Lexicon index files (eval/lexicon/index.py) go to a temporary folder, never to the user's
     # cache folder: set before collection, for this process and every subprocess a test starts.
     global _index_cache_dir, _index_cache_env
     _index_cache_env = os.environ.get("TADQIQ_INDEX_CACHE")

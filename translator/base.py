@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any, Protocol, runtime_checkable
 
-from eval.data import WordLink
+from eval.values import WordLink
 from tadqiq.errors import ModelError
 
 from .registry import ModelSpec

@@ -21,7 +21,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TypeVar
 
-from eval.data import WordLink
+from eval.values import WordLink
 from tadqiq.errors import ConfigError, ModelError
 
 from .base import ModelInfo, Progress, Translation, Translator

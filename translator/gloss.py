@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from eval.data import WordLink
-from eval.lexicon import Analysis, lexicon
-from eval.tokens import tokenize_ar
+from eval.lexicon.buckwalter import Analysis, lexicon
+from eval.text.tokens import tokenize_ar
+from eval.values import WordLink
 
 from .base import ModelInfo, Translation
 from .registry import ModelSpec

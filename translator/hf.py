@@ -38,7 +38,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from eval.data import WordLink
+from eval.values import WordLink
 from tadqiq.errors import ConfigError, ModelError
 
 from .base import ModelInfo, Progress, Translation

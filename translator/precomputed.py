@@ -8,9 +8,9 @@
         path: ./hypotheses/vendor-mt     # holds NAME.en.txt for every corpus document NAME
 
 A precomputed model cannot translate a sentence: its output is whole documents.
-:func:`eval.nightly.run_eval` (``tadqiq eval``) asks it for a document's file with
+:func:`eval.nightly.runner.run_eval` (``tadqiq eval``) asks it for a document's file with
 :meth:`PrecomputedTranslator.hypothesis_for` and pairs that file with the Arabic
-through :func:`eval.hypothesis.units_from_hypothesis` (one line per paragraph or per
+through :func:`eval.text.hypothesis.units_from_hypothesis` (one line per paragraph or per
 sentence, as for ``tadqiq check --hypothesis``). Nothing here imports torch.
 """
 

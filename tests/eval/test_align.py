@@ -6,11 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from eval.align import align, text_similarity
-from eval.data import Unit
-from eval.documents import document_from_text
-from eval.hypothesis import units_from_hypothesis
-from eval.segment import segment
+from eval.align.sentences import align, text_similarity
+from eval.text.documents import document_from_text
+from eval.text.hypothesis import units_from_hypothesis
+from eval.text.segment import segment
+from eval.values import Unit
 
 ROOT = Path(__file__).resolve().parents[2]
 SEED = ROOT / "examples" / "seed"

@@ -1,4 +1,4 @@
-"""Tests for eval.documents: decoding, checks and one-line error messages."""
+"""Tests for eval.text.documents: decoding, checks and one-line error messages."""
 
 from __future__ import annotations
 
@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-import eval.documents as documents
-from eval.documents import decode_bytes, document_from_text, read_document, read_text
-from eval.segment import segment
+import eval.text.documents as documents
+from eval.text.documents import decode_bytes, document_from_text, read_document, read_text
+from eval.text.segment import segment
 from tadqiq.errors import InputError, TadqiqError
 
 SEED = Path(__file__).resolve().parents[2] / "examples" / "seed"

@@ -9,13 +9,14 @@ from pathlib import Path
 
 import pytest
 
-from eval import align as align_module
-from eval import checks, translit
-from eval.align import _features, _merge, _SlotLayout, align
-from eval.hypothesis import units_from_hypothesis
-from eval.scoring import corpus_scores, document_scores, segment_scores
-from eval.segment import segment
-from eval.tokens import tokenize_ar, tokenize_en
+from eval.align import sentences as align_module
+from eval.align.sentences import _features, _merge, _SlotLayout, align
+from eval.flags import checks
+from eval.lexicon import translit
+from eval.scoring.metrics import corpus_scores, document_scores, segment_scores
+from eval.text.hypothesis import units_from_hypothesis
+from eval.text.segment import segment
+from eval.text.tokens import tokenize_ar, tokenize_en
 
 ROOT = Path(__file__).resolve().parents[2]
 DOCS = [ROOT / "examples" / "seed", *sorted((ROOT / "bench" / "data" / "flags").glob("*/*"))]

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from eval.hypothesis import units_from_hypothesis
-from eval.scoring import corpus_scores, segment_scores
-from eval.segment import segment
+from eval.scoring.metrics import corpus_scores, segment_scores
+from eval.text.hypothesis import units_from_hypothesis
+from eval.text.segment import segment
 from tadqiq.errors import InputError
 
 ARTICLE = "قال الوزير إن المحادثات فشلت. وأضاف أنه سيسافر غدا.\nالعنوان الثاني\nتراجعت الأسعار بنسبة 3٪."

@@ -1,4 +1,4 @@
-"""The lexicon's persistent index file (eval/lexindex.py): built once, reused, rebuilt
+"""The lexicon's persistent index file (eval/lexicon/index.py): built once, reused, rebuilt
 when broken, and never a reason for a different result.
 
 The mechanics are tested on a small copy of the lexicon data (a build takes
@@ -16,8 +16,8 @@ from pathlib import Path
 import platformdirs
 import pytest
 
-from eval import lexindex
-from eval.lexicon import Lexicon, data_dir
+from eval.lexicon import index as lexindex
+from eval.lexicon.buckwalter import Lexicon, data_dir
 from tadqiq.pipeline import CheckRequest, check
 
 SEED = Path(__file__).resolve().parents[2] / "examples" / "seed"

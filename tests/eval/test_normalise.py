@@ -1,4 +1,4 @@
-"""Tests for eval.normalise: folds, offset maps and the Arabic ratio."""
+"""Tests for eval.text.normalise: folds, offset maps and the Arabic ratio."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from eval.normalise import (
+from eval.text.normalise import (
     CONTROL_CHARS,
     arabic_ratio,
     compose_maps,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from eval.numbers import (
+from eval.lexicon.numbers import (
     NumberMention,
     compare_numbers,
     extract_numbers_ar,

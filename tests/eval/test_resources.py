@@ -7,8 +7,8 @@ from importlib import resources as importlib_resources
 
 import pytest
 
-from eval import resources
-from eval.resources import (
+from eval.lexicon import resources
+from eval.lexicon.resources import (
     fold_ar,
     parse_calendar,
     parse_gazetteer,
@@ -35,7 +35,7 @@ _ARABIC = re.compile(r"^[\u0621-\u065f\u0670-\u06ff ]+$")
 
 @pytest.mark.parametrize(("name", "columns"), sorted(TSV_COLUMNS.items()))
 def test_bundled_tsv_files_are_well_formed(name: str, columns: int) -> None:
-    text = importlib_resources.files("eval.resources").joinpath(name).read_text(encoding="utf-8")
+    text = importlib_resources.files("eval.lexicon.resources").joinpath(name).read_text(encoding="utf-8")
     rows = [line for line in text.splitlines() if line.strip() and not line.startswith("#")]
     assert rows, name
     for line in rows:
@@ -45,7 +45,7 @@ def test_bundled_tsv_files_are_well_formed(name: str, columns: int) -> None:
 
 @pytest.mark.parametrize("name", ["stopwords_en.txt", "stopwords_ar.txt"])
 def test_bundled_wordlists_are_package_data(name: str) -> None:
-    text = importlib_resources.files("eval.resources").joinpath(name).read_text(encoding="utf-8")
+    text = importlib_resources.files("eval.lexicon.resources").joinpath(name).read_text(encoding="utf-8")
     assert len(parse_wordlist(text, name)) >= 250
 
 

@@ -1,4 +1,4 @@
-"""Tests for eval.segment: sentence splitting with offsets into the original text."""
+"""Tests for eval.text.segment: sentence splitting with offsets into the original text."""
 
 from __future__ import annotations
 
@@ -9,9 +9,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from eval.data import Segment
-from eval.normalise import CONTROL_CHARS
-from eval.segment import segment
+from eval.text.normalise import CONTROL_CHARS
+from eval.text.segment import segment
+from eval.values import Segment
 
 SEED = Path(__file__).resolve().parents[2] / "examples" / "seed"
 

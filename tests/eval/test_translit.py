@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from eval.translit import (
+from eval.lexicon.translit import (
     THRESHOLD,
     candidates_ar,
     candidates_en,

@@ -7,8 +7,8 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
-from eval.data import Category, Flag, HypSpan, Severity, Span
-from eval.flagbench import GoldError, finds, load_gold
+from eval.flags.bench import GoldError, finds, load_gold
+from eval.values import Category, Flag, HypSpan, Severity, Span
 from tadqiq.cli import app
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
-from eval.lexicon import lexicon, split_gloss, to_buckwalter
+from eval.lexicon.buckwalter import lexicon, split_gloss, to_buckwalter
 from translator.gloss import gloss_sentence
 
 
@@ -34,7 +34,7 @@ def test_transliteration_and_gloss_splitting():
 
 
 def test_lexicon_loads_quietly_and_offline():
-    code = "from eval.lexicon import lexicon; lexicon().analyse('منا')"
+    code = "from eval.lexicon.buckwalter import lexicon; lexicon().analyse('منا')"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout == "" and out.stderr == ""
 

@@ -6,12 +6,12 @@ from pathlib import Path
 
 import pytest
 
-from eval.check import evaluate
-from eval.data import Category, Severity
-from eval.documents import document_from_text
-from eval.flagging import SpanFlagger
-from eval.hypothesis import units_from_hypothesis
-from eval.segment import segment
+from eval.evaluate import evaluate
+from eval.flags.merge import SpanFlagger
+from eval.text.documents import document_from_text
+from eval.text.hypothesis import units_from_hypothesis
+from eval.text.segment import segment
+from eval.values import Category, Severity
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -15,8 +15,7 @@ from translate.storage.tmx import tmxfile
 from translate.storage.xliff import Xliff1File
 from translate.storage.xliff2 import Xliff2File
 
-from eval.data import Category, Evidence, Flag, HypSpan, Severity, Span
-from eval.export import (
+from eval.reports.export import (
     COLUMNS,
     ITS_NS,
     flag_note,
@@ -24,8 +23,8 @@ from eval.export import (
     write_xliff_with_flags,
     write_xlsx,
 )
-from eval.formats import read_paired
-from eval.report import Report, SourceInfo
+from eval.text.formats import read_paired
+from eval.values import Category, Evidence, Flag, HypSpan, Report, Severity, SourceInfo, Span
 from tadqiq.errors import InputError
 from tadqiq.paired import check_paired
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from paired_samples import IDS, NOTE, UNITS, xliff12_text
 
-from eval.data import Category
+from eval.values import Category
 from tadqiq.errors import InputError
 from tadqiq.paired import check_paired, paired_json, write_paired_json
 

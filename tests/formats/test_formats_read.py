@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from paired_samples import IDS, NOTE, UNITS, tmx_text, xliff12_text, xliff20_text
 
-from eval.formats import detect_format, format_from_extension, is_paired_input, read_paired
+from eval.text.formats import detect_format, format_from_extension, is_paired_input, read_paired
 from tadqiq.errors import InputError
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 
-from eval.runrecord import FlagRecord, ModelResult, RunRecord
+from eval.nightly.records import FlagRecord, ModelResult, RunRecord
 
 EPOCH = datetime(2024, 5, 1, 2, 0, tzinfo=timezone.utc)
 SIGNATURE = "nrefs:1|case:mixed|eff:no|tok:13a|smooth:exp|version:2.4.2"

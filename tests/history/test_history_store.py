@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from history_records import EPOCH, flag, model_result, run_record
 
-from eval.history import (
+from eval.nightly.history import (
     SCHEMA_VERSION,
     History,
     RunSummary,
@@ -187,7 +187,7 @@ WRITER = """
 import sys
 sys.path[:0] = [sys.argv[1], sys.argv[2]]
 from history_records import flag, run_record
-from eval.history import open_history
+from eval.nightly.history import open_history
 target, tag = sys.argv[3], sys.argv[4]
 with open_history(target) as history:
     for k in range(20):

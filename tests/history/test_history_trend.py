@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from history_records import flag, run_record
 
-from eval.history import History, history_table, open_history, render_trend, write_trend
-from eval.runrecord import RunRecord
+from eval.nightly.history import History, history_table, open_history, render_trend, write_trend
+from eval.nightly.records import RunRecord
 
 HOSTILE = "<script>alert(1)</script>\"'&<img src=x onerror=alert(2)>"
 CHARTS = 5  # BLEU, chrF++, TER, MQM penalty, critical flags

@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 
-from eval.runrecord import FlagRecord, ModelResult, RunRecord
+from eval.nightly.records import FlagRecord, ModelResult, RunRecord
 from tadqiq.errors import InputError
 
 DOCUMENTS: dict[str, tuple[str, str]] = {
@@ -106,7 +106,7 @@ def write_hypotheses(directory: Path, texts: dict[str, str]) -> Path:
 
 
 class FakeHistory:
-    """In-memory stand-in for eval.history.History (used only when that module is missing)."""
+    """In-memory stand-in for eval.nightly.history.History (used only when that module is missing)."""
 
     def __init__(self) -> None:
         self._runs: list[RunRecord] = []

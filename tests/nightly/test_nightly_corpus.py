@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from nightly_corpus import DOCUMENTS, XLIFF, write_corpus
 
-from eval.corpus import corpus_revision, load_corpus, valid_name
+from eval.nightly.corpus import corpus_revision, load_corpus, valid_name
 from tadqiq.errors import InputError
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sacrebleu.metrics import BLEU, CHRF
 
-from eval.significance import DocumentSegments, pair_outputs, paired_tests
+from eval.scoring.significance import DocumentSegments, pair_outputs, paired_tests
 
 REFS = (
     "The president said allies pledged troops.",

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from report_browser import seed_report
 
-from eval.report import Report
+from eval.values import Report
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -22,7 +22,7 @@ def seed() -> Report:
 
 @pytest.fixture(scope="session")
 def seed_html(seed: Report) -> str:
-    from eval.html import render_html
+    from eval.reports.html import render_html
 
     return render_html(seed)
 

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from eval.check import CheckContext, evaluate
-from eval.data import Category, Evidence, Flag, HypSpan, Severity, Span
-from eval.documents import document_from_text
-from eval.flagging import SpanFlagger
-from eval.hypothesis import units_from_hypothesis
-from eval.report import Report
-from eval.segment import segment
+from eval.evaluate import CheckContext, evaluate
+from eval.flags.merge import SpanFlagger
+from eval.text.documents import document_from_text
+from eval.text.hypothesis import units_from_hypothesis
+from eval.text.segment import segment
+from eval.values import Category, Evidence, Flag, HypSpan, Report, Severity, Span
 
 SCRIPT = "<script>alert(1)</script>"
 IMG = '"><img src=x onerror=alert(1)>'

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from selenium.webdriver.remote.webdriver import WebDriver
 
-    from eval.report import Report
+    from eval.values import Report
 
 ROOT = Path(__file__).resolve().parents[2]
 SEED = ROOT / "examples" / "seed"
@@ -105,7 +105,7 @@ def screenshot(driver: WebDriver, url: str, png: Path, *, width: int = 1400, hei
 
 def main(argv: list[str]) -> int:
     """Write a screenshot of the seed report to the path given (default docs/report.png)."""
-    from eval.html import render_html
+    from eval.reports.html import render_html
 
     out = Path(argv[0]).resolve() if argv else ROOT / "docs" / "report.png"
     os.chdir(ROOT)  # so that the report shows the paths as a user would type them

@@ -17,10 +17,9 @@ import pytest
 from hostile import hostile_report
 from report_browser import ROOT, make_driver, missing_reason
 
-from eval.data import Flag, Severity
-from eval.html import render_html
-from eval.report import Report
-from eval.review import FALSE_ALARM, apply_decisions, load_decisions
+from eval.reports.html import render_html
+from eval.reports.review import FALSE_ALARM, apply_decisions, load_decisions
+from eval.values import Flag, Report, Severity
 
 pytestmark = pytest.mark.browser
 

@@ -11,9 +11,8 @@ from pathlib import Path
 import pytest
 from hostile import CLOSE, EVIDENCE, IMG, SCRIPT, hostile_report
 
-from eval.data import Category, Flag, HypSpan, Severity, Span
-from eval.html import render_html, script_json, split_text, write_html
-from eval.report import Report
+from eval.reports.html import render_html, script_json, split_text, write_html
+from eval.values import Category, Flag, HypSpan, Report, Severity, Span
 
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
 
@@ -235,7 +234,7 @@ def _flag(fid: str, start: int, end: int, severity: Severity = Severity.MINOR, r
 
 
 def test_overlapping_flags_become_flat_pieces_with_their_flag_sets() -> None:
-    from eval.html import Highlight, Insertion
+    from eval.reports.html import Highlight, Insertion
 
     text = "abcdefghijklmnop"
     a, b, c = _flag("F1", 0, 10), _flag("F2", 5, 15, Severity.CRITICAL), _flag("F3", 3, 4)
@@ -258,7 +257,7 @@ def test_overlapping_flags_become_flat_pieces_with_their_flag_sets() -> None:
 
 
 def test_a_dismissed_flag_does_not_colour_a_piece_it_shares() -> None:
-    from eval.html import Highlight
+    from eval.reports.html import Highlight
 
     crit = _flag("F1", 0, 4, Severity.CRITICAL, review="false-alarm")
     minor = _flag("F2", 2, 6)
@@ -325,11 +324,11 @@ def test_script_json_escapes_markup_characters() -> None:
 
 
 def test_missing_and_added_sentences(tmp_path: Path) -> None:
-    from eval.check import evaluate
-    from eval.documents import document_from_text
-    from eval.flagging import SpanFlagger
-    from eval.hypothesis import units_from_hypothesis
-    from eval.segment import segment
+    from eval.evaluate import evaluate
+    from eval.flags.merge import SpanFlagger
+    from eval.text.documents import document_from_text
+    from eval.text.hypothesis import units_from_hypothesis
+    from eval.text.segment import segment
 
     ar = ("قال الرئيس الفرنسي إيمانويل ماكرون يوم الخميس إن حلفاء أوكرانيا تعهدوا بنشر القوات في البلاد.\n"
           "وأكد الوزير أن القرار نهائي ولا رجعة فيه على الإطلاق.\n"

@@ -9,9 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from eval.data import Severity
-from eval.report import Report
-from eval.review import (
+from eval.reports.review import (
     ACCEPTED,
     DECISIONS_SCHEMA,
     FALSE_ALARM,
@@ -20,6 +18,7 @@ from eval.review import (
     decisions_to_json,
     load_decisions,
 )
+from eval.values import Report, Severity
 from tadqiq.errors import InputError
 
 

@@ -20,8 +20,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from eval.documents import MAX_BYTES, MAX_SENTENCE_CHARS
-from eval.mismatch import MATCH_THRESHOLD
+from eval.align.mismatch import MATCH_THRESHOLD
+from eval.text.documents import MAX_BYTES, MAX_SENTENCE_CHARS
 from tadqiq.cli import app
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -315,10 +315,10 @@ def _labelled() -> list[Path]:
 @pytest.fixture(scope="module")
 def prepared() -> dict:
     """Per labelled article: its document, segments, and units (hypothesis file and gloss)."""
-    from eval.data import Unit
-    from eval.documents import read_document
-    from eval.hypothesis import units_from_hypothesis
-    from eval.segment import segment
+    from eval.text.documents import read_document
+    from eval.text.hypothesis import units_from_hypothesis
+    from eval.text.segment import segment
+    from eval.values import Unit
     from translator.gloss import gloss_sentence
 
     out = {}
@@ -337,8 +337,8 @@ def prepared() -> dict:
 
 
 def _score(prepared: dict, article: str, reference: str, backend: str) -> float:
-    from eval.align import align
-    from eval.mismatch import match_evidence
+    from eval.align.mismatch import match_evidence
+    from eval.align.sentences import align
 
     a, r = prepared[article], prepared[reference]
     beads = align(a[backend], [s.text for s in r["ref_segments"]])
@@ -349,7 +349,7 @@ def _score(prepared: dict, article: str, reference: str, backend: str) -> float:
 def test_mismatch_threshold_separates_labelled_articles(prepared: dict, backend: str) -> None:
     """Every labelled article passes with its own reference; with the next article's
     reference (a cyclic shift: 17 mismatched pairs) every one is refused. The full
-    17 × 16 matrix was measured when the threshold was set (eval/mismatch.py)."""
+    17 × 16 matrix was measured when the threshold was set (eval/align/mismatch.py)."""
     names = list(prepared)
     matched = {n: _score(prepared, n, n, backend) for n in names}
     shifted = {n: _score(prepared, n, names[(k + 1) % len(names)], backend) for k, n in enumerate(names)}

@@ -35,7 +35,7 @@ from pathlib import Path
 
 import pytest
 
-from eval.segment import segment
+from eval.text.segment import segment
 
 ROOT = Path(__file__).resolve().parents[2]
 SEED = ROOT / "examples" / "seed"
@@ -114,22 +114,22 @@ elif STAGE == "cache-write":  # inside the cache's write transaction, before it 
     opened = m.TranslationCache._connection
     m.TranslationCache._connection = lambda self: Connection(opened(self))
 elif STAGE == "align":
-    import eval.check as m
+    import eval.evaluate as m
     hook(m, "align")
 elif STAGE == "flag":
-    import eval.check as m
+    import eval.evaluate as m
     hook(m, "segment_flags")
 elif STAGE.startswith("write:"):  # the output's temporary file is written, not yet renamed
     hook(os, "fsync", when=writing(STAGE[len("write:"):]))
 elif STAGE == "render":  # every output written, printing the terminal report
-    import eval.terminal as m
+    import eval.reports.terminal as m
     hook(m, "render")
 elif STAGE == "document:2":  # the first document of the run is finished
-    import eval.nightly as m
+    import eval.nightly.runner as m
     hook(m, "_evaluate", nth=2)
 elif STAGE == "history":  # inside the history transaction: the run row is in, its results not
     import sqlalchemy.engine
-    import eval.history as h
+    import eval.nightly.history as h
     hook(sqlalchemy.engine.Connection, "execute",
          when=lambda self, statement, *a, **k: getattr(statement, "table", None) is h.results_table)
 elif STAGE != "none":
@@ -365,7 +365,7 @@ def eval_files_whole(out: Path) -> None:
 
 
 def history_runs(path: Path) -> list[str]:
-    from eval.history import open_history
+    from eval.nightly.history import open_history
 
     sqlite_ok(path)
     with open_history(path) as history:

@@ -21,14 +21,14 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from hypothesis.control import currently_in_test_context
 
-from eval.checks import load_glossary
-from eval.corpus import load_corpus
-from eval.documents import decode_bytes, read_document, read_text
-from eval.formats import detect_format, is_paired_input, read_paired
-from eval.hypothesis import units_from_hypothesis
-from eval.report import Report, SourceInfo
-from eval.review import DECISIONS_SCHEMA, load_decisions
-from eval.segment import segment
+from eval.flags.checks import load_glossary
+from eval.nightly.corpus import load_corpus
+from eval.reports.review import DECISIONS_SCHEMA, load_decisions
+from eval.text.documents import decode_bytes, read_document, read_text
+from eval.text.formats import detect_format, is_paired_input, read_paired
+from eval.text.hypothesis import units_from_hypothesis
+from eval.text.segment import segment
+from eval.values import Report, SourceInfo
 from tadqiq.errors import TadqiqError
 from tests.formats.paired_samples import tmx_text, xliff12_text, xliff20_text
 from tests.report.hostile import AR, HYP, REF
@@ -242,7 +242,7 @@ def test_models_file_readers(folder: Path, value) -> None:
 @pytest.fixture(scope="module")
 def sqlite_seeds(folder: Path) -> list[bytes]:
     """A real history database and a real translation cache, with a row each."""
-    from eval.history import open_history
+    from eval.nightly.history import open_history
     from translator.base import Translation
     from translator.cache import TranslationCache
 
@@ -265,7 +265,7 @@ def _fresh(path: Path, data: bytes) -> Path:
 @settings(PROFILE, max_examples=60)
 @given(fuzz)
 def test_history_database_reader(folder: Path, sqlite_seeds: list[bytes], value) -> None:
-    from eval.history import open_history
+    from eval.nightly.history import open_history
 
     path = _fresh(folder / "history" / "runs.db", realise(value, sqlite_seeds))
 
@@ -312,8 +312,8 @@ RUN_ID = "20260101T000000Z-abcdef"
 
 def _read_resume_state(root: Path, data: bytes) -> None:
     """Every reader of ``tadqiq eval --out`` state, on files holding ``data``."""
-    from eval.history import RunSummary
-    from eval.nightly import _OutDir, _previous_dir, _read_segments
+    from eval.nightly.history import RunSummary
+    from eval.nightly.runner import _OutDir, _previous_dir, _read_segments
 
     out = _OutDir(root / "runs" / "now")
     for file in ("run.json", "m/doc.json"):

@@ -25,10 +25,9 @@ from openpyxl import load_workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from typer.testing import CliRunner
 
-from eval.check import CheckContext
-from eval.data import Category, Evidence, Flag, HypSpan, Severity, Span
-from eval.formats import NOTE_ORIGIN, read_paired
-from eval.report import Report
+from eval.evaluate import CheckContext
+from eval.text.formats import NOTE_ORIGIN, read_paired
+from eval.values import Category, Evidence, Flag, HypSpan, Report, Severity, Span
 from tadqiq.cli import app
 from tests.formats.paired_samples import xliff12_text
 from tests.report.hostile import AR, CLOSE, EVIDENCE, HYP, IMG, REF, SCRIPT
@@ -77,7 +76,7 @@ runner = CliRunner()
 
 def _lines(strings: dict[str, str], hypothesis: bool) -> tuple[str, str, str]:
     """One more paragraph per hostile string on each side (the back-translation keeps its
-    line count: U+2028 would split its line, see eval.hypothesis)."""
+    line count: U+2028 would split its line, see eval.text.hypothesis)."""
     ar, ref, hyp = [AR], [REF], [HYP]
     for k, s in enumerate(strings.values()):
         ar.append(f"وقال المتحدث رقم {k} {s} إن الاجتماع سيعقد في باريس يوم الجمعة.\n")

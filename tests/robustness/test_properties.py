@@ -16,12 +16,12 @@ from pathlib import Path
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from eval.align import BEAD_SHAPES, align
-from eval.data import Bead, Span, Unit
-from eval.documents import read_text
-from eval.hypothesis import units_from_hypothesis
-from eval.normalise import CONTROL_CHARS, normalise_ar, normalise_en, original_span
-from eval.segment import segment
+from eval.align.sentences import BEAD_SHAPES, align
+from eval.text.documents import read_text
+from eval.text.hypothesis import units_from_hypothesis
+from eval.text.normalise import CONTROL_CHARS, normalise_ar, normalise_en, original_span
+from eval.text.segment import segment
+from eval.values import Bead, Span, Unit
 from tadqiq.errors import InputError
 from tests.report.hostile import AR, HYP, REF
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from eval.data import WordLink
+from eval.values import WordLink
 from tadqiq.errors import ConfigError
 from translator import (
     CachedTranslator,

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from tiny_models import training_text
 
-from eval.data import WordLink
+from eval.values import WordLink
 from tadqiq.errors import ConfigError
 from translator import (
     CachedTranslator,

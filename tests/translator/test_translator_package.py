@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 import translator
-from eval.data import WordLink
+from eval.values import WordLink
 from tadqiq.errors import ModelError
 from translator import (
     FakeTranslator,

@@ -20,7 +20,7 @@ from typing import Any
 import pytest
 from tiny_models import training_text
 
-from eval.data import WordLink
+from eval.values import WordLink
 from translator import (
     CachedTranslator,
     ModelSpec,

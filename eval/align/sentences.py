@@ -1,0 +1,309 @@
+"""Sentence alignment of back-translated Arabic units to reference sentences.
+
+A monotonic dynamic programme over beads in the spirit of Bleualign and
+vecalign: each bead pairs 0–3 Arabic units with 0–3 reference sentences. A bead
+that pairs text on both sides costs ``1 - similarity`` per sentence it covers
+(plus a small penalty for merging); leaving a sentence unpaired costs
+``skip_cost``. Similarity is a character n-gram F-score (chrF, computed from
+cached n-gram counts so that merged beads need no re-tokenising) between the
+back-translation and the reference, raised by numbers and names the two sides
+share. The counts of each order are also kept as bit sets (one bit per possible
+occurrence of each n-gram, see :class:`_SlotLayout`), so that the n-grams two
+texts share — the bulk of the work, thousands of pairs per article — are counted
+with one AND instead of a dictionary walk; the result is the same number.
+
+Pure computation: strings in, :class:`~eval.values.Bead` values out.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from eval.values import Bead, Unit
+
+# (arabic units, reference sentences) per bead, with an extra cost for merges.
+BEAD_SHAPES: tuple[tuple[int, int], ...] = (
+    (1, 1), (1, 2), (2, 1), (2, 2), (1, 3), (3, 1), (1, 0), (0, 1),
+)
+_CHAR_ORDER = 6
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+_NAME = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][a-zA-Z'’-]+")
+_SPACE = re.compile(r"\s+")
+
+
+@dataclass(frozen=True)
+class AlignSettings:
+    skip_cost: float = 0.42
+    merge_penalty: float = 0.3
+    # Width of the search band around the diagonal, as (minimum, fraction of length).
+    band_min: int = 15
+    band_fraction: float = 0.15
+
+
+@dataclass
+class _Features:
+    ngrams: list[Counter]
+    numbers: Counter
+    names: Counter
+    chars: int
+    totals: list[int] = field(default_factory=list)  # ngrams[n].total()
+    # Per order, the n-gram counts as a bit set of occurrence slots (see _SlotLayout);
+    # filled in by align() only.
+    masks: list[int] = field(default_factory=list)
+
+
+def _features(text: str) -> _Features:
+    squeezed = _SPACE.sub("", text)
+    ngrams = [
+        Counter(squeezed[i : i + n] for i in range(len(squeezed) - n + 1))
+        for n in range(1, _CHAR_ORDER + 1)
+    ]
+    numbers = Counter(m.group().replace(",", "") for m in _NUMBER.finditer(text))
+    names = Counter(m.group().lower() for m in _NAME.finditer(text))
+    return _Features(ngrams, numbers, names, len(squeezed), [c.total() for c in ngrams])
+
+
+def _merge(features: Sequence[_Features]) -> _Features:
+    if len(features) == 1:
+        return features[0]
+    out = _Features([Counter() for _ in range(_CHAR_ORDER)], Counter(), Counter(), 0)
+    for f in features:
+        for n in range(_CHAR_ORDER):
+            out.ngrams[n].update(f.ngrams[n])
+        out.numbers.update(f.numbers)
+        out.names.update(f.names)
+        out.chars += f.chars
+    out.totals = [c.total() for c in out.ngrams]
+    return out
+
+
+# Above this many occurrence slots in one order, bit sets get long enough for the
+# n-gram counters to be as fast (long documents): the aligner then uses those.
+_MAX_SLOTS = 1 << 16
+
+
+class _SlotLayout:
+    """Counts as bit sets, so that the shared n-gram count of two texts is one AND.
+
+    Every n-gram of an order gets as many consecutive bits ("occurrence slots") as it
+    can occur in any span of the document; a text that has it ``c`` times sets the
+    first ``c`` of them. Then ``sum(min(h[g], r[g]))`` over n-grams ``g`` — the
+    common count of chrF — is ``(h_mask & r_mask).bit_count()``, exactly.
+    """
+
+    def __init__(self, features: Sequence[_Features]) -> None:
+        # Per order: n-gram → (byte, bit) of its first slot, and its first slot.
+        self.first: list[dict[str, tuple[int, int]]] = []
+        self.base: list[dict[str, int]] = []
+        self.nbytes: list[int] = []
+        self.usable = True
+        for n in range(_CHAR_ORDER):
+            # A span's count never exceeds the n-gram's count over all texts of one side,
+            # so the sum over both sides is always room enough.
+            room: Counter = Counter()
+            for f in features:
+                room.update(f.ngrams[n])
+            base: dict[str, int] = {}
+            size = 0
+            for gram, count in room.items():
+                base[gram] = size
+                size += count
+            self.base.append(base)
+            self.first.append({g: (slot >> 3, 1 << (slot & 7)) for g, slot in base.items()})
+            self.nbytes.append(size // 8 + 1)
+            self.usable = self.usable and size <= _MAX_SLOTS
+
+    def fill(self, features: _Features) -> _Features:
+        if self.usable and not features.masks:
+            features.masks = [self._mask(n, c) for n, c in enumerate(features.ngrams)]
+        return features
+
+    def span(self, parts: Sequence[_Features]) -> _Features:
+        """The features of consecutive texts taken together (as :func:`_merge`), with
+        masks. The masks are the parts' masks combined; the merged n-gram counters,
+        which the masks replace, are not built."""
+        if len(parts) == 1 or not self.usable:
+            return self.fill(_merge(parts))
+        for part in parts:
+            self.fill(part)
+        out = _Features([], Counter(), Counter(), 0)
+        for f in parts:
+            out.numbers.update(f.numbers)
+            out.names.update(f.names)
+            out.chars += f.chars
+        out.totals = [sum(f.totals[n] for f in parts) for n in range(_CHAR_ORDER)]
+        out.masks = [self._merged_mask(n, parts) for n in range(_CHAR_ORDER)]
+        return out
+
+    def _merged_mask(self, n: int, parts: Sequence[_Features]) -> int:
+        """``_mask`` of the parts' summed counts: the union of their masks, plus, for an
+        n-gram that earlier parts had ``a`` times and this one ``c`` times, the slots
+        ``max(a, c) … a + c - 1`` that the union does not cover."""
+        base = self.base[n]
+        mask = 0
+        extra: bytearray | None = None
+        before: dict[str, int] | None = None  # summed counts of the parts so far
+        for k, part in enumerate(parts):
+            counts = part.ngrams[n]
+            mask |= part.masks[n]
+            if before is None:
+                before = counts
+                continue
+            shared = counts.keys() & before.keys()
+            for gram in shared:
+                a, c = before[gram], counts[gram]
+                slot = base[gram]
+                if extra is None:
+                    extra = bytearray(self.nbytes[n])
+                for bit in range(slot + max(a, c), slot + a + c):
+                    extra[bit >> 3] |= 1 << (bit & 7)
+            if k + 1 < len(parts):
+                summed = dict(before)
+                summed.update(counts)
+                for gram in shared:
+                    summed[gram] = before[gram] + counts[gram]
+                before = summed
+        if extra is not None:
+            mask |= int.from_bytes(extra, "little")
+        return mask
+
+    def _mask(self, n: int, counts: Counter) -> int:
+        bits = bytearray(self.nbytes[n])
+        first = self.first[n]
+        for gram, count in counts.items():
+            if count == 1:
+                byte, bit = first[gram]
+                bits[byte] |= bit
+            else:
+                slot = self.base[n][gram]
+                for k in range(slot, slot + count):
+                    bits[k >> 3] |= 1 << (k & 7)
+        return int.from_bytes(bits, "little")
+
+
+def _common_counts(hyp: Counter, ref: Counter) -> int:
+    """Shared n-grams, each counted min(hyp, ref) times."""
+    small, large = (hyp, ref) if len(hyp) <= len(ref) else (ref, hyp)
+    get = large.get
+    common = 0
+    for key, count in small.items():
+        other = get(key)
+        if other:
+            common += count if count < other else other
+    return common
+
+
+def similarity(hyp: _Features, ref: _Features) -> float:
+    """chrF-style similarity in [0, 1], raised by shared numbers and names."""
+    if hyp.masks and ref.masks:
+        commons = [(h & r).bit_count() for h, r in zip(hyp.masks, ref.masks, strict=True)]
+    else:
+        commons = [_common_counts(h, r) for h, r in zip(hyp.ngrams, ref.ngrams, strict=True)]
+    orders = []
+    for common, hyp_total, ref_total in zip(commons, hyp.totals, ref.totals, strict=True):
+        if not hyp_total or not ref_total:
+            continue
+        if not common:
+            orders.append(0.0)
+            continue
+        precision = common / hyp_total
+        recall = common / ref_total
+        orders.append(2 * precision * recall / (precision + recall))
+    chrf = sum(orders) / _CHAR_ORDER if orders else 0.0
+    bonus = 0.0
+    for a, b in ((hyp.numbers, ref.numbers), (hyp.names, ref.names)):
+        if a and b:
+            shared = _common_counts(a, b)  # sum((a & b).values())
+            bonus += 0.15 * shared / max(sum(a.values()), sum(b.values()))
+    # Very different lengths are unlikely translations of each other.
+    if hyp.chars and ref.chars:
+        ratio = min(hyp.chars, ref.chars) / max(hyp.chars, ref.chars)
+        chrf *= 0.75 + 0.25 * math.sqrt(ratio)
+    return min(1.0, chrf + bonus)
+
+
+def text_similarity(hypothesis: str, reference: str) -> float:
+    """Similarity of two strings as used by the aligner (for tests and diagnostics)."""
+    return similarity(_features(hypothesis), _features(reference))
+
+
+def align(
+    units: Sequence[Unit],
+    references: Sequence[str],
+    settings: AlignSettings | None = None,
+) -> list[Bead]:
+    """Align Arabic units (with their back-translations) to reference sentences.
+
+    Returns beads in document order covering every unit and every reference
+    sentence exactly once. ``Bead.ar`` holds Arabic *segment* indices (the
+    union of the units' segments), ``Bead.ref`` reference segment indices.
+    """
+    s = settings or AlignSettings()
+    n, m = len(units), len(references)
+    hyp_feats = [_features(u.hypothesis) for u in units]
+    ref_feats = [_features(r) for r in references]
+    slots = _SlotLayout(hyp_feats + ref_feats)
+    merged_hyp: dict[tuple[int, int], _Features] = {}
+    merged_ref: dict[tuple[int, int], _Features] = {}
+
+    def hyp_span(i: int, k: int) -> _Features:
+        if (i, k) not in merged_hyp:
+            merged_hyp[i, k] = slots.span(hyp_feats[i:k])
+        return merged_hyp[i, k]
+
+    def ref_span(j: int, k: int) -> _Features:
+        if (j, k) not in merged_ref:
+            merged_ref[j, k] = slots.span(ref_feats[j:k])
+        return merged_ref[j, k]
+    band = max(s.band_min, int(s.band_fraction * max(n, m)))
+
+    def in_band(i: int, j: int) -> bool:
+        expected = i * m / n if n else 0
+        return abs(j - expected) <= band
+
+    inf = float("inf")
+    cost = [[inf] * (m + 1) for _ in range(n + 1)]
+    back: list[list[tuple[int, int, float] | None]] = [[None] * (m + 1) for _ in range(n + 1)]
+    cost[0][0] = 0.0
+    for i in range(n + 1):
+        for j in range(m + 1):
+            base = cost[i][j]
+            if base == inf or not (in_band(i, j) or i == n or j == m):
+                continue
+            for a, r in BEAD_SHAPES:
+                ni, nj = i + a, j + r
+                if ni > n or nj > m:
+                    continue
+                if a == 0 or r == 0:
+                    sim = 0.0
+                    step = s.skip_cost
+                else:
+                    sim = similarity(hyp_span(i, ni), ref_span(j, nj))
+                    step = (1.0 - sim) * (a + r) / 2 + s.merge_penalty * (a + r - 2)
+                total = base + step
+                if total < cost[ni][nj]:
+                    cost[ni][nj] = total
+                    back[ni][nj] = (i, j, sim)
+    if cost[n][m] == inf:  # pragma: no cover - the band always reaches the corner via skips
+        raise RuntimeError("alignment found no path")
+    pairs: list[tuple[int, int, int, int, float]] = []
+    i, j = n, m
+    while i or j:
+        prev = back[i][j]
+        if prev is None:  # pragma: no cover - defensive
+            raise RuntimeError("alignment back-pointer missing")
+        pi, pj, sim = prev
+        pairs.append((pi, i, pj, j, sim))
+        i, j = pi, pj
+    pairs.reverse()
+    beads: list[Bead] = []
+    for bead_id, (i0, i1, j0, j1, sim) in enumerate(pairs):
+        segs = tuple(idx for u in units[i0:i1] for idx in u.segments)
+        hyp = " ".join(u.hypothesis for u in units[i0:i1])
+        links = units[i0].links if i1 - i0 == 1 else None
+        beads.append(Bead(bead_id, segs, tuple(range(j0, j1)), hyp, round(sim, 4), links))
+    return beads

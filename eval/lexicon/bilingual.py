@@ -1,0 +1,280 @@
+"""Model-free Arabic ↔ English word correspondence.
+
+For every Arabic token we collect what English it can stand for: the stems of
+its lexicon glosses (all analyses, clitics split off), the pronouns and
+particles its clitics gloss as, the gazetteer entities it names, and — checked
+before any lexicon lookup — Latin-script names it transliterates. An English
+token is *supported* by an Arabic token when one of these matches.
+
+English words are also related to each other through the lexicon: two words
+that gloss the same Arabic stem ("back" and "support" both gloss حطب/HTb)
+count as near-synonyms when comparing a back-translation with the reference.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from eval.lexicon import index as lexindex
+from eval.lexicon import resources, translit
+from eval.lexicon.buckwalter import lexicon
+from eval.lexicon.index import lex_index
+from eval.text.tokens import Token, is_function_ar, normalise_ar_word, stem
+
+_WORD = re.compile(r"[A-Za-z]+")
+_AR_PREFIXES = ("وال", "بال", "كال", "فال", "لل", "ال", "و", "ف", "ب", "ل", "ك")
+
+
+@dataclass(frozen=True)
+class ArWord:
+    """What one Arabic token can mean in English."""
+
+    token: Token
+    stems: frozenset[str]  # stems of stem glosses
+    clitics: frozenset[str]  # lower-cased words of prefix/suffix glosses (us, them, for, and…)
+    known: bool  # the lexicon analyses it
+    proper: bool  # some analysis is a proper noun, or unknown to the lexicon
+    function: bool
+
+    @property
+    def is_latin(self) -> bool:
+        return self.token.kind == "latin"
+
+
+@functools.lru_cache(maxsize=65536)
+def _analyse(key: str) -> tuple[frozenset[str], frozenset[str], bool, bool]:
+    analyses = lexicon().analyse(key)
+    index = lex_index()
+    stems: set[str] = set()
+    clitics: set[str] = set()
+    proper = False
+    for a in analyses:
+        stems |= index.gloss_stems(a.stem.gloss)  # = gloss_stems() of each of a.stem_glosses
+        for g in a.clitic_glosses:
+            clitics |= {w.lower() for w in _WORD.findall(g)}
+        proper = proper or a.is_proper_noun
+    return frozenset(stems), frozenset(clitics), bool(analyses), proper or not analyses
+
+
+def ar_word(token: Token) -> ArWord:
+    if token.kind != "word":
+        return ArWord(token, frozenset(), frozenset(), False, token.kind == "latin", False)
+    stems, clitics, known, proper = _analyse(token.key)
+    return ArWord(token, stems, clitics, known, proper, is_function_ar(token))
+
+
+def ar_words(tokens: Sequence[Token]) -> list[ArWord]:
+    return [ar_word(t) for t in tokens]
+
+
+def strip_prefixes(key: str) -> list[str]:
+    """The normalised word and its forms with one Arabic clitic prefix removed."""
+    forms = [key]
+    for p in _AR_PREFIXES:
+        if key.startswith(p) and len(key) - len(p) >= 2:
+            forms.append(key[len(p) :])
+    return forms
+
+
+@functools.lru_cache(maxsize=1)
+def _entity_forms_ar() -> dict[str, list[tuple[tuple[str, ...], str]]]:
+    """First word of each Arabic gazetteer form → [(all words, canonical English)]."""
+    index: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+    for entity in resources.gazetteer():
+        for form in entity.arabic:
+            words = tuple(normalise_ar_word(w) for w in form.split())
+            if words:
+                index.setdefault(words[0], []).append((words, entity.english))
+    return index
+
+
+def ar_entities(tokens: Sequence[Token]) -> list[tuple[int, int, str]]:
+    """Gazetteer mentions in Arabic tokens: (first token, end token, canonical English name)."""
+    index = _entity_forms_ar()
+    found: list[tuple[int, int, str]] = []
+    i = 0
+    while i < len(tokens):
+        best: tuple[int, str] | None = None
+        for first in strip_prefixes(tokens[i].key):
+            for words, name in index.get(first, ()):
+                n = len(words)
+                if n > 1 and tuple(t.key for t in tokens[i + 1 : i + n]) != words[1:]:
+                    continue
+                if best is None or n > best[0]:
+                    best = (n, name)
+        if best:
+            found.append((i, i + best[0], best[1]))
+            i += best[0]
+        else:
+            i += 1
+    return found
+
+
+@functools.lru_cache(maxsize=1)
+def _entity_aliases_en() -> dict[str, list[tuple[tuple[str, ...], bool, str]]]:
+    """Lower-cased first word → [(alias words without dots, exact case?, canonical name)], longest first."""
+    index: dict[str, list[tuple[tuple[str, ...], bool, str]]] = {}
+    for entity in resources.gazetteer():
+        for alias in (entity.english, *entity.aliases):
+            words = tuple(w.replace(".", "") for w in re.findall(r"[A-Za-z]+(?:\.[A-Za-z])*\.?|[A-Za-z]+", alias))
+            if words:
+                exact = alias.replace(".", "").isupper()
+                index.setdefault(words[0].lower(), []).append((words, exact, entity.english))
+    for entries in index.values():
+        entries.sort(key=lambda x: -len(x[0]))
+    return index
+
+
+def en_entities(tokens: Sequence[Token]) -> list[tuple[int, int, str]]:
+    """Gazetteer mentions in English tokens; all-caps aliases (US) match case-sensitively."""
+    index = _entity_aliases_en()
+    found: list[tuple[int, int, str]] = []
+    i = 0
+    while i < len(tokens):
+        first = tokens[i].text.replace(".", "")
+        hit = None
+        for words, exact, name in index.get(first.lower(), ()):
+            n = len(words)
+            window = [t.text.replace(".", "") for t in tokens[i : i + n]]
+            if len(window) < n:
+                continue
+            if exact:
+                ok = window == list(words)
+            else:
+                ok = [w.lower() for w in window] == [w.lower() for w in words] and first[:1].isupper()
+            if ok:
+                hit = (i, i + n, name)
+                break
+        if hit:
+            found.append(hit)
+            i = hit[1]
+        else:
+            i += 1
+    return found
+
+
+# The cogloss index (English stem → lexicon stem entries glossing it) and the thesaurus
+# indexes live in eval.lexicon.index: built once, kept on disk, looked up word by word.
+
+
+@functools.lru_cache(maxsize=1)
+def synonym_groups() -> tuple[tuple[str, ...], ...]:
+    """Groups of English near-synonyms (eval/lexicon/resources/synonyms_en.tsv), lower case."""
+    return lexindex.synonym_groups()
+
+
+@functools.lru_cache(maxsize=262144)
+def related(a: str, b: str) -> bool:
+    """Two English stems are near-synonyms: equal, in one synonym group, or glossing a common Arabic stem."""
+    if a == b:
+        return True
+    index = lex_index()
+    for lookup in (index.synonym_groups_of, index.cogloss):
+        ia, ib = lookup(a), lookup(b)
+        if ia and ib and not ia.isdisjoint(ib):
+            return True
+    return False
+
+
+@functools.lru_cache(maxsize=4096)
+def _stem_text(text: str) -> str:
+    """' stem stem stem ' of a text, for phrase lookups that ignore inflection."""
+    return " " + " ".join(stem(w) for w in _WORD.findall(text)) + " "
+
+
+@functools.lru_cache(maxsize=65536)
+def _stem_phrase(phrase: str) -> str:
+    return " " + " ".join(stem(w) for w in phrase.split()) + " "
+
+
+def synonym_in_text(word: str, own_text: str, other_text: str) -> bool:
+    """A thesaurus group holds ``word`` (alone or in a phrase found in ``own_text``) and
+    another member found in ``other_text``: "wildfire" ~ "forest fire", "news" ~ "press".
+    Phrases match on stems, so "had fallen ill" finds "fall ill"."""
+    groups = synonym_groups()
+    key = stem(word)
+    own, other = _stem_text(own_text), _stem_text(other_text)
+    for gid in lex_index().group_words_of(key):
+        mine = [m for m in groups[gid] if _stem_phrase(m) in own and key in _stem_phrase(m).split()]
+        if not mine:
+            continue
+        if any(m not in mine and _stem_phrase(m) in other for m in groups[gid]):
+            return True
+    return False
+
+
+@functools.lru_cache(maxsize=1)
+def _antonyms() -> frozenset[tuple[str, str]]:
+    from importlib.resources import files
+
+    pairs: set[tuple[str, str]] = set()
+    text = (files("eval.lexicon.resources") / "antonyms_en.tsv").read_text(encoding="utf-8")
+    for line in text.splitlines():
+        if line.strip() and not line.startswith("#") and "\t" in line:
+            a, b = (stem(w.strip()) for w in line.split("\t", 1))
+            pairs.update({(a, b), (b, a)})
+    return frozenset(pairs)
+
+
+def antonyms(a: str, b: str) -> bool:
+    """Two English stems of opposite meaning (rise/fall, uphold/cancel, harder/easier)."""
+    return (a, b) in _antonyms()
+
+
+def known_word(en_stem: str) -> bool:
+    """The lexicon glosses it or the thesaurus lists it."""
+    index = lex_index()
+    return bool(index.cogloss(en_stem) or index.synonym_groups_of(en_stem))
+
+
+def in_lexicon(en_stem: str) -> bool:
+    """Whether some Arabic stem glosses this English stem (so its absence means something)."""
+    return bool(lex_index().cogloss(en_stem))
+
+
+def supports(ar: ArWord, en: Token) -> bool:
+    """Can the Arabic token render the English token?"""
+    if en.kind == "number":
+        return ar.token.kind == "number" and ar.token.key.replace(",", "") == en.key.replace(",", "")
+    if ar.is_latin:
+        return ar.token.key == en.key or ar.token.text.lower() == en.text.lower()
+    if ar.token.kind != "word":
+        return False
+    if en.text[:1].isupper() and translit.matches_name(ar.token.text, en.text):
+        return True
+    if en.key in ar.stems:
+        return True
+    if en.is_capitalised and _calendar_name(en.text) and _calendar_name(en.text) == _calendar_ar(ar.token.key):
+        return True
+    return en.kind == "word" and clitic_match(ar, en.text)
+
+
+def _calendar_name(word: str) -> str | None:
+    return resources.calendar().english.get(word.lower().rstrip("."))
+
+
+def _calendar_ar(key: str) -> str | None:
+    arabic = resources.calendar().arabic
+    return next((arabic[f] for f in strip_prefixes(key) if f in arabic), None)
+
+
+def clitic_match(ar: ArWord, word: str) -> bool:
+    """The Arabic word's clitics gloss as ``word`` (pronouns in any case: we ~ us ~ our)."""
+    return not ar.clitics.isdisjoint(pronoun_forms(word.lower()))
+
+
+_PRONOUN_SETS = (
+    {"we", "us", "our", "ours"}, {"they", "them", "their", "theirs"}, {"he", "him", "his"},
+    {"she", "her", "hers"}, {"i", "me", "my", "mine"}, {"you", "your", "yours"}, {"it", "its"},
+)
+
+
+def pronoun_forms(word: str) -> set[str]:
+    """A pronoun with its other case forms (we → we, us, our), anything else alone."""
+    for forms in _PRONOUN_SETS:
+        if word in forms:
+            return forms
+    return {word}

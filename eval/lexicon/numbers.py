@@ -1,0 +1,670 @@
+"""Numbers in Arabic and English text, with offsets, and their comparison.
+
+:func:`extract_numbers_ar` and :func:`extract_numbers_en` find
+
+* digits — Western (0-9), Arabic-Indic (٠-٩) and Persian (۰-۹), with the decimal
+  separators ``.`` ``٫`` and the thousands separators ``,`` ``٬`` (groups of three);
+* number words from ``eval/lexicon/resources/numbers_{ar,en}.tsv``, composed into one value
+  (two hundred and fifty thousand; ثلاثة آلاف وخمسمئة; خمسة وعشرون); Arabic words may
+  carry the clitics و ف ب ل ك and the article (وثلاثة, بالمئة, الثلاثة);
+* scale words after a number or alone: "1.1 billion", "1.1 مليار", "26 million",
+  "1.1bn", "ثلاثة ملايين", "مليون" (1e6), duals "ملياري دولار" (2e9), "ألف مليون" (1e9),
+  "مليون ونصف" and "one and a half million" (1.5e6), "half a million"/"نصف مليون" (5e5);
+* percentages: "30%", "30 percent", "30 per cent", "30 بالمئة", "٣٠٪", "%30" → 30,
+  kind ``percent``;
+* fractions: "half", "a third", "two-thirds", "نصف", "ثلث", "ثلاثة أرباع";
+* ordinals: "first", "21st", "twenty-first", "الأول", "الحادي والعشرون", and Roman
+  numerals II–XXXIX after a capitalised word (Elizabeth II, World War II ↔ الثانية);
+* years: a bare four-digit number from 1900 to 2100 (no separator, scale or percent);
+* dates: a day number (1–31) next to a month name — "Sept. 4", "4 September",
+  "the fourth of July", "4 سبتمبر", "الرابع من أيلول" — kind ``date``, value the day,
+  the span covering the month name too;
+* approximate quantities (kind ``approximate``, value the order of magnitude): "dozens",
+  "hundreds", "thousands", "tens of thousands", "عشرات", "مئات", "آلاف", "عشرات الآلاف".
+
+A fraction next to an ordinal is a period, not a number ("first half", "النصف الأول",
+"the second quarter"), and so is the first part of a hyphenated compound ("half-time",
+"quarter-final"); "a third" before a noun is the ordinal ("a third consecutive
+winter"), before "of" the fraction.
+
+Spans cover every word of a number, including its scale and percent words; numbers
+never run across a line break. Digits glued
+to Latin letters before them (G7, F-16, COVID-19) are codes, not numbers; a bare "m" or
+"k" after digits is a scale only right after a currency sign ($5m). The Arabic weekdays
+الاثنين and الأحد are not read as numbers, nor are the ordinals inside month names
+(تشرين الأول, كانون الثاني).
+
+:func:`compare_numbers` compares the numbers of an Arabic text and its English
+reference as multisets (see its docstring).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+from eval.lexicon import resources
+from eval.lexicon.resources import NumberWord, fold_ar
+
+__all__ = [
+    "NumberKind",
+    "NumberMention",
+    "compare_numbers",
+    "extract_numbers_ar",
+    "extract_numbers_en",
+    "is_small_word",
+    "same_number",
+]
+
+NumberKind = Literal["cardinal", "percent", "ordinal", "fraction", "year", "date", "approximate"]
+
+
+@dataclass(frozen=True)
+class NumberMention:
+    """One number in a text: its value, half-open span ``[start, end)`` and kind."""
+
+    value: float
+    start: int
+    end: int
+    text: str
+    kind: NumberKind
+
+
+# --- tokens ---------------------------------------------------------------------------------
+
+_D = "0-9\u0660-\u0669\u06f0-\u06f9"
+_AR_LETTER = "\u0621-\u063a\u0641-\u064a\u0671-\u06d3\u06fa-\u06ff"
+_AR_INNER = "\u0621-\u065f\u0670-\u06d3\u06fa-\u06ff\u0640"
+_TOKEN = re.compile(
+    rf"(?P<num>(?<![{_D}])(?:[{_D}]{{1,3}}(?:[,\u066c][{_D}]{{3}})+(?![{_D}])|[{_D}]+)"
+    rf"(?:[.\u066b][{_D}]+)?)"
+    rf"|(?P<ar>[{_AR_LETTER}\u0640][{_AR_INNER}]*)"
+    r"|(?P<en>[A-Za-z]+(?:['’][A-Za-z]+)?)"
+    r"|(?P<pct>[%\u066a\ufe6a\uff05])"
+)
+_DIGITS = str.maketrans(
+    "\u0660\u0661\u0662\u0663\u0664\u0665\u0666\u0667\u0668\u0669"
+    "\u06f0\u06f1\u06f2\u06f3\u06f4\u06f5\u06f6\u06f7\u06f8\u06f9\u066b",
+    "0123456789" "0123456789" ".",
+)
+_SUFFIX = re.compile(r"(st|nd|rd|th|bn|bln|mn|mln|tn|trn|m|k|s)(?![A-Za-z])", re.IGNORECASE)
+_SUFFIX_SCALE = {"bn": 1e9, "bln": 1e9, "mn": 1e6, "mln": 1e6, "tn": 1e12, "trn": 1e12,
+                 "m": 1e6, "k": 1e3}
+_CURRENCY = frozenset("$£€¥₹")
+_CODE_BEFORE = re.compile(r"[A-Za-z][-‐‑]?$")
+_EN_ARTICLES = frozenset({"a", "an"})
+_EN_JOINERS = frozenset({"and"})
+_OF = {"en": frozenset({"of"}), "ar": frozenset({"من"})}
+_AR_CLITICS: tuple[str, ...] = (
+    "وبال", "وال", "بال", "فال", "كال", "لل", "ال", "وب", "ول", "فب", "فل", "و", "ف", "ب", "ل", "ك",
+)
+_AR_PRONOUN_SUFFIXES: tuple[str, ...] = ("هما", "هم", "هن", "ها", "كم", "نا", "ه")
+_ROMAN = re.compile(r"(?=[IVX]{2,}$)X{0,3}(IX|IV|V?I{0,3})")  # II … XXXIX
+_ROMAN_VALUES = {"I": 1, "V": 5, "X": 10}
+_MAX_WORDS = 3
+
+
+@dataclass
+class _Item:
+    """A token or multi-word unit the number parser sees."""
+
+    type: str  # num, word, and, a, of, pct, month, other
+    start: int
+    end: int
+    gap: str  # text between the previous item and this one
+    value: float = 0.0
+    word: NumberWord | None = None
+    conj: bool = False  # an Arabic word carried the conjunction و
+    digits: str = ""  # a num item's text without separators
+    plain: bool = False  # a num item without separators or decimals
+    suffix: str = ""  # letters glued to a num item (th, bn, m …)
+    text: str = ""
+
+
+@dataclass
+class _Tok:
+    kind: str
+    start: int
+    end: int
+    text: str
+    key: str
+
+
+def _tokens(text: str) -> list[_Tok]:
+    out = []
+    for m in _TOKEN.finditer(text):
+        kind = m.lastgroup or ""
+        word = m.group()
+        if kind == "ar":
+            key = fold_ar(word)
+        elif kind == "en":
+            key = word.lower().replace("’", "'")
+        else:
+            key = word
+        out.append(_Tok(kind, m.start(), m.end(), word, key))
+    return out
+
+
+def _gap_ok(gap: str, language: str) -> bool:
+    """Whether two words with this text between them can belong to one number.
+
+    Spaces (or, in English, a hyphen) join; a line break never does: a headline and the
+    next line are separate sentences.
+    """
+    if "\n" in gap or "\r" in gap:
+        return False
+    if not gap.strip():
+        return True
+    return language == "en" and gap.strip() == "-"
+
+
+def _ar_word_candidates(key: str) -> list[tuple[str, bool]]:
+    """A folded Arabic word and its clitic-stripped forms, with "had the conjunction و"."""
+    out = [(key, False)]
+    for prefix in _AR_CLITICS:
+        if key.startswith(prefix):
+            rest = key[len(prefix):]
+            if len(rest) >= 3 or (len(rest) >= 2 and prefix == "و"):
+                out.append((rest, prefix.startswith("و")))
+    return out
+
+
+def _month_at(toks: list[_Tok], i: int, text: str, language: str) -> int:
+    """Number of tokens (0, 1 or 2) of a month name starting at token ``i``."""
+    cal = resources.calendar()
+    tok = toks[i]
+    if language == "en":
+        if tok.kind == "en" and tok.text[:1].isupper():
+            name = cal.english.get(tok.key)
+            if name and cal.kind[name] == "month":
+                return 1
+        return 0
+    if tok.kind != "ar":
+        return 0
+    for first, _conj in _ar_word_candidates(tok.key):
+        if i + 1 < len(toks) and toks[i + 1].kind == "ar" and _gap_ok(text[tok.end:toks[i + 1].start], "ar"):
+            name = cal.arabic.get(first + " " + toks[i + 1].key)
+            if name and cal.kind[name] == "month":
+                return 2
+        name = cal.arabic.get(first)
+        if name and cal.kind[name] == "month":
+            return 1
+    return 0
+
+
+def _is_weekday_ar(key: str) -> bool:
+    cal = resources.calendar()
+    return any(cal.kind.get(cal.arabic.get(form, ""), "") == "weekday"
+               for form, _conj in _ar_word_candidates(key))
+
+
+def _word_at(toks: list[_Tok], i: int, text: str, language: str) -> tuple[NumberWord, int, bool] | None:
+    """The longest number word or phrase starting at token ``i``: (word, tokens, conj)."""
+    table = resources.numbers_ar() if language == "ar" else resources.numbers_en()
+    kind = "ar" if language == "ar" else "en"
+    if toks[i].kind != kind:
+        return None
+    if language == "ar" and _is_weekday_ar(toks[i].key):
+        return None  # الاثنين, الأحد: Monday and Sunday, not "the two" and "one"
+    span = [toks[i]]
+    for k in range(i + 1, min(i + _MAX_WORDS, len(toks))):
+        if toks[k].kind != kind or not _gap_ok(text[toks[k - 1].end:toks[k].start], language):
+            break
+        span.append(toks[k])
+    for n in range(len(span), 0, -1):
+        rest = " ".join(t.key for t in span[1:n])
+        firsts = _ar_word_candidates(span[0].key) if language == "ar" else [(span[0].key, False)]
+        for first, conj in firsts:
+            key = f"{first} {rest}" if rest else first
+            word = table.get(key)
+            if word is not None:
+                return word, n, conj
+            if language == "ar":
+                # a pronoun suffix on a fraction: نصفهم, ثلثها, ثلاثة أرباعهم
+                for suffix in _AR_PRONOUN_SUFFIXES:
+                    if key.endswith(suffix) and len(key) - len(suffix) >= 3:
+                        word = table.get(key[: -len(suffix)])
+                        if word is not None and word.kind == "fraction":
+                            return word, n, conj
+    return None
+
+
+def _num_item(tok: _Tok, text: str, gap: str) -> _Item | None:
+    before = text[max(0, tok.start - 2):tok.start]
+    if _CODE_BEFORE.search(before):
+        return None  # G7, F-16, COVID-19: a code, not a number
+    raw = tok.text.translate(_DIGITS)
+    grouped = "," in raw or "\u066c" in raw
+    digits = raw.replace(",", "").replace("\u066c", "")
+    try:
+        value = float(digits)
+    except ValueError:
+        return None
+    item = _Item("num", tok.start, tok.end, gap, value=value, digits=digits,
+                 plain=not grouped and "." not in digits, text=tok.text)
+    m = _SUFFIX.match(text, tok.end)
+    if m:
+        suffix = m.group(1).lower()
+        currency = tok.start > 0 and text[tok.start - 1] in _CURRENCY
+        if suffix in ("m", "k") and not currency:
+            return item
+        item.suffix = suffix
+        item.end = m.end()
+    elif re.match(r"[A-Za-z]", text[tok.end:tok.end + 1]):
+        item.suffix = "?"  # glued letters of a unit or code (10km, 5G): keep the number only
+    return item
+
+
+def _roman(numeral: str) -> float:
+    values = [_ROMAN_VALUES[c] for c in numeral]
+    return float(sum(-v if k + 1 < len(values) and v < values[k + 1] else v for k, v in enumerate(values)))
+
+
+def _items(text: str, language: str) -> list[_Item]:
+    toks = _tokens(text)
+    items: list[_Item] = []
+    i = 0
+    prev_end = 0
+    while i < len(toks):
+        tok = toks[i]
+        gap = text[prev_end:tok.start]
+        item: _Item | None = None
+        n = 1
+        months = _month_at(toks, i, text, language)
+        if months:
+            n = months
+            item = _Item("month", tok.start, toks[i + n - 1].end, gap)
+        elif tok.kind == "num":
+            item = _num_item(tok, text, gap)
+        elif (tok.kind == "en" and i > 0 and toks[i - 1].kind == "en" and toks[i - 1].text[:1].isupper()
+              and not gap.strip() and _ROMAN.fullmatch(tok.text)):
+            # Elizabeth II, Mohammed VI, World War II: an ordinal
+            item = _Item("num", tok.start, tok.end, gap, value=_roman(tok.text), digits=tok.text,
+                         suffix="th")
+        elif tok.kind == "pct":
+            item = _Item("pct", tok.start, tok.end, gap)
+        else:
+            found = _word_at(toks, i, text, language)
+            if found is not None:
+                word, n, conj = found
+                item = _Item("word", tok.start, toks[i + n - 1].end, gap, value=word.value,
+                             word=word, conj=conj)
+            elif language == "en" and tok.key in _EN_ARTICLES:
+                item = _Item("a", tok.start, tok.end, gap)
+            elif tok.key in _OF[language]:
+                item = _Item("of", tok.start, tok.end, gap)
+            elif (language == "en" and tok.key in _EN_JOINERS) or (language == "ar" and tok.key == "و"):
+                item = _Item("and", tok.start, tok.end, gap)
+        if item is None:
+            item = _Item("other", tok.start, toks[i].end, gap)
+        item.text = text[item.start:item.end]
+        items.append(item)
+        prev_end = item.end
+        i += n
+        while i < len(toks) and toks[i].start < item.end:
+            i += 1  # letters glued to digits and taken as a suffix (1.1bn, 4th)
+    return items
+
+
+# --- parsing --------------------------------------------------------------------------------
+
+
+def _kind_of(item: _Item) -> str:
+    return item.word.kind if item.word is not None else ""
+
+
+def _is_scale(item: _Item, plural_ok: bool = True) -> bool:
+    kinds = ("scale", "scale-plural") if plural_ok else ("scale",)
+    return item.type == "word" and _kind_of(item) in kinds
+
+
+class _Parser:
+    def __init__(self, items: list[_Item], language: str, text: str) -> None:
+        self.items = items
+        self.language = language
+        self.text = text
+
+    def at(self, i: int) -> _Item | None:
+        return self.items[i] if 0 <= i < len(self.items) else None
+
+    def linked(self, i: int) -> _Item | None:
+        """Item ``i`` if it directly continues the previous one (only spaces or a hyphen between)."""
+        item = self.at(i)
+        if item is None or not _gap_ok(item.gap, self.language):
+            return None
+        return item
+
+    def mention(self, value: float, start: int, end: int, kind: NumberKind) -> NumberMention:
+        return NumberMention(value, start, end, self.text[start:end], kind)
+
+    # -- entry point --
+
+    def parse(self, i: int) -> tuple[NumberMention, int] | None:
+        item = self.items[i]
+        if item.type == "pct" and self.language == "ar":
+            nxt = self.at(i + 1)
+            if nxt is not None and nxt.type == "num" and nxt.gap == "" and not nxt.suffix:
+                after = self.linked(i + 2)
+                if after is None or not (after.type == "pct" or _kind_of(after) == "percent"):
+                    return self.mention(nxt.value, item.start, nxt.end, "percent"), i + 2
+            return None
+        if item.type == "a":
+            nxt = self.linked(i + 1)
+            if nxt is not None and nxt.type == "word" and (
+                _kind_of(nxt) == "scale" or (nxt.word is not None and nxt.word.form == "dozen")
+            ):
+                return self.compose(i + 1, start=item.start)
+            return None
+        if item.type == "word":
+            kind = _kind_of(item)
+            if kind == "percent":
+                return None
+            if kind in ("approximate", "scale-plural"):
+                return self.approximate(i)
+            if kind == "fraction":
+                return self.fraction(i)
+            if item.word is not None and fold_ar(item.word.form) == "ثانية":
+                before = self.at(i - 1)
+                if before is not None and _gap_ok(item.gap, self.language) and (
+                    before.type == "num" or _kind_of(before) == "cardinal"
+                ):
+                    return None  # 30 ثانية: seconds of time
+            return self.compose(i, start=item.start)
+        if item.type == "num":
+            return self.compose(i, start=item.start)
+        return None
+
+    def approximate(self, i: int) -> tuple[NumberMention, int]:
+        """"dozens", "tens of thousands", "مئات الآلاف": an order of magnitude."""
+        item = self.items[i]
+        value = item.value
+        j = i + 1
+        k = j
+        nxt = self.linked(k)
+        if nxt is not None and nxt.type == "of" and self.language == "en":
+            k += 1
+            nxt = self.linked(k)
+        end = item.end
+        if nxt is not None and _kind_of(nxt) == "scale-plural" and not nxt.conj:
+            value *= nxt.value
+            end = nxt.end
+            j = k + 1
+        return self.mention(value, item.start, end, "approximate"), j
+
+    def fraction(self, i: int) -> tuple[NumberMention, int] | None:
+        """"half", "نصف"; before a scale word it multiplies: "half a million", "نصف مليون".
+
+        Not a number: a period of a game or year next to an ordinal ("first half",
+        "النصف الأول", "the second quarter"), or the first part of a compound
+        ("half-time", "quarter-final").
+        """
+        item = self.items[i]
+        before, after = self.at(i - 1), self.linked(i + 1)
+        if before is not None and _gap_ok(item.gap, self.language) and _kind_of(before) == "ordinal":
+            return None
+        if after is not None and _kind_of(after) == "ordinal":
+            return None
+        if after is not None and after.type == "other" and after.gap.strip() == "-":
+            return None
+        if self.language == "en" and item.word is not None and after is not None \
+                and after.type == "other" and " " in item.word.form:
+            # "a third consecutive winter" is an ordinal; "a third of them" a fraction
+            last = resources.numbers_en().get(item.word.form.split()[-1])
+            if last is not None and last.kind == "ordinal":
+                return self.mention(last.value, item.start, item.end, "ordinal"), i + 1
+        k = i + 1
+        nxt = self.linked(k)
+        if nxt is not None and nxt.type == "a":
+            k += 1
+            nxt = self.linked(k)
+        if nxt is not None and _is_scale(nxt, plural_ok=False):
+            return self.finish(item.value * nxt.value, item.start, nxt.end, k + 1, "cardinal", [])
+        return self.mention(item.value, item.start, item.end, "fraction"), i + 1
+
+    def _can_add(self, current: float, has_current: bool, value: float, joined: bool) -> bool:
+        """Whether a number word below 1000 continues the group built so far."""
+        if not has_current:
+            return True
+        below = current % 100
+        if self.language == "en":
+            if value < 10 and below >= 20 and below % 10 == 0:
+                return True  # twenty-five
+            return value < 100 and below == 0 and current >= 100  # two hundred (and) fifty
+        if not joined:
+            return False
+        if below == 0 and current >= 100 and value < 100:
+            return True  # مئة وخمسون
+        return 20 <= value < 100 and value % 10 == 0 and 1 <= below <= 9  # خمسة وعشرون
+
+    def compose(self, i: int, start: int) -> tuple[NumberMention, int] | None:
+        total = 0.0
+        current = 0.0
+        has_current = False
+        last_scale = 0.0
+        kind: NumberKind = "cardinal"
+        used: list[_Item] = []
+        end = start
+        j = i
+        while True:
+            item = self.at(j) if j == i else self.linked(j)
+            if item is None:
+                break
+            joined = item.conj
+            step = 1
+            if used and item.type == "and":
+                nxt = self.linked(j + 1)
+                if nxt is None or nxt.type not in ("word", "num"):
+                    break
+                if nxt.type == "word" and _kind_of(nxt) in ("percent", "approximate", "scale-plural"):
+                    break
+                item, joined, step = nxt, True, 2
+            if item.type == "num":
+                if used:
+                    # Digits continue a number only as a smaller scale group after و/and:
+                    # 5 ملايين و300 ألف. Otherwise they start a new one (2020 and 2021).
+                    after = self.linked(j + step)
+                    if not (joined and not has_current and last_scale and not item.suffix
+                            and after is not None and _is_scale(after) and after.value < last_scale):
+                        break
+                if item.suffix in _SUFFIX_SCALE:
+                    total += item.value * _SUFFIX_SCALE[item.suffix]
+                    last_scale = _SUFFIX_SCALE[item.suffix]
+                elif item.suffix in ("st", "nd", "rd", "th"):
+                    current, has_current, kind = item.value, True, "ordinal"
+                else:
+                    current, has_current = item.value, True
+                used.append(item)
+                end = item.end
+                j += step
+                if item.suffix and item.suffix not in _SUFFIX_SCALE:
+                    break
+                continue
+            if item.type != "word" or item.word is None:
+                break
+            wkind = item.word.kind
+            value = item.value
+            if wkind in ("cardinal", "ordinal"):
+                if self.language == "ar" and value == 100 and has_current and 1 <= current <= 10 \
+                        and not joined and current == int(current):
+                    current *= 100  # ثلاث مئة
+                elif item.word.form == "dozen" and has_current and not joined:
+                    current *= 12  # two dozen
+                elif value >= 1000:
+                    if has_current or (used and not joined):
+                        break
+                    total += value  # ألفين, مليوني: a complete group
+                    last_scale = 10 ** int(math.log10(value))
+                else:
+                    if used and not has_current and self.language == "ar" and not joined:
+                        break  # a new Arabic group after a scale needs و: ألف وخمسمئة
+                    if any(u.type == "num" for u in used):
+                        break
+                    if not self._can_add(current, has_current, value, joined):
+                        break
+                    current += value
+                    has_current = True
+                if wkind == "ordinal":
+                    kind = "ordinal"
+            elif wkind in ("scale", "scale-plural"):
+                if value == 100:  # English "hundred"
+                    if current >= 100:
+                        break
+                    current = (current if has_current else 1.0) * 100
+                    has_current = True
+                elif has_current:
+                    if last_scale and value >= last_scale:
+                        break
+                    total += current * value
+                    current, has_current = 0.0, False
+                    last_scale = value
+                elif total > 0 and last_scale and value > last_scale and not joined:
+                    total *= value  # ألف مليون, a thousand million
+                    last_scale = value
+                elif not used and wkind == "scale":
+                    total += value  # مليون, million: one of it
+                    last_scale = value
+                else:
+                    break
+            elif wkind == "fraction":
+                if not joined or not used:
+                    break
+                if has_current:
+                    current += value  # two and a half; one and a half million
+                elif last_scale:
+                    total += value * last_scale  # مليون ونصف
+                else:
+                    break
+                used.append(item)
+                end = item.end
+                j += step
+                nxt = self.linked(j)
+                if not (has_current and nxt is not None and _is_scale(nxt)):
+                    break
+                continue
+            else:
+                break
+            used.append(item)
+            end = item.end
+            j += step
+        if not used:
+            return None
+        return self.finish(total + current, start, end, j, kind, used)
+
+    def finish(self, value: float, start: int, end: int, j: int, kind: NumberKind,
+               used: Sequence[_Item]) -> tuple[NumberMention, int]:
+        """Percent, date and year readings of a composed number."""
+        nxt = self.linked(j)
+        if nxt is not None and (nxt.type == "pct" or _kind_of(nxt) == "percent"):
+            return self.mention(value, start, nxt.end, "percent"), j + 1
+        single_num = len(used) == 1 and used[0].type == "num"
+        day = value == int(value) and 1 <= value <= 31 and kind in ("cardinal", "ordinal") and (
+            (single_num and used[0].plain and used[0].suffix in ("", "st", "nd", "rd", "th"))
+            or (used and all(u.type == "word" for u in used))
+        )
+        if day:
+            k = j
+            month = self.linked(k)
+            if month is not None and month.type == "of" and kind == "ordinal":
+                k += 1
+                month = self.linked(k)
+            if month is not None and month.type == "month":
+                return self.mention(value, start, month.end, "date"), k + 1
+            first = self.items.index(used[0])
+            before = self.at(first - 1)
+            if (self.language == "en" and before is not None and before.type == "month"
+                    and re.fullmatch(r"\.?\s+", used[0].gap or "") and single_num):
+                return self.mention(value, before.start, end, "date"), j
+        if single_num and used[0].plain and used[0].suffix in ("", "s") \
+                and len(used[0].digits) == 4 and 1900 <= value <= 2100:
+            return self.mention(value, start, end, "year"), j
+        return self.mention(value, start, end, kind), j
+
+
+def _extract(text: str, language: str) -> list[NumberMention]:
+    items = _items(text, language)
+    parser = _Parser(items, language, text)
+    out: list[NumberMention] = []
+    i = 0
+    while i < len(items):
+        result = parser.parse(i)
+        if result is None:
+            i += 1
+            continue
+        mention, nxt = result
+        out.append(mention)
+        i = max(nxt, i + 1)
+    return out
+
+
+def extract_numbers_ar(text: str) -> list[NumberMention]:
+    """Numbers in Arabic text (digits and number words), in order, with offsets into ``text``."""
+    return _extract(text, "ar")
+
+
+def extract_numbers_en(text: str) -> list[NumberMention]:
+    """Numbers in English text (digits and number words), in order, with offsets into ``text``."""
+    return _extract(text, "en")
+
+
+# --- comparison -----------------------------------------------------------------------------
+
+
+def _class(kind: str) -> str:
+    """Kinds that compare by value alone share a class; percent and approximate stand apart."""
+    return kind if kind in ("percent", "approximate") else "number"
+
+
+def same_number(a: NumberMention, b: NumberMention) -> bool:
+    """Equal values (relative tolerance 1e-9) of comparable kinds (see :func:`compare_numbers`)."""
+    return _class(a.kind) == _class(b.kind) and math.isclose(a.value, b.value, rel_tol=1e-9, abs_tol=1e-12)
+
+
+def is_small_word(mention: NumberMention) -> bool:
+    """A cardinal 1 or 2 written as a word (one, two, واحد, اثنين, أحد)."""
+    return (mention.kind == "cardinal" and mention.value in (1.0, 2.0)
+            and not any(c.isdigit() for c in mention.text))
+
+
+def compare_numbers(
+    ar: Sequence[NumberMention], en: Sequence[NumberMention], *, small_words: bool = False
+) -> tuple[list[NumberMention], list[NumberMention]]:
+    """Compare two texts' numbers as multisets: ``(missing_in_ar, extra_in_ar)``.
+
+    ``missing_in_ar`` are the English mentions with no Arabic counterpart, in English
+    order; ``extra_in_ar`` the Arabic mentions left over, in Arabic order. Values match
+    with a relative tolerance of 1e-9. Cardinal, ordinal, year, date and fraction are one
+    class (the first ↔ الأول, 0.5 ↔ نصف, "Sept. 4" ↔ "4 أيلول"); a percentage only matches
+    a percentage and an approximate quantity only an approximate one. So "30%" against
+    "30" is reported on both sides — a mismatch of kind only, which a caller can
+    recognise by pairing equal values. Pairs of the same kind are matched first, then
+    pairs of comparable kinds.
+
+    Arabic says "one" and "two" mostly through the singular and the dual (يومين "two
+    days", قريتين "two villages", طائرة "one aircraft"), and uses أحد for "one of" where
+    English may say "an". So an unmatched cardinal 1 or 2 written as a *word* (see
+    :func:`is_small_word`) is not reported on either side unless ``small_words`` is true;
+    digits always are.
+    """
+    taken = [False] * len(ar)
+    matched = [False] * len(en)
+    # Two passes: equal kinds first (second ↔ ثانية), then any comparable kind (two ↔ ثانية).
+    for same_kind in (True, False):
+        for k, mention in enumerate(en):
+            if matched[k]:
+                continue
+            for j, candidate in enumerate(ar):
+                if taken[j] or not same_number(candidate, mention):
+                    continue
+                if same_kind and candidate.kind != mention.kind:
+                    continue
+                taken[j] = matched[k] = True
+                break
+    missing = [m for k, m in enumerate(en) if not matched[k]]
+    left = [m for j, m in enumerate(ar) if not taken[j]]
+    if not small_words:
+        missing = [m for m in missing if not is_small_word(m)]
+        left = [m for m in left if not is_small_word(m)]
+    return missing, left

@@ -1,0 +1,136 @@
+"""Word tokens with offsets, for span-level comparison of Arabic and English text.
+
+English tokens carry a matching key: the Snowball stem of the lower-cased word,
+except for acronyms (two or more capitals, with or without dots: US, U.S.,
+NATO), whose key stays upper-case — so "US" never matches the pronoun "us".
+Arabic tokens carry their normalised form (diacritics, tatweel and bidi marks
+removed; alef variants and final ى folded).
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+from dataclasses import dataclass
+
+import snowballstemmer
+
+from eval.lexicon import resources
+
+_EN_TOKEN = re.compile(
+    r"(?P<acr>(?:[A-Z]\.){2,})|(?P<num>\d+(?:[.,]\d+)*(?:%|st\b|nd\b|rd\b|th\b)?)|(?P<word>[^\W\d_]+(?:['’](?![sS]\b)[^\W\d_]+)?)"
+)
+_AR_LETTERS = "\u0621-\u063a\u0641-\u064a\u0671-\u06d3\u06fa-\u06ff\u0750-\u077f\ufb50-\ufdff\ufe70-\ufefc"
+_AR_MARKS = "\u064b-\u065f\u0670\u0640\u200c-\u200f\u061c"
+_AR_TOKEN = re.compile(
+    rf"(?P<word>[{_AR_LETTERS}][{_AR_LETTERS}{_AR_MARKS}]*)"
+    r"|(?P<num>[0-9\u0660-\u0669\u06f0-\u06f9]+(?:[.,\u066b\u066c][0-9\u0660-\u0669\u06f0-\u06f9]+)*%?\u066a?)"
+    r"|(?P<latin>[A-Za-z]+(?:['’.-][A-Za-z]+)*\.?)"
+)
+_AR_DIACRITICS = re.compile(f"[{_AR_MARKS}]")
+_AR_FOLD = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي"})
+_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹٫٬", "0123456789" "0123456789" ".,")
+
+
+@dataclass(frozen=True)
+class Token:
+    text: str
+    start: int
+    end: int
+    kind: str  # "word", "acronym", "number" (English); "word", "latin", "number" (Arabic)
+    key: str  # matching key: English stem / acronym letters; Arabic normalised form
+    index: int = 0
+
+    @property
+    def is_capitalised(self) -> bool:
+        return self.text[:1].isupper()
+
+
+@functools.lru_cache(maxsize=1)
+def _stemmer():
+    return snowballstemmer.stemmer("english")
+
+
+@functools.lru_cache(maxsize=1)
+def _irregular() -> dict[str, str]:
+    """Inflected form → base of English irregular verbs (eval/lexicon/resources/irregular_verbs_en.tsv)."""
+    from importlib.resources import files
+
+    out: dict[str, str] = {}
+    text = (files("eval.lexicon.resources") / "irregular_verbs_en.tsv").read_text(encoding="utf-8")
+    for line in text.splitlines()[1:]:
+        if line.strip() and not line.startswith("#") and "\t" in line:
+            base, forms = line.split("\t", 1)
+            for form in forms.split("|"):
+                out.setdefault(form.strip(), base.strip())
+    return out
+
+
+@functools.lru_cache(maxsize=65536)
+def stem(word: str) -> str:
+    """Snowball stem of the lower-cased word, irregular verbs first reduced to their base."""
+    low = word.lower().replace("’", "'")
+    return _stemmer().stemWord(_irregular().get(low, low))
+
+
+def fold_latin(word: str) -> str:
+    """Lower case without accents: Saïss → saiss, Crédit → credit."""
+    return "".join(c for c in unicodedata.normalize("NFKD", word.lower()) if not unicodedata.combining(c))
+
+
+def en_key(word: str) -> str:
+    letters = word.replace(".", "")
+    if len(letters) >= 2 and letters.isupper() and letters.isalpha():
+        return letters
+    return stem(word)
+
+
+def tokenize_en(text: str, offset: int = 0) -> list[Token]:
+    out: list[Token] = []
+    for m in _EN_TOKEN.finditer(text):
+        kind = m.lastgroup or "word"
+        word = m.group()
+        if word in ("s", "S") and m.start() > 0 and text[m.start() - 1] in "'’":
+            continue  # possessive 's
+        if kind == "word" and len(word) >= 2 and word.isupper() and word.isalpha() or kind == "acr":
+            kind = "acronym"
+        key = re.sub(r"(%|st|nd|rd|th)$", "", word) if kind == "num" else en_key(word)
+        out.append(
+            Token(word, m.start() + offset, m.end() + offset, "number" if kind == "num" else kind, key, len(out))
+        )
+    return out
+
+
+def normalise_ar_word(word: str) -> str:
+    return _AR_DIACRITICS.sub("", word).translate(_AR_FOLD)
+
+
+def tokenize_ar(text: str, offset: int = 0) -> list[Token]:
+    out: list[Token] = []
+    for m in _AR_TOKEN.finditer(text):
+        kind = m.lastgroup or "word"
+        word = m.group()
+        if kind == "num":
+            key = word.translate(_DIGITS).rstrip("%\u066a")
+            kind = "number"
+        elif kind == "latin":
+            word = word.rstrip(".")
+            key = en_key(word)
+        else:
+            key = normalise_ar_word(word)
+        out.append(Token(word, m.start() + offset, m.start() + len(word) + offset, kind, key, len(out)))
+    return out
+
+
+def is_function_en(token: Token) -> bool:
+    return token.kind == "word" and token.text.lower() in resources.stopwords_en()
+
+
+def is_function_ar(token: Token) -> bool:
+    return token.kind == "word" and token.key in _stopwords_ar_folded()
+
+
+@functools.lru_cache(maxsize=1)
+def _stopwords_ar_folded() -> frozenset[str]:
+    return frozenset(normalise_ar_word(w) for w in resources.stopwords_ar())

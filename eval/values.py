@@ -1,0 +1,377 @@
+"""Typed values shared by the evaluation pipeline: one type per idea.
+
+Offsets are always code-point offsets into the *original* decoded text of the
+file the user gave (BOM removed); lines are 1-based. Normalised text is only
+used for matching and never leaks into an offset.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from enum import Enum
+
+from tadqiq import __version__
+
+
+class Category(str, Enum):
+    """MQM error categories."""
+
+    MISTRANSLATION = "mistranslation"
+    OMISSION = "omission"
+    ADDITION = "addition"
+    UNTRANSLATED = "untranslated"
+    TERMINOLOGY = "terminology"
+    INCONSISTENCY = "inconsistency"
+    NUMBER = "number"
+    NAMED_ENTITY = "named-entity"
+    GRAMMAR = "grammar"
+
+
+class Severity(str, Enum):
+    MINOR = "minor"
+    MAJOR = "major"
+    CRITICAL = "critical"
+
+    @property
+    def rank(self) -> int:
+        return _SEVERITY_RANK[self]
+
+    @property
+    def weight(self) -> int:
+        """MQM penalty weight: minor 1, major 5, critical 10."""
+        return _SEVERITY_WEIGHT[self]
+
+
+_SEVERITY_RANK = {Severity.MINOR: 1, Severity.MAJOR: 2, Severity.CRITICAL: 3}
+_SEVERITY_WEIGHT = {Severity.MINOR: 1, Severity.MAJOR: 5, Severity.CRITICAL: 10}
+
+
+@dataclass(frozen=True)
+class Document:
+    """A decoded input file.
+
+    ``offset_map[i]`` is the index in ``original`` of ``normalised[i]``; it has one
+    extra entry, ``len(original)``, so that end offsets map too.
+    """
+
+    path: str
+    original: str
+    normalised: str
+    offset_map: tuple[int, ...]
+    language: str  # "ar" or "en"
+    encoding: str
+
+    def line_of(self, offset: int) -> int:
+        """1-based line number of an offset into ``original``."""
+        return self.original.count("\n", 0, offset) + 1
+
+    def original_span(self, start: int, end: int) -> tuple[int, int]:
+        """Map a [start, end) span of ``normalised`` back to ``original``."""
+        from eval.text.normalise import original_span
+
+        return original_span(self.original, self.offset_map, start, end)
+
+
+@dataclass(frozen=True)
+class Segment:
+    """One sentence (or headline) with its place in the original file."""
+
+    index: int
+    text: str  # exactly original[start:end]
+    line: int
+    start: int
+    end: int
+    paragraph: int  # 0-based index of the non-empty line it belongs to
+    headline: bool = False
+
+
+@dataclass(frozen=True)
+class Span:
+    """A stretch of an input file. Empty text and ``line=None`` mean "nothing on this side"."""
+
+    text: str = ""
+    line: int | None = None
+    start: int | None = None
+    end: int | None = None
+
+    @classmethod
+    def of_segments(cls, segments: list[Segment] | tuple[Segment, ...], original: str) -> Span:
+        if not segments:
+            return cls()
+        start, end = segments[0].start, segments[-1].end
+        return cls(original[start:end], segments[0].line, start, end)
+
+    def to_json(self) -> dict:
+        return {"text": self.text, "line": self.line, "start": self.start, "end": self.end}
+
+
+@dataclass(frozen=True)
+class HypSpan:
+    """A stretch of a segment's back-translation; offsets are into that hypothesis text."""
+
+    text: str = ""
+    start: int | None = None
+    end: int | None = None
+
+    def to_json(self) -> dict:
+        return {"text": self.text, "start": self.start, "end": self.end}
+
+
+@dataclass(frozen=True)
+class WordLink:
+    """A source↔target link inside one translated sentence (character offsets)."""
+
+    src_start: int
+    src_end: int
+    tgt_start: int
+    tgt_end: int
+    weight: float = 1.0
+
+
+@dataclass(frozen=True)
+class Unit:
+    """One or more Arabic segments and the English hypothesis that renders them."""
+
+    segments: tuple[int, ...]
+    hypothesis: str
+    links: tuple[WordLink, ...] | None = None  # source offsets relative to the joined Arabic text
+    # How many pieces the model translated the Arabic in: > 1 when it was longer than the
+    # model's maximum input and was split (the pieces' translations are joined).
+    parts: int = 1
+
+
+@dataclass(frozen=True)
+class Bead:
+    """A sentence-alignment unit: 0–3 Arabic segments ↔ 0–3 reference segments."""
+
+    id: int
+    ar: tuple[int, ...]  # indices into the Arabic segments
+    ref: tuple[int, ...]  # indices into the reference segments
+    hypothesis: str
+    similarity: float  # alignment score of this bead, 0..1
+    links: tuple[WordLink, ...] | None = None
+
+    @property
+    def kind(self) -> str:
+        return f"{len(self.ar)}-{len(self.ref)}"
+
+
+@dataclass(frozen=True)
+class SegmentScores:
+    bleu: float
+    chrf: float
+    ter: float
+
+    def to_json(self) -> dict:
+        return {"bleu": round(self.bleu, 2), "chrf": round(self.chrf, 2), "ter": round(self.ter, 2)}
+
+
+@dataclass(frozen=True)
+class CorpusScore:
+    name: str
+    score: float
+    signature: str
+
+    def to_json(self) -> dict:
+        return {"score": round(self.score, 2), "signature": self.signature}
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """One signal that fired for a flag, and what it saw."""
+
+    signal: str
+    detail: str
+
+    def to_json(self) -> dict:
+        return {"signal": self.signal, "detail": self.detail}
+
+
+@dataclass(frozen=True)
+class Flag:
+    id: str
+    segment: int  # bead id
+    category: Category
+    severity: Severity
+    confidence: float
+    ar: Span
+    reference: Span
+    hypothesis: HypSpan
+    evidence: tuple[Evidence, ...] = field(default_factory=tuple)
+    # Stable across runs while the flag's text and its segment's text do not change
+    # (see :func:`eval.evaluate.fingerprint`); review decisions are keyed by it.
+    fingerprint: str = ""
+    review: str | None = None  # "accepted" or "false-alarm" once an editor decided
+
+    def to_json(self) -> dict:
+        return {
+            "id": self.id,
+            "fingerprint": self.fingerprint,
+            "review": self.review,
+            "segment": self.segment,
+            "category": self.category.value,
+            "severity": self.severity.value,
+            "confidence": round(self.confidence, 3),
+            "ar": self.ar.to_json(),
+            "reference": self.reference.to_json(),
+            "hypothesis": self.hypothesis.to_json(),
+            "evidence": [e.to_json() for e in self.evidence],
+        }
+
+
+# The check report: one typed value holding everything a check found, and its JSON form.
+
+SCHEMA = "tadqiq.check/1"
+
+
+@dataclass(frozen=True)
+class SourceInfo:
+    path: str
+    encoding: str
+    sentences: int
+    words: int
+    sha256: str = ""  # of the decoded text, to tie review decisions to this article
+
+    def to_json(self) -> dict:
+        return {
+            "path": self.path,
+            "encoding": self.encoding,
+            "sentences": self.sentences,
+            "words": self.words,
+            "sha256": self.sha256,
+        }
+
+
+@dataclass(frozen=True)
+class AlignedSegment:
+    """One alignment bead with its text on every side and its scores."""
+
+    bead: Bead
+    ar: Span
+    reference: Span
+    scores: SegmentScores | None
+
+    @property
+    def id(self) -> int:
+        return self.bead.id
+
+    @property
+    def hypothesis(self) -> str:
+        return self.bead.hypothesis
+
+    def to_json(self) -> dict:
+        return {
+            "id": self.bead.id,
+            "kind": self.bead.kind,
+            "ar": self.ar.to_json(),
+            "hypothesis": {"text": self.bead.hypothesis},
+            "reference": self.reference.to_json(),
+            "alignment_similarity": self.bead.similarity,
+            "scores": self.scores.to_json() if self.scores else None,
+        }
+
+
+@dataclass(frozen=True)
+class MQMScore:
+    """MQM-style penalty: sum of flag weights (minor 1, major 5, critical 10) per 1,000 words."""
+
+    penalty: int
+    words: int
+
+    @property
+    def per_thousand(self) -> float:
+        return 1000.0 * self.penalty / self.words if self.words else 0.0
+
+    @property
+    def quality(self) -> float:
+        """100 minus the penalty per 100 words, floored at 0 (100 = no error found)."""
+        return max(0.0, 100.0 - self.per_thousand / 10.0)
+
+    def to_json(self) -> dict:
+        return {
+            "penalty": self.penalty,
+            "words": self.words,
+            "penalty_per_1000_words": round(self.per_thousand, 2),
+            "quality": round(self.quality, 2),
+            "formula": "penalty = 1*minor + 5*major + 10*critical; "
+            "penalty_per_1000_words = 1000 * penalty / arabic_words; "
+            "quality = max(0, 100 - penalty_per_1000_words / 10)",
+        }
+
+
+@dataclass
+class Report:
+    article: SourceInfo
+    reference: SourceInfo
+    model: dict
+    segments: list[AlignedSegment]
+    flags: list[Flag]
+    corpus_scores: dict[str, CorpusScore]
+    ar_segments: list[Segment] = field(default_factory=list)
+    ref_segments: list[Segment] = field(default_factory=list)
+    timings: dict[str, float] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+    #: Arabic segment index → pieces the model translated it in, for the sentences that
+    #: were longer than the model's maximum input and were split (see translator.hf).
+    split_parts: dict[int, int] = field(default_factory=dict)
+
+    def split_for_model(self, segment_id: int) -> int:
+        """Pieces the model translated the split sentences of this segment in (0: none split)."""
+        if not self.split_parts:
+            return 0
+        for seg in self.segments:
+            if seg.id == segment_id:
+                return sum(self.split_parts.get(i, 0) for i in seg.bead.ar)
+        return 0
+
+    @property
+    def active_flags(self) -> list[Flag]:
+        """Flags an editor has not dismissed as false alarms."""
+        return [f for f in self.flags if f.review != "false-alarm"]
+
+    @property
+    def mqm(self) -> MQMScore:
+        return MQMScore(sum(f.severity.weight for f in self.active_flags), self.article.words)
+
+    def flags_at_or_above(self, severity: Severity) -> list[Flag]:
+        return [f for f in self.active_flags if f.severity.rank >= severity.rank]
+
+    def to_json(self) -> dict:
+        by_sev = Counter(f.severity.value for f in self.active_flags)
+        by_cat = Counter(f.category.value for f in self.active_flags)
+        return {
+            "schema": SCHEMA,
+            "version": __version__,
+            "article": self.article.to_json(),
+            "reference": self.reference.to_json(),
+            "model": self.model,
+            "corpus_scores": {k: v.to_json() for k, v in self.corpus_scores.items()},
+            "mqm": self.mqm.to_json(),
+            "summary": {
+                "segments": len(self.segments),
+                "flags": len(self.active_flags),
+                "dismissed": len(self.flags) - len(self.active_flags),
+                "by_severity": {s.value: by_sev.get(s.value, 0) for s in Severity},
+                "by_category": dict(sorted(by_cat.items())),
+            },
+            "segments": [self._segment_json(s) for s in self.segments],
+            "flags": [f.to_json() for f in self.flags],
+            "notes": list(self.notes),
+            "timings": {k: round(v, 4) for k, v in self.timings.items()},
+        }
+
+
+    def _segment_json(self, segment: AlignedSegment) -> dict:
+        data = segment.to_json()
+        parts = sum(self.split_parts.get(i, 0) for i in segment.bead.ar)
+        if parts:
+            data["split_for_model"] = parts
+        return data
+
+
+def split_note(sentences: int) -> str:
+    """The report note (and terminal line) saying how many sentences were split for the model."""
+    if sentences == 1:
+        return "1 sentence was longer than the model's limit and was translated in parts"
+    return f"{sentences} sentences were longer than the model's limit and were translated in parts"
