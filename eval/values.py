@@ -375,3 +375,45 @@ def split_note(sentences: int) -> str:
     if sentences == 1:
         return "1 sentence was longer than the model's limit and was translated in parts"
     return f"{sentences} sentences were longer than the model's limit and were translated in parts"
+
+
+# --- what produced a translation -------------------------------------------------------
+# These imports sit here, not at the top, only while other changes to the top of this
+# file are in flight; they belong with the others.
+from collections.abc import Mapping  # noqa: E402
+from types import MappingProxyType  # noqa: E402
+from typing import Any  # noqa: E402
+
+
+@dataclass(frozen=True)
+class ModelInfo:
+    """What produced a translation: shown in reports and used as the cache key.
+
+    ``rough`` marks backends whose output is not fluent English (word-by-word
+    glosses); later stages should trust their hypotheses less.
+    ``cache_key`` identifies everything that changes the output; two translators
+    with the same key must translate every sentence identically. ``settings`` is
+    read-only. A models.yaml entry makes one with
+    :meth:`translator.registry.ModelSpec.model_info`.
+    """
+
+    name: str
+    backend: str
+    model: str | None
+    revision: str | None
+    settings: Mapping[str, Any] = field(default_factory=dict, hash=False)
+    rough: bool = False
+    cache_key: str = ""
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "settings", MappingProxyType(dict(self.settings)))
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "backend": self.backend,
+            "model": self.model,
+            "revision": self.revision,
+            "settings": dict(self.settings),
+            "rough": self.rough,
+        }

@@ -14,13 +14,24 @@ Pieces:
 - :mod:`translator.registry` — ``models.yaml`` → :class:`ModelSpec` (validated, one
   :class:`~tadqiq.errors.ConfigError` per problem naming file, entry and key).
 - :mod:`translator.base` — the :class:`Translator` protocol (``info`` and
-  ``translate``), :class:`Translation`, :class:`ModelInfo`, :class:`FakeTranslator`.
+  ``translate``), :class:`Translation`, :class:`FakeTranslator`; :class:`ModelInfo`
+  is :mod:`eval.values`' (re-exported).
 - :mod:`translator.cache` — :class:`TranslationCache` (SQLite) and
   :class:`CachedTranslator`, which translates only what is not cached.
+- :mod:`translator.hub` — model weights: the Hugging Face cache, downloads, local
+  model directories, and :func:`hub_offline`, the one answer to "may the hub be
+  contacted?" (``$HF_HUB_OFFLINE`` / ``$TRANSFORMERS_OFFLINE``).
+- Helpers shared by the model backends: :mod:`translator.batching` (blank sentences,
+  token-budget batches), :mod:`translator.split` (sentences longer than the model's
+  maximum input), :mod:`translator.links` (word links from attention),
+  :mod:`translator.languages` (NLLB/M2M100 language codes).
 - Backends, imported only when a model of theirs is loaded (see ``BACKENDS``):
   ``hf`` (:mod:`translator.hf`, torch + transformers), ``ctranslate2``
   (:mod:`translator.ct2`, a model converted by ``tadqiq models convert``), ``gloss``
   (:mod:`translator.gloss`), ``precomputed`` (:mod:`translator.precomputed`).
+
+Imports: only :mod:`eval.values` and :mod:`tadqiq.errors` from the rest of the project
+(the gloss backend also uses :mod:`eval.lexicon` and :mod:`eval.text.tokens`).
 
 A backend module provides ``load(spec: ModelSpec, *, allow_download: bool) -> Translator``
 and raises :class:`~tadqiq.errors.ModelError` when the model cannot be had. Importing
@@ -35,6 +46,7 @@ from tadqiq.errors import ModelError
 
 from .base import FakeTranslator, ModelInfo, Translation, Translator
 from .cache import CachedTranslator, CacheWarning, TranslationCache, default_cache_path
+from .hub import hub_offline
 from .registry import (
     BACKENDS,
     GenerationSettings,
@@ -59,6 +71,7 @@ __all__ = [
     "Translator",
     "default_cache_path",
     "default_models_file",
+    "hub_offline",
     "load_registry",
     "load_translator",
     "parse_registry",
@@ -72,7 +85,7 @@ def load_translator(
 
     ``allow_download=False`` forbids fetching weights; a hub model that is not in
     the Hugging Face cache is then a :class:`ModelError`. Downloads never happen
-    while ``$HF_HUB_OFFLINE`` is set.
+    while :func:`hub_offline` is true (``$HF_HUB_OFFLINE`` or ``$TRANSFORMERS_OFFLINE``).
     """
     try:
         target = BACKENDS[spec.backend]

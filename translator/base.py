@@ -1,5 +1,9 @@
 """The backend contract: one method, ``translate``, and one small typed result.
 
+:class:`ModelInfo` (what produced a translation) is a shared value type of
+:mod:`eval.values`, re-exported here; a models.yaml entry makes one with
+:meth:`translator.registry.ModelSpec.model_info`.
+
 Modelled on httpx's transports: a backend is anything with ``info`` and
 ``translate``; :class:`FakeTranslator` is the test double, like httpx's MockTransport.
 """
@@ -7,14 +11,13 @@ Modelled on httpx's transports: a backend is anything with ``info`` and
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
-from types import MappingProxyType
-from typing import Any, Protocol, runtime_checkable
+from dataclasses import dataclass
+from typing import Protocol, runtime_checkable
 
-from eval.values import WordLink
+from eval.values import ModelInfo, WordLink
 from tadqiq.errors import ModelError
 
-from .registry import ModelSpec
+__all__ = ["FakeTranslator", "Handler", "ModelInfo", "Progress", "Translation", "Translator"]
 
 Progress = Callable[[int], None]
 
@@ -27,65 +30,13 @@ class Translation:
     (the gloss backend gives exact ones; transformers models give cross-attention ones), else ``None``.
     ``parts`` is how many pieces the model translated the sentence in: more than 1 when
     the sentence was longer than the model's maximum input and was split (see
-    :func:`translator.hf.split_encode`); the pieces' translations are joined with a space.
+    :func:`translator.split.split_encode`); the pieces' translations are joined with a space.
     """
 
     source: str
     text: str
     links: tuple[WordLink, ...] | None = None
     parts: int = 1
-
-
-@dataclass(frozen=True)
-class ModelInfo:
-    """What produced a translation: shown in reports and used as the cache key.
-
-    ``rough`` marks backends whose output is not fluent English (word-by-word
-    glosses); later stages should trust their hypotheses less.
-    ``cache_key`` identifies everything that changes the output; two translators
-    with the same key must translate every sentence identically.
-    """
-
-    name: str
-    backend: str
-    model: str | None
-    revision: str | None
-    settings: Mapping[str, Any] = field(default_factory=dict, hash=False)
-    rough: bool = False
-    cache_key: str = ""
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "settings", MappingProxyType(dict(self.settings)))
-
-    @classmethod
-    def from_spec(
-        cls,
-        spec: ModelSpec,
-        *,
-        rough: bool = False,
-        revision: str | None = None,
-        key_suffix: str = "",
-    ) -> ModelInfo:
-        """Info for a model built from ``spec``; ``key_suffix`` pins what was actually loaded."""
-        return cls(
-            name=spec.name,
-            backend=spec.backend,
-            model=spec.model if spec.model is not None else (str(spec.path) if spec.path else None),
-            revision=revision if revision is not None else spec.revision,
-            settings=spec.settings(),
-            rough=rough,
-            cache_key=spec.cache_key() + key_suffix,
-        )
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "name": self.name,
-            "backend": self.backend,
-            "model": self.model,
-            "revision": self.revision,
-            "settings": dict(self.settings),
-            "rough": self.rough,
-        }
 
 
 @runtime_checkable

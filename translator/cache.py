@@ -2,7 +2,7 @@
 
 Translations are stored in SQLite keyed by (model key, exact source sentence), with
 their word links and how many pieces the model translated them in (``parts``).
-The model key is :attr:`ModelInfo.cache_key <translator.base.ModelInfo.cache_key>`:
+The model key is :attr:`ModelInfo.cache_key <eval.values.ModelInfo.cache_key>`:
 it changes whenever the model, its revision or an output-changing setting does.
 The database runs in WAL mode with a busy timeout, so several tadqiq processes
 can share one file. A corrupted file is moved aside (``NAME.corrupt-TIMESTAMP``)

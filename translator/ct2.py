@@ -8,10 +8,10 @@ A models.yaml entry with ``backend: ctranslate2`` names, in ``model:``, the dire
 original model is not needed at translation time.
 
 Decoding mirrors the hf backend: same tokenizer, same splitting of sentences longer
-than the model's input (:func:`translator.hf.split_encode`), same beam count and
+than the model's input (:func:`translator.split.split_encode`), same beam count and
 maximum length, and the length_penalty, no_repeat_ngram_size and repetition_penalty of
 the model's generation config. Word links come from the attention CTranslate2 returns
-(``return_attention``), turned into links by the hf backend's helpers.
+(``return_attention``), turned into links by :mod:`translator.links`.
 
 Nothing here imports ctranslate2, transformers or torch at module level; the
 translator loads them on its first :meth:`CT2Translator.translate`.
@@ -34,25 +34,18 @@ from eval.values import WordLink
 from tadqiq.errors import ConfigError, ModelError
 
 from .base import ModelInfo, Progress, Translation
-from .hf import (
-    _MULTILINGUAL,
-    PieceProgress,
-    _fingerprint,
-    _has_safetensors,
-    _has_weights,
-    _language_id,
-    _word_scores,
-    _words,
-    assemble,
-    blank_translations,
-    piece_words,
+from .batching import blank_translations
+from .hub import (
+    directory_fingerprint,
+    has_safetensors,
+    has_weights,
     refuse_pickle_only,
     resolve_model_dir,
-    split_encode,
-    unlinked_ids,
-    word_links,
 )
+from .languages import MULTILINGUAL_MODEL_TYPES, language_id
+from .links import piece_words, unlinked_ids, word_links, word_scores, word_spans
 from .registry import ModelSpec, first_line
+from .split import PieceProgress, assemble, split_encode
 
 #: What :func:`convert` wrote, next to CTranslate2's own files.
 META_FILE = "tadqiq-ct2.json"
@@ -111,7 +104,7 @@ def convert(
     else:
         src_dir = Path(source).expanduser()  # type: ignore[arg-type]
         label, name = f"model directory {src_dir}", src_dir.name
-        if not (src_dir / "config.json").is_file() or not _has_weights(src_dir):
+        if not (src_dir / "config.json").is_file() or not has_weights(src_dir):
             raise ModelError(
                 f"{label} is not a transformers model (config.json and weights expected)"
             )
@@ -167,7 +160,7 @@ def _convert_into(
             " pip install 'tadqiq[models]'"
         ) from exc
     converter = _converter_class()(str(src_dir), trust_remote_code=False)
-    converter.safetensors_only = _has_safetensors(src_dir) or not allow_pickle
+    converter.safetensors_only = has_safetensors(src_dir) or not allow_pickle
     bar_was_on = transformers.utils.logging.is_progress_bar_enabled()
     transformers.utils.logging.disable_progress_bar()
     try:
@@ -376,7 +369,7 @@ def model_dir(spec: ModelSpec) -> Path:
     if not path.is_dir():
         raise ModelError(f"{who}: {path} is not a directory; {hint}")
     if not (path / "model.bin").is_file() or not (path / "config.json").is_file():
-        if _has_weights(path):
+        if has_weights(path):
             raise ModelError(
                 f"{who}: {path} is a transformers model, not a converted one; use backend: hf"
                 " for it, or run: tadqiq models convert NAME --int8 (NAME: an hf entry with"
@@ -416,8 +409,8 @@ class CT2Translator:
             raise ModelError(f"model {spec.name!r}: " + _not_installed())
         self.spec = spec
         self.directory = model_dir(spec)
-        self._info = ModelInfo.from_spec(
-            spec, revision=None, key_suffix="@local:" + _fingerprint(self.directory)
+        self._info = spec.model_info(
+            revision=None, key_suffix="@local:" + directory_fingerprint(self.directory)
         )
         self.meta: dict[str, Any] = _read_json(self.directory / META_FILE)
         self._translator: Any = None
@@ -523,7 +516,7 @@ class CT2Translator:
         spec = self.spec
         model_type = self.meta.get("model_type")
         src, tgt = spec.src_lang, spec.tgt_lang
-        multilingual = model_type in _MULTILINGUAL if model_type else bool(src or tgt)
+        multilingual = model_type in MULTILINGUAL_MODEL_TYPES if model_type else bool(src or tgt)
         if not multilingual:
             return None
         if not src or not tgt:
@@ -533,7 +526,7 @@ class CT2Translator:
             )
         ids = {}
         for key, code in (("src_lang", src), ("tgt_lang", tgt)):
-            ids[key] = _language_id(tokenizer, code)
+            ids[key] = language_id(tokenizer, code)
             if ids[key] is None:
                 raise ConfigError(
                     f"{spec.where}.{key}: {code!r} is not a language code of this model's tokenizer"
@@ -652,7 +645,7 @@ class CT2Translator:
         The rows are the attention of the layer chosen at conversion (the penultimate;
         see :func:`_converter_class`) averaged over its heads, read while predicting
         each target token; the pieces are placed in the texts and the scores turned
-        into links exactly as the hf backend does (:func:`translator.hf.word_links`).
+        into links exactly as the hf backend does (:func:`translator.links.word_links`).
         """
         import torch
 
@@ -661,7 +654,7 @@ class CT2Translator:
             return ()
         matrix = torch.tensor(attention, dtype=torch.float32)  # (target, source)
         n_rows, n_cols = matrix.shape
-        src_words, tgt_words = _words(source), _words(text)
+        src_words, tgt_words = word_spans(source), word_spans(text)
         src_ids = tokenizer.convert_tokens_to_ids(source_tokens)
         src_of = piece_words(source_tokens, src_ids, source, src_words, specials)
         tgt_of = piece_words(
@@ -669,7 +662,7 @@ class CT2Translator:
         )
         rows = [(t, w) for t, w in enumerate(tgt_of) if w is not None and t < n_rows]
         cols = [(s, w) for s, w in enumerate(src_of) if w is not None and s < n_cols]
-        scores = _word_scores(matrix, rows, cols, len(tgt_words), len(src_words))
+        scores = word_scores(matrix, rows, cols, len(tgt_words), len(src_words))
         return word_links(scores, src_words, tgt_words)
 
 

@@ -48,6 +48,7 @@ from typing import Any
 
 import yaml
 
+from eval.values import ModelInfo
 from tadqiq.errors import ConfigError
 
 #: Backend name → ``"module:function"`` that builds a translator from a :class:`ModelSpec`.
@@ -213,6 +214,20 @@ class ModelSpec:
         if self.src_lang or self.tgt_lang:
             out.update(src_lang=self.src_lang, tgt_lang=self.tgt_lang)
         return out
+
+    def model_info(
+        self, *, rough: bool = False, revision: str | None = None, key_suffix: str = ""
+    ) -> ModelInfo:
+        """Info for a model built from this entry; ``key_suffix`` pins what was actually loaded."""
+        return ModelInfo(
+            name=self.name,
+            backend=self.backend,
+            model=self.model if self.model is not None else (str(self.path) if self.path else None),
+            revision=revision if revision is not None else self.revision,
+            settings=self.settings(),
+            rough=rough,
+            cache_key=self.cache_key() + key_suffix,
+        )
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,7 @@ import yaml
 from cli_results import one_line_error
 from typer.testing import CliRunner
 
-import translator.hf as hf
+import translator.hub as hub
 from tadqiq.cli import app
 from tadqiq.errors import ConfigError, ModelError
 from translator import ModelSpec, load_registry, load_translator, parse_registry
@@ -180,8 +180,8 @@ def test_models_list_says_a_pickle_only_model_will_not_load(
 
 def test_pull_of_a_local_pickle_only_model_needs_the_opt_in(pickle_only: Path, tmp_path: Path) -> None:
     with pytest.raises(ModelError, match="has only pickle weights"):
-        hf.pull(spec_for(pickle_only, tmp_path))
-    assert hf.pull(spec_for(pickle_only, tmp_path, "    allow_pickle: true\n")) == pickle_only
+        hub.pull(spec_for(pickle_only, tmp_path))
+    assert hub.pull(spec_for(pickle_only, tmp_path, "    allow_pickle: true\n")) == pickle_only
 
 
 def test_pull_of_a_pickle_only_hub_model_needs_the_opt_in(
@@ -207,7 +207,7 @@ def test_pull_of_a_pickle_only_hub_model_needs_the_opt_in(
     text = "default: m\nmodels:\n  m:\n    backend: hf\n    model: someone/old-model\n"
     spec = parse_registry(text, tmp_path / "models.yaml").default
     with pytest.raises(ModelError) as info:
-        hf.pull(spec)
+        hub.pull(spec)
     assert str(info.value) == (
         "model 'm': someone/old-model on the Hugging Face hub has only pickle weights"
         " (pytorch_model.bin), which can run code when loaded; convert to safetensors or set"
@@ -215,7 +215,7 @@ def test_pull_of_a_pickle_only_hub_model_needs_the_opt_in(
     )
     assert downloads == []
     allowed = parse_registry(text + "    allow_pickle: true\n", tmp_path / "models.yaml").default
-    assert hf.pull(allowed) == tmp_path / "snapshot"
+    assert hub.pull(allowed) == tmp_path / "snapshot"
     assert len(downloads) == 1 and "*.bin" not in downloads[0]["ignore_patterns"]
 
 

@@ -301,7 +301,7 @@ def test_decoding_options_mirror_the_hf_settings(work: Path, marian_fp32: Path, 
 
 def test_long_input_is_split_like_hf(work: Path, marian_fp32: Path, tiny_marian: Path) -> None:
     """As in the hf backend (test_translator_split.py): split, every piece translated, joined."""
-    from translator.hf import join_pieces, split_encode
+    from translator.split import join_pieces, split_encode
 
     cpu = "    device: cpu\n"
     spec = registry(work, entry("c", "ctranslate2", marian_fp32, "    compute_type: float32\n")).default

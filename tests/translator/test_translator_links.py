@@ -19,7 +19,8 @@ from translator import (
     load_translator,
     parse_registry,
 )
-from translator.hf import HFTranslator, piece_spans, piece_words, step_attention, word_links
+from translator.hf import HFTranslator, step_attention
+from translator.links import piece_spans, piece_words, word_links
 
 ARABIC = [
     "قال الرئيس إن الحلفاء تعهدوا بنشر القوات في أوكرانيا",

@@ -1,7 +1,8 @@
-"""The package surface: lazy imports, the backend factory, the fake translator."""
+"""The package surface: lazy imports, layering, the backend factory, the fake translator."""
 
 from __future__ import annotations
 
+import ast
 import json
 import subprocess
 import sys
@@ -9,7 +10,9 @@ from pathlib import Path
 
 import pytest
 
+import eval.values
 import translator
+import translator.base
 from eval.values import WordLink
 from tadqiq.errors import ModelError
 from translator import (
@@ -33,14 +36,82 @@ def imported_after(statement: str) -> set[str]:
     [
         "import translator",
         "import translator.hf",
+        "import translator.ct2",
+        "import translator.hub, translator.batching, translator.split, translator.links",
         "from translator import load_registry; load_registry()",
         "import translator.hf as hf, translator as t; hf.is_available_locally(t.load_registry().default)",
+        "import translator.hub as hub, translator as t; hub.is_available_locally(t.load_registry().default)",
+        "import translator; translator.hub_offline()",
     ],
 )
 def test_no_torch_or_transformers_on_import(statement: str) -> None:
     modules = imported_after(statement)
     assert "translator" in modules
     assert not {"torch", "transformers"} & modules
+
+
+# --- layering: translator/ sits on the shared values only --------------------------------
+
+PACKAGE = Path(translator.__file__).parent
+MODULES = sorted(PACKAGE.glob("*.py"))
+PROJECT = ("eval", "tadqiq", "translator")
+# What translator/ may import from the rest of the project: layer 1 only...
+ALLOWED = {"eval.values", "tadqiq.errors"}
+# ...and the gloss backend, which renders lexicon glosses, also the lexicon and tokens.
+ALLOWED_FOR = {"gloss.py": {"eval.lexicon", "eval.text.tokens"}}
+
+
+def imports(path: Path) -> list[tuple[str, list[str]]]:
+    """(absolute module, imported names) of every import in ``path``, wherever it is."""
+    out = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            out.extend((alias.name, []) for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            module = node.module or ""
+            if node.level:
+                module = "translator" + ("." + module if module else "")
+            out.append((module, [alias.name for alias in node.names]))
+    return out
+
+
+def test_importing_translator_loads_only_the_shared_values_of_eval() -> None:
+    statement = (
+        "import translator, translator.hf, translator.ct2, translator.cache, translator.precomputed;"
+        " import sys; print(sorted(m for m in sys.modules if m.startswith('eval')))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", statement], capture_output=True, text=True, check=True
+    )
+    assert out.stdout.strip() == "['eval', 'eval.values']"
+
+
+@pytest.mark.parametrize("path", MODULES, ids=lambda p: p.name)
+def test_translator_imports_only_layer_one(path: Path) -> None:
+    allowed = ALLOWED | ALLOWED_FOR.get(path.name, set())
+    for module, _ in imports(path):
+        if module.split(".")[0] not in PROJECT or module.startswith("translator"):
+            continue
+        assert any(module == a or module.startswith(a + ".") for a in allowed), (
+            f"{path.name} imports {module}"
+        )
+
+
+@pytest.mark.parametrize("path", MODULES, ids=lambda p: p.name)
+def test_no_private_names_imported_across_modules(path: Path) -> None:
+    for module, names in imports(path):
+        if module.split(".")[0] in PROJECT:
+            private = [name for name in names if name.startswith("_") and name != "__version__"]
+            assert not private, f"{path.name} imports {private} from {module}"
+            assert not any(part.startswith("_") for part in module.split(".")), module
+
+
+def test_ct2_reuses_the_shared_helpers_not_the_hf_backend() -> None:
+    assert "translator.hf" not in {module for module, _ in imports(PACKAGE / "ct2.py")}
+
+
+def test_model_info_is_the_shared_value_type() -> None:
+    assert ModelInfo is eval.values.ModelInfo is translator.base.ModelInfo
 
 
 def spec(tmp_path: Path, backend: str) -> translator.ModelSpec:
@@ -107,7 +178,7 @@ def test_fake_translator() -> None:
 def test_model_info_from_spec(tmp_path: Path) -> None:
     text = "default: m\nmodels:\n  m: {backend: hf, model: a/b, generation: {num_beams: 2}}\n"
     model_spec = parse_registry(text, tmp_path / "models.yaml").default
-    info = ModelInfo.from_spec(model_spec, rough=True, revision="abc", key_suffix="@abc")
+    info = model_spec.model_info(rough=True, revision="abc", key_suffix="@abc")
     assert info.to_json() == {
         "name": "m",
         "backend": "hf",

@@ -29,7 +29,9 @@ from translator import (
     load_translator,
     parse_registry,
 )
-from translator.hf import HFTranslator, Piece, join_pieces, plan_batches, split_encode
+from translator.batching import plan_batches
+from translator.hf import HFTranslator
+from translator.split import Piece, join_pieces, split_encode
 
 LIMIT = 128  # the tiny models' maximum input, in tokens
 NLLB_LANGS = "    src_lang: arb_Arab\n    tgt_lang: eng_Latn\n"
