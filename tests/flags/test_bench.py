@@ -49,7 +49,7 @@ def test_bench_on_a_small_subset(tmp_path):
     assert "critical+major" in result.stdout
     figures = json.loads(out.read_text())
     assert figures["documents"] == 3
-    # A regression floor well under the full-set figures in the README.
+    # A regression floor well under the full-set figures in docs/benchmarks.md.
     assert figures["critical_and_major"]["recall"] >= 0.6
     assert figures["overall"]["precision"] >= 0.25
     assert figures["clean_segments"] > 0

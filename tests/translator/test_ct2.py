@@ -247,7 +247,7 @@ def test_agreement_with_the_hf_backend_in_float32(
 ) -> None:
     """float32 gives the hf backend's text (measured 20/20, asserted ≥ 18/20); int8 is
     measured, not asserted: Marian 2/20 greedy and 6/20 with 4 beams, NLLB 19/20 and
-    15/20 (README)."""
+    15/20 (docs/models.md)."""
     short = "fp32" if compute == "float32" else "int8"
     directory: Path = request.getfixturevalue(f"{model}_{short}")
     langs = NLLB_LANGS if model == "nllb" else ""

@@ -1,0 +1,420 @@
+"""The README and docs/ stay true: links resolve, set-up commands lead, commands exist.
+
+* every relative link and image in README.md and docs/*.md points at an existing file,
+  and every ``#anchor`` at a heading of the target (GitHub's heading-slug rule);
+* the README begins with the two set-up commands (the example check, then the tests);
+* every ``tadqiq ...`` command shown in a code block (or an inline code span starting
+  with ``tadqiq``) names a real subcommand, and each of its options is in that
+  subcommand's ``--help``;
+* bench/update_readme_figures.py finds the tables it rewrites in docs/benchmarks.md.
+
+Each checker returns a list of problems; the ``*_are_caught`` tests feed it broken
+Markdown, so a checker that stopped finding problems would fail too.
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib.util
+import re
+import unicodedata
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+ROOT = Path(__file__).resolve().parent.parent
+README = ROOT / "README.md"
+DOCS = sorted((ROOT / "docs").glob("*.md"))
+MARKDOWN = [README, *DOCS]
+
+
+# --- reading Markdown -------------------------------------------------------------------------
+
+_FENCE = re.compile(r"^\s*(`{3,}|~{3,})(.*)$")
+_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
+_INLINE_CODE = re.compile(r"(`+)(.+?)\1")
+_LINK = re.compile(r"!?\[[^\]]*\]\(\s*<?([^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)")
+_REF_DEF = re.compile(r"^\s{0,3}\[[^\]]+\]:\s*<?(\S+?)>?(?:\s|$)")
+_SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
+
+
+@dataclass(frozen=True)
+class Block:
+    """A fenced code block: its info string, its lines and the line number of its fence."""
+
+    info: str
+    lines: tuple[str, ...]
+    line: int
+
+
+@dataclass(frozen=True)
+class Markdown:
+    prose: tuple[tuple[int, str], ...]  # (line number, text) outside code blocks
+    blocks: tuple[Block, ...]
+
+    @classmethod
+    def parse(cls, text: str) -> Markdown:
+        prose: list[tuple[int, str]] = []
+        blocks: list[Block] = []
+        fence: str | None = None
+        info, body, start = "", [], 0
+        for n, line in enumerate(text.splitlines(), 1):
+            m = _FENCE.match(line)
+            if fence is None:
+                if m:
+                    fence, info, body, start = m.group(1), m.group(2).strip(), [], n
+                else:
+                    prose.append((n, line))
+            elif m and m.group(1)[0] == fence[0] and len(m.group(1)) >= len(fence) and not m.group(2).strip():
+                blocks.append(Block(info, tuple(body), start))
+                fence = None
+            else:
+                body.append(line)
+        if fence is not None:
+            blocks.append(Block(info, tuple(body), start))  # unclosed: to the end, as GitHub does
+        return cls(tuple(prose), tuple(blocks))
+
+    def headings(self) -> list[str]:
+        return [m.group(2) for _, line in self.prose if (m := _HEADING.match(line))]
+
+    def anchors(self) -> set[str]:
+        """The ids GitHub gives the headings (a repeated slug gets -1, -2, …)."""
+        seen: dict[str, int] = {}
+        out = set()
+        for heading in self.headings():
+            base = slug(heading)
+            k = seen.get(base, 0)
+            seen[base] = k + 1
+            out.add(base if k == 0 else f"{base}-{k}")
+        return out
+
+    def links(self) -> Iterator[tuple[int, str]]:
+        """(line, target) of every inline link, image and link definition outside code."""
+        for n, line in self.prose:
+            bare = _INLINE_CODE.sub("code", line)
+            for m in _LINK.finditer(bare):
+                yield n, m.group(1)
+            if m := _REF_DEF.match(bare):
+                yield n, m.group(1)
+
+
+def slug(heading: str) -> str:
+    """GitHub's heading id: lower case, punctuation dropped (not ``-`` or ``_``), spaces → ``-``."""
+    text = re.sub(r"!?\[([^\]]*)\]\([^)]*\)", r"\1", heading)  # a link keeps its text
+    text = re.sub(r"<[^>]+>", "", text).strip().lower()
+    kept = "".join(c for c in text if c in " -_" or unicodedata.category(c)[0] in "LNM")
+    return kept.replace(" ", "-")
+
+
+@functools.cache
+def parsed(path: Path) -> Markdown:
+    return Markdown.parse(path.read_text(encoding="utf-8"))
+
+
+# --- links ------------------------------------------------------------------------------------
+
+
+def link_problems(files: dict[Path, Markdown], root: Path = ROOT) -> list[str]:
+    """Every relative link whose file or ``#anchor`` does not exist."""
+    problems = []
+    for path, md in files.items():
+        for line, target in md.links():
+            if _SCHEME.match(target) or target.startswith("//"):
+                continue  # a web address: not checked (no network in tests)
+            where = f"{path.relative_to(root)}:{line}: {target}"
+            file_part, _, anchor = target.partition("#")
+            dest = (path.parent / file_part).resolve() if file_part else path
+            if root not in dest.parents and dest != root:
+                problems.append(f"{where}: leaves the repository")
+                continue
+            if not dest.exists():
+                problems.append(f"{where}: no such file")
+                continue
+            if anchor and dest.suffix == ".md":
+                target_md = files.get(dest) or Markdown.parse(dest.read_text(encoding="utf-8"))
+                if anchor not in target_md.anchors():
+                    problems.append(f"{where}: no heading with the id '{anchor}' in {dest.relative_to(root)}")
+    return problems
+
+
+def test_every_relative_link_and_anchor_resolves() -> None:
+    assert DOCS, "docs/*.md is missing"
+    assert link_problems({p: parsed(p) for p in MARKDOWN}) == []
+
+
+def test_docs_are_reachable_from_the_readme() -> None:
+    linked = {
+        (README.parent / target.partition("#")[0]).resolve()
+        for _, target in parsed(README).links() if not _SCHEME.match(target)
+    }
+    assert [p.name for p in DOCS if p not in linked] == []
+
+
+def test_broken_links_and_anchors_are_caught(tmp_path: Path) -> None:
+    (tmp_path / "docs").mkdir()
+    guide = tmp_path / "docs" / "guide.md"
+    guide.write_text("# Guide\n\n## The editor's report (`--html`) and review decisions\n\n## Usage\n\n## Usage\n")
+    readme = tmp_path / "README.md"
+    readme.write_text(
+        "# Title\n\n"
+        "[ok](docs/guide.md) [ok](docs/guide.md#the-editors-report---html-and-review-decisions) "
+        "[ok](docs/guide.md#usage-1) [ok](#title) [web](https://example.org/x) `[code](nowhere.md)`\n"
+        "[missing file](docs/gone.md) [missing anchor](docs/guide.md#usage-2) ![image](docs/shot.png)\n"
+        "[bad self anchor](#nothing) [outside](../../etc/passwd)\n\n"
+        "```\n[in a code block](ignored.md)\n```\n"
+    )
+    problems = link_problems({p: Markdown.parse(p.read_text()) for p in (readme, guide)}, tmp_path)
+    assert [p.split(": ", 1)[1] for p in problems] == [
+        "docs/gone.md: no such file",
+        "docs/guide.md#usage-2: no heading with the id 'usage-2' in docs/guide.md",
+        "docs/shot.png: no such file",
+        "#nothing: no heading with the id 'nothing' in README.md",
+        "../../etc/passwd: leaves the repository",
+    ]
+
+
+@pytest.mark.parametrize(("heading", "expected"), [
+    ("What happens when...", "what-happens-when"),
+    ("The editor's report (`--html`) and review decisions", "the-editors-report---html-and-review-decisions"),
+    ("Nightly evaluation runs (`tadqiq eval`, `tadqiq history`)", "nightly-evaluation-runs-tadqiq-eval-tadqiq-history"),
+    ("The JSON report (`--json`, schema `tadqiq.check/1`)", "the-json-report---json-schema-tadqiqcheck1"),
+    ("...something goes wrong while it runs, or a model is untrusted",
+     "something-goes-wrong-while-it-runs-or-a-model-is-untrusted"),
+    ("Arabic: تدقيق_x", "arabic-تدقيق_x"),
+])
+def test_slugs_follow_github(heading: str, expected: str) -> None:
+    assert slug(heading) == expected
+
+
+# --- the README's set-up commands -------------------------------------------------------------
+
+
+def setup_problems(md: Markdown) -> list[str]:
+    """The README must open with the two set-up commands, before its first section."""
+    first_section = next((n for n, line in md.prose if line.startswith("## ")), None)
+    blocks = md.blocks[:2]
+    problems = []
+    if len(blocks) < 2:
+        return ["fewer than two code blocks"]
+    if first_section is not None and blocks[1].line > first_section:
+        problems.append("the set-up commands are not at the top (before the first '## ' section)")
+    install, tests = ("\n".join(b.lines) for b in blocks)
+    if "pip install -e ." not in install or "tadqiq check examples/seed/" not in install:
+        problems.append("the first code block is not 'pip install -e . … tadqiq check examples/seed/…'")
+    if not re.search(r"(^|&&\s*)pytest -q\s*$", tests, re.M):
+        problems.append("the second code block does not run 'pytest -q'")
+    for name in re.findall(r"examples/\S+", install):
+        if not (ROOT / name).is_file():
+            problems.append(f"the first command names {name}, which does not exist")
+    return problems
+
+
+def test_readme_begins_with_the_two_setup_commands() -> None:
+    assert setup_problems(parsed(README)) == []
+
+
+def test_missing_or_reordered_setup_commands_are_caught() -> None:
+    install = "```bash\npython3 -m venv .venv && pip install -e . && tadqiq check examples/seed/article.ar.txt\n```\n"
+    tests = "```bash\npip install -e '.[models,test]' && pytest -q\n```\n"
+    assert setup_problems(Markdown.parse(f"# t\n\n{install}\n{tests}\n## More\n")) == []
+    assert setup_problems(Markdown.parse(f"# t\n\n{tests}\n{install}\n")) != []
+    assert setup_problems(Markdown.parse(f"# t\n\n## Intro\n\n{install}\n{tests}\n")) != []
+    assert setup_problems(Markdown.parse(f"# t\n\n{install}\n")) != []
+    gone = install.replace("examples/seed/article.ar.txt", "examples/seed/gone.ar.txt")
+    assert setup_problems(Markdown.parse(f"# t\n\n{gone}\n{tests}\n")) != []
+
+
+# --- tadqiq commands shown in the docs --------------------------------------------------------
+
+_COMMAND = re.compile(r"(?:^\s*(?:\$\s+)?|&&\s*|\|\|\s*|;\s*|\brun:\s*)tadqiq\s+(.*)$")
+_SHELL_OPERATORS = {"&&", "||", "|", ";", "<", ">", ">>", "2>", "2>&1"}
+_BOX = "│┃|"
+
+
+@functools.cache
+def cli_help(path: tuple[str, ...]) -> str:
+    """``tadqiq PATH --help`` as printed (wide, so nothing is cut)."""
+    from tadqiq.cli import app
+
+    result = CliRunner().invoke(app, [*path, "--help"], env={"COLUMNS": "250", "NO_COLOR": "1"})
+    assert result.exit_code == 0, f"tadqiq {' '.join(path)} --help: {result.output}"
+    return result.output
+
+
+def _sections(help_text: str) -> dict[str, list[str]]:
+    """Help text split by section title (``╭─ Options ─…`` panels, or click's ``Options:``)."""
+    sections: dict[str, list[str]] = {}
+    current = ""
+    for line in help_text.splitlines():
+        if m := re.match(r"^\s*╭─+\s*(.*?)\s*─+╮?\s*$", line) or re.match(r"^([A-Z][A-Za-z ]*):\s*$", line):
+            current = m.group(1)
+            sections[current] = []
+        elif current:
+            sections[current].append(line.strip().strip(_BOX).strip())
+    return sections
+
+
+def subcommands(help_text: str) -> set[str]:
+    return {line.split()[0] for title, lines in _sections(help_text).items() if "Command" in title
+            for line in lines if line and line[0].isalpha()}
+
+
+def options(help_text: str) -> set[str]:
+    """Option names in the first column of the help's option rows (not in descriptions)."""
+    names = set()
+    for title, lines in _sections(help_text).items():
+        if "Option" not in title:
+            continue
+        for line in lines:
+            for token in line.lstrip("* ").split():
+                if not token.startswith("-"):
+                    break
+                names.update(n for n in re.split(r"[,/]", token) if n.startswith("-"))
+    return names
+
+
+def shown_commands(md: Markdown) -> Iterator[tuple[int, str]]:
+    """(line, text after 'tadqiq') of every command in a code block or an inline code span."""
+    for block in md.blocks:
+        lines = list(block.lines)
+        i = 0
+        while i < len(lines):
+            n, line = block.line + 1 + i, lines[i]
+            # A continued line: a trailing backslash, or a synopsis going on with "[--…".
+            while i + 1 < len(lines) and (
+                line.rstrip().endswith("\\") or re.match(r"^\s+(\[|--?[A-Za-z])", lines[i + 1])
+            ):
+                i += 1
+                line = line.rstrip().removesuffix("\\") + " " + lines[i].strip()
+            if m := _COMMAND.search(line):
+                yield n, m.group(1)
+            i += 1
+    for n, line in md.prose:
+        for m in _INLINE_CODE.finditer(line):
+            if m.group(2).strip().startswith("tadqiq "):
+                yield n, m.group(2).strip().removeprefix("tadqiq ")
+
+
+def command_problem(rest: str) -> str | None:
+    """What is wrong with ``tadqiq REST`` (None: the subcommand and its options exist)."""
+    rest = re.sub(r"(^|\s)#.*$", "", rest)  # a shell comment
+    words = []
+    depth = 0
+    for token in rest.split():
+        if depth == 0 and token in _SHELL_OPERATORS:
+            break
+        words.append(token)
+        depth = max(0, depth + token.count("[") - token.count("]"))
+    path: list[str] = []
+    help_text = cli_help(())
+    positional = [w for w in words if not w.lstrip("[").startswith("-")]
+    for word in positional:
+        commands = subcommands(help_text)
+        if not commands:
+            break
+        if word not in commands:
+            return (f"no subcommand '{word}' in 'tadqiq{''.join(' ' + p for p in path)}' "
+                    f"(it has {', '.join(sorted(commands))})")
+        path.append(word)
+        help_text = cli_help(tuple(path))
+    if subcommands(help_text) and path:
+        return f"'tadqiq {' '.join(path)}' needs a subcommand ({', '.join(sorted(subcommands(help_text)))})"
+    known = options(help_text)
+    for word in words:
+        m = re.match(r"^\[*(--?[A-Za-z][\w-]*)", word)
+        if m and m.group(1) not in known:
+            return f"'tadqiq {' '.join(path)}' has no option {m.group(1)}"
+    return None
+
+
+def command_problems(files: dict[Path, Markdown]) -> list[str]:
+    problems = []
+    for path, md in files.items():
+        for line, rest in shown_commands(md):
+            if problem := command_problem(rest):
+                problems.append(f"{path.name}:{line}: tadqiq {rest.strip()}: {problem}")
+    return problems
+
+
+def test_every_tadqiq_command_shown_exists_with_its_options() -> None:
+    files = {p: parsed(p) for p in MARKDOWN}
+    assert sum(1 for md in files.values() for _ in shown_commands(md)) >= 20
+    assert command_problems(files) == []
+
+
+def test_wrong_commands_and_options_are_caught() -> None:
+    md = Markdown.parse(
+        "Run `tadqiq check a.txt --json r.json` or `tadqiq histroy`.\n\n"
+        "```bash\n"
+        "tadqiq check a.ar.txt -r r.en.txt --json out.json --fail-on never  # fine\n"
+        "tadqiq check a.ar.txt --jsn out.json\n"
+        "tadqiq models pull NAME\n"
+        "tadqiq models fetch NAME\n"
+        "tadqiq models\n"
+        "cd /srv/tadqiq && tadqiq eval corpus --models a --quiet || mail -s x y\n"
+        "tadqiq check ARTICLE [--model NAME | --hypothesis FILE]\n"
+        "             [--colour]\n"
+        "tadqiq bench flags \\\n    --json figures.json --verbose\n"
+        "```\n"
+    )
+    problems = command_problems({ROOT / "x.md": md})
+    assert [p.split(": ", 2)[2] for p in problems] == [
+        "'tadqiq check' has no option --jsn",
+        "no subcommand 'fetch' in 'tadqiq models' (it has convert, list, pull)",
+        "'tadqiq models' needs a subcommand (convert, list, pull)",
+        "'tadqiq check' has no option --colour",
+        "'tadqiq bench flags' has no option --verbose",
+        "no subcommand 'histroy' in 'tadqiq' (it has bench, check, eval, history, models)",
+    ]
+
+
+# --- the figures script -----------------------------------------------------------------------
+
+
+def _figures_script():
+    spec = importlib.util.spec_from_file_location("update_readme_figures", ROOT / "bench" / "update_readme_figures.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _tally(p: float, r: float, gold: int) -> dict:
+    return {"precision": p, "recall": r, "f1": 0.5, "flags": 7, "gold": gold}
+
+
+def _figures(documents: int, gold: int, categories: tuple[str, ...] = ("number", "omission")) -> dict:
+    return {
+        "documents": documents,
+        "overall": _tally(0.11, 0.22, gold),
+        "critical_and_major": _tally(0.33, 0.44, gold),
+        "false_flags_per_clean_segment": 0.55,
+        "per_category": {c: _tally(0.66, 0.77, k) for k, c in enumerate(categories)},
+    }
+
+
+def test_the_figures_script_rewrites_the_benchmark_tables() -> None:
+    script = _figures_script()
+    assert script.FIGURES_FILE == ROOT / "docs" / "benchmarks.md"
+    old = script.FIGURES_FILE.read_text(encoding="utf-8")
+    categories = tuple(re.findall(r"^\| ([a-z-]+) \| [\d.]+ \| [\d.]+ \| [\d.]+ \| \d+ \| \d+ \|$", old, re.M))
+    assert len(categories) >= 9  # the MQM categories of the per-category table
+    new = script.update_figures(old, _figures(3, 30), _figures(4, 40), _figures(7, 70, categories))
+    assert "| A (3 articles, 30 errors) | 0.33 | 0.44 | 0.11 | 0.22 | 0.55 |" in new
+    assert "| B (4 articles, 40 errors) | 0.33 | 0.44 | 0.11 | 0.22 | 0.55 |" in new
+    assert "| A+B | 0.33 | 0.44 | 0.11 | 0.22 | 0.55 |" in new
+    assert (f"| category | precision | recall | F1 | flags | gold |\n|---|---|---|---|---|---|\n"
+            f"| {categories[0]} | 0.66 | 0.77 | 0.50 | 7 | 0 |\n| {categories[1]} | 0.66 | 0.77 | 0.50 | 7 | 1 |\n") in new
+    old_lines, new_lines = old.splitlines(), new.splitlines()
+    assert len(old_lines) == len(new_lines)
+    changed = [a for a, b in zip(old_lines, new_lines, strict=True) if a != b]
+    assert len(changed) == 3 + len(categories)  # the set rows and the category rows, nothing else
+
+
+def test_the_figures_script_refuses_a_file_without_its_tables() -> None:
+    script = _figures_script()
+    with pytest.raises(ValueError, match=r"\| A "):
+        script.update_figures("# Benchmarks\n\nno tables\n", _figures(3, 30), _figures(4, 40), _figures(7, 70))
