@@ -3,6 +3,10 @@
 :func:`evaluate` takes the two documents, their segments and the Arabic units
 with their back-translations, and returns a :class:`~eval.values.Report`:
 sentence alignment, segment and corpus scores, flags. No I/O happens here.
+
+Flags come from the flaggers (:data:`~eval.flags.context.Flagger`, usually one
+:class:`~eval.flags.merge.SpanFlagger`): each gets the aligned segments and a read-only
+:class:`~eval.flags.context.CheckContext` and returns flags; they never see the report.
 """
 
 from __future__ import annotations
@@ -10,11 +14,12 @@ from __future__ import annotations
 import hashlib
 import re
 import time
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Sequence
+from dataclasses import replace
+from types import MappingProxyType
 
 from eval.align.sentences import AlignSettings, align
-from eval.flags.segment_score import segment_flags
+from eval.flags.context import CheckContext, Flagger
 from eval.scoring.metrics import document_scores
 from eval.values import (
     AlignedSegment,
@@ -30,15 +35,6 @@ from eval.values import (
 )
 
 _WORD = re.compile(r"[^\W_]+")
-
-# A span flagger gets the report under construction and returns extra flags.
-Flagger = Callable[[Report, "CheckContext"], list[Flag]]
-
-
-@dataclass(frozen=True)
-class CheckContext:
-    article: Document
-    reference: Document
 
 
 def word_count(text: str) -> int:
@@ -134,12 +130,19 @@ def evaluate(
     t2 = time.perf_counter()
     timings["score"] = t2 - t1
 
+    context = CheckContext(article, reference, MappingProxyType(dict(model)))
+    flags: list[Flag] = []
+    for flagger in flaggers:
+        flags.extend(flagger(tuple(aligned), context))
+    numbered = sort_and_number(flags, aligned)
+    timings["flag"] = time.perf_counter() - t2
+
     report = Report(
         article=source_info(article, ar_segments),
         reference=source_info(reference, ref_segments),
         model=model,
         segments=aligned,
-        flags=[],
+        flags=numbered,
         corpus_scores=corpus,
         ar_segments=list(ar_segments),
         ref_segments=list(ref_segments),
@@ -148,10 +151,7 @@ def evaluate(
     )
     if report.split_parts:
         report.notes.append(split_note(len(report.split_parts)))
-    flags = segment_flags(aligned)
-    context = CheckContext(article, reference)
-    for flagger in flaggers:
-        flags.extend(flagger(report, context))
-    report.flags = sort_and_number(flags, aligned)
-    timings["flag"] = time.perf_counter() - t2
     return report
+
+
+__all__ = ["CheckContext", "Flagger", "evaluate", "fingerprint", "sort_and_number", "source_info", "word_count"]

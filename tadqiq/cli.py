@@ -86,6 +86,39 @@ ModelsFile = Annotated[
     typer.Option("--models-file", help="models.yaml to use (default: $TADQIQ_MODELS, ./models.yaml, the bundled one)."),
 ]
 
+# The registry (eval.flags.registry) is not imported for --help; a test keeps these names in step.
+CHECKS_HELP = (
+    "Checks to run, comma-separated (default: all): numbers, dates, untranslated, negation, "
+    "named-entity, idiom, glossary, gaps, consistency, sentence-alignment, segment-score; "
+    "or the ones to leave out: -idiom,-segment-score."
+)
+Checks = Annotated[str | None, typer.Option("--checks", help=CHECKS_HELP)]
+
+
+def _check_selection(checks: str | None) -> frozenset[str] | None:
+    """``--checks`` as check names (None: all); an unknown name exits 2 naming the valid ones."""
+    if checks is None:
+        return None
+    from eval.flags.registry import parse_selection
+
+    try:
+        return parse_selection(checks)
+    except TadqiqError as exc:
+        _fail(str(exc))
+
+
+def _span_flaggers(glossary: Path | None, min_confidence: float | None, checks: frozenset[str] | None):
+    """The flaggers of a check with ``--checks`` (None without it: the library's default)."""
+    if checks is None:
+        return None
+    from eval.flags.merge import MIN_CONFIDENCE, SpanFlagger
+
+    return [SpanFlagger(
+        glossary=glossary,
+        min_confidence=MIN_CONFIDENCE if min_confidence is None else min_confidence,
+        checks=checks,
+    )]
+
 
 @app.command()
 def check(
@@ -112,10 +145,12 @@ def check(
     glossary: Annotated[Path | None, typer.Option("--glossary", help="CSV 'english,arabic' of required renderings (alternatives separated by |).")] = None,
     min_confidence: Annotated[float | None, typer.Option("--min-confidence", min=0.0, max=1.0, help="Show span flags at or above this confidence (default 0.6).")] = None,
     allow_mismatch: Annotated[bool, typer.Option("--allow-mismatch", help="Check even a reference that seems to belong to another article.")] = False,
+    checks: Checks = None,
 ) -> None:
     """Check an Arabic article against its English reference."""
     if model and hypothesis:
         _fail("give either --model or --hypothesis, not both")
+    selected = _check_selection(checks)
     from eval.text.formats import is_paired_input
 
     paired_input = is_paired_input(article)
@@ -131,6 +166,7 @@ def check(
     console = Console(stderr=False, highlight=False)
     paired = None
     try:
+        flaggers = _span_flaggers(glossary, min_confidence, selected)
         if paired_input:
             from tadqiq.paired import check_paired
 
@@ -138,6 +174,7 @@ def check(
                 article, model=model, hypothesis=hypothesis, models_file=models_file,
                 cache=cache, use_cache=not no_cache, glossary=glossary,
                 min_confidence=min_confidence, progress=_progress_factory(quiet),
+                flaggers=flaggers,
             )
         else:
             from tadqiq.pipeline import CheckRequest
@@ -149,7 +186,7 @@ def check(
                 use_cache=not no_cache, glossary=glossary, min_confidence=min_confidence,
                 allow_mismatch=allow_mismatch,
             )
-            report = run_check(request, progress=_progress_factory(quiet))
+            report = run_check(request, progress=_progress_factory(quiet), flaggers=flaggers)
         if decisions is not None:
             from eval.reports.review import apply_decisions, load_decisions
 
@@ -319,27 +356,33 @@ def bench_flags(
     folders: Annotated[list[Path] | None, typer.Argument(help="Labelled sets (folders searched for gold.json).")] = None,
     json_out: Annotated[Path | None, typer.Option("--json", help="Write the figures as JSON here.")] = None,
     show_missed: Annotated[bool, typer.Option("--missed", help="List the gold errors no flag found.")] = False,
+    checks: Checks = None,
 ) -> None:
-    """Span precision, recall and F1 per category on labelled articles (with their back-translations)."""
+    """Span precision, recall and F1 per category and per check on labelled articles (with their back-translations).
+
+    Per check, a flag counts for every check whose evidence it carries; a check's recall is
+    the share of all gold errors (every category) found by a flag carrying its evidence.
+    """
     import json
 
     from rich.console import Console
-    from rich.table import Table
 
     from eval.flags.bench import labelled_documents, run
     from eval.text.files import write_atomic
     from tadqiq.pipeline import CheckRequest
     from tadqiq.pipeline import check as run_check
 
+    selected = _check_selection(checks)
     roots = folders or [Path(__file__).resolve().parent.parent / "bench" / "data" / "flags"]
 
     def one(folder: Path):
         glossary = folder / "glossary.csv"
+        glossary_path = glossary if glossary.exists() else None
         return run_check(CheckRequest(
             article=folder / "article.ar.txt", reference=folder / "reference.en.txt",
             hypothesis=folder / "hypothesis.en.txt",
-            glossary=glossary if glossary.exists() else None,
-        ))
+            glossary=glossary_path,
+        ), flaggers=_span_flaggers(glossary_path, None, selected))
 
     try:
         docs = [d for root in roots for d in labelled_documents(root)]
@@ -349,21 +392,32 @@ def bench_flags(
     except TadqiqError as exc:
         _fail(str(exc))
     console = Console()
-    table = Table(title=f"flags on {len(docs)} labelled documents")
-    for col in ("category", "precision", "recall", "F1", "flags", "gold"):
-        table.add_column(col, justify="right" if col != "category" else "left")
     rows = [*sorted(result.per_category.items()), ("all", result.overall),
             ("critical+major", result.major_plus)]
-    for name, t in rows:
-        table.add_row(name, f"{t.precision:.2f}", f"{t.recall:.2f}", f"{t.f1:.2f}", str(t.flags), str(t.gold))
-    console.print(table)
+    console.print(_tally_table(f"flags on {len(docs)} labelled documents", "category", rows))
     console.print(
         f"false flags per clean segment: {result.false_per_clean_segment:.3f} "
         f"({result.false_on_clean} on {result.clean_segments} segments)"
     )
+    console.print(_tally_table("per check", "check", list(result.per_check.items())))
+    console.print(
+        "a flag counts for every check in its evidence; "
+        f"a check's recall is over all {result.overall.gold} gold errors"
+    )
     if show_missed:
         for m in result.missed:
             console.print(f"missed: {m}")
+
+
+def _tally_table(title: str, first: str, rows):
+    from rich.table import Table
+
+    table = Table(title=title)
+    for col in (first, "precision", "recall", "F1", "flags", "gold"):
+        table.add_column(col, justify="right" if col != first else "left")
+    for name, t in rows:
+        table.add_row(name, f"{t.precision:.2f}", f"{t.recall:.2f}", f"{t.f1:.2f}", str(t.flags), str(t.gold))
+    return table
 
 
 @app.command("eval")

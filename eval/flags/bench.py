@@ -12,6 +12,14 @@ it finds any gold error; recall counts a gold error as found when any flag
 finds it. Both are also reported per category (precision by the flag's
 category, recall by the gold category), plus false flags per clean segment
 (aligned segments with no gold error on their Arabic or reference lines).
+
+Per check (:mod:`eval.flags.registry`): a flag counts for every check whose
+evidence signal it carries (a merged flag for several). A check's precision is
+the share of its flags that find a gold error; its recall is the share of *all*
+gold errors (of every category) that some flag carrying its evidence finds — so
+per-check recalls do not add up to the overall recall, and a check that only
+looks at numbers has a low recall by construction. Evidence signals no check
+registers (another flagger's) are counted under their own name.
 """
 
 from __future__ import annotations
@@ -21,6 +29,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from eval.flags.registry import CHECK_OF_SIGNAL, NAMES
 from eval.values import Category, Flag, Report, Severity
 from tadqiq.errors import InputError
 
@@ -83,6 +92,7 @@ class BenchResult:
     clean_segments: int
     false_on_clean: int
     missed: list[str] = field(default_factory=list)
+    per_check: dict[str, Tally] = field(default_factory=dict)  # see the module docstring
 
     @property
     def false_per_clean_segment(self) -> float:
@@ -94,6 +104,7 @@ class BenchResult:
             "overall": self.overall.to_json(),
             "critical_and_major": self.major_plus.to_json(),
             "per_category": {k: v.to_json() for k, v in sorted(self.per_category.items())},
+            "per_check": {k: v.to_json() for k, v in self.per_check.items()},
             "clean_segments": self.clean_segments,
             "false_flags_on_clean_segments": self.false_on_clean,
             "false_flags_per_clean_segment": round(self.false_per_clean_segment, 3),
@@ -152,6 +163,12 @@ def finds(flag: Flag, gold: GoldError) -> bool:
     return flag.ar.line == gold.ar_line and _overlap(flag.ar.start, flag.ar.end, gold.ar_start, gold.ar_end)
 
 
+def checks_of(flag: Flag) -> list[str]:
+    """The checks a flag counts for: those whose evidence signal it carries, in registry order."""
+    names = {CHECK_OF_SIGNAL.get(e.signal, e.signal) for e in flag.evidence}
+    return [n for n in NAMES if n in names] + sorted(names.difference(NAMES))
+
+
 def labelled_documents(root: Path) -> list[Path]:
     """``root`` itself when it is a labelled document, else every labelled folder below it."""
     if (root / "gold.json").is_file():
@@ -168,6 +185,7 @@ def run(
     docs: list[DocResult] = []
     overall, major_plus = Tally(), Tally()
     per_cat: dict[str, Tally] = {c.value: Tally() for c in Category}
+    per_check: dict[str, Tally] = {name: Tally() for name in NAMES}
     clean_segments = false_on_clean = 0
     missed: list[str] = []
     for folder in folders:
@@ -180,14 +198,20 @@ def run(
             flags = [f for f in flags if f.severity.rank >= severity_floor.rank]
         matches = {f.id: [g.id for g in gold if finds(f, g)] for f in flags}
         docs.append(DocResult(folder.name, report, gold, matches))
+        found_by_check: dict[str, set[str]] = {}
         for f in flags:
             ok = bool(matches[f.id])
-            for tally in (overall, per_cat[f.category.value]):
+            names = checks_of(f)
+            for name in names:
+                found_by_check.setdefault(name, set()).update(matches[f.id])
+            for tally in (overall, per_cat[f.category.value], *(per_check.setdefault(n, Tally()) for n in names)):
                 tally.flags += 1
                 tally.tp_flags += ok
             if f.severity.rank >= Severity.MAJOR.rank:
                 major_plus.flags += 1
                 major_plus.tp_flags += ok
+        for name, found in found_by_check.items():
+            per_check[name].found += len(found)
         found_ids = {gid for ids in matches.values() for gid in ids}
         for g in gold:
             hit = g.id in found_ids
@@ -206,4 +230,6 @@ def run(
                 continue
             clean_segments += 1
             false_on_clean += sum(1 for f in flags if f.segment == seg.id and not matches[f.id])
-    return BenchResult(docs, overall, major_plus, per_cat, clean_segments, false_on_clean, missed)
+    for tally in per_check.values():
+        tally.gold = overall.gold  # a check's recall is over all gold errors
+    return BenchResult(docs, overall, major_plus, per_cat, clean_segments, false_on_clean, missed, per_check)

@@ -1,85 +1,117 @@
-"""The span flagger: every signal over every aligned segment, merged into one list of flags.
+"""The span flagger, and the merge step that decides what supersedes what.
 
-Signals: the deterministic checks (:mod:`eval.flags.checks`), the back-translation ↔
-reference ↔ Arabic gap analysis (:mod:`eval.flags.gaps`) and, as a weak signal,
-the segment's chrF++ against the document's own distribution. When two flags
-point at the same place the more specific one (a deterministic check) is kept
-and the other's evidence is added to it; agreeing signals raise confidence.
+:class:`SpanFlagger` runs the registered checks (:mod:`eval.flags.registry`) over a
+document and hands their raw flags to :func:`combine`:
+
+* span flags of one segment that point at the same place are folded into the most
+  specific one (:func:`merge`: the lowest merge priority keeps its spans and category,
+  the other's evidence is added, agreeing signals raise confidence); then the same
+  across segments, with the document-wide checks' flags;
+* the segment's chrF++ against the document's own distribution is a weak signal on
+  span flags (:func:`score_signal`), when the ``segment-score`` check is on;
+* a whole-segment flag of a check in :data:`SUPERSEDED_BY_SPANS` (a low segment score)
+  is dropped where span flags already explain its segment (:func:`supersede`);
+* span flags below the confidence threshold are left out; whole-segment flags are
+  kept apart from span flags and not filtered.
+
+Nothing here mutates its input: flaggers and checks return flags.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
+from types import MappingProxyType
 
-from eval.evaluate import CheckContext
-from eval.flags import checks
-from eval.flags.gaps import SegmentView, gap_flags
-from eval.flags.segment_score import robust_z
-from eval.values import Category, Evidence, Flag, Report, Span
+from eval.flags.context import CheckContext, DocumentContext
+from eval.flags.registry import PRIORITY, UNKNOWN_PRIORITY, Findings, run_checks, select
+from eval.flags.segment_score import chrf_deviations
+from eval.flags.view import SegmentView
+from eval.text.glossary import load_glossary
+from eval.values import AlignedSegment, Category, Evidence, Flag, Span
 
-# Lower numbers win when two flags overlap.
-_PRIORITY = {
-    "numbers": 0, "dates": 0, "antonym": 1, "glossary": 1, "untranslated": 1, "negation": 1,
-    "named-entity": 2, "consistency": 2, "idiom": 2,
-    "reference-unrendered": 5, "lexicon": 5, "back-translation": 5,
-    "sentence-alignment": 3, "segment-score": 9,
-}
 MIN_CONFIDENCE = 0.6
+#: Whole-segment checks whose flags span flags in the same segment supersede.
+SUPERSEDED_BY_SPANS = frozenset({"segment-score"})
+SCORE_SIGNAL = "segment-score"
 
 
 class SpanFlagger:
-    """Callable used by :func:`eval.evaluate.evaluate` (see :data:`eval.evaluate.Flagger`)."""
+    """The default :data:`~eval.flags.context.Flagger`: every registered check, merged.
 
-    def __init__(self, glossary: Path | None = None, min_confidence: float = MIN_CONFIDENCE) -> None:
-        self.glossary = checks.load_glossary(glossary) if glossary else []
+    ``glossary``: a CSV read by :func:`eval.text.glossary.load_glossary` (a bad file is a
+    :class:`~tadqiq.errors.ConfigError`, raised here). ``min_confidence``: span flags
+    below it are left out. ``checks``: the names of the checks to run (all when ``None``;
+    an unknown name is a :class:`~tadqiq.errors.ConfigError`).
+    """
+
+    def __init__(
+        self,
+        glossary: Path | None = None,
+        min_confidence: float = MIN_CONFIDENCE,
+        checks: Collection[str] | None = None,
+    ) -> None:
+        self.checks = select(checks)
+        self.glossary = tuple(load_glossary(glossary)) if glossary else ()
         self.min_confidence = min_confidence
 
-    def __call__(self, report: Report, context: CheckContext) -> list[Flag]:
-        sides = checks.Sides(
+    def __call__(self, segments: Sequence[AlignedSegment], context: CheckContext) -> list[Flag]:
+        segments = tuple(segments)
+        ctx = DocumentContext(
             context.article.original, context.reference.original,
             context.article.line_of, context.reference.line_of,
+            segments=segments,
+            chrf_z=MappingProxyType(chrf_deviations(segments)),
+            rough=bool(context.model.get("rough")),
+            glossary=self.glossary,
         )
         views = [
             SegmentView.build(seg.id, seg.ar, seg.reference, seg.hypothesis, seg.bead.links)
-            for seg in report.segments
+            for seg in segments
             if seg.scores is not None
         ]
-        chrf = {seg.id: seg.scores.chrf for seg in report.segments if seg.scores is not None}
-        z = dict(zip(chrf, robust_z(list(chrf.values())), strict=True))
-        rough = bool(report.model.get("rough"))
-        flags: list[Flag] = []
-        for view in views:
-            raw: list[Flag] = []
-            raw += checks.number_flags(view, sides)
-            raw += checks.calendar_flags(view, sides)
-            raw += checks.untranslated_flags(view, sides)
-            raw += checks.negation_flags(view, sides)
-            raw += checks.entity_flags(view, sides, view.ar_entities)
-            raw += checks.idiom_flags(view, sides)
-            if self.glossary:
-                raw += checks.glossary_flags(view, sides, self.glossary)
-            gaps = gap_flags(view, sides.ar, sides.ref, sides.ar_line, sides.ref_line)
-            if rough:
-                # Word-by-word glosses read as "additions" everywhere: keep only what the
-                # reference lacks in the Arabic, with less confidence.
-                gaps = [replace(f, confidence=f.confidence - 0.1) for f in gaps
-                        if f.category is not Category.ADDITION]
-            raw += gaps
-            flags += [_score_signal(f, z.get(view.bead_id, 0.0)) for f in merge(raw)]
-        flags += checks.inconsistency_flags(views, sides)
-        # Drop segment-level low-score flags where span flags explain the segment.
-        spanned = {f.segment for f in flags}
-        report.flags = [
-            f for f in report.flags
-            if not (f.evidence and f.evidence[0].signal == "segment-score" and f.segment in spanned)
-        ]
-        return [f for f in merge(flags) if f.confidence >= self.min_confidence]
+        findings = run_checks(self.checks, views, ctx)
+        scored = any(c.name == SCORE_SIGNAL for c in self.checks)
+        return combine(findings, [v.bead_id for v in views], ctx.chrf_z if scored else None,
+                       self.min_confidence)
+
+
+def combine(
+    findings: Findings,
+    view_segments: Sequence[int],
+    chrf_z: Mapping[int, float] | None,
+    min_confidence: float = MIN_CONFIDENCE,
+) -> list[Flag]:
+    """One document's flags from its checks' raw flags (see the module docstring).
+
+    ``view_segments[k]`` is the segment of ``findings.per_segment[k]``; ``chrf_z`` the
+    segments' chrF++ deviations, or ``None`` to leave the score signal out. Whole-segment
+    flags come first, then span flags, each in the order found.
+    """
+    spans: list[Flag] = []
+    for segment, raw in zip(view_segments, findings.per_segment, strict=True):
+        merged = merge(raw)
+        if chrf_z is not None:
+            merged = [score_signal(f, chrf_z.get(segment, 0.0)) for f in merged]
+        spans += merged
+    spans += findings.document
+    whole = supersede(findings.whole_segment, spans)
+    return whole + [f for f in merge(spans) if f.confidence >= min_confidence]
+
+
+def supersede(whole_segment: Sequence[Flag], spans: Sequence[Flag]) -> list[Flag]:
+    """Whole-segment flags, without those of :data:`SUPERSEDED_BY_SPANS` in a segment some
+    span flag (whatever its confidence) already explains."""
+    spanned = {f.segment for f in spans}
+    return [
+        f for f in whole_segment
+        if not (f.evidence and f.evidence[0].signal in SUPERSEDED_BY_SPANS and f.segment in spanned)
+    ]
 
 
 def _priority(flag: Flag) -> int:
-    return min(_PRIORITY.get(e.signal, 4) for e in flag.evidence) if flag.evidence else 9
+    return min(PRIORITY.get(e.signal, UNKNOWN_PRIORITY) for e in flag.evidence) if flag.evidence else 9
 
 
 def _overlaps(a: Flag, b: Flag) -> bool:
@@ -133,17 +165,17 @@ def merge(flags: Sequence[Flag]) -> list[Flag]:
     return kept
 
 
-def _score_signal(flag: Flag, z: float) -> Flag:
+def score_signal(flag: Flag, z: float) -> Flag:
     """Segment scores as a weak signal: a low-scoring segment raises confidence, a high one lowers it."""
     if z <= -1.0:
         return replace(
             flag,
             confidence=min(0.98, flag.confidence + 0.1),
-            evidence=flag.evidence + (Evidence("segment-score", f"the segment's chrF++ is {abs(z):.1f} robust deviations below the document median"),),
+            evidence=flag.evidence + (Evidence(SCORE_SIGNAL, f"the segment's chrF++ is {abs(z):.1f} robust deviations below the document median"),),
         )
     if z >= 1.0 and flag.category in (Category.MISTRANSLATION, Category.OMISSION, Category.ADDITION):
         return replace(flag, confidence=max(0.0, flag.confidence - 0.05))
     return flag
 
 
-__all__ = ["MIN_CONFIDENCE", "SpanFlagger", "merge"]
+__all__ = ["MIN_CONFIDENCE", "SUPERSEDED_BY_SPANS", "SpanFlagger", "combine", "merge", "score_signal", "supersede"]

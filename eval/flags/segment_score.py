@@ -1,9 +1,12 @@
-"""Segment-level flags: what the sentence alignment and the score distribution show.
+"""The two whole-segment checks: what the sentence alignment and the score distribution show.
 
-* a reference sentence no Arabic sentence renders → omission;
-* an Arabic sentence no reference sentence supports → addition;
-* an aligned segment whose chrF++ falls far below the document's own
-  distribution (robust z-score from median and MAD) → mistranslation.
+* ``sentence-alignment`` (:func:`alignment_flags`): a reference sentence no Arabic
+  sentence renders → omission; an Arabic sentence no reference sentence supports →
+  addition;
+* ``segment-score`` (:func:`low_score_flags`): an aligned segment whose chrF++ falls far
+  below the document's own distribution (robust z-score from median and MAD,
+  :func:`robust_z`) → mistranslation. Span flags in the same segment supersede it
+  (:mod:`eval.flags.merge`), and the same z-scores are a weak signal on span flags.
 """
 
 from __future__ import annotations
@@ -12,7 +15,9 @@ import re
 import statistics
 from collections.abc import Sequence
 
-from eval.values import AlignedSegment, Category, Evidence, Flag, HypSpan, Severity, Span
+from eval.flags.context import Check, DocumentContext
+from eval.flags.view import SegmentView
+from eval.values import AlignedSegment, Category, Evidence, Flag, HypSpan, Span
 
 _LETTER = re.compile(r"[^\W\d_]")
 LOW_SCORE_Z = -2.5
@@ -43,7 +48,15 @@ def robust_z(values: Sequence[float]) -> list[float]:
     return [(v - med) / spread for v in values]
 
 
-def segment_flags(segments: Sequence[AlignedSegment]) -> list[Flag]:
+def chrf_deviations(segments: Sequence[AlignedSegment]) -> dict[int, float]:
+    """Scored segment id → robust z-score of its chrF++ within the document."""
+    chrf = {seg.id: seg.scores.chrf for seg in segments if seg.scores is not None}
+    return dict(zip(chrf, robust_z(list(chrf.values())), strict=True))
+
+
+def alignment_flags(views: Sequence[SegmentView], ctx: DocumentContext, check: Check) -> list[Flag]:
+    """Omissions (0-1 beads) and additions (1-0 beads) of whole sentences."""
+    segments = ctx.segments
     flags: list[Flag] = []
     for k, seg in enumerate(segments):
         kind = seg.bead.kind
@@ -52,15 +65,15 @@ def segment_flags(segments: Sequence[AlignedSegment]) -> list[Flag]:
                 Flag(
                     id="",
                     segment=seg.id,
-                    category=Category.OMISSION,
-                    severity=Severity.MAJOR,
-                    confidence=0.7,
+                    category=check.category,  # an omission
+                    severity=check.severity,
+                    confidence=check.confidence,
                     ar=insertion_point(segments, k),
                     reference=seg.reference,
                     hypothesis=HypSpan(),
                     evidence=(
                         Evidence(
-                            "sentence-alignment",
+                            check.name,
                             "no Arabic sentence renders this reference sentence",
                         ),
                     ),
@@ -72,37 +85,47 @@ def segment_flags(segments: Sequence[AlignedSegment]) -> list[Flag]:
                     id="",
                     segment=seg.id,
                     category=Category.ADDITION,
-                    severity=Severity.MAJOR,
-                    confidence=0.7,
+                    severity=check.severity,
+                    confidence=check.confidence,
                     ar=seg.ar,
                     reference=Span(),
                     hypothesis=HypSpan(seg.hypothesis, 0, len(seg.hypothesis)),
                     evidence=(
                         Evidence(
-                            "sentence-alignment",
+                            check.name,
                             "no reference sentence supports this Arabic sentence",
                         ),
                     ),
                 )
             )
-    scored = [s for s in segments if s.scores is not None]
-    zs = robust_z([s.scores.chrf for s in scored])  # type: ignore[union-attr]
-    for seg, z in zip(scored, zs, strict=True):
+    return flags
+
+
+def low_score_flags(views: Sequence[SegmentView], ctx: DocumentContext, check: Check) -> list[Flag]:
+    """A mistranslation flag on each segment ``LOW_SCORE_Z`` robust deviations below the median.
+
+    Confidence: base + 0.1 per deviation, at most base + 0.5.
+    """
+    flags: list[Flag] = []
+    for seg in ctx.segments:
+        if seg.scores is None:
+            continue
+        z = ctx.chrf_z[seg.id]
         if z <= LOW_SCORE_Z and _has_words(seg.reference.text):
             flags.append(
                 Flag(
                     id="",
                     segment=seg.id,
-                    category=Category.MISTRANSLATION,
-                    severity=Severity.MAJOR,
-                    confidence=min(0.9, 0.4 + 0.1 * abs(z)),
+                    category=check.category,
+                    severity=check.severity,
+                    confidence=min(check.adjusted(+0.5), check.confidence + 0.1 * abs(z)),
                     ar=seg.ar,
                     reference=seg.reference,
                     hypothesis=HypSpan(seg.hypothesis, 0, len(seg.hypothesis)),
                     evidence=(
                         Evidence(
-                            "segment-score",
-                            f"chrF++ {seg.scores.chrf:.1f} is {abs(z):.1f} robust "  # type: ignore[union-attr]
+                            check.name,
+                            f"chrF++ {seg.scores.chrf:.1f} is {abs(z):.1f} robust "
                             "deviations below the document's median",
                         ),
                     ),

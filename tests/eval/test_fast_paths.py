@@ -11,7 +11,7 @@ import pytest
 
 from eval.align import sentences as align_module
 from eval.align.sentences import _features, _merge, _SlotLayout, align
-from eval.flags import checks
+from eval.flags.checks import idioms
 from eval.lexicon import translit
 from eval.scoring.metrics import corpus_scores, document_scores, segment_scores
 from eval.text.hypothesis import units_from_hypothesis
@@ -94,14 +94,14 @@ def test_name_prefilter_never_rejects_a_match():
 
 def test_idiom_prefilter_never_hides_an_idiom():
     rng = random.Random(5)
-    vocabulary = [stem for _, stems, _ in checks._idiom_patterns() for stem in stems if stem]
-    vocabulary += list(checks._PRONOUNS) + ["the", "a", "plan"]
+    vocabulary = [stem for _, stems, _ in idioms._idiom_patterns() for stem in stems if stem]
+    vocabulary += list(idioms._PRONOUNS) + ["the", "a", "plan"]
     for _ in range(1000):
         keys = [rng.choice(vocabulary) for _ in range(rng.randint(0, 12))]
         present = frozenset(keys)
-        for _, stems, needed in checks._idiom_patterns():
+        for _, stems, needed in idioms._idiom_patterns():
             if not needed <= present:
-                assert checks._find_stems(keys, stems) is None
+                assert idioms._find_stems(keys, stems) is None
 
 
 def test_slot_layout_bounds_every_span_count():

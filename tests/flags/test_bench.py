@@ -7,8 +7,9 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
-from eval.flags.bench import GoldError, finds, load_gold
-from eval.values import Category, Flag, HypSpan, Severity, Span
+from eval.flags.bench import GoldError, checks_of, finds, load_gold, run
+from eval.flags.registry import NAMES
+from eval.values import Category, Evidence, Flag, HypSpan, Report, Severity, SourceInfo, Span
 from tadqiq.cli import app
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -53,3 +54,46 @@ def test_bench_on_a_small_subset(tmp_path):
     assert figures["critical_and_major"]["recall"] >= 0.6
     assert figures["overall"]["precision"] >= 0.25
     assert figures["clean_segments"] > 0
+    # Per check: every registered check has a row; a merged flag counts for each of its checks.
+    per_check = figures["per_check"]
+    assert list(per_check)[: len(NAMES)] == list(NAMES)
+    assert all(t["gold"] == figures["overall"]["gold"] for t in per_check.values())
+    assert sum(t["flags"] for t in per_check.values()) >= figures["overall"]["flags"]
+    assert max(t["found"] for t in per_check.values()) <= figures["overall"]["found"]
+    assert "per check" in result.stdout and "sentence-alignment" in result.stdout
+
+
+def _evidence_flag(fid: str, line: int, start: int, *signals: str) -> Flag:
+    return Flag(fid, 0, Category.MISTRANSLATION, Severity.MAJOR, 0.9, Span("x", line, start, start + 1),
+                Span(), HypSpan(), tuple(Evidence(s, "seen") for s in signals))
+
+
+def test_per_check_precision_and_recall(tmp_path):
+    (tmp_path / "article.ar.txt").write_text("one two\nthree four\n", encoding="utf-8")
+    (tmp_path / "reference.en.txt").write_text("ONE TWO\nTHREE FOUR\n", encoding="utf-8")
+    (tmp_path / "gold.json").write_text(json.dumps([
+        {"id": "g1", "category": "number", "severity": "critical",
+         "ar": {"line": 1, "text": "one"}, "reference": {"line": 1, "text": "ONE"}},
+        {"id": "g2", "category": "mistranslation", "severity": "major",
+         "ar": {"line": 2, "text": "four"}, "reference": {"line": 2, "text": "FOUR"}},
+    ]), encoding="utf-8")
+    flags = [
+        _evidence_flag("F1", 1, 0, "numbers"),  # finds g1
+        _evidence_flag("F2", 2, 14, "reference-unrendered", "lexicon", "segment-score"),  # finds g2
+        _evidence_flag("F3", 1, 4, "negation"),  # finds nothing
+        _evidence_flag("F4", 1, 1, "custom"),  # finds g1; a signal no check registers
+    ]
+    info = SourceInfo("p", "utf-8", 2, 4)
+    report = Report(info, info, {}, [], flags, {})
+    assert checks_of(flags[1]) == ["gaps", "segment-score"]
+    result = run([tmp_path], lambda folder: report)
+    t = {name: (x.flags, x.tp_flags, x.found, x.gold) for name, x in result.per_check.items()}
+    assert t["numbers"] == (1, 1, 1, 2)
+    assert t["gaps"] == (1, 1, 1, 2)  # two gap signals, one flag
+    assert t["segment-score"] == (1, 1, 1, 2)
+    assert t["negation"] == (1, 0, 0, 2)
+    assert t["idiom"] == (0, 0, 0, 2)
+    assert t["custom"] == (1, 1, 1, 2)
+    assert result.per_check["numbers"].precision == 1.0 and result.per_check["numbers"].recall == 0.5
+    assert result.per_check["negation"].precision == 0.0
+    assert result.to_json()["per_check"]["gaps"]["recall"] == 0.5

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from eval.evaluate import CheckContext, evaluate
 from eval.flags.merge import SpanFlagger
 from eval.text.documents import document_from_text
 from eval.text.hypothesis import units_from_hypothesis
 from eval.text.segment import segment
-from eval.values import Category, Evidence, Flag, HypSpan, Report, Severity, Span
+from eval.values import AlignedSegment, Category, Evidence, Flag, HypSpan, Report, Severity, Span
 
 SCRIPT = "<script>alert(1)</script>"
 IMG = '"><img src=x onerror=alert(1)>'
@@ -34,13 +36,13 @@ HYP = (
 EVIDENCE = f"saw {CLOSE}<script>alert(2)</script> and \u2028 and \u2029 & done"
 
 
-def _hostile_flagger(report: Report, context: CheckContext) -> list[Flag]:
+def _hostile_flagger(segments: Sequence[AlignedSegment], context: CheckContext) -> list[Flag]:
     """One flag on each hostile string, with hostile evidence."""
     text = context.article.original
     flags = []
     for needle in (SCRIPT, IMG, CLOSE):
         start = text.index(needle)
-        seg = next(s for s in report.segments if s.ar.start is not None and s.ar.start <= start < s.ar.end)
+        seg = next(s for s in segments if s.ar.start is not None and s.ar.start <= start < s.ar.end)
         ref_start = seg.reference.text.index(needle) + seg.reference.start
         hyp_start = seg.hypothesis.index(needle)
         flags.append(Flag(

@@ -118,7 +118,7 @@ elif STAGE == "align":
     hook(m, "align")
 elif STAGE == "flag":
     import eval.evaluate as m
-    hook(m, "segment_flags")
+    hook(m, "sort_and_number")
 elif STAGE.startswith("write:"):  # the output's temporary file is written, not yet renamed
     hook(os, "fsync", when=writing(STAGE[len("write:"):]))
 elif STAGE == "render":  # every output written, printing the terminal report

@@ -21,11 +21,11 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from hypothesis.control import currently_in_test_context
 
-from eval.flags.checks import load_glossary
 from eval.nightly.corpus import load_corpus
 from eval.reports.review import DECISIONS_SCHEMA, load_decisions
 from eval.text.documents import decode_bytes, read_document, read_text
 from eval.text.formats import detect_format, is_paired_input, read_paired
+from eval.text.glossary import load_glossary
 from eval.text.hypothesis import units_from_hypothesis
 from eval.text.segment import segment
 from eval.values import Report, SourceInfo

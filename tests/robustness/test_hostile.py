@@ -15,6 +15,7 @@ import csv
 import io
 import json
 import zipfile
+from collections.abc import Sequence
 from html.parser import HTMLParser
 from pathlib import Path
 from xml.sax.saxutils import escape
@@ -27,7 +28,7 @@ from typer.testing import CliRunner
 
 from eval.evaluate import CheckContext
 from eval.text.formats import NOTE_ORIGIN, read_paired
-from eval.values import Category, Evidence, Flag, HypSpan, Report, Severity, Span
+from eval.values import AlignedSegment, Category, Evidence, Flag, HypSpan, Severity, Span
 from tadqiq.cli import app
 from tests.formats.paired_samples import xliff12_text
 from tests.report.hostile import AR, CLOSE, EVIDENCE, HYP, IMG, REF, SCRIPT
@@ -86,7 +87,7 @@ def _lines(strings: dict[str, str], hypothesis: bool) -> tuple[str, str, str]:
     return "".join(ar), "".join(ref), "".join(hyp)
 
 
-def _flag_hostile(report: Report, context: CheckContext) -> list[Flag]:
+def _flag_hostile(segments: Sequence[AlignedSegment], context: CheckContext) -> list[Flag]:
     """A flag on every place a hostile string occurs in a segment, whatever side it is on."""
     article, reference = context.article.original, context.reference.original
 
@@ -101,7 +102,7 @@ def _flag_hostile(report: Report, context: CheckContext) -> list[Flag]:
     needles = {*HOSTILE.values(), *TEXT_ONLY.values()}
     needles |= {" ".join(s.split()) for s in needles}
     flags = []
-    for seg in report.segments:
+    for seg in segments:
         for needle in sorted(needles):
             ar, ref = span(seg.ar, article, needle), span(seg.reference, reference, needle)
             h = seg.hypothesis.find(needle)
@@ -109,7 +110,7 @@ def _flag_hostile(report: Report, context: CheckContext) -> list[Flag]:
             if ar.text or ref.text or hyp.text:
                 flags.append(Flag("", seg.id, Category.UNTRANSLATED, Severity.MINOR, 0.9, ar, ref, hyp,
                                   (Evidence(needle, EVIDENCE),)))
-    flags += [Flag("", report.segments[0].id, Category.GRAMMAR, Severity.MINOR, 0.9, Span(), Span(),
+    flags += [Flag("", segments[0].id, Category.GRAMMAR, Severity.MINOR, 0.9, Span(), Span(),
                    HypSpan(), (Evidence(s, EVIDENCE),)) for s in EVIDENCE_ONLY.values()]
     return flags
 

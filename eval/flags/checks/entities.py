@@ -1,0 +1,97 @@
+"""The named-entity check: a name of the reference missing from the Arabic or replaced there.
+
+Reference names (:func:`~eval.flags.checks.common.reference_names`) are looked for in
+the Arabic through the gazetteer and transliteration. An Arabic name standing where
+the reference's should is the registered flag; a name the back-translation reads as
+another one from a matching Arabic word is weaker, and a name with no counterpart at
+all (an omission unless the gazetteer knows it) weaker still.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from difflib import SequenceMatcher
+
+from eval.flags.checks.common import make_flag, reference_names
+from eval.flags.context import Check, DocumentContext
+from eval.flags.view import SegmentView
+from eval.lexicon import translit
+from eval.lexicon.bilingual import supports
+from eval.text.tokens import Token, fold_latin
+from eval.values import Category, Flag, Severity, Span
+
+
+def _spelling_close(a: str, b: str) -> bool:
+    """Two Latin spellings of one name (Thiago/Tiago, Saïss/Sais), not two names (Doyle/Daly)."""
+    a, b = fold_latin(a), fold_latin(b)
+    return a == b or SequenceMatcher(None, a, b).ratio() >= 0.8
+
+
+def _hyp_name(view: SegmentView, tokens: Sequence[Token]) -> list[Token]:
+    """Capitalised back-translation words standing where the reference name stands."""
+    return [h for h in view.hyp_between(tokens) if h.is_capitalised and h.kind == "word"]
+
+
+def entity_flags(view: SegmentView, ctx: DocumentContext, check: Check) -> list[Flag]:
+    ar_entities = view.ar_entities
+    present = {name for _, _, name in ar_entities}
+    covered = {k for a, b, _ in ar_entities for k in range(a, b)}
+    ref_names = {name for _, _, name in view.ref_entities}
+    foreign = {k for a, b, name in ar_entities if name not in ref_names for k in range(a, b)}
+    flags = []
+    for tokens, entity in reference_names(view):
+        ref = ctx.ref_span(tokens[0].start, tokens[-1].end)
+        label = entity or " ".join(t.text for t in tokens)
+        if any(w.is_latin and w.token.key == t.key for t in tokens for w in view.ar):
+            continue  # left in Latin script: the untranslated check reports it
+        in_hyp = any(_spelling_close(h.text, t.text) for t in tokens for h in view.hyp_tokens)
+        rendered = [w for w in view.ar if any(supports(w, t) for t in tokens)]
+        if not rendered and len(tokens) == 1:
+            # One Latin word written as two Arabic ones: OpenStreet ↔ أوبن ستريت.
+            rendered = [
+                b for a, b in zip(view.ar, view.ar[1:], strict=False)
+                if a.token.kind == b.token.kind == "word"
+                and translit.matches_name(a.token.text + b.token.text, tokens[0].text)
+            ]
+        if entity is not None and entity in present or entity is None and rendered:
+            # The Arabic has a word that sounds like the name. If the back-translation
+            # reads a clearly different name there, the Arabic names someone else.
+            other = [h for h in _hyp_name(view, tokens) if not any(_spelling_close(h.text, t.text) for t in tokens)]
+            if entity is None and not in_hyp and other and rendered:
+                w = rendered[0]
+                flags.append(make_flag(
+                    view, check, ctx.ar_span(w.token.start, w.token.end), ref,
+                    f"reference name '{label}' is read back as '{other[0].text}' from {w.token.text}",
+                    view.hyp_span([other[0]]),
+                    confidence=check.adjusted(-0.1),
+                ))
+            continue
+        if in_hyp:
+            continue
+        # An Arabic name nothing else explains is the likely replacement: a gazetteer entity
+        # the reference does not mention, a word the lexicon does not know, or the word the
+        # back-translation reads as another name.
+        located = {k for k in view.arabic_for(_hyp_name(view, tokens))}
+        candidates = [
+            w for k, w in enumerate(view.ar)
+            if (k in foreign or k in located or (k not in covered and w.proper and not w.known))
+            and not w.is_latin and w.token.kind == "word"
+            and not w.function and not any(supports(w, r) for r in view.ref)
+        ]
+        if candidates:
+            best = max(candidates, key=lambda w: (
+                w.token.index in located or w.token.index in foreign, not w.known,
+                max(translit.name_similarity(w.token.text, t.text) for t in tokens)))
+            flags.append(make_flag(
+                view, check, ctx.ar_span(best.token.start, best.token.end), ref,
+                f"reference name '{label}' is not in the Arabic; '{best.token.text}' stands where it should",
+            ))
+        else:
+            flags.append(make_flag(
+                view, check,
+                Span("", ctx.ar_line(view.ar_start), view.ar_start, view.ar_start), ref,
+                f"reference name '{label}' has no counterpart in the Arabic or the back-translation",
+                category=Category.OMISSION if entity is None else check.category,
+                severity=Severity.MAJOR, confidence=check.adjusted(-0.15),
+            ))
+    return flags

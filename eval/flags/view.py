@@ -1,0 +1,318 @@
+"""The segment view: the three sides of one aligned segment, tokenised, and how they correspond.
+
+A :class:`SegmentView` holds the Arabic, reference and back-translation text of one
+aligned segment with offsets into the files, the reference ↔ back-translation
+content-word alignment (:func:`match_tokens`) and which Arabic words render which
+reference words (:func:`support_map`). Every check reads it; none changes it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+
+from eval.lexicon import resources
+from eval.lexicon.bilingual import (
+    ArWord,
+    ar_entities,
+    ar_words,
+    clitic_match,
+    en_entities,
+    pronoun_forms,
+    related,
+    supports,
+)
+from eval.text.tokens import Token, is_function_en, tokenize_ar, tokenize_en
+from eval.values import HypSpan, Span, WordLink
+
+MAX_AR_SPAN = 5
+
+
+@dataclass(frozen=True)
+class SegmentView:
+    """The three sides of one aligned segment, tokenised, with offsets into the files,
+    and how they correspond: reference ↔ back-translation content-word alignment and
+    which Arabic words render which reference words."""
+
+    bead_id: int
+    ar_text: str
+    ar_start: int
+    ref_text: str
+    ref_start: int
+    hyp: str
+    ar: list[ArWord]
+    ref: list[Token]
+    hyp_tokens: list[Token]
+    ref_entities: list[tuple[int, int, str]]
+    ar_entities: list[tuple[int, int, str]]
+    ref_c: list[Token] = field(default_factory=list)
+    hyp_c: list[Token] = field(default_factory=list)
+    pairs: list[tuple[int, int]] = field(default_factory=list)
+    ar_for_ref: dict[int, list[int]] = field(default_factory=dict)
+    explained_ar: set[int] = field(default_factory=set)
+    # Source↔target word links from the translator (cross-attention, or exact for the
+    # gloss backend), with Arabic offsets made absolute; None when the hypothesis came
+    # from a file.
+    links: tuple[WordLink, ...] | None = None
+
+    @classmethod
+    def build(
+        cls, bead_id: int, ar: Span, ref: Span, hyp: str, links: tuple[WordLink, ...] | None = None
+    ) -> SegmentView:
+        ar_tokens = tokenize_ar(ar.text, ar.start or 0)
+        ref_tokens = tokenize_en(ref.text, ref.start or 0)
+        view = cls(
+            bead_id, ar.text, ar.start or 0, ref.text, ref.start or 0, hyp,
+            ar_words(ar_tokens), ref_tokens, tokenize_en(hyp), en_entities(ref_tokens),
+            ar_entities(ar_tokens),
+        )
+        ref_c, hyp_c = _content(view.ref), _content(view.hyp_tokens)
+        ar_for_ref = support_map(view, [t for t in view.ref if not is_function_en(t)])
+        base = ar.start or 0
+        return replace(
+            view,
+            ref_c=ref_c,
+            hyp_c=hyp_c,
+            pairs=match_tokens(ref_c, hyp_c),
+            ar_for_ref=ar_for_ref,
+            explained_ar={k for ks in ar_for_ref.values() for k in ks},
+            links=tuple(
+                WordLink(base + x.src_start, base + x.src_end, x.tgt_start, x.tgt_end, x.weight)
+                for x in links
+            ) if links else None,
+        )
+
+    def ar_span(self, words: Sequence[ArWord], original: str, line_of) -> Span:
+        if not words:
+            return Span()
+        start = min(w.token.start for w in words)
+        end = max(w.token.end for w in words)
+        return Span(original[start:end], line_of(start), start, end)
+
+    def ref_span(self, tokens: Sequence[Token], original: str, line_of) -> Span:
+        if not tokens:
+            return Span()
+        start, end = tokens[0].start, tokens[-1].end
+        return Span(original[start:end], line_of(start), start, end)
+
+    def hyp_span(self, tokens: Sequence[Token]) -> HypSpan:
+        if not tokens:
+            return HypSpan()
+        start, end = tokens[0].start, tokens[-1].end
+        return HypSpan(self.hyp[start:end], start, end)
+
+    def entity_token_indices(self) -> set[int]:
+        return {k for a, b, _ in self.ref_entities for k in range(a, b)}
+
+    # -- locating a stretch of the reference in the other two sides ----------------------
+
+    def _anchors(self, tokens: Sequence[Token]) -> tuple[int | None, int | None]:
+        """Content-pair positions (into self.pairs) just before and after ``tokens``."""
+        first, last = min(t.index for t in tokens), max(t.index for t in tokens)
+        left = right = None
+        for k, (ri, _) in enumerate(self.pairs):
+            idx = self.ref_c[ri].index
+            if idx < first:
+                left = k
+            elif idx > last and right is None:
+                right = k
+        return left, right
+
+    def hyp_between(self, tokens: Sequence[Token]) -> list[Token]:
+        """Back-translation tokens (function words too) standing where ``tokens`` stand.
+
+        Between the back-translation counterparts of the nearest aligned reference words
+        on either side; when the back-translation reordered the sentence so that those
+        counterparts cross, only the left one is trusted.
+        """
+        if not tokens or not self.hyp_tokens:
+            return []
+        left, right = self._anchors(tokens)
+        lo = self.hyp_c[self.pairs[left][1]].index + 1 if left is not None else None
+        hi = self.hyp_c[self.pairs[right][1]].index if right is not None else None
+        if lo is not None and hi is not None and lo <= hi:
+            return self.hyp_tokens[lo:hi] if hi - lo <= 12 else []
+        # One usable neighbour (or crossing ones): the unaligned words right next to the
+        # neighbours' counterparts, on either side.
+        reach = len(tokens) + 2
+        aligned = {self.hyp_c[j].index for _, j in self.pairs}
+        out: list[Token] = []
+        for anchor in (lo - 1 if lo is not None else None, hi):
+            if anchor is None:
+                continue
+            for k in [*range(anchor - reach, anchor), *range(anchor + 1, anchor + reach + 1)]:
+                if 0 <= k < len(self.hyp_tokens) and k not in aligned:
+                    out.append(self.hyp_tokens[k])
+        return sorted(set(out), key=lambda t: t.index)
+
+    def soft_support(self, token: Token) -> bool:
+        """Some Arabic word of the segment has a gloss that is a near-synonym of ``token``."""
+        if token.kind != "word":
+            return False
+        return any(related(token.key, g) for a in self.ar if not a.function for g in a.stems)
+
+    def arabic_for(self, hyp_tokens: Sequence[Token]) -> list[int]:
+        """Unexplained Arabic words that the given back-translation words come from.
+
+        By the lexicon (glosses, clitics, names, numbers) and, when the translator gave
+        them, by its own source↔target word links.
+        """
+        linked: set[int] = set()
+        if self.links and hyp_tokens:
+            for link in self.links:
+                if any(link.tgt_start < h.end and h.start < link.tgt_end for h in hyp_tokens):
+                    linked.update(
+                        k for k, a in enumerate(self.ar)
+                        if link.src_start < a.token.end and a.token.start < link.src_end
+                    )
+        return [
+            k for k, a in enumerate(self.ar)
+            if k not in self.explained_ar and (
+                k in linked
+                or any(supports(a, h) or _soft(a, h) for h in hyp_tokens if _may_link(a, h))
+            )
+        ]
+
+    def window(self, tokens: Sequence[Token]) -> list[int]:
+        """Unexplained Arabic content words between the Arabic renderings of the neighbours."""
+        first, last = min(t.index for t in tokens), max(t.index for t in tokens)
+        left = right = None
+        for r in self.ref:
+            ks = self.ar_for_ref.get(r.index)
+            if not ks:
+                continue
+            if r.index < first:
+                left = max(ks)
+            elif r.index > last and right is None:
+                right = min(ks)
+        lo = left + 1 if left is not None else 0
+        hi = right if right is not None else len(self.ar)
+        if lo >= hi or hi - lo > 8:
+            return []
+        return [
+            k for k in range(lo, hi)
+            if k not in self.explained_ar and not self.ar[k].function and self.ar[k].token.kind == "word"
+        ]
+
+    def locate(self, tokens: Sequence[Token], hyp_tokens: Sequence[Token] = ()) -> list[int]:
+        """Arabic word indices most likely to render (or mis-render) reference ``tokens``."""
+        hits = self.arabic_for(hyp_tokens) if hyp_tokens else []
+        if not hits and tokens:
+            hits = self.arabic_for(self.hyp_between(tokens))
+        if not hits and tokens:
+            hits = self.window(tokens)
+        return densest_run(sorted(set(hits)))
+
+    def insertion(self, tokens: Sequence[Token], original: str, line_of) -> Span:
+        """An empty Arabic span where the rendering of ``tokens`` would stand."""
+        pos = self.ar_start
+        if tokens:
+            first = min(t.index for t in tokens)
+            before = [max(ks) for r in self.ref if r.index < first and (ks := self.ar_for_ref.get(r.index))]
+            after = [min(ks) for r in self.ref if r.index > first and (ks := self.ar_for_ref.get(r.index))]
+            if before:
+                pos = self.ar[before[-1]].token.end
+            elif after:
+                pos = self.ar[after[0]].token.start
+        return Span("", line_of(pos), pos, pos)
+
+
+def _soft(word: ArWord, hyp: Token) -> bool:
+    """A gloss of the Arabic word is a near-synonym of the English word (نقص "lack" ~ "shortage")."""
+    return hyp.kind == "word" and any(related(hyp.key, g) for g in word.stems)
+
+
+def _may_link(word: ArWord, hyp: Token) -> bool:
+    """Function words link only as pronouns (منا "from us" ↔ "us"); "for", "and" are everywhere."""
+    if hyp.text.lower() in _PRONOUNS_EN:
+        # As a clitic (منا = min + nA "us") or as the word itself (لنا "for us").
+        return clitic_match(word, hyp.text) or bool(pronoun_forms(hyp.text.lower()) & word.stems)
+    return not word.function and not is_function_en(hyp)
+
+
+def densest_run(indices: Sequence[int], gap: int = 3) -> list[int]:
+    """The longest run of indices no more than ``gap`` apart (the first on a tie), capped."""
+    runs: list[list[int]] = []
+    for k in indices:
+        if runs and k - runs[-1][-1] <= gap:
+            runs[-1].append(k)
+        else:
+            runs.append([k])
+    best = max(runs, key=len) if runs else []
+    return best[:MAX_AR_SPAN]
+
+
+def en_match(a: Token, b: Token) -> bool:
+    if a.kind == "acronym" or b.kind == "acronym":
+        return a.key == b.key
+    if a.kind == "number" or b.kind == "number":
+        return a.kind == b.kind and a.key.replace(",", "") == b.key.replace(",", "")
+    return a.key == b.key or related(a.key, b.key)
+
+
+def match_tokens(ref: Sequence[Token], hyp: Sequence[Token]) -> list[tuple[int, int]]:
+    """One-to-one alignment of two content-token lists, tolerant of reordering.
+
+    Candidate pairs are words that match (same stem, acronym-aware, or near-synonyms);
+    they are taken greedily, exact matches first, then by how close their relative
+    positions are, so a back-translation that moved a clause still aligns. Returns
+    (ref index, hyp index) pairs sorted by ref index.
+    """
+    n, m = len(ref), len(hyp)
+    candidates = []
+    for i, r in enumerate(ref):
+        for j, h in enumerate(hyp):
+            if en_match(r, h):
+                exact = r.key == h.key
+                distance = abs(i / max(n, 1) - j / max(m, 1))
+                candidates.append((not exact, distance, i, j))
+    candidates.sort()
+    used_r: set[int] = set()
+    used_h: set[int] = set()
+    pairs = []
+    for _, _, i, j in candidates:
+        if i not in used_r and j not in used_h:
+            used_r.add(i)
+            used_h.add(j)
+            pairs.append((i, j))
+    return sorted(pairs)
+
+
+# Amounts and their units are the number check's business, not the word alignment's.
+_QUANTITY_WORDS = frozenset(
+    "hundred hundreds thousand thousands million millions billion billions trillion trillions "
+    "percent per cent dozen dozens dollar dollars euro euros pound pounds sterling yen yuan "
+    "dinar dinars dirham dirhams riyal riyals rial rials shekel shekels rupee rupees lira liras "
+    "franc francs ruble rubles rouble roubles".split()
+)
+_PRONOUNS_EN = frozenset(
+    "i me my mine we us our ours you your yours he him his she her hers it its they them their theirs".split()
+)
+
+
+def _content(tokens: Sequence[Token]) -> list[Token]:
+    """Content words; numbers and calendar names are left to their own checks."""
+    cal = resources.calendar().english
+    return [
+        t for t in tokens
+        if not is_function_en(t) and t.kind != "number"
+        and t.text.lower() not in _QUANTITY_WORDS and t.text.lower().rstrip(".") not in cal
+    ]
+
+
+def support_map(view: SegmentView, ref_tokens: Sequence[Token]) -> dict[int, list[int]]:
+    """Reference token index → indices of the Arabic words that render it.
+
+    Gazetteer entities count as a whole: "U.S." is rendered by الأمريكية when both
+    name the United States.
+    """
+    out = {r.index: [k for k, a in enumerate(view.ar) if supports(a, r)] for r in ref_tokens}
+    ar_by_name: dict[str, list[int]] = {}
+    for a, b, name in view.ar_entities:
+        ar_by_name.setdefault(name, []).extend(range(a, b))
+    for a, b, name in view.ref_entities:
+        if name in ar_by_name:
+            for k in range(a, b):
+                out.setdefault(k, [])
+                out[k] = sorted(set(out[k]) | set(ar_by_name[name]))
+    return out
