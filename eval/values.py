@@ -47,6 +47,37 @@ _SEVERITY_RANK = {Severity.MINOR: 1, Severity.MAJOR: 2, Severity.CRITICAL: 3}
 _SEVERITY_WEIGHT = {Severity.MINOR: 1, Severity.MAJOR: 5, Severity.CRITICAL: 10}
 
 
+#: Bidi controls and zero-width characters: invisible, never meaningful for matching
+#: (U+200E, U+200F, U+061C, U+202A–U+202E, U+2066–U+2069, U+200B–U+200D, U+FEFF).
+CONTROL_CHARS: frozenset[str] = frozenset(
+    "\u200e\u200f\u061c"
+    + "".join(chr(c) for c in range(0x202A, 0x202F))
+    + "".join(chr(c) for c in range(0x2066, 0x206A))
+    + "\u200b\u200c\u200d\ufeff"
+)
+
+
+def original_span(original: str, offsets: tuple[int, ...], start: int, end: int) -> tuple[int, int]:
+    """Map a half-open span ``[start, end)`` of normalised text back to ``original``.
+
+    ``offsets`` is an offset map (:class:`Document`, :mod:`eval.text.normalise`). Better
+    than ``(offsets[start], offsets[end])`` at two edges: a span that ends inside the
+    expansion of one character (the ``ل`` of ``ﻻ`` → ``لا``) still covers that character,
+    and invisible controls (:data:`CONTROL_CHARS`) after the span are left out. Marks
+    dropped after the last character (diacritics) stay inside, since they belong to it.
+    """
+    if not 0 <= start <= end < len(offsets):
+        raise ValueError(f"span [{start}, {end}) is outside 0..{len(offsets) - 1}")
+    first = offsets[start]
+    if start == end:
+        return first, first
+    last = offsets[end - 1]
+    stop = offsets[end] if offsets[end] > last else last + 1
+    while stop > last + 1 and original[stop - 1] in CONTROL_CHARS:
+        stop -= 1
+    return first, stop
+
+
 @dataclass(frozen=True)
 class Document:
     """A decoded input file.
@@ -67,9 +98,7 @@ class Document:
         return self.original.count("\n", 0, offset) + 1
 
     def original_span(self, start: int, end: int) -> tuple[int, int]:
-        """Map a [start, end) span of ``normalised`` back to ``original``."""
-        from eval.text.normalise import original_span
-
+        """Map a [start, end) span of ``normalised`` back to ``original`` (see :func:`original_span`)."""
         return original_span(self.original, self.offset_map, start, end)
 
 

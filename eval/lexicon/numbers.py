@@ -48,6 +48,14 @@ from typing import Literal
 
 from eval.lexicon import resources
 from eval.lexicon.resources import NumberWord, fold_ar
+from eval.text.arabic import (
+    CLITIC_PREFIXES,
+    DIGIT_CHARS,
+    LETTER_CHARS,
+    PRONOUN_SUFFIXES,
+    ascii_digits,
+    clitic_splits,
+)
 
 __all__ = [
     "NumberKind",
@@ -75,8 +83,8 @@ class NumberMention:
 
 # --- tokens ---------------------------------------------------------------------------------
 
-_D = "0-9\u0660-\u0669\u06f0-\u06f9"
-_AR_LETTER = "\u0621-\u063a\u0641-\u064a\u0671-\u06d3\u06fa-\u06ff"
+_D = DIGIT_CHARS
+_AR_LETTER = LETTER_CHARS
 _AR_INNER = "\u0621-\u065f\u0670-\u06d3\u06fa-\u06ff\u0640"
 _TOKEN = re.compile(
     rf"(?P<num>(?<![{_D}])(?:[{_D}]{{1,3}}(?:[,\u066c][{_D}]{{3}})+(?![{_D}])|[{_D}]+)"
@@ -84,11 +92,6 @@ _TOKEN = re.compile(
     rf"|(?P<ar>[{_AR_LETTER}\u0640][{_AR_INNER}]*)"
     r"|(?P<en>[A-Za-z]+(?:['’][A-Za-z]+)?)"
     r"|(?P<pct>[%\u066a\ufe6a\uff05])"
-)
-_DIGITS = str.maketrans(
-    "\u0660\u0661\u0662\u0663\u0664\u0665\u0666\u0667\u0668\u0669"
-    "\u06f0\u06f1\u06f2\u06f3\u06f4\u06f5\u06f6\u06f7\u06f8\u06f9\u066b",
-    "0123456789" "0123456789" ".",
 )
 _SUFFIX = re.compile(r"(st|nd|rd|th|bn|bln|mn|mln|tn|trn|m|k|s)(?![A-Za-z])", re.IGNORECASE)
 _SUFFIX_SCALE = {"bn": 1e9, "bln": 1e9, "mn": 1e6, "mln": 1e6, "tn": 1e12, "trn": 1e12,
@@ -98,10 +101,6 @@ _CODE_BEFORE = re.compile(r"[A-Za-z][-‐‑]?$")
 _EN_ARTICLES = frozenset({"a", "an"})
 _EN_JOINERS = frozenset({"and"})
 _OF = {"en": frozenset({"of"}), "ar": frozenset({"من"})}
-_AR_CLITICS: tuple[str, ...] = (
-    "وبال", "وال", "بال", "فال", "كال", "لل", "ال", "وب", "ول", "فب", "فل", "و", "ف", "ب", "ل", "ك",
-)
-_AR_PRONOUN_SUFFIXES: tuple[str, ...] = ("هما", "هم", "هن", "ها", "كم", "نا", "ه")
 _ROMAN = re.compile(r"(?=[IVX]{2,}$)X{0,3}(IX|IV|V?I{0,3})")  # II … XXXIX
 _ROMAN_VALUES = {"I": 1, "V": 5, "X": 10}
 _MAX_WORDS = 3
@@ -164,11 +163,9 @@ def _gap_ok(gap: str, language: str) -> bool:
 def _ar_word_candidates(key: str) -> list[tuple[str, bool]]:
     """A folded Arabic word and its clitic-stripped forms, with "had the conjunction و"."""
     out = [(key, False)]
-    for prefix in _AR_CLITICS:
-        if key.startswith(prefix):
-            rest = key[len(prefix):]
-            if len(rest) >= 3 or (len(rest) >= 2 and prefix == "و"):
-                out.append((rest, prefix.startswith("و")))
+    for prefix, rest in clitic_splits(key, CLITIC_PREFIXES):
+        if len(rest) >= 3 or (len(rest) >= 2 and prefix == "و"):
+            out.append((rest, prefix.startswith("و")))
     return out
 
 
@@ -224,7 +221,7 @@ def _word_at(toks: list[_Tok], i: int, text: str, language: str) -> tuple[Number
                 return word, n, conj
             if language == "ar":
                 # a pronoun suffix on a fraction: نصفهم, ثلثها, ثلاثة أرباعهم
-                for suffix in _AR_PRONOUN_SUFFIXES:
+                for suffix in PRONOUN_SUFFIXES:
                     if key.endswith(suffix) and len(key) - len(suffix) >= 3:
                         word = table.get(key[: -len(suffix)])
                         if word is not None and word.kind == "fraction":
@@ -236,9 +233,9 @@ def _num_item(tok: _Tok, text: str, gap: str) -> _Item | None:
     before = text[max(0, tok.start - 2):tok.start]
     if _CODE_BEFORE.search(before):
         return None  # G7, F-16, COVID-19: a code, not a number
-    raw = tok.text.translate(_DIGITS)
-    grouped = "," in raw or "\u066c" in raw
-    digits = raw.replace(",", "").replace("\u066c", "")
+    raw = ascii_digits(tok.text)
+    grouped = "," in raw
+    digits = raw.replace(",", "")
     try:
         value = float(digits)
     except ValueError:

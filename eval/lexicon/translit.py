@@ -25,8 +25,11 @@ Classes (one character each)::
 Trump). ``g`` is always G; Arabic writes it غ, ج or ق depending on the region, so G,
 J and K are *close* classes.
 
-Vowels are dropped. English: a e i o u, ``y`` unless word-initial or before a vowel, ``w``
-unless before a vowel, ``h`` at the end after a vowel (Abdullah, Shah). Arabic: ا ى ة ء
+Arabic words are folded with :func:`eval.text.arabic.fold` keeping ى (``maqsura=False``),
+since ى is a vowel here and ي may be a consonant.
+
+Vowels are dropped. English: a e i o u, ``y`` unless word-initial or before a vowel,
+``w`` unless before a vowel, ``h`` at the end after a vowel (Abdullah, Shah). Arabic: ا ى ة ء
 and the hamza carriers ئ ؤ, ع, and ي / و unless they are consonants — word-initial, or
 followed by ا, or between two vowel letters (تويوتا → T Y T). A final ه after a
 consonant is a vowel marker (روته Rutte). Identical classes written next to each other
@@ -47,7 +50,8 @@ consonant. ا agrees with every vowel (Trump ترامب); a missing vowel is no 
 writes no short vowels); an English final e after a consonant is treated as silent.
 
 Similarity is ``1 - distance / max(len(a), len(b))``, the best over the Arabic word's
-clitic-stripped candidates (و ف ب ل ك ال …, each costing :data:`CLITIC_PENALTY`; a
+clitic-stripped candidates (:data:`eval.text.arabic.NAME_CLITIC_PREFIXES`: و ف ب ل ك ال
+…, each costing :data:`CLITIC_PENALTY`; a
 one-letter proclitic is not stripped off a name of fewer than three consonants) and
 the English word with and without an ``al-``/``el-`` article.
 
@@ -65,8 +69,10 @@ from __future__ import annotations
 
 import functools
 import re
-import unicodedata
 from collections import Counter
+
+from eval.text.arabic import NAME_CLITIC_PREFIXES, fold, strip_clitics
+from eval.text.tokens import fold_latin
 
 __all__ = [
     "THRESHOLD",
@@ -84,8 +90,6 @@ THRESHOLD = 0.8
 
 # --- Arabic --------------------------------------------------------------------------------
 
-_AR_MARKS = re.compile("[\u064b-\u065f\u0670\u0640\u06d6-\u06ed\u200b-\u200f\u061c]")
-_AR_FOLD = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ی": "ي", "ک": "ك"})
 _AR_CONSONANT: dict[str, str] = {
     "ب": "B", "پ": "B", "ت": "T", "ط": "T", "ث": "C", "ج": "J", "ح": "H", "خ": "H",
     "ه": "H", "د": "D", "ض": "D", "ذ": "Z", "ز": "Z", "ظ": "Z", "ر": "R", "س": "S",
@@ -94,14 +98,11 @@ _AR_CONSONANT: dict[str, str] = {
 }
 _AR_VOWEL_LETTERS = frozenset("اوىيةءئؤع")
 _AR_SILENT = frozenset("اىةءئؤع")
-#: Clitic prefixes tried off an Arabic word, longest first.
-_AR_PREFIXES: tuple[str, ...] = (
-    "وبال", "وكال", "وال", "بال", "فال", "كال", "لل", "ال", "و", "ف", "ب", "ل", "ك",
-)
 
 
 def _fold_ar(word: str) -> str:
-    return _AR_MARKS.sub("", word).translate(_AR_FOLD)
+    """:func:`eval.text.arabic.fold` keeping ى: here it is a long *a* (مصطفى), not a ي."""
+    return fold(word, maqsura=False)
 
 
 # Vowel qualities kept beside the skeleton: front (i e y / ي), back (o u w / و), open (a / ا).
@@ -176,14 +177,7 @@ def skeleton_ar(word: str) -> str:
 
 def candidates_ar(word: str) -> list[str]:
     """The folded word and its forms with one clitic prefix stripped (at least 2 letters left)."""
-    folded = _fold_ar(word)
-    out = [folded]
-    for prefix in _AR_PREFIXES:
-        if folded.startswith(prefix) and len(folded) - len(prefix) >= 2:
-            rest = folded[len(prefix):]
-            if rest not in out:
-                out.append(rest)
-    return out
+    return strip_clitics(_fold_ar(word), NAME_CLITIC_PREFIXES)
 
 
 # --- English -------------------------------------------------------------------------------
@@ -199,8 +193,7 @@ _EN_SINGLE: dict[str, str] = {
 
 def _latin_letters(word: str) -> str:
     word = "".join(_LATIN_FOLD.get(c, c) for c in word.lower())
-    decomposed = unicodedata.normalize("NFKD", word)
-    return "".join(c for c in decomposed if "a" <= c <= "z")
+    return "".join(c for c in fold_latin(word) if "a" <= c <= "z")
 
 
 _EN_DIGRAPHS: dict[str, str] = {

@@ -40,7 +40,8 @@ import re
 import unicodedata
 from pathlib import Path
 
-from eval.text.normalise import arabic_ratio, normalise_ar, normalise_en
+from eval.text.arabic import arabic_ratio
+from eval.text.normalise import normalise_ar, normalise_en
 from eval.values import Document
 from tadqiq.errors import InputError
 

@@ -14,9 +14,8 @@ import math
 from collections.abc import Sequence
 
 from eval.text.documents import check_sentence_lengths
-from eval.text.normalise import CONTROL_CHARS
 from eval.text.segment import LINES, segment
-from eval.values import Segment, Unit
+from eval.values import CONTROL_CHARS, Segment, Unit
 from tadqiq.errors import InputError
 
 _SHAPES = ((1, 1), (1, 2), (2, 1), (2, 2), (1, 3), (3, 1))

@@ -8,7 +8,7 @@ The map is non-decreasing and every entry lies in ``range(len(input) + 1)``.
 
 Pipeline (both languages):
 
-1. drop invisible controls: bidi marks and embeddings/isolates (U+200E, U+200F,
+1. drop invisible controls (:data:`CONTROL_CHARS`): bidi marks and embeddings/isolates (U+200E, U+200F,
    U+202A–U+202E, U+2066–U+2069, U+061C) and zero-width characters
    (U+200B–U+200D, U+FEFF);
 2. NFKC, applied chunk by chunk so that offsets survive: a chunk is a starter plus
@@ -18,13 +18,14 @@ Pipeline (both languages):
    ligatures such as ﻻ become ordinary letters here;
 3. a per-character fold (one character → zero, one or several characters).
 
-Arabic fold (:func:`normalise_ar`): removes harakat and other Arabic marks
-(U+064B–U+065F, U+0670), tatweel (U+0640) and the small Quranic annotation marks
-(U+06D6–U+06ED except letters); alef variants أ إ آ ٱ ٲ ٳ → ا; alef maqsura ى → ي;
-Persian yeh ی → ي and keheh ک → ك; Arabic-Indic (٠–٩) and Persian (۰–۹) digits →
-ASCII; ٫ → ``.``, ٬ → ``,``, ٪ → ``%``, ، → ``,``, ؛ → ``;``, ؟ → ``?``, ۔ → ``.``.
-Ta marbuta ة is *kept* by default (it distinguishes e.g. the feminine ending from
-the pronoun ه); pass ``fold_ta_marbuta=True`` to fold ة → ه.
+Arabic fold (:func:`normalise_ar`): the fold of :mod:`eval.text.arabic` with digits
+and punctuation — harakat and other Arabic marks (U+064B–U+065F, U+0670), tatweel
+(U+0640) and the small Quranic annotation marks (U+06D6–U+06ED except letters and
+symbols) removed; alef variants أ إ آ ٱ ٲ ٳ → ا; alef maqsura ى → ي; Persian yeh ی → ي
+and keheh ک → ك; Arabic-Indic (٠–٩) and Persian (۰–۹) digits → ASCII; ٫ → ``.``,
+٬ → ``,``, ٪ → ``%``, ، → ``,``, ؛ → ``;``, ؟ → ``?``, ۔ → ``.``. Ta marbuta ة is *kept*
+by default (it distinguishes e.g. the feminine ending from the pronoun ه); pass
+``fold_ta_marbuta=True`` to fold ة → ه.
 
 English fold (:func:`normalise_en`): curly quotes → straight (‘ ’ ‚ ‛ → ``'``,
 “ ” „ ‟ → ``"``), dashes and minus (‐ ‑ ‒ – — ― −) → ``-``. Case is kept ("US" is
@@ -32,13 +33,21 @@ not "us"). The same quote and dash fold is applied to Arabic text too, since Ara
 articles use the same typographic punctuation.
 
 Nothing here lowercases: Arabic has no case and English case carries meaning.
+
+Mapping a span back (:func:`original_span`) and the set of invisible controls
+(:data:`CONTROL_CHARS`) belong to the offset maps of :class:`eval.values.Document` and
+live in :mod:`eval.values`; the Arabic-script tests :func:`is_arabic_char` and
+:func:`arabic_ratio` live in :mod:`eval.text.arabic`. All four are re-exported here.
 """
 
 from __future__ import annotations
 
 import unicodedata
 from collections.abc import Callable
-from functools import lru_cache
+
+from eval.text import arabic
+from eval.text.arabic import arabic_ratio, is_arabic_char
+from eval.values import CONTROL_CHARS, original_span
 
 __all__ = [
     "CONTROL_CHARS",
@@ -54,23 +63,6 @@ __all__ = [
 ]
 
 OffsetMap = tuple[int, ...]
-
-#: Bidi controls and zero-width characters: invisible, never meaningful for matching.
-CONTROL_CHARS: frozenset[str] = frozenset(
-    "\u200e\u200f\u061c"
-    + "".join(chr(c) for c in range(0x202A, 0x202F))
-    + "".join(chr(c) for c in range(0x2066, 0x206A))
-    + "\u200b\u200c\u200d\ufeff"
-)
-
-_AR_MARKS: frozenset[str] = frozenset(
-    [chr(c) for c in range(0x064B, 0x0660)]
-    + ["\u0670", "\u0640"]
-    + [chr(c) for c in range(0x06D6, 0x06DD)]
-    + [chr(c) for c in range(0x06DF, 0x06E5)]
-    + ["\u06e7", "\u06e8"]
-    + [chr(c) for c in range(0x06EA, 0x06EE)]
-)
 
 _PUNCT_FOLD: dict[str, str] = {
     "\u2018": "'",
@@ -90,35 +82,15 @@ _PUNCT_FOLD: dict[str, str] = {
     "\u2212": "-",
 }
 
-_AR_FOLD: dict[str, str] = {
-    **_PUNCT_FOLD,
-    "\u0623": "\u0627",  # أ
-    "\u0625": "\u0627",  # إ
-    "\u0622": "\u0627",  # آ
-    "\u0671": "\u0627",  # ٱ
-    "\u0672": "\u0627",  # ٲ
-    "\u0673": "\u0627",  # ٳ
-    "\u0649": "\u064a",  # ى → ي
-    "\u06cc": "\u064a",  # Persian yeh ی → ي
-    "\u06a9": "\u0643",  # keheh ک → ك
-    "\u066b": ".",  # Arabic decimal separator
-    "\u066c": ",",  # Arabic thousands separator
-    "\u066a": "%",  # Arabic percent sign
-    "\u060c": ",",  # Arabic comma
-    "\u061b": ";",  # Arabic semicolon
-    "\u061f": "?",  # Arabic question mark
-    "\u06d4": ".",  # Arabic full stop
-    **{chr(0x0660 + d): str(d) for d in range(10)},
-    **{chr(0x06F0 + d): str(d) for d in range(10)},
-}
+def _char_fold(*, ta_marbuta: bool) -> dict[str, str]:
+    """Typographic punctuation, then :mod:`eval.text.arabic`'s fold with digits and
+    punctuation, per character (``""`` drops one)."""
+    table = arabic.fold_table(ta_marbuta=ta_marbuta, digits=True, punctuation=True)
+    return {**_PUNCT_FOLD, **{chr(k): v or "" for k, v in table.items()}}
 
-_ARABIC_RANGES: tuple[tuple[int, int], ...] = (
-    (0x0600, 0x06FF),
-    (0x0750, 0x077F),
-    (0x08A0, 0x08FF),
-    (0xFB50, 0xFDFF),
-    (0xFE70, 0xFEFF),
-)
+
+_AR_FOLD = _char_fold(ta_marbuta=False)
+_AR_FOLD_TA = _char_fold(ta_marbuta=True)
 
 
 def map_chars(text: str, fn: Callable[[str], str]) -> tuple[str, OffsetMap]:
@@ -139,27 +111,6 @@ def map_chars(text: str, fn: Callable[[str], str]) -> tuple[str, OffsetMap]:
             offsets.extend([i] * len(rep))
     offsets.append(len(text))
     return "".join(out), tuple(offsets)
-
-
-def original_span(original: str, offsets: OffsetMap, start: int, end: int) -> tuple[int, int]:
-    """Map a half-open span ``[start, end)`` of normalised text back to ``original``.
-
-    Better than ``(offsets[start], offsets[end])`` at two edges: a span that ends
-    inside the expansion of one character (the ``ل`` of ``ﻻ`` → ``لا``) still covers
-    that character, and invisible controls after the span are left out. Marks
-    dropped after the last character (diacritics) stay inside, since they belong to
-    it.
-    """
-    if not 0 <= start <= end < len(offsets):
-        raise ValueError(f"span [{start}, {end}) is outside 0..{len(offsets) - 1}")
-    first = offsets[start]
-    if start == end:
-        return first, first
-    last = offsets[end - 1]
-    stop = offsets[end] if offsets[end] > last else last + 1
-    while stop > last + 1 and original[stop - 1] in CONTROL_CHARS:
-        stop -= 1
-    return first, stop
 
 
 def compose_maps(first: OffsetMap, second: OffsetMap) -> OffsetMap:
@@ -228,15 +179,11 @@ def _pipeline(text: str, fold: Callable[[str], str]) -> tuple[str, OffsetMap]:
 
 
 def _fold_ar(ch: str) -> str:
-    if ch in _AR_MARKS:
-        return ""
     return _AR_FOLD.get(ch, ch)
 
 
 def _fold_ar_ta(ch: str) -> str:
-    if ch == "\u0629":
-        return "\u0647"
-    return _fold_ar(ch)
+    return _AR_FOLD_TA.get(ch, ch)
 
 
 def _fold_en(ch: str) -> str:
@@ -251,22 +198,3 @@ def normalise_ar(text: str, *, fold_ta_marbuta: bool = False) -> tuple[str, Offs
 def normalise_en(text: str) -> tuple[str, OffsetMap]:
     """Normalise English text for matching (case kept); returns ``(normalised, offset_map)``."""
     return _pipeline(text, _fold_en)
-
-
-@lru_cache(maxsize=4096)
-def is_arabic_char(ch: str) -> bool:
-    """True if ``ch`` is in an Arabic-script block (incl. presentation forms)."""
-    cp = ord(ch)
-    return any(lo <= cp <= hi for lo, hi in _ARABIC_RANGES)
-
-
-def arabic_ratio(text: str) -> float:
-    """Fraction of letters (``str.isalpha``) that are Arabic script; 0.0 if no letters."""
-    letters = 0
-    arabic = 0
-    for ch in text:
-        if ch.isalpha():
-            letters += 1
-            if is_arabic_char(ch):
-                arabic += 1
-    return arabic / letters if letters else 0.0

@@ -50,8 +50,8 @@ from __future__ import annotations
 
 import re
 
-from eval.text.normalise import CONTROL_CHARS, is_arabic_char
-from eval.values import Segment
+from eval.text.arabic import is_arabic_char
+from eval.values import CONTROL_CHARS, Segment
 
 __all__ = ["SENTENCE_STARTERS", "segment"]
 

@@ -3,8 +3,9 @@
 English tokens carry a matching key: the Snowball stem of the lower-cased word,
 except for acronyms (two or more capitals, with or without dots: US, U.S.,
 NATO), whose key stays upper-case — so "US" never matches the pronoun "us".
-Arabic tokens carry their normalised form (diacritics, tatweel and bidi marks
-removed; alef variants and final ى folded).
+Arabic tokens carry their folded form (:func:`eval.text.arabic.fold`: diacritics,
+tatweel and bidi marks removed; alef variants, Persian letters and ى folded), numbers
+their digits in ASCII.
 """
 
 from __future__ import annotations
@@ -17,20 +18,22 @@ from dataclasses import dataclass
 import snowballstemmer
 
 from eval.lexicon import resources
+from eval.text.arabic import DIGIT_CHARS, LETTER_CHARS, ascii_digits, fold
 
 _EN_TOKEN = re.compile(
     r"(?P<acr>(?:[A-Z]\.){2,})|(?P<num>\d+(?:[.,]\d+)*(?:%|st\b|nd\b|rd\b|th\b)?)|(?P<word>[^\W\d_]+(?:['’](?![sS]\b)[^\W\d_]+)?)"
 )
-_AR_LETTERS = "\u0621-\u063a\u0641-\u064a\u0671-\u06d3\u06fa-\u06ff\u0750-\u077f\ufb50-\ufdff\ufe70-\ufefc"
-_AR_MARKS = "\u064b-\u065f\u0670\u0640\u200c-\u200f\u061c"
+# Letters of the main block, the supplement and the presentation forms.
+_AR_LETTERS = LETTER_CHARS + "\u0750-\u077f\ufb50-\ufdff\ufe70-\ufefc"
+# What may continue a word: harakat, superscript alef, tatweel, ZWNJ/ZWJ and bidi marks.
+_AR_INNER = "\u064b-\u065f\u0670\u0640\u200c-\u200f\u061c"
 _AR_TOKEN = re.compile(
-    rf"(?P<word>[{_AR_LETTERS}][{_AR_LETTERS}{_AR_MARKS}]*)"
-    r"|(?P<num>[0-9\u0660-\u0669\u06f0-\u06f9]+(?:[.,\u066b\u066c][0-9\u0660-\u0669\u06f0-\u06f9]+)*%?\u066a?)"
+    rf"(?P<word>[{_AR_LETTERS}][{_AR_LETTERS}{_AR_INNER}]*)"
+    rf"|(?P<num>[{DIGIT_CHARS}]+(?:[.,\u066b\u066c][{DIGIT_CHARS}]+)*%?\u066a?)"
     r"|(?P<latin>[A-Za-z]+(?:['’.-][A-Za-z]+)*\.?)"
 )
-_AR_DIACRITICS = re.compile(f"[{_AR_MARKS}]")
-_AR_FOLD = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي"})
-_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹٫٬", "0123456789" "0123456789" ".,")
+#: A run of ASCII letters (gloss words, English words of a text).
+LATIN_WORD = re.compile(r"[A-Za-z]+")
 
 
 @dataclass(frozen=True)
@@ -55,10 +58,8 @@ def _stemmer():
 @functools.lru_cache(maxsize=1)
 def _irregular() -> dict[str, str]:
     """Inflected form → base of English irregular verbs (eval/lexicon/resources/irregular_verbs_en.tsv)."""
-    from importlib.resources import files
-
     out: dict[str, str] = {}
-    text = (files("eval.lexicon.resources") / "irregular_verbs_en.tsv").read_text(encoding="utf-8")
+    text = resources.read_text("irregular_verbs_en.tsv")
     for line in text.splitlines()[1:]:
         if line.strip() and not line.startswith("#") and "\t" in line:
             base, forms = line.split("\t", 1)
@@ -103,7 +104,8 @@ def tokenize_en(text: str, offset: int = 0) -> list[Token]:
 
 
 def normalise_ar_word(word: str) -> str:
-    return _AR_DIACRITICS.sub("", word).translate(_AR_FOLD)
+    """The matching key of an Arabic word: :func:`eval.text.arabic.fold` (ى folded, ة kept)."""
+    return fold(word)
 
 
 def tokenize_ar(text: str, offset: int = 0) -> list[Token]:
@@ -112,7 +114,7 @@ def tokenize_ar(text: str, offset: int = 0) -> list[Token]:
         kind = m.lastgroup or "word"
         word = m.group()
         if kind == "num":
-            key = word.translate(_DIGITS).rstrip("%\u066a")
+            key = ascii_digits(word).rstrip("%\u066a")
             kind = "number"
         elif kind == "latin":
             word = word.rstrip(".")

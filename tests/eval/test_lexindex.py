@@ -182,3 +182,19 @@ def test_old_index_files_are_removed_when_a_new_one_is_written(index_dir: Path, 
     assert sorted(p.name for p in index_dir.iterdir()) == sorted(
         [recent.name, _index_file(index_dir, small_data).name]
     )
+
+
+def test_reset_forgets_what_higher_modules_memoised():
+    # index.py imports neither the analyser nor bilingual: they register reset hooks.
+    from eval.lexicon import bilingual
+    from eval.lexicon.buckwalter import lexicon
+
+    before = lexicon()
+    bilingual.related("support", "back")
+    assert bilingual.related.cache_info().currsize
+    lexindex.reset()
+    try:
+        assert bilingual.related.cache_info().currsize == 0
+        assert lexicon() is not before
+    finally:
+        lexindex.reset()

@@ -24,8 +24,9 @@ and lines starting with ``#`` are skipped. A line with the wrong number of colum
 unknown kind or a value that does not parse raises :class:`~tadqiq.errors.ConfigError`
 naming the file and the line.
 
-Arabic keys are folded with :func:`fold_ar` (diacritics, tatweel and bidi marks removed;
-أ إ آ ٱ → ا; ى → ي; ة kept). In the data files a form preceded by ``~`` is also an
+Arabic keys are folded with :func:`fold_ar` (:func:`eval.text.arabic.fold`: diacritics,
+tatweel and bidi marks removed; alef variants → ا; Persian yeh and keheh folded; ى → ي;
+ة kept; white space collapsed). In the data files a form preceded by ``~`` is also an
 ordinary word (مصر "insistent", مالي "financial"); the loaders strip the ``~`` and record
 the form as ambiguous.
 """
@@ -40,6 +41,7 @@ from importlib import resources as _resources
 from types import MappingProxyType
 from typing import Literal
 
+from eval.text.arabic import CLITIC_PREFIXES, clitic_splits, fold
 from tadqiq.errors import ConfigError
 
 __all__ = [
@@ -74,6 +76,7 @@ __all__ = [
     "parse_negation",
     "parse_numbers",
     "parse_wordlist",
+    "read_text",
     "stopwords_ar",
     "stopwords_en",
 ]
@@ -92,35 +95,23 @@ NUMBER_KINDS: frozenset[str] = frozenset(
 CALENDAR_KINDS: frozenset[str] = frozenset({"weekday", "month", "relative"})
 NEGATION_KINDS: frozenset[str] = frozenset({"negator", "ambiguous", "fixed", "prefixed"})
 
-#: Arabic clitic prefixes a matcher may strip from the first word of a form, longest first.
-AR_CLITIC_PREFIXES: tuple[str, ...] = (
-    "وبال", "وكال", "وال", "بال", "فال", "كال", "لل", "ال", "وب", "ول", "فب", "فل",
-    "و", "ف", "ب", "ل", "ك",
-)
+#: Arabic clitic prefixes a matcher may strip from the first word of a form, longest first
+#: (:data:`eval.text.arabic.CLITIC_PREFIXES`).
+AR_CLITIC_PREFIXES: tuple[str, ...] = CLITIC_PREFIXES
 
 _AMBIGUOUS_MARK = "~"
 
 # --- Arabic folding ------------------------------------------------------------------------
 
-_AR_DROP = re.compile("[\u064b-\u065f\u0670\u0640\u06d6-\u06ed\u200b-\u200f\u202a-\u202e\u2066-\u2069\u061c\ufeff]")
-_AR_FOLD = str.maketrans({
-    "\u0623": "\u0627",  # أ
-    "\u0625": "\u0627",  # إ
-    "\u0622": "\u0627",  # آ
-    "\u0671": "\u0627",  # ٱ
-    "\u0649": "\u064a",  # ى → ي
-    "\u06cc": "\u064a",  # Persian yeh
-    "\u06a9": "\u0643",  # keheh
-})
 _SPACES = re.compile(r"\s+")
 
 
 def fold_ar(text: str) -> str:
-    """Fold Arabic text for matching: no diacritics/tatweel/bidi marks, alef and yeh unified.
-
-    Ta marbuta ة is kept. Runs of white space become one space; the ends are stripped.
+    """Fold Arabic text for matching (:func:`eval.text.arabic.fold`: no diacritics, tatweel
+    or bidi marks; alef, yeh and kaf variants unified; ة kept). Runs of white space become
+    one space; the ends are stripped.
     """
-    return _SPACES.sub(" ", _AR_DROP.sub("", text).translate(_AR_FOLD)).strip()
+    return _SPACES.sub(" ", fold(text)).strip()
 
 
 def _fold_en(text: str) -> str:
@@ -136,7 +127,8 @@ def is_acronym(alias: str) -> bool:
 # --- TSV reading ---------------------------------------------------------------------------
 
 
-def _read(name: str) -> str:
+def read_text(name: str) -> str:
+    """The text of one bundled resource file (``synonyms_en.tsv`` …); ConfigError if unreadable."""
     try:
         return _resources.files(__name__).joinpath(name).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
@@ -254,7 +246,7 @@ def parse_gazetteer(text: str, source: str = "gazetteer.tsv") -> tuple[Entity, .
 @functools.lru_cache(maxsize=1)
 def gazetteer() -> tuple[Entity, ...]:
     """All gazetteer entries, in file order (countries, cities, organisations, regions)."""
-    return parse_gazetteer(_read("gazetteer.tsv"))
+    return parse_gazetteer(read_text("gazetteer.tsv"))
 
 
 def _add(index: dict[str, list[Entity]], key: str, entity: Entity) -> None:
@@ -334,13 +326,11 @@ def lookup_ar(phrase: str) -> tuple[Entity, ...]:
     index = entity_index_ar()
     if key in index:
         return index[key]
-    for prefix in AR_CLITIC_PREFIXES:
-        if key.startswith(prefix):
-            rest = key[len(prefix):]
-            if len(rest.split(" ")[0]) >= 2:
-                for candidate in (rest, "ال" + rest) if prefix in ("لل",) else (rest,):
-                    if candidate in index:
-                        return index[candidate]
+    for prefix, rest in clitic_splits(key, AR_CLITIC_PREFIXES):
+        if len(rest.split(" ")[0]) >= 2:
+            for candidate in (rest, "ال" + rest) if prefix in ("لل",) else (rest,):
+                if candidate in index:
+                    return index[candidate]
     return ()
 
 
@@ -396,13 +386,13 @@ def parse_numbers(text: str, language: Literal["ar", "en"], source: str) -> Mapp
 @functools.lru_cache(maxsize=1)
 def numbers_ar() -> Mapping[str, NumberWord]:
     """Folded Arabic number word or phrase (ثلاثة عشر, في المئة) → :class:`NumberWord`."""
-    return parse_numbers(_read("numbers_ar.tsv"), "ar", "numbers_ar.tsv")
+    return parse_numbers(read_text("numbers_ar.tsv"), "ar", "numbers_ar.tsv")
 
 
 @functools.lru_cache(maxsize=1)
 def numbers_en() -> Mapping[str, NumberWord]:
     """Lower-case English number word or phrase ("two thirds", "per cent") → :class:`NumberWord`."""
-    return parse_numbers(_read("numbers_en.tsv"), "en", "numbers_en.tsv")
+    return parse_numbers(read_text("numbers_en.tsv"), "en", "numbers_en.tsv")
 
 
 # --- calendar ------------------------------------------------------------------------------
@@ -484,7 +474,7 @@ def parse_calendar(text: str, source: str = "calendar.tsv") -> Calendar:
 @functools.lru_cache(maxsize=1)
 def calendar() -> Calendar:
     """Weekdays, months and relative days with their English and Arabic names."""
-    return parse_calendar(_read("calendar.tsv"))
+    return parse_calendar(read_text("calendar.tsv"))
 
 
 # --- negation ------------------------------------------------------------------------------
@@ -515,7 +505,7 @@ def parse_negation(text: str, source: str = "negation.tsv") -> tuple[NegationEnt
 @functools.lru_cache(maxsize=1)
 def negation() -> tuple[NegationEntry, ...]:
     """Every row of ``negation.tsv``."""
-    return parse_negation(_read("negation.tsv"))
+    return parse_negation(read_text("negation.tsv"))
 
 
 def _forms(language: str, kind: str) -> frozenset[str]:
@@ -597,7 +587,7 @@ def idioms(include_established: bool = False) -> tuple[Idiom, ...]:
     By default only those whose literal Arabic rendering is wrong; with
     ``include_established=True`` also those whose calque is accepted Arabic (red line).
     """
-    rows = parse_idioms(_read("idioms_en.tsv"))
+    rows = parse_idioms(read_text("idioms_en.tsv"))
     return rows if include_established else tuple(i for i in rows if i.literal_words)
 
 
@@ -624,10 +614,10 @@ def parse_wordlist(text: str, source: str) -> tuple[str, ...]:
 @functools.lru_cache(maxsize=1)
 def stopwords_en() -> frozenset[str]:
     """English function words, lower-case."""
-    return frozenset(w.lower() for w in parse_wordlist(_read("stopwords_en.txt"), "stopwords_en.txt"))
+    return frozenset(w.lower() for w in parse_wordlist(read_text("stopwords_en.txt"), "stopwords_en.txt"))
 
 
 @functools.lru_cache(maxsize=1)
 def stopwords_ar() -> frozenset[str]:
     """Arabic function words as written (fold them with :func:`fold_ar` to match)."""
-    return frozenset(parse_wordlist(_read("stopwords_ar.txt"), "stopwords_ar.txt"))
+    return frozenset(parse_wordlist(read_text("stopwords_ar.txt"), "stopwords_ar.txt"))
