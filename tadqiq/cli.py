@@ -391,7 +391,8 @@ def eval_command(
 
     from rich.console import Console
 
-    from eval.nightly.runner import run_eval, summary_lines
+    from eval.nightly.runner import run_eval
+    from eval.nightly.summary import summary_lines
     from eval.text.files import write_atomic
 
     names = [m.strip() for m in models.split(",") if m.strip()]
