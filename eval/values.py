@@ -8,8 +8,11 @@ used for matching and never leaks into an offset.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import Enum
+from types import MappingProxyType
+from typing import Any
 
 from tadqiq import __version__
 
@@ -409,9 +412,6 @@ def split_note(sentences: int) -> str:
 # --- what produced a translation -------------------------------------------------------
 # These imports sit here, not at the top, only while other changes to the top of this
 # file are in flight; they belong with the others.
-from collections.abc import Mapping  # noqa: E402
-from types import MappingProxyType  # noqa: E402
-from typing import Any  # noqa: E402
 
 
 @dataclass(frozen=True)

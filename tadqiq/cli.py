@@ -107,19 +107,6 @@ def _check_selection(checks: str | None) -> frozenset[str] | None:
         _fail(str(exc))
 
 
-def _span_flaggers(glossary: Path | None, min_confidence: float | None, checks: frozenset[str] | None):
-    """The flaggers of a check with ``--checks`` (None without it: the library's default)."""
-    if checks is None:
-        return None
-    from eval.flags.merge import MIN_CONFIDENCE, SpanFlagger
-
-    return [SpanFlagger(
-        glossary=glossary,
-        min_confidence=MIN_CONFIDENCE if min_confidence is None else min_confidence,
-        checks=checks,
-    )]
-
-
 @app.command()
 def check(
     article: Annotated[Path, typer.Argument(help="The Arabic article (plain text, one paragraph per line), or an XLIFF/TMX file with English sources and Arabic targets.")],
@@ -166,15 +153,13 @@ def check(
     console = Console(stderr=False, highlight=False)
     paired = None
     try:
-        flaggers = _span_flaggers(glossary, min_confidence, selected)
         if paired_input:
             from tadqiq.paired import check_paired
 
             report, paired = check_paired(
                 article, model=model, hypothesis=hypothesis, models_file=models_file,
                 cache=cache, use_cache=not no_cache, glossary=glossary,
-                min_confidence=min_confidence, progress=_progress_factory(quiet),
-                flaggers=flaggers,
+                min_confidence=min_confidence, checks=selected, progress=_progress_factory(quiet),
             )
         else:
             from tadqiq.pipeline import CheckRequest
@@ -184,9 +169,9 @@ def check(
                 article=article, reference=reference, model=model,  # type: ignore[arg-type]
                 hypothesis=hypothesis, models_file=models_file, cache=cache,
                 use_cache=not no_cache, glossary=glossary, min_confidence=min_confidence,
-                allow_mismatch=allow_mismatch,
+                allow_mismatch=allow_mismatch, checks=selected,
             )
-            report = run_check(request, progress=_progress_factory(quiet), flaggers=flaggers)
+            report = run_check(request, progress=_progress_factory(quiet))
         if decisions is not None:
             from eval.reports.review import apply_decisions, load_decisions
 
@@ -280,7 +265,7 @@ def models_list(models_file: ModelsFile = None) -> None:
         table = Table(title=f"models in {registry.path}")
         for col in ("name", "backend", "model", "available", "description"):
             table.add_column(col)
-        from translator.hf import availability
+        from translator.hub import availability
 
         for name, spec in registry.models.items():
 
@@ -315,7 +300,7 @@ def models_pull(
     models_file: ModelsFile = None,
 ) -> None:
     """Download a model into the Hugging Face cache (needs a network)."""
-    from translator.hf import pull
+    from translator.hub import pull
     from translator.registry import load_registry
 
     try:
@@ -381,8 +366,8 @@ def bench_flags(
         return run_check(CheckRequest(
             article=folder / "article.ar.txt", reference=folder / "reference.en.txt",
             hypothesis=folder / "hypothesis.en.txt",
-            glossary=glossary_path,
-        ), flaggers=_span_flaggers(glossary_path, None, selected))
+            glossary=glossary_path, checks=selected,
+        ))
 
     try:
         docs = [d for root in roots for d in labelled_documents(root)]
@@ -436,6 +421,7 @@ def eval_command(
     cache: Annotated[Path | None, typer.Option("--cache", help="Translation cache file.")] = None,
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Do not use the translation cache.")] = False,
     glossary: Annotated[Path | None, typer.Option("--glossary", help="Glossary CSV applied to every document.")] = None,
+    checks: Checks = None,
     samples: Annotated[int, typer.Option("--samples", min=10, help="Resamples for paired bootstrap / approximate randomization.")] = 1000,
     json_out: Annotated[Path | None, typer.Option("--json", help="Write the run's outcome as JSON here.")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q")] = False,
@@ -445,9 +431,11 @@ def eval_command(
 
     from rich.console import Console
 
-    from eval.nightly.runner import run_eval, summary_lines
+    from eval.nightly.runner import run_eval
+    from eval.nightly.summary import summary_lines
     from eval.text.files import write_atomic
 
+    selected = _check_selection(checks)
     names = [m.strip() for m in models.split(",") if m.strip()]
     if not names:
         _fail("--models needs at least one model name")
@@ -466,7 +454,7 @@ def eval_command(
             out_dir=out, resume=resume, cache=cache, use_cache=not no_cache,
             progress=progress, fail_on_regression=fail_on_regression,
             metric=Metric(metric).value, glossary=glossary, min_confidence=min_confidence,
-            n_samples=samples,
+            checks=selected, n_samples=samples,
         )
         if json_out is not None:
             write_atomic(json_out, json.dumps(outcome.to_json(), ensure_ascii=False, indent=2) + "\n")

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from eval.lexicon.buckwalter import Analysis, lexicon
+from eval.text.arabic import ascii_digits
 from eval.text.tokens import tokenize_ar
 from eval.values import WordLink
 
@@ -19,7 +20,6 @@ from .base import ModelInfo, Translation
 from .registry import ModelSpec
 
 _DROP = {"the", "it", "he/it", "she/it", "they", "[def.art.]"}
-_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹٫٬", "0123456789" "0123456789" ".,")
 
 
 def _clean(gloss: str) -> str:
@@ -52,7 +52,7 @@ def gloss_sentence(text: str) -> Translation:
             analyses = lex.analyse(tok.key)
             word = _render(analyses[0]) if analyses else tok.text
         elif tok.kind == "number":
-            word = tok.text.translate(_DIGITS)
+            word = ascii_digits(tok.text)
         else:
             word = tok.text
         if not word:

@@ -17,10 +17,6 @@ the weights on first use, so a run answered entirely from the translation cache 
 imports torch. Models are always loaded from a local directory (see
 :func:`translator.hub.resolve_model_dir`), never with ``trust_remote_code``; a model
 with only pickle weights is refused unless its entry sets ``allow_pickle: true``.
-
-:func:`pull`, :func:`availability` and :func:`is_available_locally` are
-:mod:`translator.hub`'s, re-exported here for callers that still import them from this
-module.
 """
 
 from __future__ import annotations
@@ -35,11 +31,8 @@ from tadqiq.errors import ConfigError, ModelError
 from .base import ModelInfo, Progress, Translation
 from .batching import blank_translations, plan_batches
 from .hub import (
-    availability,
     directory_fingerprint,
     has_safetensors,
-    is_available_locally,
-    pull,
     refuse_pickle_only,
     resolve_model_dir,
 )
@@ -48,14 +41,7 @@ from .links import piece_words, unlinked_ids, word_links, word_scores, word_span
 from .registry import QUANTIZE, ModelSpec, first_line
 from .split import PieceProgress, assemble, split_encode
 
-__all__ = [
-    "HFTranslator",
-    "availability",
-    "is_available_locally",
-    "load",
-    "pull",
-    "step_attention",
-]
+__all__ = ["HFTranslator", "load", "step_attention"]
 
 
 def load(spec: ModelSpec, *, allow_download: bool = True) -> HFTranslator:

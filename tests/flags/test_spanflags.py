@@ -6,24 +6,23 @@ from pathlib import Path
 
 import pytest
 
-from eval.evaluate import evaluate
-from eval.flags.merge import SpanFlagger
-from eval.text.documents import document_from_text
-from eval.text.hypothesis import units_from_hypothesis
-from eval.text.segment import segment
+from eval.flow import (
+    BackTranslation,
+    default_flaggers,
+    evaluate_prepared,
+    hypothesis_units,
+    prepare_texts,
+)
 from eval.values import Category, Severity
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
 def run(ar: str, ref: str, hyp: str, glossary: Path | None = None):
-    article = document_from_text(ar, "ar", "a.ar.txt")
-    reference = document_from_text(ref, "en", "r.en.txt")
-    ar_segs = segment(ar, "ar")
-    ref_segs = segment(ref, "en")
-    units = units_from_hypothesis(ar_segs, hyp)
-    return evaluate(article, reference, ar_segs, ref_segs, units, {"name": "test"},
-                    flaggers=[SpanFlagger(glossary)]).flags
+    prepared = prepare_texts(ar, ref, article_path="a.ar.txt", reference_path="r.en.txt")
+    units = hypothesis_units(prepared, hyp)
+    return evaluate_prepared(prepared, BackTranslation(tuple(units), {"name": "test"}),
+                             flaggers=default_flaggers(glossary)).flags
 
 
 def only(flags, category):
@@ -153,4 +152,4 @@ def test_bad_glossary_is_a_config_error(tmp_path, bad):
     path = tmp_path / "g.csv"
     path.write_text(bad, encoding="utf-8")
     with pytest.raises(ConfigError, match="g.csv: line"):
-        SpanFlagger(path)
+        default_flaggers(path)

@@ -114,3 +114,34 @@ def test_model_back_translation(tmp_path: Path):
     assert any(
         f.category is Category.NUMBER and paired.units[f.segment].id == "p1" for f in report.flags
     )
+
+
+def test_placing_empty_targets_returns_a_new_report(tmp_path: Path):
+    """place_empty_targets is pure: the report it is given keeps its flags."""
+    from eval.evaluate import evaluate
+    from eval.flow import (
+        Hypothesis,
+        back_translate,
+        default_flaggers,
+        place_empty_targets,
+        prepare_paired,
+    )
+
+    units = [*UNITS[:3], (UNITS[3][0], UNITS[3][1], "", None)]
+    path = tmp_path / "untranslated.xlf"
+    path.write_text(xliff12_text(units), encoding="utf-8")
+    hyp = tmp_path / "hyp.txt"
+    hyp.write_text("The EU agrees to a loan\nA loan of 1.1 million euros.\nMacron spoke.\n\n", encoding="utf-8")
+    prepared = prepare_paired(path)
+    back = back_translate(prepared, Hypothesis(hyp))
+    report = evaluate(prepared.article, prepared.reference, prepared.ar_segments, prepared.ref_segments,
+                      back.units, back.model, pre_aligned=True, flaggers=default_flaggers())
+    before = list(report.flags)
+    [omission] = [f for f in before if f.category is Category.OMISSION]
+    assert omission.segment == 3 and omission.ar.line != 4
+
+    placed = place_empty_targets(report, prepared.ar_by_unit, prepared.article)
+    assert report.flags == before  # untouched
+    [moved] = [f for f in placed.flags if f.category is Category.OMISSION]
+    assert moved.ar.line == 4 and moved.ar.text == "" and moved.ar.start == len(prepared.article.original)
+    assert [f for f in placed.flags if f is not moved] == [f for f in before if f is not omission]

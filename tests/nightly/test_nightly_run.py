@@ -17,7 +17,8 @@ from typing import Any
 import pytest
 from nightly_corpus import DOCUMENTS, GOOD, GOOD_NAMES, WORSE, XLIFF, write_hypotheses
 
-from eval.nightly.runner import EvalOutcome, run_eval, summary_lines
+from eval.nightly.runner import run_eval
+from eval.nightly.summary import EvalOutcome, summary_lines
 from tadqiq.errors import ConfigError
 
 MODELS = ["tiny-a", "tiny-b", "vendor"]

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from eval.evaluate import CheckContext, evaluate
-from eval.flags.merge import SpanFlagger
-from eval.text.documents import document_from_text
-from eval.text.hypothesis import units_from_hypothesis
-from eval.text.segment import segment
+from eval.evaluate import CheckContext
+from eval.flow import (
+    BackTranslation,
+    default_flaggers,
+    evaluate_prepared,
+    hypothesis_units,
+    prepare_texts,
+)
 from eval.values import AlignedSegment, Category, Evidence, Flag, HypSpan, Report, Severity, Span
 
 SCRIPT = "<script>alert(1)</script>"
@@ -57,11 +60,8 @@ def _hostile_flagger(segments: Sequence[AlignedSegment], context: CheckContext) 
 
 def hostile_report() -> Report:
     """Article, reference, back-translation, paths, model and evidence all carry the strings above."""
-    path = f"a{IMG}{SCRIPT}.ar.txt"
-    article = document_from_text(AR, "ar", path)
-    reference = document_from_text(REF, "en", f"r{SCRIPT}.en.txt")
-    ar_segs, ref_segs = segment(AR, "ar"), segment(REF, "en")
-    units = units_from_hypothesis(ar_segs, HYP)
+    prepared = prepare_texts(AR, REF, article_path=f"a{IMG}{SCRIPT}.ar.txt", reference_path=f"r{SCRIPT}.en.txt")
+    units = hypothesis_units(prepared, HYP)
     model = {"name": f"m{SCRIPT}", "backend": IMG, "model": CLOSE, "rough": False}
-    return evaluate(article, reference, ar_segs, ref_segs, units, model,
-                    flaggers=[SpanFlagger(), _hostile_flagger])
+    return evaluate_prepared(prepared, BackTranslation(tuple(units), model),
+                             flaggers=[*default_flaggers(), _hostile_flagger])

@@ -315,23 +315,19 @@ def _labelled() -> list[Path]:
 @pytest.fixture(scope="module")
 def prepared() -> dict:
     """Per labelled article: its document, segments, and units (hypothesis file and gloss)."""
-    from eval.text.documents import read_document
-    from eval.text.hypothesis import units_from_hypothesis
-    from eval.text.segment import segment
+    from eval.flow import hypothesis_units, prepare_files
     from eval.values import Unit
     from translator.gloss import gloss_sentence
 
     out = {}
     for folder in _labelled():
-        article = read_document(folder / "article.ar.txt", "ar", "article")
-        reference = read_document(folder / "reference.en.txt", "en", "reference")
-        ar_segments = segment(article.original, "ar")
+        docs = prepare_files(folder / "article.ar.txt", folder / "reference.en.txt")
         hyp = (folder / "hypothesis.en.txt").read_text(encoding="utf-8")
         out[folder.name] = {
-            "ar_segments": ar_segments,
-            "ref_segments": segment(reference.original, "en"),
-            "hypothesis": units_from_hypothesis(ar_segments, hyp),
-            "gloss": [Unit((s.index,), gloss_sentence(s.text).text) for s in ar_segments],
+            "ar_segments": docs.ar_segments,
+            "ref_segments": docs.ref_segments,
+            "hypothesis": hypothesis_units(docs, hyp),
+            "gloss": [Unit((s.index,), gloss_sentence(s.text).text) for s in docs.ar_segments],
         }
     return out
 

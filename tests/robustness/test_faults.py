@@ -79,10 +79,10 @@ def writing(prefix):  # os.fsync of the temporary file of an atomic write of PRE
 
 
 if STAGE == "read":
-    import tadqiq.pipeline as m
+    import eval.flow as m
     hook(m, "read_document")
 elif STAGE == "segment":
-    import tadqiq.pipeline as m
+    import eval.flow as m
     hook(m, "segment")
 elif STAGE == "translate":  # inside the model, before its first batch
     import translator.hf as m
@@ -125,8 +125,8 @@ elif STAGE == "render":  # every output written, printing the terminal report
     import eval.reports.terminal as m
     hook(m, "render")
 elif STAGE == "document:2":  # the first document of the run is finished
-    import eval.nightly.runner as m
-    hook(m, "_evaluate", nth=2)
+    import eval.flow as m
+    hook(m, "check", nth=2)
 elif STAGE == "history":  # inside the history transaction: the run row is in, its results not
     import sqlalchemy.engine
     import eval.nightly.history as h

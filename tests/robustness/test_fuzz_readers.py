@@ -312,20 +312,21 @@ RUN_ID = "20260101T000000Z-abcdef"
 
 def _read_resume_state(root: Path, data: bytes) -> None:
     """Every reader of ``tadqiq eval --out`` state, on files holding ``data``."""
+    from eval.nightly.compare import previous_dir
     from eval.nightly.history import RunSummary
-    from eval.nightly.runner import _OutDir, _previous_dir, _read_segments
+    from eval.nightly.outdir import OutDir, read_segments
 
-    out = _OutDir(root / "runs" / "now")
+    out = OutDir(root / "runs" / "now")
     for file in ("run.json", "m/doc.json"):
         _put(out.state / file, data)
     _put(out.path / "m.segments.json", data)
     _put(root / "runs" / "before" / "summary.json", data)
     out.load_done("m", "doc", "d", "k")
     out.recorded(RUN_ID)
-    _read_segments(out.path / "m.segments.json")
+    read_segments(out.path / "m.segments.json")
     moment = datetime(2026, 1, 2, tzinfo=timezone.utc)
     info = RunSummary(RUN_ID, moment, moment, "corpus", None, "0", ("m",))
-    _previous_dir(info, RUN_ID, out)
+    previous_dir(info, RUN_ID, out)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # an unreadable run.json is a warning
         run_id, _ = out.start(resume=True, now=moment)

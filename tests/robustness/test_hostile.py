@@ -117,12 +117,13 @@ def _flag_hostile(segments: Sequence[AlignedSegment], context: CheckContext) -> 
 
 def _with_hostile_flagger(monkeypatch: pytest.MonkeyPatch) -> None:
     """The default flaggers of a check, and :func:`_flag_hostile`."""
-    import tadqiq.paired
-    import tadqiq.pipeline
+    import eval.flow
 
-    real = tadqiq.pipeline.default_flaggers
-    for module in (tadqiq.pipeline, tadqiq.paired):
-        monkeypatch.setattr(module, "default_flaggers", lambda request: [*real(request), _flag_hostile])
+    real = eval.flow.default_flaggers
+    monkeypatch.setattr(
+        eval.flow, "default_flaggers",
+        lambda glossary=None, min_confidence=None: [*real(glossary, min_confidence), _flag_hostile],
+    )
 
 
 def _run(*args: object):
