@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# A throwaway PostgreSQL server on 127.0.0.1 for the history tests (eval/history.py).
+# A throwaway PostgreSQL server on 127.0.0.1 for the history tests (eval/nightly/store.py).
 #
 #   eval "$(bash .ci/postgres.sh)"    start it (idempotent) and export TADQIQ_TEST_PG_URL
 #   bash .ci/postgres.sh --stop       stop it and delete its data directory

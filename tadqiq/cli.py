@@ -21,6 +21,7 @@ except KeyboardInterrupt:  # Ctrl-C while the command line is still starting up
     sys.stderr.write("tadqiq: interrupted\n")
     raise SystemExit(130) from None
 
+from eval.scoring.registry import DEFAULT_METRIC, METRICS
 from tadqiq import __version__
 from tadqiq.errors import TadqiqError
 
@@ -37,10 +38,8 @@ bench_app = typer.Typer(help="Measure tadqiq on labelled data.", no_args_is_help
 app.add_typer(bench_app, name="bench")
 
 
-class Metric(str, enum.Enum):
-    bleu = "bleu"
-    chrf = "chrf"
-    ter = "ter"
+#: The ``--metric`` choices: the keys of the metric registry.
+Metric = enum.Enum("Metric", {key: key for key in METRICS}, type=str)
 
 
 class FailOn(str, enum.Enum):
@@ -414,7 +413,7 @@ def eval_command(
     no_history: Annotated[bool, typer.Option("--no-history", help="Do not read or record history.")] = False,
     out: Annotated[Path | None, typer.Option("--out", help="Folder for per-document JSONL, the summary and resume state.")] = None,
     fail_on_regression: Annotated[float | None, typer.Option("--fail-on-regression", help="Exit 1 when a model loses more than this many points (and significantly) against its previous run.")] = None,
-    metric: Annotated[Metric, typer.Option("--metric", help="Metric for regressions.")] = "chrf",  # type: ignore[assignment]
+    metric: Annotated[Metric, typer.Option("--metric", help="Metric for regressions.")] = DEFAULT_METRIC,  # type: ignore[valid-type, assignment]
     min_confidence: Annotated[float | None, typer.Option("--min-confidence", min=0.0, max=1.0, help="Span flags at or above this confidence count (default 0.6).")] = None,
     resume: Annotated[bool, typer.Option("--resume", help="Continue an interrupted run in --out without redoing finished documents.")] = False,
     models_file: ModelsFile = None,
@@ -446,7 +445,7 @@ def eval_command(
     progress = _eval_progress(quiet)
     try:
         if not no_history:
-            from eval.nightly.history import open_history
+            from eval.nightly.store import open_history
 
             store = open_history(history)
         outcome = run_eval(
@@ -510,7 +509,8 @@ def history_command(
     from rich.console import Console
     from rich.table import Table
 
-    from eval.nightly.history import history_table, open_history, render_trend
+    from eval.nightly.store import open_history
+    from eval.nightly.trend import history_table, render_trend
     from eval.text.files import write_atomic
 
     try:
@@ -525,9 +525,12 @@ def history_command(
         console.print("no runs recorded yet")
         return
     table = Table(title="evaluation runs (oldest first)")
-    columns = [("started", "started (UTC)"), ("model", "model"), ("chrf", "chrF++"), ("chrf_delta", "Δ"),
-               ("bleu", "BLEU"), ("ter", "TER"), ("mqm_per_1000", "MQM/1k"), ("critical", "crit."),
-               ("documents", "docs"), ("failed", "failed")]
+    # The headline metric with its change, then the registry's other metrics.
+    headline = METRICS[DEFAULT_METRIC]
+    columns = [("started", "started (UTC)"), ("model", "model"), (headline.key, headline.label),
+               (f"{headline.key}_delta", "Δ"),
+               *((m.key, m.label) for m in METRICS.values() if m is not headline),
+               ("mqm_per_1000", "MQM/1k"), ("critical", "crit."), ("documents", "docs"), ("failed", "failed")]
     for key, label in columns:
         table.add_column(label, justify="left" if key in ("started", "model") else "right",
                          no_wrap=key in ("started", "model"))

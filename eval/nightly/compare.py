@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 
 from eval.nightly.outdir import OutDir, read_segments
 from eval.nightly.records import FlagRecord, ModelResult
+from eval.scoring.registry import PAIRED_METRICS, get_metric, metric_label
 from eval.scoring.significance import (
     ALPHA,
     DocumentSegments,
@@ -31,20 +32,15 @@ from eval.scoring.significance import (
 )
 
 if TYPE_CHECKING:
-    from eval.nightly.history import History, RunSummary
+    from eval.nightly.store import History, RunSummary
 
 __all__ = [
-    "METRIC_LABELS",
     "RunComparison",
     "baseline_significance",
     "compare_run",
     "compare_with_history",
     "previous_dir",
 ]
-
-#: How metrics are named in notes and summaries.
-METRIC_LABELS = {"bleu": "BLEU", "chrf": "chrF++", "ter": "TER"}
-
 
 @dataclass(frozen=True)
 class RunComparison:
@@ -72,8 +68,8 @@ class RunComparison:
 
     @property
     def drop(self) -> float:
-        """How much worse the score got (positive = worse; TER counts lower as better)."""
-        return self.delta if self.metric == "ter" else -self.delta
+        """How much worse the score got (positive = worse, in the metric's own direction)."""
+        return get_metric(self.metric).drop(self.previous_score, self.score)
 
     def to_json(self) -> dict:
         return {
@@ -112,7 +108,7 @@ def baseline_significance(
     if not len(outputs):
         notes.append("no significance tests: no document was evaluated by every model")
         return None
-    return paired_tests(outputs, chosen, evaluated, ("bleu", "chrf"), n_samples=n_samples)
+    return paired_tests(outputs, chosen, evaluated, PAIRED_METRICS, n_samples=n_samples)
 
 
 def compare_with_history(
@@ -127,7 +123,7 @@ def compare_with_history(
     notes: list[str],
 ) -> tuple[list[RunComparison], dict[str, list[FlagRecord]], dict[str, list[FlagRecord]]]:
     """Each model against its previous run: score comparison, new and fixed critical flags."""
-    from eval.nightly.history import compare_flags
+    from eval.nightly.store import compare_flags
 
     comparisons: list[RunComparison] = []
     new_flags: dict[str, list[FlagRecord]] = {}
@@ -146,7 +142,7 @@ def compare_with_history(
         if comparison is not None:
             comparisons.append(comparison)
         else:
-            notes.append(f"{name}: the previous run {info.run_id} has no {METRIC_LABELS[metric]} score")
+            notes.append(f"{name}: the previous run {info.run_id} has no {metric_label(metric)} score")
         new, fixed = compare_flags(old.flags, result.flags, severity="critical")
         if new:
             new_flags[name] = list(new)
@@ -195,7 +191,7 @@ def compare_run(
     if metric not in old.scores or metric not in result.scores:
         return None
     previous_score, score = float(old.scores[metric]), float(result.scores[metric])
-    drop = (score - previous_score) if metric == "ter" else (previous_score - score)
+    drop = get_metric(metric).drop(previous_score, score)
     p_value: float | None = None
     note = ""
     stored = read_segments(old_dir / f"{model}.segments.json") if old_dir is not None else None

@@ -1,7 +1,7 @@
 """What one nightly evaluation run produced, as stored in the history database.
 
 Shared by the runner (:mod:`eval.nightly.runner`) that fills it and the history store
-(:mod:`eval.nightly.history`) that keeps it. Plain typed values, no I/O.
+(:mod:`eval.nightly.store`) that keeps it. Plain typed values, no I/O.
 """
 
 from __future__ import annotations

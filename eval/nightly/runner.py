@@ -50,13 +50,14 @@ from eval.nightly.outdir import OutDir, new_run_id
 from eval.nightly.records import FlagRecord, ModelResult, RunRecord
 from eval.nightly.summary import EvalOutcome, Failure
 from eval.scoring.metrics import corpus_scores
-from eval.scoring.significance import DEFAULT_SAMPLES, METRICS
+from eval.scoring.registry import DEFAULT_METRIC, get_metric
+from eval.scoring.significance import DEFAULT_SAMPLES
 from eval.values import MQMScore, Severity
 from tadqiq import __version__
 from tadqiq.errors import ConfigError, InputError, ModelError, TadqiqError
 
 if TYPE_CHECKING:
-    from eval.nightly.history import History
+    from eval.nightly.store import History
     from translator import ModelSpec, TranslationCache, Translator
 
 __all__ = ["EvalProgress", "run_eval"]
@@ -88,7 +89,7 @@ def run_eval(
     use_cache: bool = True,
     progress: EvalProgress | None = None,
     fail_on_regression: float | None = None,
-    metric: str = "chrf",
+    metric: str = DEFAULT_METRIC,
     glossary: str | os.PathLike[str] | None = None,
     min_confidence: float | None = None,
     checks: Collection[str] | None = None,
@@ -98,7 +99,7 @@ def run_eval(
     """Evaluate ``models`` (names in models.yaml) on the corpus at ``corpus_path``.
 
     ``baseline``: the model the others are tested against (default: the first one).
-    ``history``: an :class:`eval.nightly.history.History` (or None): each model is compared
+    ``history``: an :class:`eval.nightly.store.History` (or None): each model is compared
     with its previous run there, and this run is recorded. ``out_dir``: where the
     files go (None: nothing is written, and ``resume`` is impossible). ``cache``: the
     translation cache file (default: the user cache); ``use_cache=False`` skips it.
@@ -229,8 +230,7 @@ def _check_arguments(
 ) -> None:
     if not models:
         raise ConfigError("no models to evaluate")
-    if metric not in METRICS:
-        raise ConfigError(f"unknown metric {metric!r}; expected one of {', '.join(METRICS)}")
+    get_metric(metric)  # ConfigError naming the registered metrics
     if baseline is not None and baseline not in models:
         raise ConfigError(
             f"the baseline model {baseline!r} is not one of the models evaluated ({', '.join(models)})"

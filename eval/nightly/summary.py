@@ -13,8 +13,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
 
-from eval.nightly.compare import METRIC_LABELS, RunComparison
+from eval.nightly.compare import RunComparison
 from eval.nightly.records import FlagRecord, ModelResult, RunRecord
+from eval.scoring.registry import DEFAULT_METRIC, METRICS, MetricSpec, metric_label
 from eval.scoring.significance import SignificanceTable
 from tadqiq import __version__
 
@@ -51,7 +52,7 @@ class EvalOutcome:
     fixed_flags: dict[str, list[FlagRecord]]  # model → critical flags of the previous run now gone
     failures: list[Failure]
     out_dir: Path | None
-    metric: str = "chrf"
+    metric: str = DEFAULT_METRIC
     notes: list[str] = field(default_factory=list)
     documents: list[str] = field(default_factory=list)  # usable corpus documents, in order
 
@@ -126,10 +127,15 @@ def _more(items: Sequence[str], limit: int) -> list[str]:
     return shown
 
 
+def _score_width(spec: MetricSpec) -> int:
+    """Column width of a metric in the summary table: its label, at least six characters."""
+    return max(6, len(spec.label) + 1)
+
+
 def summary_lines(outcome: EvalOutcome, *, limit: int = 5) -> list[str]:
     """A one-screen plain-text summary, regressions first (``limit`` items per list)."""
     lines: list[str] = []
-    label = METRIC_LABELS[outcome.metric]
+    label = metric_label(outcome.metric)
     for c in outcome.regressions:
         p = f"p={c.p_bootstrap:.3f}" if c.p_bootstrap is not None else "significance not tested"
         lines.append(
@@ -146,14 +152,16 @@ def summary_lines(outcome: EvalOutcome, *, limit: int = 5) -> list[str]:
     if outcome.results:
         width = max(12, *(len(n) for n in outcome.results))
         lines.append(
-            f"{'model':<{width}}  docs   BLEU  chrF++    TER  MQM/1k  critical major minor"
+            f"{'model':<{width}}  docs"
+            + "".join(f" {m.label:>{_score_width(m)}}" for m in METRICS.values())
+            + "  MQM/1k  critical major minor"
         )
         for name, r in outcome.results.items():
             sev = r.flags_by_severity
             lines.append(
-                f"{name:<{width}}  {r.documents:>4} {r.scores.get('bleu', 0):6.2f}"
-                f" {r.scores.get('chrf', 0):7.2f} {r.scores.get('ter', 0):6.2f}"
-                f" {r.mqm_per_1000:7.1f}  {sev.get('critical', 0):>8} {sev.get('major', 0):>5}"
+                f"{name:<{width}}  {r.documents:>4}"
+                + "".join(f" {r.scores.get(m.key, 0):{_score_width(m)}.2f}" for m in METRICS.values())
+                + f" {r.mqm_per_1000:7.1f}  {sev.get('critical', 0):>8} {sev.get('major', 0):>5}"
                 f" {sev.get('minor', 0):>5}"
             )
     table = outcome.significance
@@ -168,7 +176,7 @@ def summary_lines(outcome: EvalOutcome, *, limit: int = 5) -> list[str]:
                 lo, hi = t.ci
                 ar = f"{t.p_ar:.3f}" if t.p_ar is not None else "–"
                 lines.append(
-                    f"  {system:<{width}} {METRIC_LABELS[m]:<6} Δ {t.delta:+6.2f}"
+                    f"  {system:<{width}} {metric_label(m):<6} Δ {t.delta:+6.2f}"
                     f"  score {t.score:5.1f} (95% CI {lo:.1f}–{hi:.1f})"
                     f"  p {t.p_bootstrap:.3f} / {ar}"
                 )

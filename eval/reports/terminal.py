@@ -10,6 +10,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from eval.scoring.registry import METRICS, metric_label
 from eval.values import Flag, Report, Severity
 
 SEVERITY_STYLE = {
@@ -54,7 +55,7 @@ def render(report: Report, console: Console, *, visual: bool = False, segments: 
     if model.get("rough"):
         label += "  [rough word-by-word gloss, not a real translation]"
     console.print(label)
-    scores = "  ".join(f"{k.upper()} {v.score:.1f}" for k, v in report.corpus_scores.items())
+    scores = "  ".join(f"{metric_label(k)} {v.score:.1f}" for k, v in report.corpus_scores.items())
     mqm = report.mqm
     console.print(f"{scores}  MQM penalty/1000 words {mqm.per_thousand:.1f}")
     for note in report.notes:
@@ -64,9 +65,8 @@ def render(report: Report, console: Console, *, visual: bool = False, segments: 
         table = Table(title="segments", expand=True, show_edge=False, pad_edge=False)
         table.add_column("#", justify="right", no_wrap=True)
         table.add_column("line", justify="right", no_wrap=True)
-        table.add_column("BLEU", justify="right", no_wrap=True)
-        table.add_column("chrF++", justify="right", no_wrap=True)
-        table.add_column("TER", justify="right", no_wrap=True)
+        for spec in METRICS.values():
+            table.add_column(spec.label, justify="right", no_wrap=True)
         table.add_column("flags", no_wrap=False)
         table.add_column("Arabic", justify="right", ratio=1, no_wrap=True, overflow="ellipsis")
         for seg in report.segments:
@@ -75,9 +75,7 @@ def render(report: Report, console: Console, *, visual: bool = False, segments: 
             table.add_row(
                 str(seg.id),
                 str(seg.ar.line or seg.reference.line or ""),
-                f"{sc.bleu:.1f}" if sc else "—",
-                f"{sc.chrf:.1f}" if sc else "—",
-                f"{sc.ter:.1f}" if sc else "—",
+                *(f"{getattr(sc, key):.1f}" if sc else "—" for key in METRICS),
                 Text(" ".join(f.id for f in marks), style=_worst_style(marks)),
                 _ar(_short(seg.ar.text, 80), visual) or "∅",
                 style=None if marks else "dim",

@@ -1,8 +1,8 @@
-"""Segment and corpus scores with sacrebleu.
+"""Segment and corpus scores with sacrebleu, for every metric of the registry.
 
-Per aligned bead: sentence BLEU (effective order), chrF++ and TER. Per
-document: corpus BLEU, chrF++ and TER with their sacrebleu signatures, so a
-score can always be reproduced.
+Per aligned bead: sentence BLEU (effective order), chrF++ and TER. Per document: corpus
+BLEU, chrF++ and TER with their sacrebleu signatures, so a score can always be
+reproduced. Which metrics, and how each is configured, is :data:`eval.scoring.registry.METRICS`.
 
 :func:`document_scores` computes both at once: sacrebleu scores a sentence and a
 corpus from the same per-segment statistics (n-gram matches, edits), so each
@@ -15,17 +15,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sacrebleu.metrics import BLEU, CHRF, TER
-
+from eval.scoring.registry import METRICS
 from eval.values import CorpusScore, SegmentScores
-
-
-def _sentence_metrics() -> tuple[BLEU, CHRF, TER]:
-    return BLEU(effective_order=True), CHRF(word_order=2), TER()
-
-
-def _corpus_metrics() -> tuple[tuple[str, BLEU | CHRF | TER], ...]:
-    return (("bleu", BLEU()), ("chrf", CHRF(word_order=2)), ("ter", TER()))
 
 
 def _scorable(hypothesis: str, reference: str) -> bool:
@@ -36,20 +27,20 @@ def segment_scores(hypothesis: str, reference: str) -> SegmentScores | None:
     """Scores of one aligned pair; ``None`` when either side is empty."""
     if not _scorable(hypothesis, reference):
         return None
-    bleu, chrf, ter = _sentence_metrics()
-    return SegmentScores(
-        bleu=bleu.sentence_score(hypothesis, [reference]).score,
-        chrf=chrf.sentence_score(hypothesis, [reference]).score,
-        ter=ter.sentence_score(hypothesis, [reference]).score,
-    )
+    return SegmentScores(**{
+        key: spec.segment_metric().sentence_score(hypothesis, [reference]).score
+        for key, spec in METRICS.items()
+    })
 
 
 def corpus_scores(hypotheses: Sequence[str], references: Sequence[str]) -> dict[str, CorpusScore]:
-    """Corpus BLEU, chrF++ and TER over aligned pairs (an empty side counts as empty text)."""
+    """Corpus scores of every registry metric over aligned pairs (an empty side counts as
+    empty text), keyed by metric key."""
     out: dict[str, CorpusScore] = {}
-    for name, metric in _corpus_metrics():
+    for key, spec in METRICS.items():
+        metric = spec.corpus_metric()
         result = metric.corpus_score(list(hypotheses), [list(references)])
-        out[name] = CorpusScore(name, result.score, str(metric.get_signature()))
+        out[key] = CorpusScore(key, result.score, str(metric.get_signature()))
     return out
 
 
@@ -61,22 +52,22 @@ def document_scores(
     hyps, refs = list(hypotheses), list(references)
     corpus: dict[str, CorpusScore] = {}
     stats: dict[str, list] = {}
-    for name, metric in _corpus_metrics():
+    for key, spec in METRICS.items():
+        metric = spec.corpus_metric()
         # What Metric.corpus_score does (without bootstrap), keeping the statistics.
         metric._check_corpus_score_args(hyps, [refs])
-        stats[name] = metric._extract_corpus_statistics(hyps, [refs])
-        score = metric._aggregate_and_compute(stats[name]).score
-        corpus[name] = CorpusScore(name, score, str(metric.get_signature()))
+        stats[key] = metric._extract_corpus_statistics(hyps, [refs])
+        score = metric._aggregate_and_compute(stats[key]).score
+        corpus[key] = CorpusScore(key, score, str(metric.get_signature()))
     # What Metric.sentence_score does with one segment's statistics (BLEU: effective order).
-    bleu, chrf, ter = _sentence_metrics()
+    sentence = {key: spec.segment_metric() for key, spec in METRICS.items()}
     segments: list[SegmentScores | None] = []
     for k, (hyp, ref) in enumerate(zip(hyps, refs, strict=True)):
         if not _scorable(hyp, ref):
             segments.append(None)
             continue
-        segments.append(SegmentScores(
-            bleu=bleu._aggregate_and_compute([stats["bleu"][k]]).score,
-            chrf=chrf._aggregate_and_compute([stats["chrf"][k]]).score,
-            ter=ter._aggregate_and_compute([stats["ter"][k]]).score,
-        ))
+        segments.append(SegmentScores(**{
+            key: metric._aggregate_and_compute([stats[key][k]]).score
+            for key, metric in sentence.items()
+        }))
     return segments, corpus

@@ -4,10 +4,10 @@ The tests are :class:`sacrebleu.significance.PairedTest` with ``test_type="bs"``
 bootstrap resampling, Koehn 2004; gives the system's bootstrap mean and 95% confidence
 interval) and ``"ar"`` (paired approximate randomization, Riezler & Maxwell 2005). Both
 work on sacrebleu's per-segment sufficient statistics (``_extract_corpus_statistics``)
-and resample those; nothing is re-scored here. The metrics are configured exactly as
-in :func:`eval.scoring.metrics.corpus_scores` (BLEU defaults, chrF++ = ``CHRF(word_order=2)``,
-TER defaults). The random seed is sacrebleu's: ``$SACREBLEU_SEED``, 12345 by default,
-and it is part of every signature returned.
+and resample those; nothing is re-scored here. The metrics are the registry's corpus
+metrics (:meth:`eval.scoring.registry.MetricSpec.corpus_metric`), the very ones
+:func:`eval.scoring.metrics.corpus_scores` uses. The random seed is sacrebleu's:
+``$SACREBLEU_SEED``, 12345 by default, and it is part of every signature returned.
 
 Pairing on the reference side
     A paired test needs every system to be scored on the same list of segments, but each
@@ -33,13 +33,12 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from sacrebleu.metrics import BLEU, CHRF, TER
-from sacrebleu.metrics.base import Metric
 from sacrebleu.significance import PairedTest
+
+from eval.scoring.registry import PAIRED_METRICS, get_metric
 
 __all__ = [
     "DEFAULT_SAMPLES",
-    "METRICS",
     "DocumentSegments",
     "MetricTest",
     "PairedOutputs",
@@ -51,21 +50,8 @@ __all__ = [
 #: Bootstrap resamples and approximate-randomization trials.
 DEFAULT_SAMPLES = 1000
 
-#: Metric key → sacrebleu metric, configured as in :func:`eval.scoring.metrics.corpus_scores`.
-METRICS = ("bleu", "chrf", "ter")
-
 #: Significance level used by callers to call a difference significant.
 ALPHA = 0.05
-
-
-def _metric(key: str) -> Metric:
-    if key == "bleu":
-        return BLEU()
-    if key == "chrf":
-        return CHRF(word_order=2)
-    if key == "ter":
-        return TER()
-    raise ValueError(f"unknown metric {key!r}; expected one of {', '.join(METRICS)}")
 
 
 @dataclass(frozen=True)
@@ -184,8 +170,9 @@ def pair_outputs(systems: Mapping[str, Mapping[str, DocumentSegments]]) -> Paire
 class MetricTest:
     """One system against the baseline on one metric.
 
-    ``delta`` is system minus baseline on the paired segments (for TER, lower is better,
-    so a negative delta is an improvement). ``mean`` ± ``ci_radius`` is sacrebleu's
+    ``delta`` is system minus baseline on the paired segments, whichever way the metric
+    goes (``get_metric(metric).improvement(baseline_score, score)`` signs it: for TER a
+    negative delta is an improvement). ``mean`` ± ``ci_radius`` is sacrebleu's
     bootstrap estimate of the system's score and its 95% confidence interval.
     """
 
@@ -267,7 +254,7 @@ def _run(
     """One sacrebleu PairedTest; returns (metric key → signature, metric key → results)."""
     test = PairedTest(
         named,
-        {key: _metric(key) for key in metrics},
+        {key: get_metric(key).corpus_metric() for key in metrics},
         [references],
         test_type=test_type,
         n_samples=n_samples,
@@ -286,7 +273,7 @@ def paired_tests(
     outputs: PairedOutputs,
     baseline: str,
     systems: Sequence[str] | None = None,
-    metrics: Sequence[str] = ("bleu", "chrf"),
+    metrics: Sequence[str] = PAIRED_METRICS,
     *,
     n_samples: int = DEFAULT_SAMPLES,
     approximate_randomization: bool = True,
@@ -295,7 +282,8 @@ def paired_tests(
 
     A system whose output is identical to the baseline's gets p = 1 (sacrebleu would
     report its smallest p-value, 1/(n+1), for a difference of exactly zero).
-    Raises ``ValueError`` if there are no paired segments or ``baseline`` is unknown.
+    Raises ``ValueError`` if there are no paired segments or ``baseline`` is unknown, and
+    :class:`~tadqiq.errors.ConfigError` for a metric the registry does not know.
     """
     if baseline not in outputs.hypotheses:
         raise ValueError(f"no outputs for the baseline {baseline!r}")

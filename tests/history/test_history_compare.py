@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from history_records import flag
 
-from eval.nightly.history import compare_flags
+from eval.nightly.store import compare_flags
 
 
 def test_new_and_fixed_critical_flags() -> None:

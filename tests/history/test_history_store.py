@@ -13,13 +13,16 @@ from pathlib import Path
 import pytest
 from history_records import EPOCH, flag, model_result, run_record
 
-from eval.nightly.history import (
+from eval.nightly.store import (
     SCHEMA_VERSION,
+    SCORE_COLUMNS,
     History,
     RunSummary,
     mask_password,
     open_history,
+    results_table,
 )
+from eval.scoring.registry import METRIC_KEYS
 from tadqiq.errors import ConfigError, InputError
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -148,6 +151,13 @@ def test_unknown_and_duplicate_runs_are_input_errors(target: str) -> None:
         assert [r.run_id for r in history.runs()] == [first.run_id]
 
 
+def test_score_columns_are_metrics_of_the_registry() -> None:
+    # Schema version 1 gives these a column each; any other score (a metric added to the
+    # registry later, "comet" above) is kept in other_scores without a migration.
+    assert set(SCORE_COLUMNS) <= set(METRIC_KEYS)
+    assert [c.name for c in results_table.c if c.name in METRIC_KEYS] == list(SCORE_COLUMNS)
+
+
 def test_a_run_without_models_or_scores(target: str) -> None:
     empty = run_record("empty", 0, models=())
     bare = run_record("bare", 1, models=("m",))
@@ -167,6 +177,7 @@ def test_the_output_folder_of_a_run_is_kept(target: str) -> None:
         history.record(run)
         history.record(run_record("without", 1))
         assert [r.out_dir for r in history.runs()] == ["/srv/n/1", None]
+        assert history.get("with-dir") == run and history.get("without").out_dir is None
         assert (
             history.previous("baseline", before=run_record("x", 1).started_at)[0].out_dir
             == "/srv/n/1"
@@ -187,7 +198,7 @@ WRITER = """
 import sys
 sys.path[:0] = [sys.argv[1], sys.argv[2]]
 from history_records import flag, run_record
-from eval.nightly.history import open_history
+from eval.nightly.store import open_history
 target, tag = sys.argv[3], sys.argv[4]
 with open_history(target) as history:
     for k in range(20):

@@ -11,8 +11,11 @@ from pathlib import Path
 import pytest
 from history_records import flag, run_record
 
-from eval.nightly.history import History, history_table, open_history, render_trend, write_trend
+import eval.nightly.trend as trend
 from eval.nightly.records import RunRecord
+from eval.nightly.store import History, open_history
+from eval.nightly.trend import history_table, measures, render_trend, write_trend
+from eval.scoring.registry import METRICS
 
 HOSTILE = "<script>alert(1)</script>\"'&<img src=x onerror=alert(2)>"
 CHARTS = 5  # BLEU, chrF++, TER, MQM penalty, critical flags
@@ -206,3 +209,69 @@ def test_write_trend(history: History, tmp_path: Path) -> None:
     text = out.read_text(encoding="utf-8")
     assert text.startswith("<!DOCTYPE html>") and parse(text).count("svg") == CHARTS
     assert not list(tmp_path.glob(".trend.html.*"))  # no temporary file left behind
+
+
+def latest_trends(html: str) -> list[dict[str, str]]:
+    """Per model of the latest run: measure label → "better"/"worse"/"same" against its previous run."""
+    labels = [m.label for m in measures() if m.key != "critical"]
+    trends = [a["data-trend"] or "" for t, a in parse(html).tags if t == "span" and "data-trend" in a]
+    assert len(trends) % len(labels) == 0
+    return [
+        dict(zip(labels, trends[k : k + len(labels)], strict=True))
+        for k in range(0, len(trends), len(labels))
+    ]
+
+
+def test_measures_are_the_registry_metrics_then_mqm_and_critical_flags() -> None:
+    shown = measures()
+    assert [m.key for m in shown] == [*METRICS, "mqm", "critical"]
+    for measure, spec in zip(shown, METRICS.values(), strict=False):
+        assert measure.metric is spec
+        assert (measure.label, measure.unit, measure.higher_is_better) == (
+            spec.label, spec.description, spec.higher_is_better,
+        )
+    assert not any(m.higher_is_better for m in shown[len(METRICS) :])
+
+
+def test_a_falling_ter_is_better_and_a_rising_ter_worse(history: History) -> None:
+    # night-1 against night-0: BLEU and chrF++ rose, TER and the MQM penalty fell.
+    record_runs(history, 2)
+    html = render_trend(history)
+    assert latest_trends(html) == [
+        {"BLEU": "better", "chrF++": "better", "TER": "better", "MQM penalty": "better"}
+    ] * 2
+    assert "TER (lower is better) over 2 runs" in html
+    # night-2: TER rose (more edits) while BLEU kept rising.
+    run = run_record("night-2", 2)
+    for result in run.models:
+        result.scores["ter"] = 61.0
+    history.record(run)
+    for row in latest_trends(render_trend(history)):
+        assert row["TER"] == "worse" and row["BLEU"] == "better"
+
+
+def test_directions_come_from_the_registry(
+    history: History, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    record_runs(history, 2)
+    flipped = {**METRICS, "ter": replace(METRICS["ter"], higher_is_better=True)}
+    monkeypatch.setattr(trend, "METRICS", flipped)
+    html = render_trend(history)
+    assert all(row["TER"] == "worse" and row["BLEU"] == "better" for row in latest_trends(html))
+    assert "TER (higher is better) over 2 runs" in html
+
+
+def test_cli_history_table_names_the_registry_metrics(history: History, tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from tadqiq.cli import app
+
+    record_runs(history, 2)
+    result = CliRunner().invoke(
+        app, ["history", "--history", str(tmp_path / "runs.db")], env={"COLUMNS": "200"}
+    )
+    assert result.exit_code == 0, result.output
+    header = next(line for line in result.stdout.splitlines() if "started (UTC)" in line)
+    # The headline metric (chrF++) with its change first, then the other registry metrics.
+    assert re.search(r"chrF\+\+.*Δ.*BLEU.*TER.*MQM/1k", header), header
+    assert "night-1" in result.stdout

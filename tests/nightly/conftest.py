@@ -55,25 +55,25 @@ def nightly_env(tmp_path_factory: pytest.TempPathFactory, tiny_marian: Path) -> 
 
 def _history_module() -> types.ModuleType | None:
     try:
-        return importlib.import_module("eval.nightly.history")
+        return importlib.import_module("eval.nightly.store")
     except ModuleNotFoundError as exc:
-        if exc.name != "eval.nightly.history":
+        if exc.name != "eval.nightly.store":
             raise
         return None
 
 
 @pytest.fixture(scope="session")
 def open_test_history() -> Iterator[Callable[[Path], Any]]:
-    """``open(path)`` → a History: eval.nightly.history's when it exists, else FakeHistory.
+    """``open(path)`` → a History: eval.nightly.store's when it exists, else FakeHistory.
 
-    With the fake, an ``eval.nightly.history`` module holding ``compare_flags`` is installed for
+    With the fake, an ``eval.nightly.store`` module holding ``compare_flags`` is installed for
     the session, since the runner imports it from there.
     """
     module = _history_module()
     if module is not None:
         yield module.open_history
         return
-    fake = types.ModuleType("eval.nightly.history")
+    fake = types.ModuleType("eval.nightly.store")
     fake.compare_flags = fake_compare_flags  # type: ignore[attr-defined]
     histories: dict[Path, FakeHistory] = {}
 
@@ -82,5 +82,5 @@ def open_test_history() -> Iterator[Callable[[Path], Any]]:
 
     fake.open_history = open_fake  # type: ignore[attr-defined]
     with pytest.MonkeyPatch.context() as mp:
-        mp.setitem(sys.modules, "eval.nightly.history", fake)
+        mp.setitem(sys.modules, "eval.nightly.store", fake)
         yield open_fake

@@ -106,7 +106,7 @@ def write_hypotheses(directory: Path, texts: dict[str, str]) -> Path:
 
 
 class FakeHistory:
-    """In-memory stand-in for eval.nightly.history.History (used only when that module is missing)."""
+    """In-memory stand-in for eval.nightly.store.History (used only when that module is missing)."""
 
     def __init__(self) -> None:
         self._runs: list[RunRecord] = []

@@ -129,7 +129,7 @@ elif STAGE == "document:2":  # the first document of the run is finished
     hook(m, "check", nth=2)
 elif STAGE == "history":  # inside the history transaction: the run row is in, its results not
     import sqlalchemy.engine
-    import eval.nightly.history as h
+    import eval.nightly.store as h
     hook(sqlalchemy.engine.Connection, "execute",
          when=lambda self, statement, *a, **k: getattr(statement, "table", None) is h.results_table)
 elif STAGE != "none":
@@ -365,7 +365,7 @@ def eval_files_whole(out: Path) -> None:
 
 
 def history_runs(path: Path) -> list[str]:
-    from eval.nightly.history import open_history
+    from eval.nightly.store import open_history
 
     sqlite_ok(path)
     with open_history(path) as history:

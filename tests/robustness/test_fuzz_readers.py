@@ -242,7 +242,7 @@ def test_models_file_readers(folder: Path, value) -> None:
 @pytest.fixture(scope="module")
 def sqlite_seeds(folder: Path) -> list[bytes]:
     """A real history database and a real translation cache, with a row each."""
-    from eval.nightly.history import open_history
+    from eval.nightly.store import open_history
     from translator.base import Translation
     from translator.cache import TranslationCache
 
@@ -265,7 +265,7 @@ def _fresh(path: Path, data: bytes) -> Path:
 @settings(PROFILE, max_examples=60)
 @given(fuzz)
 def test_history_database_reader(folder: Path, sqlite_seeds: list[bytes], value) -> None:
-    from eval.nightly.history import open_history
+    from eval.nightly.store import open_history
 
     path = _fresh(folder / "history" / "runs.db", realise(value, sqlite_seeds))
 
@@ -313,8 +313,8 @@ RUN_ID = "20260101T000000Z-abcdef"
 def _read_resume_state(root: Path, data: bytes) -> None:
     """Every reader of ``tadqiq eval --out`` state, on files holding ``data``."""
     from eval.nightly.compare import previous_dir
-    from eval.nightly.history import RunSummary
     from eval.nightly.outdir import OutDir, read_segments
+    from eval.nightly.store import RunSummary
 
     out = OutDir(root / "runs" / "now")
     for file in ("run.json", "m/doc.json"):

@@ -122,7 +122,9 @@ def _with_hostile_flagger(monkeypatch: pytest.MonkeyPatch) -> None:
     real = eval.flow.default_flaggers
     monkeypatch.setattr(
         eval.flow, "default_flaggers",
-        lambda glossary=None, min_confidence=None: [*real(glossary, min_confidence), _flag_hostile],
+        lambda glossary=None, min_confidence=None, checks=None: [
+            *real(glossary, min_confidence, checks), _flag_hostile
+        ],
     )
 
 

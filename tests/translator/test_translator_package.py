@@ -39,7 +39,7 @@ def imported_after(statement: str) -> set[str]:
         "import translator.ct2",
         "import translator.hub, translator.batching, translator.split, translator.links",
         "from translator import load_registry; load_registry()",
-        "import translator.hf as hf, translator as t; hf.is_available_locally(t.load_registry().default)",
+        "import translator.hub as hub, translator as t; hub.is_available_locally(t.load_registry().default)",
         "import translator.hub as hub, translator as t; hub.is_available_locally(t.load_registry().default)",
         "import translator; translator.hub_offline()",
     ],

@@ -1,4 +1,4 @@
-"""The history database of nightly runs, and the trend report drawn from it.
+"""The history store: every nightly run in a SQL database (SQLite or PostgreSQL).
 
 ::
 
@@ -7,7 +7,10 @@
         if prev is not None:                     # (RunSummary, ModelResult with flags)
             new, fixed = compare_flags(prev[1].flags, run.models[0].flags)
         history.record(run)                      # one RunRecord, one transaction
-        html = render_trend(history)             # or write_trend(history, "trend.html")
+
+This module owns the tables, writing and reading runs, and matching a run's flags with
+the previous run's (:func:`compare_flags`). What is drawn from the store — the terminal
+table and the trend page — is :mod:`eval.nightly.trend`, which only reads.
 
 A target is a path (SQLite: one file in WAL mode with a busy timeout and foreign
 keys on) or a ``postgresql://user:password@host:port/db`` URL (PostgreSQL through
@@ -34,21 +37,17 @@ masked; an unknown run or model, or a run recorded twice, is an
 from __future__ import annotations
 
 import json
-import math
 import os
 import re
 import sqlite3
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, fields
-from datetime import datetime, timedelta, timezone
-from functools import lru_cache
-from importlib import resources
+from dataclasses import dataclass
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, TypeVar
 
-from jinja2 import Environment, FunctionLoader, StrictUndefined
 from sqlalchemy import (
     Column,
     DateTime,
@@ -71,33 +70,32 @@ from sqlalchemy.engine import URL, Connection, Engine, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, IntegrityError, SQLAlchemyError
 
 from eval.nightly.records import FlagRecord, ModelResult, RunRecord
-from eval.text.files import write_atomic
+from eval.values import Severity
 from tadqiq import __version__
 from tadqiq.errors import ConfigError, InputError
 
 __all__ = [
     "SCHEMA_VERSION",
+    "SCORE_COLUMNS",
     "History",
     "RunSummary",
     "compare_flags",
     "default_history_path",
-    "history_table",
     "mask_password",
     "open_history",
-    "render_trend",
-    "write_trend",
 ]
 
 SCHEMA_VERSION = 1
-SEVERITY_RANK = {"minor": 1, "major": 2, "critical": 3}
-_COLUMN_SCORES = ("bleu", "chrf", "ter")  # scores with their own column; others go to JSON
+SEVERITY_RANK = {s.value: s.rank for s in Severity}  # "minor" 1, "major" 2, "critical" 3
+#: Scores with a column of their own in schema version 1 (the metric registry's keys at the
+#: time); any other score, e.g. of a metric added to the registry later, is stored in the
+#: ``other_scores`` JSON column, so a new metric needs no migration.
+SCORE_COLUMNS = ("bleu", "chrf", "ter")
 _BUSY_TIMEOUT_S = 30.0
 _ATTEMPTS = 6  # tries of a transaction that met a lock, a deadlock or a serialisation failure
 _CHUNK = 500  # ids per IN (...) list
 _PG_TRANSIENT = {"40001", "40P01"}  # serialization_failure, deadlock_detected
 _PG_CREATE_LOCK = 0x7461_6471  # advisory lock key ("tadq") serialising table creation
-
-_RUN_HAS_OUT_DIR = "out_dir" in {f.name for f in fields(RunRecord)}  # a field RunRecord may gain
 
 T = TypeVar("T")
 
@@ -172,10 +170,8 @@ results_table = Table(
     Column("model_id", Text),
     Column("revision", Text),
     Column("settings", _JSONText(), nullable=False),
-    Column("bleu", Float),
-    Column("chrf", Float),
-    Column("ter", Float),
-    Column("other_scores", _JSONText(), nullable=False),  # scores beyond bleu, chrf, ter
+    *(Column(key, Float) for key in SCORE_COLUMNS),
+    Column("other_scores", _JSONText(), nullable=False),  # scores without a column
     Column("signatures", _JSONText(), nullable=False),
     Column("mqm_per_1000", Float, nullable=False),
     Column("flags_by_severity", _JSONText(), nullable=False),
@@ -463,7 +459,7 @@ class History:
             "corpus": run.corpus,
             "corpus_revision": run.corpus_revision,
             "program_version": run.program_version,
-            "out_dir": _optional_str(getattr(run, "out_dir", None)),
+            "out_dir": run.out_dir,
         }
         model_rows = [_model_row(run.run_id, k, m) for k, m in enumerate(run.models)]
         flag_rows = [
@@ -573,7 +569,7 @@ class History:
                 corpus_revision=row["corpus_revision"],
                 program_version=row["program_version"],
                 models=[_model_result(r, by_model.get(r["model"], [])) for r in results],
-                **({"out_dir": row["out_dir"]} if _RUN_HAS_OUT_DIR else {}),
+                out_dir=row["out_dir"],
             )
 
         return self._transaction(read, f"cannot read run {run_id!r}", write=False)
@@ -618,10 +614,6 @@ class History:
             return _read_flags(conn, run_id, model)
 
         return self._transaction(read, f"cannot read the flags of run {run_id!r}", write=False)
-
-
-def _optional_str(value: object) -> str | None:
-    return None if value is None else str(value)
 
 
 def _check_limit(limit: int | None) -> None:
@@ -704,8 +696,8 @@ def _model_row(run_id: str, position: int, m: ModelResult) -> dict[str, Any]:
         "model_id": m.model_id,
         "revision": m.revision,
         "settings": m.settings,
-        **{key: m.scores.get(key) for key in _COLUMN_SCORES},
-        "other_scores": {k: v for k, v in m.scores.items() if k not in _COLUMN_SCORES},
+        **{key: m.scores.get(key) for key in SCORE_COLUMNS},
+        "other_scores": {k: v for k, v in m.scores.items() if k not in SCORE_COLUMNS},
         "signatures": m.signatures,
         "mqm_per_1000": m.mqm_per_1000,
         "flags_by_severity": m.flags_by_severity,
@@ -718,7 +710,7 @@ def _model_row(run_id: str, position: int, m: ModelResult) -> dict[str, Any]:
 
 
 def _model_result(row: Any, flag_list: list[FlagRecord]) -> ModelResult:
-    scores = {key: row[key] for key in _COLUMN_SCORES if row[key] is not None}
+    scores = {key: row[key] for key in SCORE_COLUMNS if row[key] is not None}
     scores.update(row["other_scores"])
     return ModelResult(
         model=row["model"],
@@ -777,522 +769,3 @@ def compare_flags(
         return out
 
     return unmatched(new_kept, old_keys), unmatched(old_kept, new_keys)
-
-
-# --- the terminal table ------------------------------------------------------------------------
-
-
-def history_table(history: History, model: str | None = None) -> list[dict[str, Any]]:
-    """One row per (run, model), oldest first, for a terminal table.
-
-    Keys, in column order: ``run_id``, ``started`` ("YYYY-MM-DD HH:MM" UTC),
-    ``model``, ``bleu``, ``chrf``, ``ter``, ``mqm_per_1000``, ``critical``,
-    ``major``, ``minor``, ``documents``, ``failed``, then ``bleu_delta``,
-    ``chrf_delta``, ``ter_delta``, ``mqm_delta``, ``critical_delta`` against the
-    previous run of the same model. Scores are rounded to 2 decimals; a missing
-    value (or the first run's deltas) is None.
-    """
-    rows: list[dict[str, Any]] = []
-    last: dict[str, dict[str, Any]] = {}
-    for summary, result in history.results(model):
-        values = _metric_values(result)
-        prev = last.get(result.model)
-        rows.append(
-            {
-                "run_id": summary.run_id,
-                "started": summary.started_at.strftime("%Y-%m-%d %H:%M"),
-                "model": result.model,
-                "bleu": _round(values["bleu"]),
-                "chrf": _round(values["chrf"]),
-                "ter": _round(values["ter"]),
-                "mqm_per_1000": _round(values["mqm"]),
-                "critical": _count(result, "critical"),
-                "major": _count(result, "major"),
-                "minor": _count(result, "minor"),
-                "documents": result.documents,
-                "failed": len(result.failed_documents),
-                **{
-                    f"{key}_delta": _round(_delta(values[key], prev[key] if prev else None))
-                    for key in ("bleu", "chrf", "ter", "mqm", "critical")
-                },
-            }
-        )
-        last[result.model] = values
-    return rows
-
-
-def _count(result: ModelResult, severity: str) -> int:
-    value = result.flags_by_severity.get(severity, 0)
-    return int(value) if isinstance(value, (int, float)) else 0
-
-
-def _number(value: Any) -> float | None:
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        return None
-    return float(value) if math.isfinite(value) else None
-
-
-def _metric_values(result: ModelResult) -> dict[str, float | None]:
-    return {
-        "bleu": _number(result.scores.get("bleu")),
-        "chrf": _number(result.scores.get("chrf")),
-        "ter": _number(result.scores.get("ter")),
-        "mqm": _number(result.mqm_per_1000),
-        "critical": float(_count(result, "critical")),
-    }
-
-
-def _delta(new: float | None, old: float | None) -> float | None:
-    return None if new is None or old is None else new - old
-
-
-def _round(value: float | None) -> float | None:
-    return None if value is None else round(value, 2)
-
-
-# --- the trend report --------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Metric:
-    """One chart of the trend page."""
-
-    key: str
-    label: str
-    unit: str  # the y axis title
-    lower_is_better: bool
-    integer: bool = False
-    from_zero: bool = False
-
-
-METRICS = (
-    Metric("bleu", "BLEU", "BLEU", lower_is_better=False),
-    Metric("chrf", "chrF++", "chrF++", lower_is_better=False),
-    Metric("ter", "TER", "TER (edits per 100 words)", lower_is_better=True),
-    Metric("mqm", "MQM penalty", "penalty per 1,000 words", lower_is_better=True, from_zero=True),
-    Metric(
-        "critical",
-        "Critical flags",
-        "critical flags",
-        lower_is_better=True,
-        integer=True,
-        from_zero=True,
-    ),
-)
-# Okabe–Ito colours (without yellow), then the same colours dashed, then dotted.
-_PALETTE = ("#0072b2", "#d55e00", "#009e73", "#cc79a7", "#e69f00", "#56b4e9", "#1d2939")
-_DASHES = ("", "7 4", "2 3")
-
-# chart geometry (SVG user units)
-_W, _PLOT_H = 720.0, 220.0
-_LEFT, _RIGHT, _TOP = 70.0, 40.0, 14.0
-_AXIS_H = 50.0  # tick labels and the x axis title under the plot
-_LEGEND_ROW = 20.0
-_NAME_MAX = 40  # characters of a model name shown in a legend
-
-
-@dataclass(frozen=True)
-class Tick:
-    pos: float
-    label: str
-
-
-@dataclass(frozen=True)
-class Point:
-    x: float
-    y: float
-    title: str
-
-
-@dataclass(frozen=True)
-class Series:
-    model: str
-    label: str  # the name as shown (shortened when very long)
-    colour: str
-    dash: str
-    path: str
-    points: tuple[Point, ...]
-
-
-@dataclass(frozen=True)
-class LegendItem:
-    x: float
-    y: float
-    label: str
-    model: str
-    colour: str
-    dash: str
-
-
-@dataclass(frozen=True)
-class Chart:
-    metric: Metric
-    width: float
-    height: float
-    left: float
-    right: float
-    top: float
-    bottom: float  # y of the x axis
-    x_ticks: tuple[Tick, ...]
-    y_ticks: tuple[Tick, ...]
-    series: tuple[Series, ...]
-    legend: tuple[LegendItem, ...]
-    summary: str  # the chart's accessible description
-
-
-@dataclass(frozen=True)
-class Change:
-    """A metric of the latest run next to the same model's previous run."""
-
-    label: str
-    value: str
-    delta: str  # "" when there is no previous value
-    trend: str  # "better", "worse", "same" or ""
-
-
-@dataclass(frozen=True)
-class Significance:
-    label: str
-    delta: str
-    p_values: str
-    ci: str
-
-
-@dataclass(frozen=True)
-class LatestRow:
-    model: str
-    backend: str
-    model_id: str
-    revision: str
-    previous_run: str
-    changes: tuple[Change, ...]
-    severities: tuple[tuple[str, int, str], ...]  # (severity, count, delta)
-    documents: int
-    failed: tuple[str, ...]
-    significance: tuple[Significance, ...]
-    new_flags: tuple[FlagRecord, ...]
-    fixed_flags: tuple[FlagRecord, ...]
-    compared: bool  # whether a previous run exists to compare flags with
-
-
-def _nice_step(raw: float) -> float:
-    exponent = math.floor(math.log10(raw))
-    base = 10.0**exponent
-    for m in (1.0, 2.0, 2.5, 5.0, 10.0):
-        if raw <= m * base + 1e-12:
-            return m * base
-    return 10.0 * base
-
-
-def _y_ticks(
-    lo: float, hi: float, metric: Metric, count: int = 5
-) -> tuple[float, float, list[float], int]:
-    """Axis bounds, tick values and the number of decimals of the labels."""
-    if metric.from_zero:
-        lo = min(0.0, lo)
-    if hi - lo < 1e-9:
-        pad = max(1.0, abs(hi) * 0.05)
-        lo, hi = (lo - pad, hi + pad) if not metric.from_zero or lo > 0 else (0.0, hi + pad)
-    step = _nice_step((hi - lo) / count)
-    if metric.integer:
-        step = max(1.0, math.ceil(step))
-    lo_t = math.floor(lo / step + 1e-9) * step
-    hi_t = math.ceil(hi / step - 1e-9) * step
-    if metric.from_zero and lo >= 0:
-        lo_t = max(0.0, lo_t)
-    n = round((hi_t - lo_t) / step)
-    values = [lo_t + k * step for k in range(n + 1)]
-    return lo_t, hi_t, values, 0 if metric.integer else _decimals(step)
-
-
-def _decimals(step: float) -> int:
-    """The fewest decimals that write ``step`` exactly (0.25 → 2, 2.5 → 1, 20 → 0)."""
-    for decimals in range(7):
-        if abs(round(step, decimals) - step) < 1e-9 * max(1.0, abs(step)):
-            return decimals
-    return 7
-
-
-def _x_ticks(times: list[datetime], x_of: Callable[[datetime], float]) -> list[Tick]:
-    """Evenly spaced time ticks, labelled by date (or date and time for a short span)."""
-    first, last = min(times), max(times)
-    if first == last:
-        return [Tick(x_of(first), first.strftime("%Y-%m-%d %H:%M"))]
-    count = min(6, len(set(times)))
-    step = (last - first) / (count - 1)
-    fmt = "%Y-%m-%d" if step >= timedelta(days=1) else "%m-%d %H:%M"
-    ticks: list[Tick] = []
-    for k in range(count):
-        moment = first + step * k
-        label = moment.strftime(fmt)
-        if not ticks or ticks[-1].label != label:
-            ticks.append(Tick(x_of(moment), label))
-    return ticks
-
-
-def _fmt(value: Any, decimals: int = 2) -> str:
-    number = _number(value)
-    if number is None:
-        return "—" if value is None else str(value)
-    return f"{number:.{decimals}f}"
-
-
-def _fmt_delta(value: float | None, decimals: int = 1) -> str:
-    if value is None:
-        return ""
-    if round(value, decimals) == 0:
-        return "±0" if decimals == 0 else f"±{0:.{decimals}f}"
-    return f"{value:+.{decimals}f}"
-
-
-def _trend(value: float | None, metric: Metric, decimals: int = 1) -> str:
-    if value is None:
-        return ""
-    if round(value, decimals) == 0:
-        return "same"
-    return "better" if (value < 0) == metric.lower_is_better else "worse"
-
-
-def _short(name: str) -> str:
-    return name if len(name) <= _NAME_MAX else name[: _NAME_MAX - 1] + "…"
-
-
-def _legend(
-    models: list[str], styles: dict[str, tuple[str, str]], top: float
-) -> tuple[list[LegendItem], float]:
-    """Legend entries laid out in rows under the x axis; returns them and the rows' height."""
-    items: list[LegendItem] = []
-    x, y = _LEFT, top
-    for name in models:
-        label = _short(name)
-        width = 34.0 + 6.8 * len(label) + 18.0
-        if x > _LEFT and x + width > _W - _RIGHT:
-            x, y = _LEFT, y + _LEGEND_ROW
-        colour, dash = styles[name]
-        items.append(LegendItem(x, y, label, name, colour, dash))
-        x += width
-    return items, (y - top + _LEGEND_ROW) if items else 0.0
-
-
-def _chart(
-    metric: Metric,
-    pairs: list[tuple[RunSummary, ModelResult]],
-    models: list[str],
-    styles: dict[str, tuple[str, str]],
-) -> Chart | None:
-    """The line chart of one metric, or None when no run has a value for it."""
-    values: list[tuple[RunSummary, ModelResult, float]] = []
-    for summary, result in pairs:
-        value = _metric_values(result)[metric.key]
-        if value is not None:
-            values.append((summary, result, value))
-    if not values:
-        return None
-    times = [s.started_at for s, _, _ in values]
-    t0, t1 = min(times), max(times)
-    span = (t1 - t0).total_seconds()
-    plot_w = _W - _LEFT - _RIGHT
-    top, bottom = _TOP, _TOP + _PLOT_H
-
-    def x_of(moment: datetime) -> float:
-        if span <= 0:
-            return _LEFT + plot_w / 2
-        return _LEFT + plot_w * (moment - t0).total_seconds() / span
-
-    lo_t, hi_t, y_values, decimals = _y_ticks(
-        min(v for *_, v in values), max(v for *_, v in values), metric
-    )
-
-    def y_of(value: float) -> float:
-        return bottom - _PLOT_H * (value - lo_t) / (hi_t - lo_t)
-
-    value_decimals = 0 if metric.integer else 2
-    series: list[Series] = []
-    for name in models:
-        points: list[Point] = []
-        for summary, result, value in values:
-            if result.model != name:
-                continue
-            signature = (
-                result.signatures.get(metric.key, "") if metric.key in _COLUMN_SCORES else ""
-            )
-            title = (
-                f"{name} · run {summary.run_id} · {summary.started_at:%Y-%m-%d %H:%M} UTC"
-                f" · {metric.label} {value:.{value_decimals}f}"
-                + (f" · {signature}" if signature else "")
-            )
-            points.append(Point(round(x_of(summary.started_at), 2), round(y_of(value), 2), title))
-        if not points:
-            continue
-        path = " ".join(
-            f"{'M' if k == 0 else 'L'}{p.x:.2f},{p.y:.2f}" for k, p in enumerate(points)
-        )
-        colour, dash = styles[name]
-        series.append(Series(name, _short(name), colour, dash, path, tuple(points)))
-
-    shown = [s.model for s in series]
-    legend, legend_h = _legend(shown, styles, bottom + _AXIS_H)
-    height = bottom + _AXIS_H + legend_h + 4
-    y_ticks = tuple(Tick(round(y_of(v), 2), f"{v:.{decimals}f}") for v in y_values)
-    x_ticks = tuple(_x_ticks(times, lambda m: round(x_of(m), 2)))
-    better = "lower is better" if metric.lower_is_better else "higher is better"
-    summary_text = (
-        f"{metric.label} ({better}) over {len({s.run_id for s, _, _ in values})} runs "
-        f"from {t0:%Y-%m-%d} to {t1:%Y-%m-%d}, one line per model: {', '.join(shown)}."
-    )
-    return Chart(
-        metric=metric,
-        width=_W,
-        height=round(height, 2),
-        left=_LEFT,
-        right=_W - _RIGHT,
-        top=top,
-        bottom=bottom,
-        x_ticks=x_ticks,
-        y_ticks=y_ticks,
-        series=tuple(series),
-        legend=tuple(legend),
-        summary=summary_text,
-    )
-
-
-def _latest_rows(
-    history: History, latest: RunSummary, results: list[ModelResult]
-) -> list[LatestRow]:
-    """The latest run's models next to their previous runs."""
-    rows: list[LatestRow] = []
-    for result in results:
-        prev = history.previous(result.model, before=latest.started_at)
-        now = _metric_values(result)
-        before = _metric_values(prev[1]) if prev else dict.fromkeys(now)
-        changes = []
-        for metric in METRICS:
-            if metric.key == "critical":  # shown with the other severities
-                continue
-            decimals = 0 if metric.integer else 1
-            delta = _delta(now[metric.key], before[metric.key])
-            changes.append(
-                Change(
-                    metric.label,
-                    _fmt(now[metric.key], decimals),
-                    _fmt_delta(delta, decimals),
-                    _trend(delta, metric, decimals),
-                )
-            )
-        severities = []
-        for severity in ("critical", "major", "minor"):
-            count = _count(result, severity)
-            delta = float(count - _count(prev[1], severity)) if prev else None
-            severities.append((severity, count, _fmt_delta(delta, 0)))
-        significance = []
-        for key, entry in result.significance.items():
-            if not isinstance(entry, dict):
-                continue
-            p_values = ", ".join(
-                f"{name} {_fmt(entry[field], 3)}"
-                for field, name in (("p_bootstrap", "p (bootstrap)"), ("p_ar", "p (approx. rand.)"))
-                if entry.get(field) is not None
-            )
-            ci = entry.get("ci")
-            ci_text = (
-                f"[{_fmt(ci[0])}, {_fmt(ci[1])}]"
-                if isinstance(ci, (list, tuple)) and len(ci) == 2
-                else ""
-            )
-            delta_value = _number(entry.get("delta"))
-            significance.append(
-                Significance(
-                    {"bleu": "BLEU", "chrf": "chrF++", "ter": "TER"}.get(key, key),
-                    _fmt_delta(delta_value, 2)
-                    if delta_value is not None
-                    else _fmt(entry.get("delta")),
-                    p_values,
-                    ci_text,
-                )
-            )
-        new_flags: list[FlagRecord] = []
-        fixed_flags: list[FlagRecord] = []
-        if prev is not None:
-            new_flags, fixed_flags = compare_flags(
-                prev[1].flags, history.flags(latest.run_id, result.model)
-            )
-        rows.append(
-            LatestRow(
-                model=result.model,
-                backend=result.backend,
-                model_id=result.model_id or "",
-                revision=result.revision or "",
-                previous_run=prev[0].run_id if prev else "",
-                changes=tuple(changes),
-                severities=tuple(severities),
-                documents=result.documents,
-                failed=tuple(result.failed_documents),
-                significance=tuple(significance),
-                new_flags=tuple(new_flags),
-                fixed_flags=tuple(fixed_flags),
-                compared=prev is not None,
-            )
-        )
-    return rows
-
-
-def _load_template(name: str) -> str | None:
-    path = resources.files("eval.reports").joinpath("templates", name)
-    return path.read_text(encoding="utf-8") if path.is_file() else None
-
-
-@lru_cache(maxsize=1)
-def _environment() -> Environment:
-    return Environment(
-        loader=FunctionLoader(_load_template),
-        autoescape=True,
-        undefined=StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
-
-
-def render_trend(history: History, model: str | None = None) -> str:
-    """The trend page: one line chart per metric over time (one line per model) and the
-    latest run next to each model's previous run. Self-contained HTML (inline CSS and SVG)."""
-    pairs = history.results(model)
-    summaries: dict[str, RunSummary] = {}
-    for summary, _ in pairs:
-        summaries.setdefault(summary.run_id, summary)
-    runs_seen = list(summaries.values())
-    models: list[str] = []
-    for _, result in pairs:
-        if result.model not in models:
-            models.append(result.model)
-    styles = {
-        name: (_PALETTE[k % len(_PALETTE)], _DASHES[(k // len(_PALETTE)) % len(_DASHES)])
-        for k, name in enumerate(models)
-    }
-    charts: list[tuple[Metric, Chart | None]] = []
-    if len(runs_seen) >= 2:
-        charts = [(metric, _chart(metric, pairs, models, styles)) for metric in METRICS]
-    latest = runs_seen[-1] if runs_seen else None
-    latest_rows = (
-        _latest_rows(history, latest, [r for s, r in pairs if s.run_id == latest.run_id])
-        if latest
-        else []
-    )
-    template = _environment().get_template("trend.html.j2")
-    return template.render(
-        version=__version__,
-        target=history.target,
-        model=model,
-        run_count=len(runs_seen),
-        models=models,
-        first=runs_seen[0] if runs_seen else None,
-        latest=latest,
-        charts=charts,
-        latest_rows=latest_rows,
-        metrics=METRICS,
-        generated=datetime.now(timezone.utc),
-    )
-
-
-def write_trend(history: History, path: str | os.PathLike[str], model: str | None = None) -> None:
-    """Render the trend page and write it atomically to ``path``."""
-    write_atomic(path, render_trend(history, model))
