@@ -216,7 +216,9 @@ def check(
     summary_json = report.to_json()["summary"]
     summary = ", ".join(f"{n} {sev}" for sev, n in summary_json["by_severity"].items())
     dismissed = f", {summary_json['dismissed']} dismissed" if summary_json["dismissed"] else ""
-    console.print(f"{summary_json['flags']} flags ({summary}{dismissed}); chrF++ {report.corpus_scores['chrf'].score:.1f}")
+    from eval.scoring.registry import metric_label
+
+    console.print(f"{summary_json['flags']} flags ({summary}{dismissed}); {metric_label('chrf')} {report.corpus_scores['chrf'].score:.1f}")
     if timings:
         # "report" (building and writing every output, terminal included) is measured here,
         # after the JSON was written, so it is printed but not in the JSON's "timings".

@@ -7,56 +7,11 @@ lazy import is still a dependency, and it is how the old lexicon cycle
 
 from __future__ import annotations
 
-import ast
 import subprocess
 import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-PACKAGES = ("eval", "translator", "tadqiq")
-
-
-def modules(root: Path, packages: tuple[str, ...]) -> dict[str, Path]:
-    """Dotted module name → source file, for every module of ``packages`` under ``root``."""
-    out: dict[str, Path] = {}
-    for package in packages:
-        for path in sorted((root / package).rglob("*.py")):
-            parts = list(path.relative_to(root).with_suffix("").parts)
-            if parts[-1] == "__init__":
-                parts.pop()
-            out[".".join(parts)] = path
-    return out
-
-
-def _resolve(name: str, known: dict[str, Path]) -> str | None:
-    while name and name not in known:
-        name = name.rpartition(".")[0]
-    return name or None
-
-
-def import_graph(root: Path, packages: tuple[str, ...] = PACKAGES) -> dict[str, set[str]]:
-    """Module → the modules of ``packages`` it imports anywhere in its source."""
-    known = modules(root, packages)
-    graph: dict[str, set[str]] = {m: set() for m in known}
-    for module, path in known.items():
-        is_package = path.name == "__init__.py"
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), str(path))):
-            targets: list[str] = []
-            if isinstance(node, ast.Import):
-                targets = [alias.name for alias in node.names]
-            elif isinstance(node, ast.ImportFrom):
-                base = node.module or ""
-                if node.level:
-                    here = module.split(".") if is_package else module.split(".")[:-1]
-                    here = here[: len(here) - node.level + 1]
-                    base = ".".join([*here, base] if base else here)
-                # "from pkg import mod" imports the module pkg.mod; "from mod import name" mod.
-                targets = [f"{base}.{a.name}" if f"{base}.{a.name}" in known else base for a in node.names]
-            for target in targets:
-                resolved = _resolve(target, known)
-                if resolved and resolved != module:
-                    graph[module].add(resolved)
-    return graph
+from import_graph import ROOT, import_graph
 
 
 def cycles(graph: dict[str, set[str]]) -> list[list[str]]:

@@ -8,14 +8,10 @@ functions and under ``TYPE_CHECKING`` count too: a lazy import is still a depend
 
 from __future__ import annotations
 
-import ast
 from dataclasses import dataclass
-from pathlib import Path
 
 import pytest
-
-ROOT = Path(__file__).resolve().parent.parent
-PACKAGES = ("tadqiq", "translator", "eval")
+from import_graph import Import, all_imports, imported_modules, imports_of, modules
 
 
 @dataclass(frozen=True)
@@ -60,72 +56,11 @@ def layer_of(module: str, layers: tuple[Layer, ...] = LAYERS) -> int:
     return found
 
 
-def module_name(path: Path) -> str:
-    parts = list(path.relative_to(ROOT).with_suffix("").parts)
-    if parts[-1] == "__init__":
-        parts.pop()
-    return ".".join(parts)
-
-
-@dataclass(frozen=True)
-class Import:
-    module: str  # the importing module
-    target: str  # the imported module
-    names: tuple[str, ...]
-    line: int
-
-
-def imports_of(
-    module: str, source: str, is_package: bool, packages: tuple[str, ...] = PACKAGES
-) -> list[Import]:
-    """Every import of a project module in ``source`` (absolute and relative)."""
-    out: list[Import] = []
-    package = module if is_package else module.rpartition(".")[0]
-    for node in ast.walk(ast.parse(source)):
-        if isinstance(node, ast.Import):
-            for alias in node.names:
-                if alias.name.split(".")[0] in packages:
-                    out.append(Import(module, alias.name, (), node.lineno))
-        elif isinstance(node, ast.ImportFrom):
-            if node.level:
-                base = package.split(".")
-                base = base[: len(base) - (node.level - 1)]
-                target = ".".join(base + ([node.module] if node.module else []))
-            else:
-                target = node.module or ""
-            if target.split(".")[0] not in packages:
-                continue
-            names = tuple(a.name for a in node.names)
-            out.append(Import(module, target, names, node.lineno))
-    return out
-
-
-def project_modules() -> dict[str, Path]:
-    found = {}
-    for package in PACKAGES:
-        for path in sorted((ROOT / package).rglob("*.py")):
-            found[module_name(path)] = path
-    return found
-
-
-def all_imports() -> list[Import]:
-    out = []
-    for module, path in project_modules().items():
-        out += imports_of(module, path.read_text(encoding="utf-8"), path.name == "__init__.py")
-    return out
-
-
-def resolve(target: str, names: tuple[str, ...], known: set[str]) -> list[str]:
-    """``from pkg import sub`` imports the module ``pkg.sub``; otherwise the target itself."""
-    subs = [f"{target}.{n}" for n in names if f"{target}.{n}" in known]
-    return subs or [target]
-
-
 def violations(imports: list[Import], known: set[str], layers: tuple[Layer, ...] = LAYERS) -> list[str]:
     out = []
     for imp in imports:
         here = layer_of(imp.module, layers)
-        for target in resolve(imp.target, imp.names, known):
+        for target in imported_modules(imp, known):
             there = layer_of(target, layers)
             only = layers[here].only
             if only and there > 0 and there != here and not any(_matches(e, target) for e in only):
@@ -150,17 +85,17 @@ def private_imports(imports: list[Import], known: set[str]) -> list[str]:
 
 
 def test_every_module_has_a_layer():
-    for module in project_modules():
+    for module in modules():
         layer_of(module)  # raises LookupError naming the module
 
 
 def test_lower_layers_never_import_higher_ones():
-    known = set(project_modules())
+    known = set(modules())
     assert violations(all_imports(), known) == []
 
 
 def test_no_private_name_is_imported_across_modules():
-    known = set(project_modules())
+    known = set(modules())
     assert private_imports(all_imports(), known) == []
 
 

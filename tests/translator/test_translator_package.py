@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import ast
 import json
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from import_graph import import_graph
 
 import eval.values
 import translator
@@ -52,29 +52,6 @@ def test_no_torch_or_transformers_on_import(statement: str) -> None:
 
 # --- layering: translator/ sits on the shared values only --------------------------------
 
-PACKAGE = Path(translator.__file__).parent
-MODULES = sorted(PACKAGE.glob("*.py"))
-PROJECT = ("eval", "tadqiq", "translator")
-# What translator/ may import from the rest of the project: layer 1 only...
-ALLOWED = {"eval.values", "tadqiq.errors"}
-# ...and the gloss backend, which renders lexicon glosses, also the lexicon and tokens.
-ALLOWED_FOR = {"gloss.py": {"eval.lexicon", "eval.text.tokens", "eval.text.arabic"}}
-
-
-def imports(path: Path) -> list[tuple[str, list[str]]]:
-    """(absolute module, imported names) of every import in ``path``, wherever it is."""
-    out = []
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-        if isinstance(node, ast.Import):
-            out.extend((alias.name, []) for alias in node.names)
-        elif isinstance(node, ast.ImportFrom):
-            module = node.module or ""
-            if node.level:
-                module = "translator" + ("." + module if module else "")
-            out.append((module, [alias.name for alias in node.names]))
-    return out
-
-
 def test_importing_translator_loads_only_the_shared_values_of_eval() -> None:
     statement = (
         "import translator, translator.hf, translator.ct2, translator.cache, translator.precomputed;"
@@ -86,28 +63,9 @@ def test_importing_translator_loads_only_the_shared_values_of_eval() -> None:
     assert out.stdout.strip() == "['eval', 'eval.values']"
 
 
-@pytest.mark.parametrize("path", MODULES, ids=lambda p: p.name)
-def test_translator_imports_only_layer_one(path: Path) -> None:
-    allowed = ALLOWED | ALLOWED_FOR.get(path.name, set())
-    for module, _ in imports(path):
-        if module.split(".")[0] not in PROJECT or module.startswith("translator"):
-            continue
-        assert any(module == a or module.startswith(a + ".") for a in allowed), (
-            f"{path.name} imports {module}"
-        )
-
-
-@pytest.mark.parametrize("path", MODULES, ids=lambda p: p.name)
-def test_no_private_names_imported_across_modules(path: Path) -> None:
-    for module, names in imports(path):
-        if module.split(".")[0] in PROJECT:
-            private = [name for name in names if name.startswith("_") and name != "__version__"]
-            assert not private, f"{path.name} imports {private} from {module}"
-            assert not any(part.startswith("_") for part in module.split(".")), module
-
-
 def test_ct2_reuses_the_shared_helpers_not_the_hf_backend() -> None:
-    assert "translator.hf" not in {module for module, _ in imports(PACKAGE / "ct2.py")}
+    # (The layers and private names of every module are kept by tests/test_layers.py.)
+    assert "translator.hf" not in import_graph()["translator.ct2"]
 
 
 def test_model_info_is_the_shared_value_type() -> None:
