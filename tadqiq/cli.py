@@ -146,66 +146,25 @@ def check(
         _fail("--xliff-out needs an XLIFF or TMX input")
     from rich.console import Console
 
+    from eval.reports.outputs import OutputPaths, build_outputs, write_outputs
     from eval.reports.terminal import render
-    from eval.text.files import write_atomic, write_atomic_bytes
+    from tadqiq.pipeline import CheckRequest, check_input
 
     console = Console(stderr=False, highlight=False)
-    paired = None
+    request = CheckRequest(
+        article=article, reference=reference, model=model, hypothesis=hypothesis,
+        models_file=models_file, cache=cache, use_cache=not no_cache, glossary=glossary,
+        min_confidence=min_confidence, allow_mismatch=allow_mismatch, checks=selected,
+    )
     try:
-        if paired_input:
-            from tadqiq.paired import check_paired
-
-            report, paired = check_paired(
-                article, model=model, hypothesis=hypothesis, models_file=models_file,
-                cache=cache, use_cache=not no_cache, glossary=glossary,
-                min_confidence=min_confidence, checks=selected, progress=_progress_factory(quiet),
-            )
-        else:
-            from tadqiq.pipeline import CheckRequest
-            from tadqiq.pipeline import check as run_check
-
-            request = CheckRequest(
-                article=article, reference=reference, model=model,  # type: ignore[arg-type]
-                hypothesis=hypothesis, models_file=models_file, cache=cache,
-                use_cache=not no_cache, glossary=glossary, min_confidence=min_confidence,
-                allow_mismatch=allow_mismatch, checks=selected,
-            )
-            report = run_check(request, progress=_progress_factory(quiet))
+        report, paired = check_input(request, progress=_progress_factory(quiet))
         if decisions is not None:
             from eval.reports.review import apply_decisions, load_decisions
 
             report = apply_decisions(report, load_decisions(decisions, report))
         report_started = time.perf_counter()  # the "report" stage of --timings
-        # Every output is built before any is written, and each is written atomically,
-        # so an error leaves no output behind, half-written or not.
-        outputs: list[tuple[Path, str | bytes]] = []
-        if json_out is not None:
-            import json
-
-            data = report.to_json()
-            if paired is not None:
-                from tadqiq.paired import paired_json
-
-                data = paired_json(report, paired)
-            outputs.append((json_out, json.dumps(data, ensure_ascii=False, indent=2) + "\n"))
-        if html_out is not None:
-            from eval.reports.html import render_html
-
-            outputs.append((html_out, render_html(report)))
-        if csv_out is not None or xlsx_out is not None or xliff_out is not None:
-            from eval.reports import export
-
-            if csv_out is not None:
-                outputs.append((csv_out, export.csv_text(report, paired)))
-            if xlsx_out is not None:
-                outputs.append((xlsx_out, export.xlsx_bytes(report, paired)))
-            if xliff_out is not None:
-                outputs.append((xliff_out, export.flagged_document(paired, report)))
-        for path, content in outputs:
-            if isinstance(content, bytes):
-                write_atomic_bytes(path, content)
-            else:
-                write_atomic(path, content)
+        paths = OutputPaths(json_out, html_out, csv_out, xlsx_out, xliff_out)
+        write_outputs(build_outputs(report, paths, paired))
     except TadqiqError as exc:
         _fail(str(exc))
     except KeyboardInterrupt:

@@ -13,7 +13,6 @@ ids and notes, so every flag can be traced back to its unit.
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Collection, Sequence
 from dataclasses import replace
@@ -23,6 +22,7 @@ from typing import cast
 from eval import flow
 from eval.evaluate import Flagger
 from eval.flow import ProgressFactory
+from eval.reports.outputs import paired_json, report_json
 from eval.text.files import write_atomic
 from eval.text.formats import PairedInput
 from eval.values import Report
@@ -70,30 +70,6 @@ def check_paired(
     return replace(report, notes=[*report.notes, note]), paired
 
 
-def paired_json(report: Report, paired: PairedInput) -> dict:
-    """``report.to_json()`` plus ``"input"`` (the file, its format and languages),
-    ``"units"`` (segment k → unit id, file, notes) and a ``"unit"`` id on every flag."""
-    data = report.to_json()
-    data["input"] = {
-        "path": paired.path,
-        "format": paired.format,
-        "version": paired.version,
-        "source_language": paired.source_language,
-        "target_language": paired.target_language,
-        "units": len(paired.units),
-        "skipped": dict(paired.skipped),
-        "sha256": paired.sha256,
-    }
-    data["units"] = [
-        {"segment": k, "id": u.id, "file": u.file, "notes": list(u.notes)}
-        for k, u in enumerate(paired.units)
-    ]
-    for flag in data["flags"]:
-        k = flag["segment"]
-        flag["unit"] = paired.units[k].id if 0 <= k < len(paired.units) else None
-    return data
-
-
 def write_paired_json(report: Report, paired: PairedInput, path: str | os.PathLike[str]) -> None:
     """Write :func:`paired_json` atomically."""
-    write_atomic(path, json.dumps(paired_json(report, paired), ensure_ascii=False, indent=2) + "\n")
+    write_atomic(path, report_json(report, paired))

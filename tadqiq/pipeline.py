@@ -15,15 +15,17 @@ from pathlib import Path
 from eval import flow
 from eval.evaluate import Flagger
 from eval.flow import ProgressFactory
+from eval.text.formats import PairedInput, is_paired_input
 from eval.values import Report
+from tadqiq.errors import InputError
 
-__all__ = ["CheckRequest", "ProgressFactory", "check"]
+__all__ = ["CheckRequest", "ProgressFactory", "check", "check_input"]
 
 
 @dataclass(frozen=True)
 class CheckRequest:
     article: Path
-    reference: Path
+    reference: Path | None  # None only for XLIFF/TMX input (see check_input)
     model: str | None = None
     hypothesis: Path | None = None
     models_file: Path | None = None
@@ -52,6 +54,10 @@ def check(
     ``flaggers`` None: :func:`eval.flow.default_flaggers` with the request's glossary,
     confidence threshold and checks.
     """
+    if request.reference is None:
+        raise InputError(
+            f"{request.article}: no reference given (the English text the article translates)"
+        )
     return flow.check(
         flow.prepare_files(request.article, request.reference),
         request.source(),
@@ -61,4 +67,22 @@ def check(
         checks=request.checks,
         progress=progress,
         check_match=not request.allow_mismatch,
+    )
+
+
+def check_input(
+    request: CheckRequest, *, progress: ProgressFactory | None = None
+) -> tuple[Report, PairedInput | None]:
+    """Check a text pair, or an XLIFF/TMX file given as ``request.article`` (its sources
+    are the reference; ``request.reference`` is not read). Returns the report and, for
+    paired input, the units read."""
+    if not is_paired_input(request.article):
+        return check(request, progress=progress), None
+    from tadqiq.paired import check_paired
+
+    return check_paired(
+        request.article, model=request.model, hypothesis=request.hypothesis,
+        models_file=request.models_file, cache=request.cache, use_cache=request.use_cache,
+        glossary=request.glossary, min_confidence=request.min_confidence,
+        checks=request.checks, progress=progress,
     )
