@@ -312,7 +312,7 @@ def bench_flags(
 
     from rich.console import Console
 
-    from eval.flags.bench import labelled_documents, run
+    from eval.flags.bench import labelled_sets, score, tally
     from eval.text.files import write_atomic
     from tadqiq.pipeline import CheckRequest
     from tadqiq.pipeline import check as run_check
@@ -330,13 +330,24 @@ def bench_flags(
         ))
 
     try:
-        docs = [d for root in roots for d in labelled_documents(root)]
-        result = run(docs, one)
+        sets = labelled_sets(roots)
+        docs = [d for folders in sets.values() for d in folders]
+        scored = score(docs, one)
+        result = tally(scored)
+        by_set = {}
+        if len(sets) > 1:
+            by_doc = dict(zip(docs, scored, strict=True))
+            by_set = {name: tally([by_doc[d] for d in folders]) for name, folders in sets.items()}
         if json_out is not None:
-            write_atomic(json_out, json.dumps(result.to_json(), indent=2) + "\n")
+            data = result.to_json()
+            if by_set:
+                data["sets"] = {name: r.to_json() for name, r in by_set.items()}
+            write_atomic(json_out, json.dumps(data, indent=2) + "\n")
     except TadqiqError as exc:
         _fail(str(exc))
     console = Console()
+    if by_set:
+        console.print(_sets_table(by_set))
     rows = [*sorted(result.per_category.items()), ("all", result.overall),
             ("critical+major", result.major_plus)]
     console.print(_tally_table(f"flags on {len(docs)} labelled documents", "category", rows))
@@ -352,6 +363,22 @@ def bench_flags(
     if show_missed:
         for m in result.missed:
             console.print(f"missed: {m}")
+
+
+def _sets_table(by_set):
+    """One row per labelled set: critical+major and overall precision/recall, false flags."""
+    from rich.table import Table
+
+    table = Table(title="per labelled set")
+    for col in ("set", "docs", "gold", "crit+major P", "crit+major R", "all P", "all R", "false/clean seg"):
+        table.add_column(col, justify="left" if col == "set" else "right", no_wrap=True)
+    for name, r in by_set.items():
+        table.add_row(
+            name, str(len(r.docs)), str(r.overall.gold),
+            f"{r.major_plus.precision:.2f}", f"{r.major_plus.recall:.2f}",
+            f"{r.overall.precision:.2f}", f"{r.overall.recall:.2f}", f"{r.false_per_clean_segment:.3f}",
+        )
+    return table
 
 
 def _tally_table(title: str, first: str, rows):

@@ -169,6 +169,27 @@ def checks_of(flag: Flag) -> list[str]:
     return [n for n in NAMES if n in names] + sorted(names.difference(NAMES))
 
 
+def labelled_sets(roots: Sequence[Path]) -> dict[str, list[Path]]:
+    """Labelled documents grouped by set: a root that holds documents directly (or is one)
+    is a set of its own; a root of set folders (``bench/data/flags``: A, B, C-dev, C-test)
+    gives one set per folder. Names are the folders' names."""
+    sets: dict[str, list[Path]] = {}
+    for root in roots:
+        direct = (root / "gold.json").is_file() or any(
+            (p / "gold.json").is_file() for p in root.iterdir() if p.is_dir()
+        ) if root.is_dir() else True
+        if direct:
+            sets.setdefault(root.name, []).extend(labelled_documents(root))
+            continue
+        for sub in sorted(p for p in root.iterdir() if p.is_dir()):
+            docs = sorted(q.parent for q in sub.rglob("gold.json"))
+            if docs:
+                sets.setdefault(sub.name, []).extend(docs)
+        if not any(root in d.parents for docs in sets.values() for d in docs):
+            labelled_documents(root)  # raises: no labelled documents below root
+    return sets
+
+
 def labelled_documents(root: Path) -> list[Path]:
     """``root`` itself when it is a labelled document, else every labelled folder below it."""
     if (root / "gold.json").is_file():
@@ -179,25 +200,38 @@ def labelled_documents(root: Path) -> list[Path]:
     return docs
 
 
-def run(
-    folders: Sequence[Path], check: Callable[[Path], Report], severity_floor: Severity | None = None
-) -> BenchResult:
+def score(folders: Sequence[Path], check: Callable[[Path], Report]) -> list[DocResult]:
+    """Check every labelled document and match its flags with its gold errors."""
     docs: list[DocResult] = []
-    overall, major_plus = Tally(), Tally()
-    per_cat: dict[str, Tally] = {c.value: Tally() for c in Category}
-    per_check: dict[str, Tally] = {name: Tally() for name in NAMES}
-    clean_segments = false_on_clean = 0
-    missed: list[str] = []
     for folder in folders:
         report = check(folder)
         article = (folder / "article.ar.txt").read_text(encoding="utf-8-sig")
         reference = (folder / "reference.en.txt").read_text(encoding="utf-8-sig")
         gold = load_gold(folder, article, reference)
+        matches = {f.id: [g.id for g in gold if finds(f, g)] for f in report.flags}
+        docs.append(DocResult(folder.name, report, gold, matches))
+    return docs
+
+
+def run(
+    folders: Sequence[Path], check: Callable[[Path], Report], severity_floor: Severity | None = None
+) -> BenchResult:
+    """:func:`score` then :func:`tally`."""
+    return tally(score(folders, check), severity_floor)
+
+
+def tally(docs: Sequence[DocResult], severity_floor: Severity | None = None) -> BenchResult:
+    """The figures of already scored documents (the flags below ``severity_floor`` left out)."""
+    overall, major_plus = Tally(), Tally()
+    per_cat: dict[str, Tally] = {c.value: Tally() for c in Category}
+    per_check: dict[str, Tally] = {name: Tally() for name in NAMES}
+    clean_segments = false_on_clean = 0
+    missed: list[str] = []
+    for doc in docs:
+        report, gold, matches = doc.report, doc.gold, doc.matches
         flags = report.flags
         if severity_floor is not None:
             flags = [f for f in flags if f.severity.rank >= severity_floor.rank]
-        matches = {f.id: [g.id for g in gold if finds(f, g)] for f in flags}
-        docs.append(DocResult(folder.name, report, gold, matches))
         found_by_check: dict[str, set[str]] = {}
         for f in flags:
             ok = bool(matches[f.id])
@@ -232,4 +266,4 @@ def run(
             false_on_clean += sum(1 for f in flags if f.segment == seg.id and not matches[f.id])
     for tally in per_check.values():
         tally.gold = overall.gold  # a check's recall is over all gold errors
-    return BenchResult(docs, overall, major_plus, per_cat, clean_segments, false_on_clean, missed, per_check)
+    return BenchResult(list(docs), overall, major_plus, per_cat, clean_segments, false_on_clean, missed, per_check)

@@ -97,3 +97,25 @@ def test_per_check_precision_and_recall(tmp_path):
     assert result.per_check["numbers"].precision == 1.0 and result.per_check["numbers"].recall == 0.5
     assert result.per_check["negation"].precision == 0.0
     assert result.to_json()["per_check"]["gaps"]["recall"] == 0.5
+
+
+def test_each_labelled_set_is_reported_on_its_own(tmp_path):
+    import shutil
+
+    root = tmp_path / "sets"
+    for set_name, names in {"X": ["A/a02-solar-tender"], "Y": ["B/b01-wheat-harvest", "B/b08-tyre-mosaic-clean"]}.items():
+        for name in names:
+            shutil.copytree(DATA / name, root / set_name / Path(name).name)
+    out = tmp_path / "all.json"
+    result = CliRunner().invoke(app, ["bench", "flags", str(root), "--json", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "per labelled set" in result.stdout
+    figures = json.loads(out.read_text())
+    assert list(figures["sets"]) == ["X", "Y"]
+    assert figures["documents"] == 3
+    for set_name in ("X", "Y"):
+        alone = tmp_path / f"{set_name}.json"
+        assert CliRunner().invoke(app, ["bench", "flags", str(root / set_name), "--json", str(alone)]).exit_code == 0
+        single = json.loads(alone.read_text())
+        assert "sets" not in single  # one set: no per-set breakdown
+        assert figures["sets"][set_name] == single
