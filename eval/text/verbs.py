@@ -236,19 +236,22 @@ def verb_group(tokens: Sequence[Token], k: int, text: str, text_offset: int = 0)
            or w in HEDGE_SEMI or w in FUTURE_SEMI or w in ABILITY_SEMI or w in OBLIGATION_SEMI
            or w.endswith("n't")]
     # The last auxiliary before the head decides the voice: be (or get) + participle.
-    last_aux = next((w for w in reversed(words) if w not in _INNER_ADVERBS and w not in NEGATORS), "")
+    last_aux = aux[-1] if aux else ""
     passive = (last_aux in BE or last_aux in GET) and is_participle(hw)
-    time, finite = _time(words, aux, head, tokens, k)
-    bare = not aux and k > 0 and irregular_forms().get(hw) == hw \
-        and _low(tokens[k - 1]) not in _NOT_A_SUBJECT and _low(tokens[k - 1]) not in BE
+    # The word before the group: a determiner or preposition there makes a bare form a
+    # modifier or a noun ("the newly elected", "of cut flowers"), not a finite verb.
+    start = markers[0].index if markers else head.index
+    prev = _low(tokens[start - 1]) if start > 0 else ""
+    subject = bool(prev) and prev not in _NOT_A_SUBJECT and prev not in BE
+    time, finite = _time(aux, head, subject)
+    bare = not aux and subject and irregular_forms().get(hw) == hw
     return VerbGroup(head, tuple(markers), time, mood, hedge, passive, negated, finite, bare)
 
 
-def _time(words: list[str], aux: list[str], head: Token, tokens: Sequence[Token], k: int) -> tuple[Time, bool]:
+def _time(aux: list[str], head: Token, subject: bool) -> tuple[Time, bool]:
     hw = _low(head)
     if not aux:
-        prev = _low(tokens[k - 1]) if k else ""
-        if is_past_form(hw) and k and prev not in _NOT_A_SUBJECT and prev not in BE:
+        if is_past_form(hw) and subject:
             return Time.PAST, True
         if is_ing_form(hw):
             return Time.NONFINITE, False

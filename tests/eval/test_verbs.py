@@ -44,6 +44,7 @@ def test_hedges():
 def test_voice_and_negation():
     assert group("The striker was hired by the club", "hired").passive
     assert group("Field hospitals were being set up", "set").passive
+    assert group("It will be partly funded by grants", "funded").passive
     assert not group("The striker hired an agent", "hired").passive
     assert group("The machines cannot reach us", "reach").negated
 
@@ -60,6 +61,7 @@ def test_punctuation_ends_a_group():
 def test_a_bare_past_form_needs_a_subject_in_front():
     assert group("The company signed the deal", "signed").finite
     assert not group("the proposed law", "proposed").finite
+    assert not group("the newly elected president", "elected").finite
 
 
 def test_past_forms():

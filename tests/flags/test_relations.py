@@ -175,6 +175,9 @@ def test_not_all_made_all_not():
     ("قد تنهار المحادثات.", "The talks could collapse.", "The talks may collapse."),
     ("ومن المتوقع أن يفتح المصنع في مايو.", "The plant is expected to open in May.",
      "It is expected that the factory will open in May."),
+    # A verb governed by أن states nothing by itself: "fear that ... floods" is no "will".
+    ("ويخشى السكان أن تغمر المياه منازلهم.", "Residents fear their homes could be flooded.",
+     "Residents fear that water will flood their homes."),
     # The back-translation dropped the hedge, the Arabic kept it: not the Arabic's error.
     ("من المرجح أن ترتفع الأسعار.", "Prices are likely to rise.", "Prices will rise."),
     # Connectives of one kind.

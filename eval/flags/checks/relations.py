@@ -402,7 +402,7 @@ def modality_flags(view: SegmentView, ctx: DocumentContext, check: Check) -> lis
         if hm is Mood.CERTAIN:
             if any(_marks(view, around, f) for f in (POSSIBLE, HEDGE, OBLIGATORY)):
                 continue
-            if not any(VERB in _features(view, x) for x in around[-3:]):
+            if not _asserted(view, k, before):
                 continue
             was = _marks(view, before[-2:], WAS)
             ks = [*was[-1:], k]
@@ -416,6 +416,27 @@ def modality_flags(view: SegmentView, ctx: DocumentContext, check: Check) -> lis
                                     check.adjusted(-0.1) if weak else check.confidence))
     flags += _dropped_hedges(view, ctx, check, [f.reference for f in flags])
     return flags
+
+
+# أن before a verb makes it subjunctive: its modality is the governing verb's (يخشى أن تغمر
+# "fears that it floods" is no assertion). Written with or without the hamza, with a clitic.
+_SUBJUNCTIVE = frozenset({"أن", "بأن", "وأن", "ان", "بان", "وان"})
+_HARAKAT = re.compile(r"[\u064b-\u065f\u0670]")
+
+
+def _asserted(view: SegmentView, k: int, before: Sequence[int]) -> bool:
+    """The Arabic states the event around word ``k`` as a fact: a future (سـ, سوف), a past
+    (a perfect verb, كان), or an imperfect verb not governed by أن."""
+    feats = _features(view, k)
+    if FUTURE in feats or _marks(view, before[-2:], FUTURE) or _marks(view, before[-2:], WAS):
+        return True
+    verbs = [x for x in (*before[-2:], k) if VERB in _features(view, x)]
+    if not verbs:
+        return False
+    v = verbs[-1]
+    if v > 0 and _HARAKAT.sub("", view.ar[v - 1].token.text) in _SUBJUNCTIVE:
+        return False
+    return bool({PERFECT_FORM, IMPERFECT_FORM} & _features(view, v))
 
 
 def _modality_flag(view: SegmentView, ctx: DocumentContext, check: Check, rg: VerbGroup,
