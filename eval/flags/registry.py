@@ -24,6 +24,7 @@ from eval.flags.checks.glossary import glossary_flags
 from eval.flags.checks.idioms import idiom_flags
 from eval.flags.checks.negation import negation_flags
 from eval.flags.checks.numbers import number_flags
+from eval.flags.checks.relations import modality_flags, relation_flags, role_flags, tense_flags
 from eval.flags.checks.untranslated import untranslated_flags
 from eval.flags.context import Check, DocumentContext, Scope
 from eval.flags.view import SegmentView
@@ -45,6 +46,14 @@ REGISTRY: tuple[Check, ...] = (
           "a name of the reference missing or replaced"),
     Check("idiom", _C.MISTRANSLATION, _S.MAJOR, 0.7, 2, Scope.SEGMENT, idiom_flags,
           "an English idiom rendered word for word"),
+    Check("tense", _C.MISTRANSLATION, _S.MAJOR, 0.75, 2, Scope.SEGMENT, tense_flags,
+          "a past event made future or back, a pluperfect made present"),
+    Check("modality", _C.MISTRANSLATION, _S.MAJOR, 0.7, 2, Scope.SEGMENT, modality_flags,
+          "a possibility, obligation or hedge made certain, or the other way round"),
+    Check("roles", _C.MISTRANSLATION, _S.CRITICAL, 0.7, 2, Scope.SEGMENT, role_flags,
+          "agent and patient swapped; the two sides of 'rather than' swapped"),
+    Check("relation", _C.MISTRANSLATION, _S.MAJOR, 0.7, 2, Scope.SEGMENT, relation_flags,
+          "a cause, purpose or concession turned into another; 'not all' made 'all … not'"),
     Check("glossary", _C.TERMINOLOGY, _S.MAJOR, 0.8, 1, Scope.SEGMENT, glossary_flags,
           "a glossary term rendered otherwise (needs --glossary)"),
     Check("gaps", _C.MISTRANSLATION, _S.MAJOR, 0.45, 5, Scope.SEGMENT, gaps.gap_check,

@@ -68,6 +68,11 @@ def _irregular() -> dict[str, str]:
     return out
 
 
+def irregular_forms() -> dict[str, str]:
+    """Inflected form → base of the English irregular verbs (shared; do not modify)."""
+    return _irregular()
+
+
 @functools.lru_cache(maxsize=65536)
 def stem(word: str) -> str:
     """Snowball stem of the lower-cased word, irregular verbs first reduced to their base."""
