@@ -187,8 +187,9 @@ def test_same_kind_is_paired_first() -> None:
 
 
 def test_small_words_are_not_reported_unless_asked() -> None:
-    ar = extract_numbers_ar("بعد يومين أعلن أحد المسؤولين")  # dual noun; أحد = "one of"
-    en = extract_numbers_en("two days later an official said")
+    # a dual noun (not a unit, so not read as a number); أحد = "one of"
+    ar = extract_numbers_ar("بعد زيارة قريتين أعلن أحد المسؤولين")
+    en = extract_numbers_en("after visiting two villages an official said")
     assert compare_numbers(ar, en) == ([], [])
     missing, extra = compare_numbers(ar, en, small_words=True)
     assert [m.text for m in missing] == ["two"]
