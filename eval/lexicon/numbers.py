@@ -12,9 +12,20 @@
   "مليون ونصف" and "one and a half million" (1.5e6), "half a million"/"نصف مليون" (5e5);
 * percentages: "30%", "30 percent", "30 per cent", "30 بالمئة", "٣٠٪", "%30" → 30,
   kind ``percent``;
-* fractions: "half", "a third", "two-thirds", "نصف", "ثلث", "ثلاثة أرباع";
-* ordinals: "first", "21st", "twenty-first", "الأول", "الحادي والعشرون", and Roman
+* fractions: "half", "a third", "a seventh of", "two-thirds", "three fifths", "نصف",
+  "ثلث", "ثلاثة أرباع", "ثلاثة أخماس"; "half a dozen" (6);
+* multiples (kind ``multiple``, value the factor): "twice", "three times", "three-fold",
+  "tenfold", "doubled", "tripled", "halved" (0.5), "مرتين", "ثلاث مرات", "ثلاثة أضعاف",
+  "ضعفين"; a multiple also reads as the percentage it means (doubled = 100%);
+* ordinals: "first", "21st", "twenty-first", "ninth", "الأول", "الحادي والعشرون", and Roman
   numerals II–XXXIX after a capitalised word (Elizabeth II, World War II ↔ الثانية);
+* units (``NumberMention.unit``, from ``units.tsv``): the unit or currency after a number
+  ("120-megawatt", "12km", "38°C", "3 million dinars", "40 ألف طن", "5 مليارات دولار"), a
+  currency sign before an English one ($5bn), "a decade", "an hour and a half", and the
+  Arabic duals that are numbers alone (يومين = 2 days, عقدين = 2 decades), ساعة ونصف;
+  "percentage points" / نقاط مئوية make a percentage in that unit; the span of the whole
+  quantity is ``[start, quantity_end)``;
+* signs: "minus 8", "سالب 8", "8 درجات تحت الصفر", "2 degrees below zero" (negative);
 * years: a bare four-digit number from 1900 to 2100 (no separator, scale or percent);
 * dates: a day number (1–31) next to a month name — "Sept. 4", "4 September",
   "the fourth of July", "4 سبتمبر", "الرابع من أيلول" — kind ``date``, value the day,
@@ -24,8 +35,10 @@
 
 A fraction next to an ordinal is a period, not a number ("first half", "النصف الأول",
 "the second quarter"), and so is the first part of a hyphenated compound ("half-time",
-"quarter-final"); "a third" before a noun is the ordinal ("a third consecutive
-winter"), before "of" the fraction.
+"quarter-final"); "a third" before a content word is the ordinal ("a third consecutive
+winter"), before "of" or a function word the fraction, and keeps the other reading
+(``NumberMention.readings``), as do the Arabic words with two readings (خمس: 5 or 1/5).
+A word that is also an ordinary word (ضعف "double"/"weakness") is ``ambiguous``.
 
 Spans cover every word of a number, including its scale and percent words; numbers
 never run across a line break. Digits glued
@@ -35,7 +48,8 @@ to Latin letters before them (G7, F-16, COVID-19) are codes, not numbers; a bare
 (تشرين الأول, كانون الثاني).
 
 :func:`compare_numbers` compares the numbers of an Arabic text and its English
-reference as multisets (see its docstring).
+reference as multisets of quantities (see its docstring); :func:`pair_numbers` also pairs
+the numbers that disagree.
 """
 
 from __future__ import annotations

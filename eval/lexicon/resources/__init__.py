@@ -478,6 +478,8 @@ def parse_units(text: str, source: str = "units.tsv") -> Units:
         for table, forms, fold_form in ((english, en, lambda f: _fold_en(f.replace("-", " "))),
                                         (arabic, ar, fold_ar), (dual, du, fold_ar)):
             for form in _split(forms):
+                if form == "-":
+                    continue
                 key = fold_form(form)
                 other = table.get(key)
                 if other is not None and other != unit:
