@@ -358,6 +358,8 @@ def _items(text: str, language: str) -> list[_Item]:
 # --- parsing --------------------------------------------------------------------------------
 
 _MENTION_KINDS = frozenset({"cardinal", "ordinal", "fraction", "multiple"})
+#: Dimensions whose unit after "a"/"an" is not a quantity of one ("to a degree").
+_NOT_ONE_OF = frozenset({"degree", "currency", "points", "temperature"})
 
 
 def _unit_key(text: str, language: str) -> str:
@@ -531,9 +533,10 @@ class _Parser:
         return replace(m, value=-m.value, start=item.start, text=self.text[item.start:m.end]), j
 
     def one_unit(self, i: int, start: int) -> tuple[NumberMention, int] | None:
-        """"a decade", "an hour" (one of the unit), "a year and a half"."""
+        """"a decade", "an hour" (one of the unit), "a year and a half"; not "a degree" (to a
+        degree) nor "a dollar", "a point" (a dollar a day, a point of view)."""
         found = self.unit_at(i + 1)
-        if found is None:
+        if found is None or found[0].dimension in _NOT_ONE_OF:
             return None
         unit, end, j = found
         value = 1.0
@@ -607,6 +610,8 @@ class _Parser:
         if after is not None and _kind_of(after) == "ordinal":
             return None
         if after is not None and after.type == "other" and after.gap.strip() == "-":
+            if self.unit_at(i + 1) is not None:  # a half-hour, a quarter-century
+                return self.quantity(item.value, item.start, item.end, i + 1, "fraction", item.word)
             return None
         if self.language == "en" and item.word is not None and " " in item.word.form:
             # "a third consecutive winter" is an ordinal; "a third of them" a fraction
@@ -786,8 +791,8 @@ class _Parser:
                     and re.fullmatch(r"\.?\s+", used[0].gap or "") and single_num):
                 return self.mention(value, before.start, end, "date"), j
         if single_num and used[0].plain and used[0].suffix in ("", "s") \
-                and len(used[0].digits) == 4 and 1900 <= value <= 2100:
-            return self.mention(value, start, end, "year"), j
+                and len(used[0].digits) == 4 and 1900 <= value <= 2100 and self.unit_at(j) is None:
+            return self.mention(value, start, end, "year"), j  # not 2000 kilograms
         word = used[0].word if len(used) == 1 and used[0].type == "word" else None
         return self.quantity(value, start, end, j, kind, word)
 
@@ -940,8 +945,9 @@ def _pairable(en: NumberMention, ar: NumberMention) -> bool:
     of the same dimension (a decade ↔ عقدين) or a multiple with a multiple.
     """
     if en.ambiguous or ar.ambiguous:
-        kinds_en = {k for _, k in en.all_readings()}
-        kinds_ar = {k for _, k in ar.all_readings()}
+        # its own kinds, not the percentage a multiple also reads as ("double-digit" ≠ 10%)
+        kinds_en = {en.kind} | {k for _, k in en.readings if k != "percent"}
+        kinds_ar = {ar.kind} | {k for _, k in ar.readings if k != "percent"}
         if not kinds_en & kinds_ar:
             return False
     if is_small_word(en) or is_small_word(ar):

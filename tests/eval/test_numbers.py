@@ -253,8 +253,11 @@ def _q(found: list[NumberMention], text: str) -> list[tuple[float, str, str | No
         ("3 million dinars", [(3e6, "cardinal", "dinar", "3 million dinars")]),
         ("seven tonnes of grain", [(7, "cardinal", "tonne", "seven tonnes")]),
         ("after nearly a century", [(1, "cardinal", "century", "a century")]),
+        ("high to a degree that", []),
         ("an hour and a half", [(1.5, "cardinal", "hour", "an hour and a half")]),
         ("half an hour", [(0.5, "fraction", "hour", "half an hour")]),
+        ("a half-hour talk", [(0.5, "fraction", "hour", "a half-hour")]),
+        ("at half-time", []),
         ("a four-year term", [(4, "cardinal", "year", "four-year")]),
         ("a couple of weeks", [(2, "cardinal", "week", "a couple of weeks")]),
         ("scores of homes", [(10, "approximate", None, "scores of")]),
@@ -321,6 +324,10 @@ def test_a_word_that_is_also_an_ordinary_word_is_never_reported_alone() -> None:
     # …but it contradicts a multiple on the other side
     comparison = pair_numbers([weak], extract_numbers_en("demand tripled"))
     assert [(m.text, e.text) for m, e in comparison.pairs] == [("tripled", "ضعف")]
+    # "double" in "double-digit" is no number, and the percentage a multiple means does
+    # not make it pairable with any percentage
+    comparison = pair_numbers(extract_numbers_ar("نمو بنسبة 12%"), extract_numbers_en("double-digit growth"))
+    assert comparison.pairs == () and [e.text for e in comparison.extra] == ["12%"]
 
 
 def test_multiples_match_the_percentage_they_mean() -> None:
@@ -342,6 +349,10 @@ def test_multiples_match_the_percentage_they_mean() -> None:
         ("40 درجة", "40 degrees Celsius"),  # one side names no unit
         ("3 عقود", "three contracts"),  # a noun read as a unit: compared by value
         ("5 مليارات دولار", "$5 billion"),
+        ("2000 كيلوغرام", "2 tonnes"),
+        ("اثنان وأربعون", "forty-two"),
+        ("مئتا", "two hundred"),
+        ("ثلث", "a third of"),
     ],
 )
 def test_same_quantity_in_other_words(ar: str, en: str) -> None:
@@ -363,6 +374,8 @@ def test_same_quantity_in_other_words(ar: str, en: str) -> None:
         ("عقدين", "more than a decade", "عقدين", "a decade"),
         ("ثلاثة أشهر", "three years", "ثلاثة", "three"),
         ("5 ملايين يورو", "5 million dollars", "5 ملايين", "5 million"),
+        ("طنين", "two kilograms", "طنين", "two"),
+        ("اثنان وأربعون", "twenty-four", "اثنان وأربعون", "twenty-four"),
     ],
 )
 def test_numbers_that_disagree_are_paired(ar: str, en: str, ar_text: str, en_text: str) -> None:
