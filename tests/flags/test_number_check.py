@@ -110,3 +110,10 @@ def test_a_reference_number_the_back_translation_has_is_not_reported_missing() -
     ref = "All three arrived at the airport."
     assert number_flags(ar, ref, "The three of them arrived at the airport.") == []
     assert number_flags(ar, ref, "They arrived at the airport.", min_confidence=0.6)
+
+
+def test_arabic_digits_are_trusted_over_the_back_translation() -> None:
+    # A stale or careless back-translation does not excuse a digit the Arabic changed.
+    [flag] = number_flags("انتظرت 400 سفينة في الميناء.", "About 40 ships waited at the port.",
+                          "About 40 ships waited at the port.")
+    assert flag.ar.text == "400" and flag.confidence >= 0.9

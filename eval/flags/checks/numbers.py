@@ -12,10 +12,11 @@ changed. A number on one side only is major and less certain (an ordinal even le
 second" is often rendered without a number; a multiple too: "doubled" is often ارتفع إلى
 المثلين or a verb the extractor does not read).
 
-The back-translation breaks ties: when it has the reference's number and not the Arabic
-one, the Arabic number was probably misread (a word with a reading the extractor does not
-know), and the flag falls below the default confidence; likewise a reference number that
-the back-translation has, or an Arabic number word it does not.
+The back-translation breaks ties where the Arabic number is written in words: when it has
+the reference's number and not the Arabic one, the Arabic word was probably misread (a
+reading the extractor does not know), and the flag falls below the default confidence;
+likewise an Arabic number word the back-translation does not have, and a reference number
+it has (the Arabic may say it in words the extractor does not read). Digits are trusted.
 """
 
 from __future__ import annotations
@@ -50,7 +51,9 @@ def number_flags(view: SegmentView, ctx: DocumentContext, check: Check) -> list[
         ar = _span(ctx.ar_span, view.ar_start, e, whole)
         ref = _span(ctx.ref_span, view.ref_start, m, whole)
         hyp = next((h for h in hyp_nums if same_number(h, e)), None)
-        doubt = _in(hyp_nums, m) and hyp is None
+        # Digits are read with certainty; a number in words may have a reading the
+        # extractor lacks, and then the back-translation decides.
+        doubt = _in_words(e) and _in(hyp_nums, m) and hyp is None
         what = "unit changed: " if whole and m.unit != e.unit else "sign changed: " if whole else ""
         flags.append(make_flag(
             view, check, ar, ref,
@@ -73,7 +76,7 @@ def number_flags(view: SegmentView, ctx: DocumentContext, check: Check) -> list[
     for e in comparison.extra:
         # A number written in words that the back-translation does not show may be a word
         # read as a number (ست "six" / "lady", عشر "ten" / "a tenth").
-        doubt = not any(c.isdigit() for c in e.text) and not _in(hyp_nums, e)
+        doubt = _in_words(e) and not _in(hyp_nums, e)
         flags.append(make_flag(
             view, check, _span(ctx.ar_span, view.ar_start, e, False), Span(),
             f"the Arabic number {e.text} ({_describe(e)}) is not in the reference",
@@ -85,6 +88,10 @@ def number_flags(view: SegmentView, ctx: DocumentContext, check: Check) -> list[
 
 def _in(mentions: Sequence[NumberMention], m: NumberMention) -> bool:
     return any(same_number(h, m) for h in mentions)
+
+
+def _in_words(m: NumberMention) -> bool:
+    return not any(c.isdigit() for c in m.text)
 
 
 def _unit_or_sign_changed(m: NumberMention, e: NumberMention) -> bool:
