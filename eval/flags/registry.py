@@ -35,7 +35,7 @@ _C, _S = Category, Severity
 
 REGISTRY: tuple[Check, ...] = (
     Check("numbers", _C.NUMBER, _S.CRITICAL, 0.9, 0, Scope.SEGMENT, number_flags,
-          "numbers (digits, Arabic-Indic digits, scale words, percentages, fractions) that differ"),
+          "numbers (digits, number words, ordinals, fractions, multiples, percentages) or their units that differ"),
     Check("dates", _C.NUMBER, _S.CRITICAL, 0.85, 0, Scope.SEGMENT, calendar_flags,
           "a weekday or month rendered as another"),
     Check("untranslated", _C.UNTRANSLATED, _S.MINOR, 0.9, 1, Scope.SEGMENT, untranslated_flags,

@@ -276,3 +276,10 @@ def pronoun_forms(word: str) -> set[str]:
         if word in forms:
             return forms
     return {word}
+
+
+def is_verb(word: ArWord) -> bool:
+    """Some lexicon analysis of the Arabic word is a verb (يدعم, ستتوقف, لعبنا)."""
+    if word.token.kind != "word" or word.function:
+        return False
+    return any("VERB" in a.stem.pos for a in lexicon().analyse(word.token.key))

@@ -12,9 +12,20 @@
   "مليون ونصف" and "one and a half million" (1.5e6), "half a million"/"نصف مليون" (5e5);
 * percentages: "30%", "30 percent", "30 per cent", "30 بالمئة", "٣٠٪", "%30" → 30,
   kind ``percent``;
-* fractions: "half", "a third", "two-thirds", "نصف", "ثلث", "ثلاثة أرباع";
-* ordinals: "first", "21st", "twenty-first", "الأول", "الحادي والعشرون", and Roman
+* fractions: "half", "a third", "a seventh of", "two-thirds", "three fifths", "نصف",
+  "ثلث", "ثلاثة أرباع", "ثلاثة أخماس"; "half a dozen" (6);
+* multiples (kind ``multiple``, value the factor): "twice", "three times", "three-fold",
+  "tenfold", "doubled", "tripled", "halved" (0.5), "مرتين", "ثلاث مرات", "ثلاثة أضعاف",
+  "ضعفين"; a multiple also reads as the percentage it means (doubled = 100%);
+* ordinals: "first", "21st", "twenty-first", "ninth", "الأول", "الحادي والعشرون", and Roman
   numerals II–XXXIX after a capitalised word (Elizabeth II, World War II ↔ الثانية);
+* units (``NumberMention.unit``, from ``units.tsv``): the unit or currency after a number
+  ("120-megawatt", "12km", "38°C", "3 million dinars", "40 ألف طن", "5 مليارات دولار"), a
+  currency sign before an English one ($5bn), "a decade", "an hour and a half", and the
+  Arabic duals that are numbers alone (يومين = 2 days, عقدين = 2 decades), ساعة ونصف;
+  "percentage points" / نقاط مئوية make a percentage in that unit; the span of the whole
+  quantity is ``[start, quantity_end)``;
+* signs: "minus 8", "سالب 8", "8 درجات تحت الصفر", "2 degrees below zero" (negative);
 * years: a bare four-digit number from 1900 to 2100 (no separator, scale or percent);
 * dates: a day number (1–31) next to a month name — "Sept. 4", "4 September",
   "the fourth of July", "4 سبتمبر", "الرابع من أيلول" — kind ``date``, value the day,
@@ -24,8 +35,10 @@
 
 A fraction next to an ordinal is a period, not a number ("first half", "النصف الأول",
 "the second quarter"), and so is the first part of a hyphenated compound ("half-time",
-"quarter-final"); "a third" before a noun is the ordinal ("a third consecutive
-winter"), before "of" the fraction.
+"quarter-final"); "a third" before a content word is the ordinal ("a third consecutive
+winter"), before "of" or a function word the fraction, and keeps the other reading
+(``NumberMention.readings``), as do the Arabic words with two readings (خمس: 5 or 1/5).
+A word that is also an ordinary word (ضعف "double"/"weakness") is ``ambiguous``.
 
 Spans cover every word of a number, including its scale and percent words; numbers
 never run across a line break. Digits glued
@@ -35,7 +48,8 @@ to Latin letters before them (G7, F-16, COVID-19) are codes, not numbers; a bare
 (تشرين الأول, كانون الثاني).
 
 :func:`compare_numbers` compares the numbers of an Arabic text and its English
-reference as multisets (see its docstring).
+reference as multisets of quantities (see its docstring); :func:`pair_numbers` also pairs
+the numbers that disagree.
 """
 
 from __future__ import annotations
@@ -43,11 +57,11 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
 from eval.lexicon import resources
-from eval.lexicon.resources import NumberWord, fold_ar
+from eval.lexicon.resources import NumberWord, QuantityUnit, fold_ar
 from eval.text.arabic import (
     CLITIC_PREFIXES,
     DIGIT_CHARS,
@@ -59,26 +73,52 @@ from eval.text.arabic import (
 
 __all__ = [
     "NumberKind",
+    "CONVERSION_TOLERANCE",
+    "NumberComparison",
     "NumberMention",
     "compare_numbers",
     "extract_numbers_ar",
     "extract_numbers_en",
     "is_small_word",
+    "pair_numbers",
     "same_number",
 ]
 
-NumberKind = Literal["cardinal", "percent", "ordinal", "fraction", "year", "date", "approximate"]
+NumberKind = Literal[
+    "cardinal", "percent", "ordinal", "fraction", "multiple", "year", "date", "approximate"
+]
 
 
 @dataclass(frozen=True)
 class NumberMention:
-    """One number in a text: its value, half-open span ``[start, end)`` and kind."""
+    """One number in a text: its value, half-open span ``[start, end)`` and kind.
+
+    ``unit``: the unit of measurement or currency that follows it (``None``: none read);
+    ``quantity_end``: where the number's unit and sign words end (``end`` when there are
+    none) — ``[start, quantity_end)`` is the whole quantity, "120 كيلوواط", "8 درجات
+    تحت الصفر". ``readings``: other (value, kind) readings of an ambiguous word (خمس: 5
+    or 1/5). ``ambiguous``: the word is also an ordinary word (ضعف "double"/"weakness"):
+    it matches and contradicts a number on the other side but is never reported alone.
+    """
 
     value: float
     start: int
     end: int
     text: str
     kind: NumberKind
+    unit: QuantityUnit | None = None
+    quantity_end: int = -1
+    readings: tuple[tuple[float, NumberKind], ...] = ()
+    ambiguous: bool = False
+
+    @property
+    def quantity_span(self) -> tuple[int, int]:
+        """``(start, end)`` of the number with its unit and sign words."""
+        return self.start, max(self.end, self.quantity_end)
+
+    def all_readings(self) -> tuple[tuple[float, NumberKind], ...]:
+        """``(value, kind)`` first, then the other readings."""
+        return ((self.value, self.kind), *self.readings)
 
 
 # --- tokens ---------------------------------------------------------------------------------
@@ -220,13 +260,22 @@ def _word_at(toks: list[_Tok], i: int, text: str, language: str) -> tuple[Number
             if word is not None:
                 return word, n, conj
             if language == "ar":
-                # a pronoun suffix on a fraction: نصفهم, ثلثها, ثلاثة أرباعهم
+                # a pronoun suffix on a fraction: نصفهم, ثلثها, ثلاثة أرباعهم, خمسهم
                 for suffix in PRONOUN_SUFFIXES:
                     if key.endswith(suffix) and len(key) - len(suffix) >= 3:
                         word = table.get(key[: -len(suffix)])
-                        if word is not None and word.kind == "fraction":
-                            return word, n, conj
+                        fraction = _fraction_reading(word) if word is not None else None
+                        if fraction is not None:
+                            return fraction, n, conj
     return None
+
+
+def _fraction_reading(word: NumberWord) -> NumberWord | None:
+    """The word as a fraction: itself, or its fraction reading (خمس → 1/5), or None."""
+    if word.kind == "fraction":
+        return word
+    value = next((v for v, k in word.readings if k == "fraction"), None)
+    return None if value is None else NumberWord(word.form, value, "fraction", (), word.ambiguous)
 
 
 def _num_item(tok: _Tok, text: str, gap: str) -> _Item | None:
@@ -308,6 +357,19 @@ def _items(text: str, language: str) -> list[_Item]:
 
 # --- parsing --------------------------------------------------------------------------------
 
+_MENTION_KINDS = frozenset({"cardinal", "ordinal", "fraction", "multiple"})
+#: Dimensions whose unit after "a"/"an" is not a quantity of one ("to a degree").
+_NOT_ONE_OF = frozenset({"degree", "currency", "points", "temperature"})
+
+
+def _unit_key(text: str, language: str) -> str:
+    return fold_ar(text) if language == "ar" else text.lower().replace("’", "'")
+
+
+def _is_denominator(value: float) -> bool:
+    """An ordinal that also names a fraction: third … tenth, hundredth, thousandth."""
+    return value == int(value) and (3 <= value <= 10 or value in (100, 1000))
+
 
 def _kind_of(item: _Item) -> str:
     return item.word.kind if item.word is not None else ""
@@ -334,8 +396,82 @@ class _Parser:
             return None
         return item
 
-    def mention(self, value: float, start: int, end: int, kind: NumberKind) -> NumberMention:
-        return NumberMention(value, start, end, self.text[start:end], kind)
+    def mention(
+        self, value: float, start: int, end: int, kind: NumberKind, *,
+        unit: QuantityUnit | None = None, quantity_end: int = -1, word: NumberWord | None = None,
+    ) -> NumberMention:
+        readings: tuple[tuple[float, NumberKind], ...] = ()
+        if word is not None and word.readings:
+            readings = tuple((v, k) for v, k in word.readings if k in _MENTION_KINDS)  # type: ignore[misc]
+        if kind == "multiple" and value != 1:
+            readings += ((round(abs(value - 1) * 100, 9), "percent"),)  # doubled = up 100%, halved = down 50%
+        return NumberMention(value, start, end, self.text[start:end], kind, unit,
+                             quantity_end if quantity_end > end else -1, readings,
+                             word is not None and word.ambiguous)
+
+    # -- units --
+
+    def unit_at(self, j: int) -> tuple[QuantityUnit, int, int] | None:
+        """The unit of measurement or currency starting at item ``j``: (unit, its end, next item)."""
+        first = self.at(j)
+        if first is None:
+            return None
+        units = resources.units()
+        if self.language == "en":
+            table = units.english
+            if first.gap.strip() in ("°", "º") and "\n" not in first.gap and first.text.lower() in ("c", "f"):
+                return table["°" + first.text.lower()], first.end, j + 1  # 45°C
+        else:
+            table = units.arabic
+        if not _gap_ok(first.gap, self.language):
+            return None
+        seq = [first]
+        while len(seq) < units.longest and (nxt := self.linked(j + len(seq))) is not None:
+            seq.append(nxt)
+        for n in range(len(seq), 0, -1):
+            key = " ".join(_unit_key(it.text, self.language) for it in seq[:n])
+            unit = table.get(key)
+            if unit is not None:
+                return unit, seq[n - 1].end, j + n
+        return None
+
+    def currency_before(self, start: int) -> QuantityUnit | None:
+        """A currency sign written before an English number ($5, US$5, €1.1bn)."""
+        if self.language != "en":
+            return None
+        before = self.text[max(0, start - 3):start].lower()
+        table = resources.units().english
+        for sign in ("us$", "$", "€", "£", "¥"):
+            if before.endswith(sign) and sign in table:
+                return table[sign]
+        return None
+
+    def quantity(
+        self, value: float, start: int, end: int, j: int, kind: NumberKind,
+        word: NumberWord | None = None, unit: QuantityUnit | None = None,
+    ) -> tuple[NumberMention, int]:
+        """A number with the unit after it (if any), then a sign word after both (تحت الصفر)."""
+        quantity_end = end
+        if unit is None and kind in ("cardinal", "fraction"):
+            found = self.unit_at(j)
+            if found is None and self.language == "en" and kind == "fraction":
+                # half an hour, a quarter of a mile
+                k = j
+                for skip in ("of", "a"):
+                    item = self.linked(k)
+                    if item is not None and item.type == skip:
+                        k += 1
+                found = self.unit_at(k) if k > j else None
+            if found is not None:
+                unit, quantity_end, j = found
+                if unit.dimension == "points":  # 3.5 percentage points: a percentage
+                    kind, end = "percent", quantity_end
+            else:
+                unit = self.currency_before(start)
+        after = self.linked(j)
+        if after is not None and _kind_of(after) == "sign-after":
+            value, quantity_end, j = -value, after.end, j + 1
+        return self.mention(value, start, end, kind, unit=unit, quantity_end=quantity_end, word=word), j
 
     # -- entry point --
 
@@ -350,15 +486,25 @@ class _Parser:
             return None
         if item.type == "a":
             nxt = self.linked(i + 1)
-            if nxt is not None and nxt.type == "word" and (
+            if nxt is None:
+                return None
+            if nxt.type == "word" and (
                 _kind_of(nxt) == "scale" or (nxt.word is not None and nxt.word.form == "dozen")
             ):
                 return self.compose(i + 1, start=item.start)
-            return None
+            if nxt.type == "word" and _kind_of(nxt) == "ordinal" and _is_denominator(nxt.value):
+                return self.a_fraction(item.start, i + 1, 1 / nxt.value, nxt.value)  # a seventh
+            return self.one_unit(i, item.start) if nxt.type == "other" else None
+        if item.type == "other" and self.language == "ar":
+            return self.unit_word(i)
         if item.type == "word":
             kind = _kind_of(item)
-            if kind == "percent":
+            if kind in ("percent", "times", "fraction-plural", "sign-after"):
                 return None
+            if kind == "sign":
+                return self.signed(i)
+            if kind == "multiple":
+                return self.mention(item.value, item.start, item.end, "multiple", word=item.word), i + 1
             if kind in ("approximate", "scale-plural"):
                 return self.approximate(i)
             if kind == "fraction":
@@ -373,6 +519,65 @@ class _Parser:
         if item.type == "num":
             return self.compose(i, start=item.start)
         return None
+
+    def signed(self, i: int) -> tuple[NumberMention, int] | None:
+        """"minus 8", "سالب 8": the number after a sign word, negated."""
+        item = self.items[i]
+        nxt = self.linked(i + 1)
+        if nxt is None or not (nxt.type == "num" or _kind_of(nxt) == "cardinal"):
+            return None
+        result = self.parse(i + 1)
+        if result is None or result[0].kind not in ("cardinal", "fraction", "percent"):
+            return None
+        m, j = result
+        return replace(m, value=-m.value, start=item.start, text=self.text[item.start:m.end]), j
+
+    def one_unit(self, i: int, start: int) -> tuple[NumberMention, int] | None:
+        """"a decade", "an hour" (one of the unit), "a year and a half"; not "a degree" (to a
+        degree) nor "a dollar", "a point" (a dollar a day, a point of view)."""
+        found = self.unit_at(i + 1)
+        if found is None or found[0].dimension in _NOT_ONE_OF:
+            return None
+        unit, end, j = found
+        value = 1.0
+        joiner, half = self.linked(j), self.linked(j + 1)
+        if joiner is not None and joiner.type == "and" and half is not None and _kind_of(half) == "fraction":
+            value, end, j = 1 + half.value, half.end, j + 2
+        return self.mention(value, start, end, "cardinal", unit=unit, quantity_end=end), j
+
+    def unit_word(self, i: int) -> tuple[NumberMention, int] | None:
+        """An Arabic unit noun standing for a number: a dual (يومين "two days") or a
+        singular with a fraction (ساعة ونصف "an hour and a half")."""
+        item = self.items[i]
+        units = resources.units()
+        for form, _conj in _ar_word_candidates(fold_ar(item.text)):
+            unit = units.arabic_dual.get(form)
+            if unit is not None:
+                return self.quantity(2.0, item.start, item.end, i + 1, "cardinal", unit=unit)
+            unit = units.arabic.get(form)
+            half = self.linked(i + 1)
+            if unit is not None and half is not None and half.conj and _kind_of(half) == "fraction":
+                return self.quantity(1 + half.value, item.start, half.end, i + 2, "cardinal", unit=unit)
+        return None
+
+    def a_fraction(self, start: int, k: int, fraction: float, ordinal: float) -> tuple[NumberMention, int]:
+        """"a third", "a seventh": a fraction before "of" or a function word ("by a third
+        since 2015"), an ordinal before a content word ("a third consecutive winter");
+        either way the other reading is kept. ``k``: the item of the ordinal word."""
+        item = self.items[k]
+        after = self.linked(k + 1)
+        ordinal_first = (
+            after is not None and after.type == "other" and after.text.lower() not in resources.stopwords_en()
+        )
+        readings: tuple[tuple[float, NumberKind], ...]
+        if ordinal_first:
+            value, kind, readings = ordinal, "ordinal", ((fraction, "fraction"),)
+            m = self.mention(value, start, item.end, kind)
+        else:
+            value, kind, readings = fraction, "fraction", ((ordinal, "ordinal"),)
+            m, k = self.quantity(value, start, item.end, k + 1, kind)
+            return replace(m, readings=readings), k
+        return replace(m, readings=readings), k + 1
 
     def approximate(self, i: int) -> tuple[NumberMention, int]:
         """"dozens", "tens of thousands", "مئات الآلاف": an order of magnitude."""
@@ -405,13 +610,14 @@ class _Parser:
         if after is not None and _kind_of(after) == "ordinal":
             return None
         if after is not None and after.type == "other" and after.gap.strip() == "-":
+            if self.unit_at(i + 1) is not None:  # a half-hour, a quarter-century
+                return self.quantity(item.value, item.start, item.end, i + 1, "fraction", item.word)
             return None
-        if self.language == "en" and item.word is not None and after is not None \
-                and after.type == "other" and " " in item.word.form:
+        if self.language == "en" and item.word is not None and " " in item.word.form:
             # "a third consecutive winter" is an ordinal; "a third of them" a fraction
             last = resources.numbers_en().get(item.word.form.split()[-1])
-            if last is not None and last.kind == "ordinal":
-                return self.mention(last.value, item.start, item.end, "ordinal"), i + 1
+            if last is not None and last.kind == "ordinal" and item.word.form.split()[0] in ("a", "one"):
+                return self.a_fraction(item.start, i, item.value, last.value)
         k = i + 1
         nxt = self.linked(k)
         if nxt is not None and nxt.type == "a":
@@ -419,7 +625,9 @@ class _Parser:
             nxt = self.linked(k)
         if nxt is not None and _is_scale(nxt, plural_ok=False):
             return self.finish(item.value * nxt.value, item.start, nxt.end, k + 1, "cardinal", [])
-        return self.mention(item.value, item.start, item.end, "fraction"), i + 1
+        if nxt is not None and nxt.word is not None and nxt.word.form in ("dozen", "دزينة", "دستة"):
+            return self.finish(item.value * nxt.value, item.start, nxt.end, k + 1, "cardinal", [])  # half a dozen
+        return self.quantity(item.value, item.start, item.end, i + 1, "fraction", item.word)
 
     def _can_add(self, current: float, has_current: bool, value: float, joined: bool) -> bool:
         """Whether a number word below 1000 continues the group built so far."""
@@ -525,6 +733,12 @@ class _Parser:
                     last_scale = value
                 else:
                     break
+            elif wkind == "fraction-plural":
+                # ثلاثة أخماس, two fifths: the cardinal before is the numerator
+                if joined or not has_current or total or current >= 100:
+                    break
+                used.append(item)
+                return self.finish(current * value, start, item.end, j + step, "fraction", used)
             elif wkind == "fraction":
                 if not joined or not used:
                     break
@@ -552,8 +766,10 @@ class _Parser:
 
     def finish(self, value: float, start: int, end: int, j: int, kind: NumberKind,
                used: Sequence[_Item]) -> tuple[NumberMention, int]:
-        """Percent, date and year readings of a composed number."""
+        """Multiple, percent, date and year readings of a composed number, and its unit."""
         nxt = self.linked(j)
+        if kind == "cardinal" and nxt is not None and _kind_of(nxt) == "times":
+            return self.mention(value, start, nxt.end, "multiple"), j + 1  # three times, ثلاث مرات
         if nxt is not None and (nxt.type == "pct" or _kind_of(nxt) == "percent"):
             return self.mention(value, start, nxt.end, "percent"), j + 1
         single_num = len(used) == 1 and used[0].type == "num"
@@ -575,9 +791,10 @@ class _Parser:
                     and re.fullmatch(r"\.?\s+", used[0].gap or "") and single_num):
                 return self.mention(value, before.start, end, "date"), j
         if single_num and used[0].plain and used[0].suffix in ("", "s") \
-                and len(used[0].digits) == 4 and 1900 <= value <= 2100:
-            return self.mention(value, start, end, "year"), j
-        return self.mention(value, start, end, kind), j
+                and len(used[0].digits) == 4 and 1900 <= value <= 2100 and self.unit_at(j) is None:
+            return self.mention(value, start, end, "year"), j  # not 2000 kilograms
+        word = used[0].word if len(used) == 1 and used[0].type == "word" else None
+        return self.quantity(value, start, end, j, kind, word)
 
 
 def _extract(text: str, language: str) -> list[NumberMention]:
@@ -614,37 +831,44 @@ def _class(kind: str) -> str:
     return kind if kind in ("percent", "approximate") else "number"
 
 
+#: Relative tolerance between one quantity in two different units of a dimension: a
+#: translation converts and rounds (5 miles ≈ 8 كيلومترات, 50 acres ≈ 49 فدانا).
+CONVERSION_TOLERANCE = 0.06
+
+
+def _same_quantity(a: float, ua: QuantityUnit | None, b: float, ub: QuantityUnit | None, kind: str) -> bool:
+    if kind == "percent" and (ua is None) != (ub is None):
+        return False  # 3% is not 3 percentage points
+    if ua is None or ub is None or ua.dimension != ub.dimension:
+        # one side names no unit, or a noun was read as a unit (3 عقود: decades or contracts)
+        return math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-12)
+    if ua == ub:
+        return math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-12)
+    if not (ua.convertible and ub.convertible):
+        return False  # dollars are not euros
+    return math.isclose(ua.base(a), ub.base(b), rel_tol=CONVERSION_TOLERANCE,
+                        abs_tol=0.5 * min(ua.factor, ub.factor))
+
+
 def same_number(a: NumberMention, b: NumberMention) -> bool:
-    """Equal values (relative tolerance 1e-9) of comparable kinds (see :func:`compare_numbers`)."""
-    return _class(a.kind) == _class(b.kind) and math.isclose(a.value, b.value, rel_tol=1e-9, abs_tol=1e-12)
+    """The same quantity: some reading of each (:meth:`NumberMention.all_readings`) of
+    comparable kinds (see :func:`compare_numbers`) with equal values (relative tolerance
+    1e-9) in one unit, or equal within :data:`CONVERSION_TOLERANCE` once converted between
+    two units of one dimension."""
+    return any(
+        _class(ka) == _class(kb) and _same_quantity(va, a.unit, vb, b.unit, _class(ka))
+        for va, ka in a.all_readings() for vb, kb in b.all_readings()
+    )
 
 
 def is_small_word(mention: NumberMention) -> bool:
-    """A cardinal 1 or 2 written as a word (one, two, واحد, اثنين, أحد)."""
+    """A cardinal 1 or 2 written as a word (one, two, واحد, اثنين, أحد, "a decade", يومين)."""
     return (mention.kind == "cardinal" and mention.value in (1.0, 2.0)
             and not any(c.isdigit() for c in mention.text))
 
 
-def compare_numbers(
-    ar: Sequence[NumberMention], en: Sequence[NumberMention], *, small_words: bool = False
-) -> tuple[list[NumberMention], list[NumberMention]]:
-    """Compare two texts' numbers as multisets: ``(missing_in_ar, extra_in_ar)``.
-
-    ``missing_in_ar`` are the English mentions with no Arabic counterpart, in English
-    order; ``extra_in_ar`` the Arabic mentions left over, in Arabic order. Values match
-    with a relative tolerance of 1e-9. Cardinal, ordinal, year, date and fraction are one
-    class (the first ↔ الأول, 0.5 ↔ نصف, "Sept. 4" ↔ "4 أيلول"); a percentage only matches
-    a percentage and an approximate quantity only an approximate one. So "30%" against
-    "30" is reported on both sides — a mismatch of kind only, which a caller can
-    recognise by pairing equal values. Pairs of the same kind are matched first, then
-    pairs of comparable kinds.
-
-    Arabic says "one" and "two" mostly through the singular and the dual (يومين "two
-    days", قريتين "two villages", طائرة "one aircraft"), and uses أحد for "one of" where
-    English may say "an". So an unmatched cardinal 1 or 2 written as a *word* (see
-    :func:`is_small_word`) is not reported on either side unless ``small_words`` is true;
-    digits always are.
-    """
+def _match(ar: Sequence[NumberMention], en: Sequence[NumberMention]) -> tuple[list[bool], list[bool]]:
+    """Which mentions of each side the other side has: ``(taken ar, matched en)``."""
     taken = [False] * len(ar)
     matched = [False] * len(en)
     # Two passes: equal kinds first (second ↔ ثانية), then any comparable kind (two ↔ ثانية).
@@ -659,9 +883,129 @@ def compare_numbers(
                     continue
                 taken[j] = matched[k] = True
                 break
-    missing = [m for k, m in enumerate(en) if not matched[k]]
-    left = [m for j, m in enumerate(ar) if not taken[j]]
-    if not small_words:
-        missing = [m for m in missing if not is_small_word(m)]
-        left = [m for m in left if not is_small_word(m)]
+    return taken, matched
+
+
+def _reported(m: NumberMention, small_words: bool) -> bool:
+    return not m.ambiguous and (small_words or not is_small_word(m))
+
+
+def compare_numbers(
+    ar: Sequence[NumberMention], en: Sequence[NumberMention], *, small_words: bool = False
+) -> tuple[list[NumberMention], list[NumberMention]]:
+    """Compare two texts' numbers as multisets: ``(missing_in_ar, extra_in_ar)``.
+
+    ``missing_in_ar`` are the English mentions with no Arabic counterpart, in English
+    order; ``extra_in_ar`` the Arabic mentions left over, in Arabic order. Two mentions
+    match when :func:`same_number` says so: values match with a relative tolerance of
+    1e-9 (or, in two units of one dimension, once converted), and any reading of an
+    ambiguous word counts (خمس is 5 or 1/5). Cardinal, ordinal, multiple, year, date and
+    fraction are one class (the first ↔ الأول, 0.5 ↔ نصف, halved ↔ النصف, "Sept. 4" ↔
+    "4 أيلول"); a percentage only matches a percentage and an approximate quantity only an
+    approximate one. So "30%" against "30" is reported on both sides — a mismatch of kind
+    only, which a caller can recognise by pairing equal values. Pairs of the same kind are
+    matched first, then pairs of comparable kinds.
+
+    Arabic says "one" and "two" mostly through the singular and the dual (قريتين "two
+    villages", طائرة "one aircraft"), and uses أحد for "one of" where English may say
+    "an". So an unmatched cardinal 1 or 2 written as a *word* (see :func:`is_small_word`)
+    is not reported on either side unless ``small_words`` is true; digits always are. An
+    ambiguous word (ضعف "double" or "weakness") is never reported.
+    """
+    taken, matched = _match(ar, en)
+    missing = [m for k, m in enumerate(en) if not matched[k] and _reported(m, small_words)]
+    left = [m for j, m in enumerate(ar) if not taken[j] and _reported(m, small_words)]
     return missing, left
+
+
+@dataclass(frozen=True)
+class NumberComparison:
+    """The numbers of a reference and its Arabic, compared (:func:`pair_numbers`).
+
+    ``pairs``: (reference mention, Arabic mention) that stand for one number and disagree
+    — the value, the unit or the sign changed; ``missing``: reference numbers the Arabic
+    lacks; ``extra``: Arabic numbers the reference lacks (both without the small words and
+    ambiguous words :func:`compare_numbers` leaves out).
+    """
+
+    pairs: tuple[tuple[NumberMention, NumberMention], ...]
+    missing: tuple[NumberMention, ...]
+    extra: tuple[NumberMention, ...]
+
+
+def _family(kind: str) -> str:
+    return "multiple" if kind == "multiple" else _class(kind)
+
+
+def _pairable(en: NumberMention, ar: NumberMention) -> bool:
+    """Whether two unmatched mentions may be one number rendered wrongly.
+
+    An ambiguous word pairs only with a number of its own kind (ضعف with "tripled", not
+    with "three"); a small word (one, two, "a decade", يومين) only with a number in a unit
+    of the same dimension (a decade ↔ عقدين) or a multiple with a multiple.
+    """
+    if en.ambiguous or ar.ambiguous:
+        # its own kinds, not the percentage a multiple also reads as ("double-digit" ≠ 10%)
+        kinds_en = {en.kind} | {k for _, k in en.readings if k != "percent"}
+        kinds_ar = {ar.kind} | {k for _, k in ar.readings if k != "percent"}
+        if not kinds_en & kinds_ar:
+            return False
+    if is_small_word(en) or is_small_word(ar):
+        same_dimension = en.unit is not None and ar.unit is not None and en.unit.dimension == ar.unit.dimension
+        if not same_dimension and not (en.kind == ar.kind == "multiple"):
+            return False
+    return True
+
+
+def _pair_score(en: NumberMention, ar: NumberMention, en_pos: float, ar_pos: float) -> tuple:
+    same_dimension = en.unit is not None and ar.unit is not None and en.unit.dimension == ar.unit.dimension
+    same_figure = any(math.isclose(abs(a), abs(b), rel_tol=1e-9)
+                      for a, _ in en.all_readings() for b, _ in ar.all_readings())
+    return (
+        not same_dimension,
+        not same_figure,  # 18 metres ↔ 18 قدما, not ↔ 9 أقدام
+        _family(en.kind) != _family(ar.kind),
+        en.kind != ar.kind,
+        abs(en_pos - ar_pos),
+    )
+
+
+def pair_numbers(
+    ar: Sequence[NumberMention], en: Sequence[NumberMention], ar_length: int = 0, en_length: int = 0
+) -> NumberComparison:
+    """Compare the numbers of an Arabic text and its English reference, and pair the ones
+    that disagree.
+
+    Mentions are matched as in :func:`compare_numbers`; of the rest, each reference number
+    is paired with the Arabic number most likely to render it — first one in a unit of the
+    same dimension (a decade ↔ عقدين, megawatts ↔ كيلوواط), then one written with the same
+    figure (18 metres ↔ 18 قدما: only the unit changed), then one of the same class
+    (a multiple with a multiple), the same kind, and the nearest relative position in its
+    text (``ar_length``, ``en_length``: the texts' lengths, for that position). Small words
+    and ambiguous words take part in a pair only as :func:`_pairable` allows; left unpaired
+    they are not reported.
+    """
+    taken, matched = _match(ar, en)
+    left_en = [m for k, m in enumerate(en) if not matched[k]]
+    left_ar = [m for j, m in enumerate(ar) if not taken[j]]
+    en_len = max(en_length, max((m.end for m in en), default=0), 1)
+    ar_len = max(ar_length, max((m.end for m in ar), default=0), 1)
+    candidates = sorted(
+        (_pair_score(m, e, m.start / en_len, e.start / ar_len), k, j)
+        for k, m in enumerate(left_en) for j, e in enumerate(left_ar) if _pairable(m, e)
+    )
+    used_en: set[int] = set()
+    used_ar: set[int] = set()
+    pairs: list[tuple[int, int]] = []
+    for _, k, j in candidates:
+        if k in used_en or j in used_ar:
+            continue
+        used_en.add(k)
+        used_ar.add(j)
+        pairs.append((k, j))
+    pairs.sort()
+    return NumberComparison(
+        tuple((left_en[k], left_ar[j]) for k, j in pairs),
+        tuple(m for k, m in enumerate(left_en) if k not in used_en and _reported(m, False)),
+        tuple(m for j, m in enumerate(left_ar) if j not in used_ar and _reported(m, False)),
+    )

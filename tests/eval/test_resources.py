@@ -15,6 +15,7 @@ from eval.lexicon.resources import (
     parse_idioms,
     parse_negation,
     parse_numbers,
+    parse_units,
     parse_wordlist,
 )
 from tadqiq.errors import ConfigError
@@ -26,6 +27,7 @@ TSV_COLUMNS = {
     "calendar.tsv": 3,
     "negation.tsv": 3,
     "idioms_en.tsv": 3,
+    "units.tsv": 7,
 }
 _ARABIC = re.compile(r"^[\u0621-\u065f\u0670-\u06ff ]+$")
 
@@ -181,6 +183,45 @@ def test_calendar() -> None:
         assert len(entry.arabic) >= 2, entry.name  # Egyptian/Gulf and Levantine at least
 
 
+def test_number_paradigms_are_complete() -> None:
+    ar, en = resources.numbers_ar(), resources.numbers_en()
+    for value in range(1, 11):  # first … tenth, both languages
+        assert any(w.value == value and w.kind == "ordinal" for w in en.values()), value
+        assert any(w.value == value and w.kind == "ordinal" for w in ar.values()), value
+    for value in range(2, 11):  # halves … tenths
+        assert any(w.kind == "fraction-plural" and w.value == pytest.approx(1 / value) for w in en.values()), value
+    for value in range(3, 11):  # أثلاث … أعشار
+        assert any(w.kind == "fraction-plural" and w.value == pytest.approx(1 / value) for w in ar.values()), value
+    assert ar["خمس"].value == 5 and ar["خمس"].readings == ((pytest.approx(0.2), "fraction"),)
+    assert ar["ضعف"].kind == "multiple" and ar["ضعف"].ambiguous and not ar["ضعفين"].ambiguous
+    assert en["twice"].kind == "multiple" and en["halved"].value == 0.5 and en["double"].ambiguous
+    assert en["times"].kind == ar["مرات"].kind == "times"
+    assert en["minus"].kind == "sign" and ar[fold_ar("تحت الصفر")].kind == "sign-after"
+
+
+def test_units() -> None:
+    units = resources.units()
+    km, mile = units.english["km"], units.arabic[fold_ar("أميال")]
+    assert km.dimension == mile.dimension == "length"
+    assert mile.base(5) == pytest.approx(8046.72) and km.base(8) == 8000
+    assert units.arabic_dual[fold_ar("عقدين")].name == "decade"
+    assert units.english["megawatt hours"].dimension == "energy"  # also "megawatt-hours"
+    fahrenheit = units.arabic[fold_ar("فهرنهايت")]
+    assert fahrenheit.base(212) == pytest.approx(100)
+    assert not units.english["$"].convertible and units.english["dollars"] == units.arabic["دولار"]
+    assert units.longest >= 2
+
+
+def test_units_errors() -> None:
+    header = "unit\tdimension\tfactor\toffset\tenglish\tarabic\tdual\n"
+    with pytest.raises(ConfigError, match="line 3: the unit 'metre' is defined twice"):
+        parse_units(header + "metre\tlength\t1\t0\tm\tمتر\t\nmetre\tlength\t1\t0\tmetres\tأمتار\t\n", "u.tsv")
+    with pytest.raises(ConfigError, match="line 3: 'mile' is already a form of 'mile'"):
+        parse_units(header + "mile\tlength\t1609\t0\tmile\tميل\t\nknot\tlength\t1852\t0\tmile\tعقدة\t\n", "u.tsv")
+    with pytest.raises(ConfigError, match="value 'x' is not a number"):
+        parse_units(header + "metre\tlength\tx\t0\tm\tمتر\t\n", "u.tsv")
+
+
 # --- negation, idioms, stopwords -------------------------------------------------------------
 
 
@@ -270,6 +311,10 @@ def test_bad_header_kind_value_and_duplicates() -> None:
         parse_numbers("english\tvalue\tkind\nthree\tthree\tcardinal\n", "en", "n.tsv")
     with pytest.raises(ConfigError, match="line 3: .* is already defined on line 2 as cardinal 3"):
         parse_numbers("arabic\tvalue\tkind\nثلاثة\t3\tcardinal\nثَلاثة\t4\tcardinal\n", "ar", "n.tsv")
+    with pytest.raises(ConfigError, match="line 2: 2 value\\(s\\) but 1 kind\\(s\\)"):
+        parse_numbers("arabic\tvalue\tkind\nخمس\t5|1/5\tcardinal\n", "ar", "n.tsv")
+    with pytest.raises(ConfigError, match="line 2: kind 'fractional'"):
+        parse_numbers("arabic\tvalue\tkind\nخمس\t5|1/5\tcardinal|fractional\n", "ar", "n.tsv")
     with pytest.raises(ConfigError, match="line 2: language 'fr'"):
         parse_negation("language\tform\tkind\nfr\tne\tnegator\n")
     with pytest.raises(ConfigError, match="fixed phrases are Arabic only"):

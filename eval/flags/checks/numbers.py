@@ -1,68 +1,117 @@
-"""The numbers check: digits, Arabic-Indic digits, scale words, percentages and fractions
-that differ between the Arabic and the reference.
+"""The numbers check: quantities that differ between the Arabic and the reference.
 
-A reference number paired with a different Arabic number is the check's registered
-flag (critical); a number on one side only is major and less certain (an ordinal even
-less: "the second" is often rendered without a number).
+Both sides' numbers are read by :mod:`eval.lexicon.numbers` — digits, number words of
+every gender and case, ordinals, fractions, multiplicatives (twice ↔ مرتين, tripled ↔
+ثلاثة أضعاف), dozen/half/quarter, scale words, percentages — each with its unit of
+measurement or currency (:func:`~eval.lexicon.numbers.pair_numbers` compares them as
+quantities: 120 megawatts is not 120 كيلوواط, "a decade" is not عقدين, minus 8 is not 8).
+
+A reference number paired with a different Arabic number is the check's registered flag
+(critical), on the Arabic number — with its unit when the unit or the sign is what
+changed. A number on one side only is major and less certain (an ordinal even less: "the
+second" is often rendered without a number; a multiple too: "doubled" is often ارتفع إلى
+المثلين or a verb the extractor does not read).
+
+The back-translation breaks ties where the Arabic number is written in words: when it has
+the reference's number and not the Arabic one, the Arabic word was probably misread (a
+reading the extractor does not know), and the flag falls below the default confidence;
+likewise an Arabic number word the back-translation does not have, and a reference number
+it has (the Arabic may say it in words the extractor does not read). Digits are trusted.
 """
 
 from __future__ import annotations
 
+import math
+from collections.abc import Sequence
+
 from eval.flags.checks.common import hyp_find, make_flag
 from eval.flags.context import Check, DocumentContext
 from eval.flags.view import SegmentView
-from eval.lexicon.numbers import compare_numbers, extract_numbers_ar, extract_numbers_en
+from eval.lexicon.numbers import (
+    NumberMention,
+    extract_numbers_ar,
+    extract_numbers_en,
+    pair_numbers,
+    same_number,
+)
 from eval.values import Flag, Severity, Span
+
+#: How much the back-translation's disagreement takes off a flag's confidence.
+BACK_TRANSLATION_DOUBT = 0.35
 
 
 def number_flags(view: SegmentView, ctx: DocumentContext, check: Check) -> list[Flag]:
     ar_nums = extract_numbers_ar(view.ar_text)
     ref_nums = extract_numbers_en(view.ref_text)
-    missing, extra = compare_numbers(ar_nums, ref_nums)
+    comparison = pair_numbers(ar_nums, ref_nums, len(view.ar_text), len(view.ref_text))
     hyp_nums = extract_numbers_en(view.hyp)
     flags = []
-    used_extra: set[int] = set()
-    for m in missing:
-        # Pair each missing reference number with an unexplained Arabic number, nearest kind first.
-        partner = next(
-            (k for k, e in enumerate(extra) if k not in used_extra and e.kind == m.kind), None
-        )
-        if partner is None:
-            partner = next((k for k, e in enumerate(extra) if k not in used_extra), None)
-        ref = ctx.ref_span(view.ref_start + m.start, view.ref_start + m.end)
-        if partner is not None:
-            used_extra.add(partner)
-            e = extra[partner]
-            ar = ctx.ar_span(view.ar_start + e.start, view.ar_start + e.end)
-            hyp = next((h for h in hyp_nums if abs(h.value - e.value) < 1e-9 * max(1, abs(e.value))), None)
-            flags.append(make_flag(
-                view, check, ar, ref,
-                f"reference says {m.text} ({_fmt(m.value)}), the Arabic says {e.text} ({_fmt(e.value)})",
-                hyp_find(view, hyp.text) if hyp else None,
-            ))
-        else:
-            flags.append(make_flag(
-                view, check,
-                Span("", ctx.ar_line(view.ar_start), view.ar_start, view.ar_start), ref,
-                f"reference number {m.text} ({_fmt(m.value)}) does not appear in the Arabic",
-                severity=Severity.MAJOR, confidence=_unpaired(check, m.kind),
-            ))
-    for k, e in enumerate(extra):
-        if k in used_extra:
-            continue
-        ar = ctx.ar_span(view.ar_start + e.start, view.ar_start + e.end)
+    for m, e in comparison.pairs:
+        whole = _unit_or_sign_changed(m, e)
+        ar = _span(ctx.ar_span, view.ar_start, e, whole)
+        ref = _span(ctx.ref_span, view.ref_start, m, whole)
+        hyp = next((h for h in hyp_nums if same_number(h, e)), None)
+        # Digits are read with certainty; a number in words may have a reading the
+        # extractor lacks, and then the back-translation decides.
+        doubt = _in_words(e) and _in(hyp_nums, m) and hyp is None
+        what = "unit changed: " if whole and m.unit != e.unit else "sign changed: " if whole else ""
         flags.append(make_flag(
-            view, check, ar, Span(),
-            f"the Arabic number {e.text} ({_fmt(e.value)}) is not in the reference",
-            severity=Severity.MAJOR, confidence=_unpaired(check, e.kind),
+            view, check, ar, ref,
+            f"{what}reference says {ref.text} ({_describe(m)}), the Arabic says {ar.text} ({_describe(e)})"
+            + ("; but the back-translation has the reference's number" if doubt else ""),
+            hyp_find(view, hyp.text) if hyp else None,
+            confidence=check.adjusted(-BACK_TRANSLATION_DOUBT) if doubt else check.confidence,
+        ))
+    for m in comparison.missing:
+        doubt = _in(hyp_nums, m)
+        flags.append(make_flag(
+            view, check,
+            Span("", ctx.ar_line(view.ar_start), view.ar_start, view.ar_start),
+            _span(ctx.ref_span, view.ref_start, m, False),
+            f"reference number {m.text} ({_describe(m)}) does not appear in the Arabic"
+            + ("; the back-translation has it" if doubt else ""),
+            severity=Severity.MAJOR,
+            confidence=_unpaired(check, m.kind) - (BACK_TRANSLATION_DOUBT if doubt else 0.0),
+        ))
+    for e in comparison.extra:
+        # A number written in words that the back-translation does not show may be a word
+        # read as a number (ست "six" / "lady", عشر "ten" / "a tenth").
+        doubt = _in_words(e) and not _in(hyp_nums, e)
+        flags.append(make_flag(
+            view, check, _span(ctx.ar_span, view.ar_start, e, False), Span(),
+            f"the Arabic number {e.text} ({_describe(e)}) is not in the reference",
+            severity=Severity.MAJOR,
+            confidence=_unpaired(check, e.kind) - (BACK_TRANSLATION_DOUBT if doubt else 0.0),
         ))
     return flags
 
 
+def _in(mentions: Sequence[NumberMention], m: NumberMention) -> bool:
+    return any(same_number(h, m) for h in mentions)
+
+
+def _in_words(m: NumberMention) -> bool:
+    return not any(c.isdigit() for c in m.text)
+
+
+def _unit_or_sign_changed(m: NumberMention, e: NumberMention) -> bool:
+    """The two numbers are equal as written (or opposite), so the unit or the sign differs."""
+    return any(math.isclose(abs(vm), abs(ve), rel_tol=1e-9)
+               for vm, _ in m.all_readings() for ve, _ in e.all_readings())
+
+
+def _span(make, base: int, m: NumberMention, whole: bool) -> Span:
+    start, end = m.quantity_span if whole else (m.start, m.end)
+    return make(base + start, base + end)
+
+
 def _unpaired(check: Check, kind: str) -> float:
-    """A number on one side only: base - 0.3 (0.6), an ordinal base - 0.45 (0.45)."""
-    return check.adjusted(-0.45 if kind == "ordinal" else -0.3)
+    """A number on one side only: base - 0.3 (0.6); an ordinal or a multiple base - 0.45 (0.45)."""
+    return check.adjusted(-0.45 if kind in ("ordinal", "multiple") else -0.3)
 
 
-def _fmt(value: float) -> str:
-    return f"{value:,.0f}" if value == int(value) else f"{value:,}"
+def _describe(m: NumberMention) -> str:
+    value = f"{m.value:,.0f}" if m.value == int(m.value) else f"{m.value:,.4g}"
+    if m.kind == "multiple":
+        value = f"×{value}"
+    return f"{value} {m.unit.name}" if m.unit is not None else value

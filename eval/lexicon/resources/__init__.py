@@ -9,6 +9,8 @@ its own format in its header comment:
 ``numbers_ar.tsv``  Arabic number words: cardinals, ordinals, fractions, scales,
                     percent words
 ``numbers_en.tsv``  the same for English
+``units.tsv``       units of measurement and currencies after a number, with their
+                    dimension and conversion factor, and Arabic duals (يومين)
 ``calendar.tsv``    weekdays, months (Egyptian/Gulf, Levantine, Maghreb names) and
                     yesterday/today/tomorrow
 ``negation.tsv``    negators of both languages, ambiguous negators, Arabic fixed
@@ -52,6 +54,8 @@ __all__ = [
     "Idiom",
     "NegationEntry",
     "NumberWord",
+    "QuantityUnit",
+    "Units",
     "ambiguous_negators_ar",
     "ambiguous_negators_en",
     "calendar",
@@ -75,22 +79,26 @@ __all__ = [
     "parse_idioms",
     "parse_negation",
     "parse_numbers",
+    "parse_units",
     "parse_wordlist",
     "read_text",
     "stopwords_ar",
     "stopwords_en",
+    "units",
 ]
 
 EntityKind = Literal["country", "city", "organisation", "region"]
 NumberKind = Literal[
-    "cardinal", "ordinal", "fraction", "scale", "scale-plural", "approximate", "percent"
+    "cardinal", "ordinal", "fraction", "fraction-plural", "multiple", "times", "scale",
+    "scale-plural", "approximate", "percent", "sign", "sign-after",
 ]
 CalendarKind = Literal["weekday", "month", "relative"]
 NegationKind = Literal["negator", "ambiguous", "fixed", "prefixed"]
 
 ENTITY_KINDS: frozenset[str] = frozenset({"country", "city", "organisation", "region"})
 NUMBER_KINDS: frozenset[str] = frozenset(
-    {"cardinal", "ordinal", "fraction", "scale", "scale-plural", "approximate", "percent"}
+    {"cardinal", "ordinal", "fraction", "fraction-plural", "multiple", "times", "scale",
+     "scale-plural", "approximate", "percent", "sign", "sign-after"}
 )
 CALENDAR_KINDS: frozenset[str] = frozenset({"weekday", "month", "relative"})
 NEGATION_KINDS: frozenset[str] = frozenset({"negator", "ambiguous", "fixed", "prefixed"})
@@ -341,13 +349,19 @@ def lookup_ar(phrase: str) -> tuple[Entity, ...]:
 class NumberWord:
     """One number word: its form as written, its value and its kind.
 
-    ``value`` is the number for cardinals, ordinals, fractions and approximate words, the
-    multiplier for scale words, and 1 for percent words.
+    ``value`` is the number for cardinals, ordinals, fractions, multiples and approximate
+    words, the multiplier for scale words, the denominator's reciprocal for plural
+    fractions (thirds = 1/3), -1 for sign words and 1 for percent and "times" words.
+    ``readings`` are the word's other readings as (value, kind) — خمس is five or a fifth.
+    ``ambiguous``: the form is also an ordinary word (ضعف "double" and "weakness"), so it
+    counts as a number only where the other side has one to match or contradict.
     """
 
     form: str
     value: float
     kind: NumberKind
+    readings: tuple[tuple[float, NumberKind], ...] = ()
+    ambiguous: bool = False
 
 
 def _number(value: str, source: str, number: int) -> float:
@@ -361,14 +375,30 @@ def _number(value: str, source: str, number: int) -> float:
 
 
 def parse_numbers(text: str, language: Literal["ar", "en"], source: str) -> Mapping[str, NumberWord]:
-    """Parse a number-word TSV; keys are folded (Arabic) or lower-cased with hyphens as spaces."""
+    """Parse a number-word TSV; keys are folded (Arabic) or lower-cased with hyphens as spaces.
+
+    A word with several readings lists them '|'-separated in both the value and the kind
+    column (خمس ``5|1/5`` ``cardinal|fraction``), the first being its usual one; a form
+    preceded by ``~`` is also an ordinary word (:attr:`NumberWord.ambiguous`).
+    """
     first = "arabic" if language == "ar" else "english"
     out: dict[str, NumberWord] = {}
     lines: dict[str, int] = {}
     for number, (form, value, kind) in _rows(text, source, (first, "value", "kind")):
         form = _required(form, source, number, first)
-        word = NumberWord(form, _number(value, source, number),
-                          _kind(kind, NUMBER_KINDS, source, number))  # type: ignore[arg-type]
+        ambiguous = form.startswith(_AMBIGUOUS_MARK)
+        form = form.lstrip(_AMBIGUOUS_MARK).strip()
+        values, kinds = value.split("|"), kind.split("|")
+        if len(values) != len(kinds):
+            raise ConfigError(
+                f"{source}: line {number}: {len(values)} value(s) but {len(kinds)} kind(s)"
+            )
+        readings = tuple(
+            (_number(v.strip(), source, number),
+             _kind(k.strip(), NUMBER_KINDS, source, number))  # type: ignore[misc]
+            for v, k in zip(values, kinds, strict=True)
+        )
+        word = NumberWord(form, readings[0][0], readings[0][1], readings[1:], ambiguous)  # type: ignore[arg-type]
         key = fold_ar(form) if language == "ar" else _fold_en(form.replace("-", " "))
         if not key:
             raise ConfigError(f"{source}: line {number}: the form {form!r} is empty once folded")
@@ -393,6 +423,77 @@ def numbers_ar() -> Mapping[str, NumberWord]:
 def numbers_en() -> Mapping[str, NumberWord]:
     """Lower-case English number word or phrase ("two thirds", "per cent") → :class:`NumberWord`."""
     return parse_numbers(read_text("numbers_en.tsv"), "en", "numbers_en.tsv")
+
+
+# --- units ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class QuantityUnit:
+    """A unit of measurement or a currency: a number's value in it is ``value × factor +
+    offset`` of its dimension's base unit. ``convertible`` is false for currencies: two
+    different units of such a dimension never denote one quantity."""
+
+    name: str
+    dimension: str
+    factor: float
+    offset: float = 0.0
+    convertible: bool = True
+
+    def base(self, value: float) -> float:
+        """``value`` of this unit in the dimension's base unit."""
+        return value * self.factor + self.offset
+
+
+@dataclass(frozen=True)
+class Units:
+    """Unit forms: ``english`` (lower case, hyphens as spaces) and ``arabic`` (folded) →
+    unit, and ``arabic_dual`` (folded) → unit, for the dual forms that alone mean two of it.
+    ``longest`` is the largest number of words in a form."""
+
+    english: Mapping[str, QuantityUnit]
+    arabic: Mapping[str, QuantityUnit]
+    arabic_dual: Mapping[str, QuantityUnit]
+    longest: int
+
+
+_UNIT_COLUMNS = ("unit", "dimension", "factor", "offset", "english", "arabic", "dual")
+
+
+def parse_units(text: str, source: str = "units.tsv") -> Units:
+    """Parse units TSV text (see the header of ``units.tsv``)."""
+    english: dict[str, QuantityUnit] = {}
+    arabic: dict[str, QuantityUnit] = {}
+    dual: dict[str, QuantityUnit] = {}
+    names: set[str] = set()
+    longest = 1
+    for number, (name, dimension, factor, offset, en, ar, du) in _rows(text, source, _UNIT_COLUMNS):
+        name = _required(name, source, number, "unit")
+        dimension = _required(dimension, source, number, "dimension")
+        if name in names:
+            raise ConfigError(f"{source}: line {number}: the unit {name!r} is defined twice")
+        names.add(name)
+        unit = QuantityUnit(name, dimension.lstrip("*"), _number(factor, source, number),
+                            _number(offset, source, number), not dimension.startswith("*"))
+        for table, forms, fold_form in ((english, en, lambda f: _fold_en(f.replace("-", " "))),
+                                        (arabic, ar, fold_ar), (dual, du, fold_ar)):
+            for form in _split(forms):
+                if form == "-":
+                    continue
+                key = fold_form(form)
+                other = table.get(key)
+                if other is not None and other != unit:
+                    raise ConfigError(
+                        f"{source}: line {number}: {form!r} is already a form of {other.name!r}")
+                table[key] = unit
+                longest = max(longest, len(key.split()))
+    return Units(MappingProxyType(english), MappingProxyType(arabic), MappingProxyType(dual), longest)
+
+
+@functools.lru_cache(maxsize=1)
+def units() -> Units:
+    """Units of measurement and currencies with their English, Arabic and Arabic dual forms."""
+    return parse_units(read_text("units.tsv"))
 
 
 # --- calendar ------------------------------------------------------------------------------
