@@ -44,7 +44,7 @@ REGISTRY: tuple[Check, ...] = (
     Check("named-entity", _C.NAMED_ENTITY, _S.CRITICAL, 0.7, 2, Scope.SEGMENT, entity_flags,
           "a name of the reference missing or replaced"),
     Check("idiom", _C.MISTRANSLATION, _S.MAJOR, 0.7, 2, Scope.SEGMENT, idiom_flags,
-          "an English idiom rendered word for word"),
+          "an English idiom or idiomatic phrasal verb (WordNet, hand list) rendered word for word"),
     Check("glossary", _C.TERMINOLOGY, _S.MAJOR, 0.8, 1, Scope.SEGMENT, glossary_flags,
           "a glossary term rendered otherwise (needs --glossary)"),
     Check("gaps", _C.MISTRANSLATION, _S.MAJOR, 0.45, 5, Scope.SEGMENT, gaps.gap_check,

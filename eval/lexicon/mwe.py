@@ -4,15 +4,18 @@ Owns the inventory of idioms and idiomatic phrasal verbs the idiom check looks f
 matching of those expressions in English tokens. Two sources:
 
 * **WordNet 3.0's multiword lemmas** (:func:`eval.lexicon.wordnet.expressions`), verbs,
-  adjectives and adverbs only, kept when they are *idiomatic*: no gloss of any of their
-  senses shares a content word with the expression's own words, nor a derivation of one
-  ("cut corners" = "do something the cheapest or easiest way"; "roll out" = "flatten or
-  spread with a roller" is literal, so it is left out, and so is "turn away", one of whose
-  senses is "turn away or aside"). A verb with a single content word ("step down", "stand by")
-  counts only when its other words are adverbial particles, and is then found only where the
-  reference uses it as a verb. Nouns are left out: English noun metaphors are mostly calqued
-  into Arabic news as they stand (الحرب الباردة "cold war", الضوء الأخضر "green light"), and
-  noun compounds (prime minister, police officer) are compositional.
+  adjectives and adverbs only, kept when they are *idiomatic*: the gloss of their first
+  (most frequent) sense shares no word with the expression's own words, nor a derivation
+  of one ("cut corners" = "do something the cheapest or easiest way"; "roll out" = "flatten
+  or spread with a roller" is literal, so it is left out). A verb with a single content
+  word ("step down", "go back on") counts only when its other words are adverbial
+  particles and none of its senses is, by WordNet, a sense or a kind of the verb alone
+  ("turn away" = "turn from a straight course…", a kind of "turn", is left out), and it is
+  then found only where the reference uses it as a verb. Adjective and adverb phrases
+  need two content words ("free of charge"; "at sea", "in the air" are meant literally as
+  often as not). Nouns are left out: English noun metaphors are mostly calqued into Arabic
+  news as they stand (الحرب الباردة "cold war", الضوء الأخضر "green light"), and noun
+  compounds (prime minister, police officer) are compositional.
 * **The hand list** ``idioms_en.tsv`` (:func:`eval.lexicon.resources.idioms`): idioms WordNet
   lacks (mostly noun phrases and newer figures of speech), with the words a literal Arabic
   rendering glosses back to, and *established calques* (red line, on the table) whose
@@ -163,7 +166,7 @@ def _wordnet_expression(lemma: str) -> Expression | None:
     if len(words) < 2 or not senses or not words[0].isalpha():
         return None
     content = _content_words(words)
-    if not content or any(_compositional(e.gloss, words) for e in senses):
+    if not content or _compositional(senses[0].gloss, words):
         return None
     pos = senses[0].pos
     head_verb = pos == "v" and words[0] in content
@@ -198,41 +201,62 @@ def _synset_related(sid: str) -> tuple[str, ...]:
     return synset.related if synset else ()
 
 
+def _idiom_words(idiom: str) -> tuple[str, ...]:
+    # "lion's share": the tokeniser drops the possessive 's, so does the pattern
+    return tuple(re.findall(r"\{pron\}|[A-Za-z]+", re.sub(r"'s\b", "", idiom.lower())))
+
+
 @functools.lru_cache(maxsize=1)
-def _list_expressions() -> dict[str, tuple[Expression, ...]]:
-    """The hand list's idioms and calques, by the stem of their first word."""
-    out: dict[str, list[Expression]] = {}
+def _list_index() -> dict[str, tuple[tuple[tuple[str, ...], resources.Idiom], ...]]:
+    """The hand list's idioms and calques (with their words), by the stem of their first word."""
+    out: dict[str, list[tuple[tuple[str, ...], resources.Idiom]]] = {}
     for idiom in resources.idioms(include_established=True):
-        # "lion's share": the tokeniser drops the possessive 's, so does the pattern
-        words = re.findall(r"\{pron\}|[A-Za-z]+", re.sub(r"'s\b", "", idiom.idiom.lower()))
-        pattern = tuple(_SLOT_WORDS.get(w) or stem(w) for w in words)
-        literal = tuple(norms(w) for w in idiom.literal_words)
-        expression = Expression(
-            idiom.idiom, tuple(words), pattern, literal, min(2, len(literal)), idiom.meaning,
-            gloss_stems(idiom.meaning), "list", calque=idiom.established_calque,
-        )
-        out.setdefault(pattern[0], []).append(expression)
+        words = _idiom_words(idiom.idiom)
+        out.setdefault(stem(words[0]), []).append((words, idiom))
     return {k: tuple(v) for k, v in out.items()}
 
 
-def _needed(words: Sequence[str]) -> frozenset[str]:
+@functools.lru_cache(maxsize=1024)
+def _list_expression(idiom: resources.Idiom) -> Expression:
+    words = _idiom_words(idiom.idiom)
+    literal = tuple(norms(w) for w in idiom.literal_words)
+    return Expression(
+        idiom.idiom, words, tuple(_SLOT_WORDS.get(w) or stem(w) for w in words), literal,
+        min(2, len(literal)), idiom.meaning, gloss_stems(idiom.meaning), "list",
+        calque=idiom.established_calque,
+    )
+
+
+@functools.lru_cache(maxsize=65536)
+def _needed(words: tuple[str, ...]) -> frozenset[str]:
     """Stems the tokens must hold for the words to be there (slots and articles aside)."""
     return frozenset(stem(w) for w in words if w not in _SLOT_WORDS and w not in _ARTICLES)
 
 
+def _may_hold(words: tuple[str, ...], prefixes: set[str]) -> bool:
+    """A quick necessary condition for :func:`_needed` ⊆ the sentence's stems: a stem keeps
+    its word's first two letters (English Snowball rewrites endings only), except for an
+    irregular verb form, which is first reduced to its base (went → go)."""
+    irregular = _irregular_forms()
+    return all(
+        w[:2] in prefixes or w in irregular or w in _SLOT_WORDS or w in _ARTICLES or not w[:1].isalpha()
+        for w in words
+    )
+
+
 @functools.lru_cache(maxsize=16384)
-def _candidates(word: str) -> tuple[tuple[frozenset[str], Expression | str], ...]:
-    """What may start at ``word`` (lower case): hand-list expressions, and WordNet lemmas
-    not yet classified (:func:`_wordnet_expression` runs only when the sentence holds
-    all of a lemma's words), each with the stems its other words need."""
-    found: dict[str, tuple[frozenset[str], Expression | str]] = {}
+def _candidates(word: str) -> tuple[tuple[tuple[str, ...], resources.Idiom | str], ...]:
+    """What may start at ``word`` (lower case), with its other words: hand-list idioms, and
+    WordNet lemmas, made into :class:`Expression` (:func:`_list_expression`,
+    :func:`_wordnet_expression`) only when a sentence holds all of their words."""
+    found: dict[str, tuple[tuple[str, ...], resources.Idiom | str]] = {}
     for key in _norms(word):
-        for e in _list_expressions().get(key, ()):
-            found.setdefault(e.text.lower(), (_needed(e.words[1:]), e))
+        for words, idiom in _list_index().get(key, ()):
+            found.setdefault(idiom.idiom.lower(), (words[1:], idiom))
     if word.isalpha():
         for x in wordnet.expressions(word):
             if x.pos in ("v", "a", "r") and x.lemma not in found:
-                found[x.lemma] = (_needed(x.words[1:]), x.lemma)
+                found[x.lemma] = (x.words[1:], x.lemma)
     return tuple(found.values())
 
 
@@ -436,14 +460,18 @@ def find(tokens: Sequence[Token], text: str, offset: int = 0) -> list[Occurrence
     itself returned (callers skip calques)."""
     lows = [t.text.lower().replace("’", "'") for t in tokens]
     present = {t.key for t in tokens}.union(*(_norms(low) for low in lows))
+    prefixes = {p[:2] for p in present}
     found: list[Occurrence] = []
     for i, tok in enumerate(tokens):
         if tok.kind != "word":
             continue
-        for needed, candidate in _candidates(lows[i]):
-            if not needed <= present:
+        for rest, candidate in _candidates(lows[i]):
+            if not _may_hold(rest, prefixes) or not _needed(rest) <= present:
                 continue
-            e = _wordnet_expression(candidate) if isinstance(candidate, str) else candidate
+            if isinstance(candidate, str):
+                e = _wordnet_expression(candidate)
+            else:
+                e = _list_expression(candidate)
             occurrence = _match(e, tokens, i, text, offset) if e is not None else None
             if occurrence is not None:
                 found.append(occurrence)
@@ -465,8 +493,8 @@ def renders_whole(gloss_norms: frozenset[str], e: Expression) -> bool:
 
 
 def _reset() -> None:
-    for fn in (_norms, _wordnet_expression, _list_expressions, _candidates, _irregular_forms,
-               _reaches_literal_root):
+    for fn in (_norms, _wordnet_expression, _list_index, _list_expression, _needed, _candidates,
+               _irregular_forms, _reaches_literal_root):
         fn.cache_clear()
 
 
