@@ -45,7 +45,7 @@ REGISTRY: tuple[Check, ...] = (
     Check("named-entity", _C.NAMED_ENTITY, _S.CRITICAL, 0.7, 2, Scope.SEGMENT, entity_flags,
           "a name of the reference missing or replaced"),
     Check("idiom", _C.MISTRANSLATION, _S.MAJOR, 0.7, 2, Scope.SEGMENT, idiom_flags,
-          "an English idiom rendered word for word"),
+          "an English idiom or idiomatic phrasal verb (WordNet, hand list) rendered word for word"),
     Check("tense", _C.MISTRANSLATION, _S.MAJOR, 0.75, 2, Scope.SEGMENT, tense_flags,
           "a past event made future or back, a pluperfect made present"),
     Check("modality", _C.MISTRANSLATION, _S.MAJOR, 0.7, 2, Scope.SEGMENT, modality_flags,

@@ -1,6 +1,6 @@
 """The shortcuts that make a check fast give exactly what the plain computations give:
 alignment with n-gram bit sets, scores from shared sacrebleu statistics, the name
-pre-filter, the idiom pre-filter."""
+pre-filter (the idiom finder's sentence pre-filter: tests/eval/test_mwe.py)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,6 @@ import pytest
 
 from eval.align import sentences as align_module
 from eval.align.sentences import _features, _merge, _SlotLayout, align
-from eval.flags.checks import idioms
 from eval.lexicon import translit
 from eval.scoring.metrics import corpus_scores, document_scores, segment_scores
 from eval.text.hypothesis import units_from_hypothesis
@@ -90,18 +89,6 @@ def test_name_prefilter_never_rejects_a_match():
             assert translit.matches_name(ar, en, threshold) == exact, (ar, en, threshold)
             rejected += not translit._may_match(ar, en, threshold)
     assert rejected  # the pre-filter does rule pairs out
-
-
-def test_idiom_prefilter_never_hides_an_idiom():
-    rng = random.Random(5)
-    vocabulary = [stem for _, stems, _ in idioms._idiom_patterns() for stem in stems if stem]
-    vocabulary += list(idioms._PRONOUNS) + ["the", "a", "plan"]
-    for _ in range(1000):
-        keys = [rng.choice(vocabulary) for _ in range(rng.randint(0, 12))]
-        present = frozenset(keys)
-        for _, stems, needed in idioms._idiom_patterns():
-            if not needed <= present:
-                assert idioms._find_stems(keys, stems) is None
 
 
 def test_slot_layout_bounds_every_span_count():
