@@ -17,6 +17,7 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
 from eval.flags import gaps, segment_score
+from eval.flags.checks.agreement import agreement_flags
 from eval.flags.checks.calendar import calendar_flags
 from eval.flags.checks.consistency import inconsistency_flags
 from eval.flags.checks.entities import entity_flags
@@ -45,6 +46,8 @@ REGISTRY: tuple[Check, ...] = (
           "a name of the reference missing or replaced"),
     Check("idiom", _C.MISTRANSLATION, _S.MAJOR, 0.7, 2, Scope.SEGMENT, idiom_flags,
           "an English idiom rendered word for word"),
+    Check("agreement", _C.GRAMMAR, _S.MINOR, 0.7, 2, Scope.SEGMENT, agreement_flags,
+          "a verb or pronoun whose gender or number disagrees with the person the reference names"),
     Check("glossary", _C.TERMINOLOGY, _S.MAJOR, 0.8, 1, Scope.SEGMENT, glossary_flags,
           "a glossary term rendered otherwise (needs --glossary)"),
     Check("gaps", _C.MISTRANSLATION, _S.MAJOR, 0.45, 5, Scope.SEGMENT, gaps.gap_check,

@@ -13,7 +13,9 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass
+from types import MappingProxyType
 
 import snowballstemmer
 
@@ -66,6 +68,11 @@ def _irregular() -> dict[str, str]:
             for form in forms.split("|"):
                 out.setdefault(form.strip(), base.strip())
     return out
+
+
+def irregular_forms() -> Mapping[str, str]:
+    """Past and past-participle forms of English irregular verbs → their base (told → tell)."""
+    return MappingProxyType(_irregular())
 
 
 @functools.lru_cache(maxsize=65536)
