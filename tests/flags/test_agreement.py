@@ -183,3 +183,28 @@ def test_relative_pointing_to_another_noun_is_major():
                   "The hurricane hit the solar plant, which produces half of the city's electricity.")
     assert [f.ar.text for f in found] == ["الذي"]
     assert found[0].severity is Severity.MAJOR and "الإعصار" in found[0].evidence[0].detail
+
+
+@pytest.mark.parametrize("ar, ref", [
+    # Two people: the verb agrees with both (ماكرون وزيلينسكي قالوا), not with one of them.
+    ("وقال كل من كريم حداد وسلمى النعيمي إن الاتفاق قريب.",
+     "Both Karim Haddad and Salma Nuaimi said a deal was close."),
+    ("إلا أن كلا من سلمى النعيمي وكريم حداد قالوا إن الاتفاق قريب.",
+     "But both Salma Nuaimi and Karim Haddad said a deal was close."),
+])
+def test_coordinated_people_are_not_checked_one_by_one(ar, ref):
+    assert flags(ar, ref) == []
+
+
+def test_the_seed_feminine_verb_for_zelenskyy():
+    """The bundled example is a real machine translation: عقدت زيلنسكي ("she held", for
+    Volodymyr Zelenskyy) is its one agreement error; "Macron and Zelenskyy said" is not."""
+    from pathlib import Path
+
+    from tadqiq.pipeline import CheckRequest, check
+
+    root = Path(__file__).resolve().parents[2] / "examples" / "seed"
+    report = check(CheckRequest(root / "article.ar.txt", root / "reference.en.txt",
+                                hypothesis=root / "hypothesis.en.txt", checks=frozenset({"agreement"})))
+    assert [(f.ar.text, f.ar.line, f.severity) for f in report.flags] == [("عقدت", 3, Severity.MAJOR)]
+    assert "Volodymyr Zelenskyy is a man" in report.flags[0].evidence[0].detail

@@ -675,8 +675,27 @@ def _adjective(view: SegmentView, ctx: DocumentContext, check: Check, i: int) ->
     )
 
 
+def _coordinated(view: SegmentView, name: _NameInArabic) -> bool:
+    """The person is one of several subjects (Macron and Zelenskyy said; ماكرون وزيلينسكي
+    قالوا): the verb then agrees with all of them, not with this one."""
+    first, last = name.ref[0].index, name.ref[-1].index
+    if first > 0 and view.ref[first - 1].text.lower() in ("and", "or", "&"):
+        return True
+    if last + 2 < len(view.ref) and view.ref[last + 1].text.lower() in ("and", "or", "&") \
+            and view.ref[last + 2].is_capitalised:
+        return True
+    # In the Arabic: a name joined by و to another name, before or after it.
+    def is_name(word: ArWord) -> bool:
+        return word.proper and not word.function and pronoun_agreement(word.token.text) is None
+
+    if name.first > 0 and view.ar[name.first].token.text.startswith("و") and is_name(view.ar[name.first - 1]):
+        return True
+    k = name.last + 1
+    return k < len(view.ar) and view.ar[k].token.text.startswith("و") and is_name(view.ar[k])
+
+
 def agreement_flags(view: SegmentView, ctx: DocumentContext, check: Check) -> list[Flag]:
-    names = _names_in_arabic(view, ctx)
+    names = [n for n in _names_in_arabic(view, ctx) if not _coordinated(view, n)]
     flags: list[Flag] = []
     for name in names:
         others = {k for n in names if n.person != name.person for k in range(n.first, n.last + 1)}
