@@ -17,6 +17,7 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
 from eval.flags import gaps, segment_score
+from eval.flags.checks.agreement import agreement_flags
 from eval.flags.checks.calendar import calendar_flags
 from eval.flags.checks.consistency import inconsistency_flags
 from eval.flags.checks.entities import entity_flags
@@ -54,6 +55,8 @@ REGISTRY: tuple[Check, ...] = (
           "agent and patient swapped; the two sides of 'rather than' swapped"),
     Check("relation", _C.MISTRANSLATION, _S.MAJOR, 0.7, 2, Scope.SEGMENT, relation_flags,
           "a cause, purpose or concession turned into another; 'not all' made 'all … not'"),
+    Check("agreement", _C.GRAMMAR, _S.MINOR, 0.7, 2, Scope.SEGMENT, agreement_flags,
+          "a verb or pronoun whose gender or number disagrees with the person the reference names"),
     Check("glossary", _C.TERMINOLOGY, _S.MAJOR, 0.8, 1, Scope.SEGMENT, glossary_flags,
           "a glossary term rendered otherwise (needs --glossary)"),
     Check("gaps", _C.MISTRANSLATION, _S.MAJOR, 0.45, 5, Scope.SEGMENT, gaps.gap_check,

@@ -13,7 +13,9 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass
+from types import MappingProxyType
 
 import snowballstemmer
 
@@ -68,9 +70,9 @@ def _irregular() -> dict[str, str]:
     return out
 
 
-def irregular_forms() -> dict[str, str]:
-    """Inflected form → base of the English irregular verbs (shared; do not modify)."""
-    return _irregular()
+def irregular_forms() -> Mapping[str, str]:
+    """Past and past-participle forms of English irregular verbs → their base (told → tell)."""
+    return MappingProxyType(_irregular())
 
 
 @functools.lru_cache(maxsize=65536)
