@@ -23,18 +23,23 @@ Its flags carry the evidence signals in :data:`SIGNALS`; it is registered as the
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from difflib import SequenceMatcher
 
 from eval.flags.context import Check, DocumentContext
-from eval.flags.view import SegmentView, en_match
+from eval.flags.view import SegmentView, densest_run, en_match
+from eval.lexicon import resources, wordnet
 from eval.lexicon.bilingual import (
     ArWord,
+    Sense,
     antonyms,
     in_lexicon,
     known_word,
+    related,
+    sense_relation,
     supports,
     synonym_in_text,
+    thesaurus_related,
 )
 from eval.text.tokens import Token, fold_latin, is_function_en
 from eval.values import Category, Evidence, Flag, Severity
@@ -44,13 +49,19 @@ REFERENCE_UNRENDERED = "reference-unrendered"
 LEXICON = "lexicon"
 BACK_TRANSLATION = "back-translation"
 ANTONYM = "antonym"
-SIGNALS = (REFERENCE_UNRENDERED, LEXICON, BACK_TRANSLATION, ANTONYM)
+WORD_SENSE = "word-sense"
+SIGNALS = (REFERENCE_UNRENDERED, LEXICON, BACK_TRANSLATION, ANTONYM, WORD_SENSE)
 
 
 def near(a: Token, b: Token) -> bool:
     """Looser than :func:`en_match`: words of one family (face/facial, final/finalize) and
     two spellings of one name (Thiago/Tiago)."""
-    if en_match(a, b):
+    return en_match(a, b) or same_family(a, b)
+
+
+def same_family(a: Token, b: Token) -> bool:
+    """One word's forms or family, by spelling alone (no lexicon): face/facial, Thiago/Tiago."""
+    if a.key == b.key:
         return True
     x, y = fold_latin(a.text), fold_latin(b.text)
     if a.is_capitalised and b.is_capitalised and SequenceMatcher(None, x, y).ratio() >= 0.8:
@@ -110,6 +121,232 @@ def _runs(indices: Sequence[int]) -> list[list[int]]:
     return runs
 
 
+@dataclass(frozen=True)
+class SenseError:
+    """A reference word the Arabic renders by a word of another sense: the lexicon links the
+    reference word ``ref`` and the back-translation word ``hyp`` only through an Arabic word
+    (``ar``, indices into the view's Arabic words) that can mean both."""
+
+    ref: Token
+    hyp: Token
+    ar: tuple[int, ...]
+    sense: Sense  # Sense.OTHER or Sense.UNRELATED (or whatever WordNet says, in a compound)
+    compound: str = ""  # the WordNet compound of the reference that fixes the word's sense
+
+
+def sense_errors(view: SegmentView) -> list[SenseError]:
+    """Reference words whose Arabic rendering the back-translation reads in another sense.
+
+    Two places hide them: a reference word aligned to a back-translation word only because
+    one Arabic word glosses both ("bonds" ~ "ties", both glosses of روابط), and a reference
+    word the back-translation lacks but some Arabic word can render (حفلة "party" read back
+    as "celebration"). In both, the back-translation word ``H`` that the Arabic word ``A``
+    renders is compared with the reference word ``R``: inside a WordNet compound of the
+    reference ("chamber of commerce", "fault line") the compound fixes R's sense, and H is
+    a paraphrase only when the compound with H is a lemma of the same or a neighbouring
+    synset; elsewhere :func:`eval.lexicon.bilingual.sense_relation` compares them in the
+    reference sentence's context, and a near-synonym there (or in the hand thesaurus) is a
+    paraphrase.
+    """
+    entity_idx = view.entity_token_indices()
+    context = tuple(t.text for t in view.ref if t.kind == "word")
+    bound = compounds(view.ref)
+    out: list[SenseError] = []
+
+    number_words = resources.numbers_en()
+
+    def candidate(r: Token, h: Token) -> bool:
+        # Names and number words are other checks' business; a capital letter on the
+        # back-translation's word is a name unless the reference word has one too.
+        return (
+            r.kind == h.kind == "word" and len(r.text) > 2 and len(h.text) > 2
+            and not _is_name(r, entity_idx, r.index)
+            and (not h.is_capitalised or r.is_capitalised and in_lexicon(h.key))
+            and r.text.lower() not in number_words and h.text.lower() not in number_words
+            and not same_family(r, h)
+        )
+
+    def judge(r: Token, h: Token, ar: Sequence[int]) -> None:
+        compound = bound.get(r.index)
+        if compound is not None and _in_place(compound, r, h, view.hyp_tokens):
+            if not _compound_synonym(compound.expression, r, h) and not thesaurus_related(r.key, h.key):
+                out.append(SenseError(r, h, tuple(ar[:1]), sense_relation(r.text, h.text, context),
+                                      compound.expression.lemma))
+            return
+        sense = sense_relation(r.text, h.text, context)
+        if sense in (Sense.OTHER, Sense.UNRELATED):
+            out.append(SenseError(r, h, tuple(ar[:1]), sense))
+
+    # 1. aligned through the lexicon only
+    for i, j in view.pairs:
+        r, h = view.ref_c[i], view.hyp_c[j]
+        if r.key == h.key or not candidate(r, h):
+            continue
+        ar = _rendering(view, h, r)
+        if ar:
+            judge(r, h, ar)
+
+    # 2. excused by the lexicon while the back-translation says something else
+    matched_r = {i for i, _ in view.pairs}
+    matched_h = {j for _, j in view.pairs}
+    free_h = [h for j, h in enumerate(view.hyp_c) if j not in matched_h]
+    for i, r in enumerate(view.ref_c):
+        if i in matched_r or near_any(r, view.hyp_tokens):
+            continue
+        ar = view.ar_for_ref.get(r.index) or [
+            k for k, a in enumerate(view.ar) if not a.function and _glosses_near(a, r)
+        ]
+        if not ar or synonym_in_text(r.text, view.ref_text, view.hyp):
+            continue
+        region = {t.index for t in view.hyp_between([r])}
+        renders = [
+            (h, shared) for h in free_h
+            if candidate(r, h) and (shared := tuple(k for k in _rendering(view, h, r) if k in ar))
+        ]
+        renders.sort(key=lambda x: x[0].index not in region)
+        if renders:
+            judge(r, *renders[0])
+    return out
+
+
+@dataclass(frozen=True)
+class Compound:
+    """A WordNet noun compound found in a text, and its content-word tokens there."""
+
+    expression: wordnet.Expression
+    tokens: tuple[Token, ...]
+
+
+def compounds(tokens: Sequence[Token]) -> dict[int, Compound]:
+    """Token index → the WordNet noun compound ("fault line", "chamber of commerce") that the
+    token is a content word of, where the compound's words stand in ``tokens`` in a row."""
+    out: dict[int, Compound] = {}
+    words = [t for t in tokens if t.kind == "word"]
+    for i, first in enumerate(words):
+        for expression in wordnet.expressions(first.text):
+            n = len(expression.words)
+            window = words[i : i + n]
+            if expression.pos != "n" or n < 2 or len(window) < n:
+                continue
+            if window[-1].index - first.index != n - 1:
+                continue  # not in a row (a number or punctuation between)
+            # The words as written, the last one in any number ("treasury bills"); all
+            # content words in lower case or all capitalised (not "Rivermouth City manager").
+            if not all(w == t.text.lower() for w, t in zip(expression.words[:-1], window, strict=False)):
+                continue
+            if not _same_word(expression.words[-1], window[-1]):
+                continue
+            content = tuple(t for t in window if not is_function_en(t))
+            if len({t.is_capitalised for t in content if t.index > 0}) > 1:
+                continue
+            for t in content:
+                out.setdefault(t.index, Compound(expression, content))
+    return out
+
+
+def _in_place(compound: Compound, r: Token, h: Token, hyp_tokens: Sequence[Token]) -> bool:
+    """``h`` stands where ``r`` stood in the compound: next to the back-translation's copy of
+    another of its words, on the same side ("Room of Commerce"; not "financial prizes" for
+    "prize money", which reorders a paraphrase)."""
+    reach = len(compound.expression.words) + 1
+    for partner in compound.tokens:
+        if partner.index == r.index:
+            continue
+        for other in hyp_tokens:
+            if not near(partner, other):
+                continue
+            gap = (h.index - other.index) * (1 if r.index > partner.index else -1)
+            if 0 < gap <= reach:
+                return True
+    return False
+
+
+def _same_word(lemma_word: str, token: Token) -> bool:
+    text = token.text.lower()
+    return lemma_word == text or lemma_word in wordnet.base_forms(text, "n")
+
+
+def _compound_synonym(expression: wordnet.Expression, r: Token, h: Token) -> bool:
+    """The compound with ``h`` in ``r``'s place is a lemma of the compound's synset or of one
+    next to it ("news conference" → "press conference")."""
+    replaced = tuple(h.text.lower() if _same_word(w, r) else w for w in expression.words)
+    forms = {" ".join(replaced), " ".join((*replaced[:-1], *wordnet.base_forms(replaced[-1])[:1]))}
+    synset = wordnet.synset(expression.synset_id)
+    if synset is None:
+        return False
+    lemmas = set(synset.lemmas)
+    for sid in synset.related:
+        other = wordnet.synset(sid)
+        if other is not None:
+            lemmas.update(other.lemmas)
+    return not forms.isdisjoint(lemmas)
+
+
+def spoken_for(view: SegmentView) -> set[int]:
+    """Arabic words (indices) that render a reference word the back-translation has too:
+    the reference word's, they cannot also stand for another reference word by a loose
+    gloss (يقرب "nearly" is not a rendering of "replaced" because it glosses "bring")."""
+    found = {r.index for i, r in enumerate(view.ref_c) if i in {p for p, _ in view.pairs}}
+    return {k for r, ks in view.ar_for_ref.items() if r in found for k in ks}
+
+
+def soft_excuse(view: SegmentView, token: Token, spoken: set[int]) -> bool:
+    """Some Arabic word of the segment that no other reference word speaks for has a gloss
+    near ``token`` (its lexicon near-synonym): the back-translation may only have paraphrased."""
+    return any(_glosses_near(a, token) for k, a in enumerate(view.ar) if k not in spoken)
+
+
+def _glosses_near(word: ArWord, token: Token) -> bool:
+    return not word.function and token.kind == "word" and any(related(token.key, g) for g in word.stems)
+
+
+def _rendering(view: SegmentView, h: Token, r: Token) -> tuple[int, ...]:
+    """Arabic words that the back-translation word ``h`` reads: those with ``h`` among their
+    glosses, else those with a gloss near both ``h`` and the reference word ``r``."""
+    exact = tuple(k for k, a in enumerate(view.ar) if not a.function and supports(a, h))
+    if exact:
+        return exact
+    return tuple(
+        k for k, a in enumerate(view.ar)
+        if _glosses_near(a, h) and (supports(a, r) or _glosses_near(a, r))
+    )
+
+
+def _sense_flags(view: SegmentView, ctx: DocumentContext, check: Check, errors: Sequence[SenseError]) -> list[Flag]:
+    """One mistranslation flag per :class:`SenseError` (see :data:`SENSE_CONFIDENCE`)."""
+    context = tuple(t.text for t in view.ref if t.kind == "word")
+    flags = []
+    for e in errors:
+        a = view.ar[e.ar[0]]
+        said = f"the reference's '{e.ref.text}'"
+        if e.compound:
+            said += f" (in '{e.compound}')"
+            tail = f"which '{e.compound}' does not mean"
+        elif e.sense is Sense.OTHER:
+            meant = wordnet.sense_of(e.ref.text, context)
+            if meant is not None:
+                said += f" ({meant.gloss.split(';')[0]})"
+            tail = f"another sense of '{e.ref.text}'"
+        else:
+            tail = f"which no sense of '{e.ref.text}' is near"
+        flags.append(Flag(
+            id="", segment=view.bead_id, category=Category.MISTRANSLATION, severity=check.severity,
+            confidence=check.adjusted(SENSE_CONFIDENCE["compound" if e.compound else e.sense.value]),
+            ar=view.ar_span([a], ctx.ar, ctx.ar_line),
+            reference=view.ref_span([e.ref], ctx.ref, ctx.ref_line),
+            hypothesis=view.hyp_span([e.hyp]),
+            evidence=(Evidence(WORD_SENSE, f"{said} is rendered as {a.token.text}, read back as "
+                                           f"'{e.hyp.text}', {tail}"),),
+        ))
+    return flags
+
+
+#: Confidence of a word-sense flag relative to the check's base. Inside a reference compound
+#: the sense is certain; for a lone word, WordNet's simplified-Lesk sense is often wrong on
+#: common words, so "another sense" and "no sense near" stay below the default threshold.
+SENSE_CONFIDENCE = {"compound": +0.25, Sense.OTHER.value: -0.05, Sense.UNRELATED.value: -0.1}
+
+
 def gap_check(view: SegmentView, ctx: DocumentContext, check: Check) -> list[Flag]:
     """The registered check: :func:`gap_flags`, and for a rough (word-by-word) back-translation
     only what the reference lacks in the Arabic, with less confidence — glosses read as
@@ -153,14 +390,22 @@ def gap_flags(view: SegmentView, ctx: DocumentContext, check: Check) -> list[Fla
     for run in _runs([j for j in range(len(hyp_c)) if j not in matched_h and j not in consumed]):
         gaps.append(([], [hyp_c[j] for j in run]))
 
-    flags: list[Flag] = []
+    senses = sense_errors(view)
+    # A confident sense error accounts for its two words; the others leave the gaps as they were.
+    sense_ref = {e.ref.index for e in senses if e.compound}
+    sense_hyp = {e.hyp.index for e in senses if e.compound}
+    spoken = spoken_for(view)
+    bound = compounds(view.ref)
+    flags: list[Flag] = _sense_flags(view, ctx, check, [e for e in senses if e.compound])
     for ref_run, hyp_run in gaps:
+        ref_run = [r for r in ref_run if r.index not in sense_ref]
+        hyp_run = [h for h in hyp_run if h.index not in sense_hyp]
         # A reference word the Arabic renders (by the lexicon) or the back-translation
         # carries elsewhere is a paraphrase, not an error; likewise the other way round.
         r_gap = [
             r for r in ref_run
             if not view.ar_for_ref.get(r.index) and not near_any(r, view.hyp_tokens)
-            and not view.soft_support(r) and not synonym_in_text(r.text, view.ref_text, view.hyp)
+            and not soft_excuse(view, r, spoken) and not synonym_in_text(r.text, view.ref_text, view.hyp)
         ]
         h_gap = [
             h for h in hyp_run
@@ -171,14 +416,22 @@ def gap_flags(view: SegmentView, ctx: DocumentContext, check: Check) -> list[Fla
         r_gap = [r for r in r_gap if r.kind != "word" or r.is_capitalised or known_word(r.key)]
         if not r_gap and not h_gap:
             continue
-        ar_sel = [view.ar[k] for k in view.locate(r_gap, h_gap)]
+        whole = _compound_phrase(view, r_gap, bound)
+        ar_sel = [view.ar[k] for k in (whole[2] if whole else view.locate(r_gap, h_gap))]
+        if r_gap and not ar_sel:
+            # A substitution, not an omission, when the back-translation has content words
+            # of its own in the reference words' place: the Arabic behind them is the span.
+            in_place = h_gap or [t for t in view.hyp_between(r_gap) if not is_function_en(t)]
+            ar_sel = [view.ar[k] for k in view.by_position(in_place)]
         if not r_gap and (len(ar_sel) < 2 or len(h_gap) < 3):
             # Back-translation words the Arabic does not carry are MT noise, and a word or
             # two more is usually a paraphrase: an addition is a phrase of its own.
             continue
         names = [r for r in r_gap if _is_name(r, entity_idx, r.index)]
         ref_tokens, hyp_tokens = list(r_gap), list(h_gap or view.hyp_between(r_gap))
-        if r_gap and ar_sel:
+        if whole:
+            ref_tokens, hyp_tokens = whole[0], whole[1]
+        elif r_gap and ar_sel:
             ar_sel, ref_tokens, hyp_tokens = _extend_to_head(view, ar_sel, ref_tokens, hyp_tokens)
         reversed_pairs = [(r, h) for r in r_gap for h in h_gap if antonyms(r.key, h.key)]
         severity = check.severity
@@ -228,7 +481,49 @@ def gap_flags(view: SegmentView, ctx: DocumentContext, check: Check) -> list[Fla
             hypothesis=view.hyp_span(hyp_tokens),
             evidence=tuple(evidence),
         ))
-    return flags
+    # A lone word's sense error is a flag of its own only where the gaps found nothing: it
+    # must not take over a gap flag's spans in the merge.
+    weak = _sense_flags(view, ctx, check, [e for e in senses if not e.compound])
+    return flags + [w for w in weak if not any(_same_place(w, f) for f in flags)]
+
+
+def _same_place(a: Flag, b: Flag) -> bool:
+    def overlap(x, y) -> bool:
+        return bool(x.text and y.text) and x.start < y.end and y.start < x.end
+    return overlap(a.ar, b.ar) or overlap(a.reference, b.reference)
+
+
+def _compound_phrase(
+    view: SegmentView, r_gap: Sequence[Token], bound: dict[int, Compound]
+) -> tuple[list[Token], list[Token], list[int]] | None:
+    """A reference compound ("hat-trick") whose other words the back-translation has
+    ("hats") while the gap's word is missing is mistranslated as a whole: its reference
+    tokens, the back-translation phrase standing for it (its words' copies and the
+    unaligned words right next to them: "three hats") and the Arabic behind that phrase."""
+    if len(r_gap) != 1 or r_gap[0].index not in bound:
+        return None
+    r, compound = r_gap[0], bound[r_gap[0].index]
+    partners = [t for t in compound.tokens if t.index != r.index]
+    hyp_of = {view.ref_c[i].index: view.hyp_c[j] for i, j in view.pairs}
+    if not partners or any(p.index not in hyp_of for p in partners):
+        return None
+    copies = sorted((hyp_of[p.index] for p in partners), key=lambda t: t.index)
+    aligned = {view.hyp_c[j].index for _, j in view.pairs}
+    extra: list[Token] = []
+    for start, step in ((copies[0].index - 1, -1), (copies[-1].index + 1, 1)):
+        k = start
+        while 0 <= k < len(view.hyp_tokens) and abs(k - start) < 2:
+            t = view.hyp_tokens[k]
+            if k in aligned or is_function_en(t) and t.kind != "number":
+                break
+            extra.append(t)
+            k += step
+    ar = {k for c in copies for k, a in enumerate(view.ar) if supports(a, c)}
+    ar.update(view.by_position(extra))
+    if not ar:
+        return None
+    phrase = sorted([*copies, *extra], key=lambda t: t.index)
+    return sorted(compound.tokens, key=lambda t: t.index), phrase, densest_run(sorted(ar))
 
 
 def _extend_to_head(
