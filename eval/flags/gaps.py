@@ -385,6 +385,7 @@ def gap_flags(view: SegmentView, ctx: DocumentContext, check: Check) -> list[Fla
             j for j, h in enumerate(hyp_c)
             if j not in matched_h and h.index in region and (h.is_capitalised or h.kind == "acronym") == is_name
         ]
+        h_idx = _beside_anchor(view, run, h_idx, matched_r, matched_h)
         consumed.update(h_idx)
         gaps.append((tokens, [hyp_c[j] for j in h_idx]))
     for run in _runs([j for j in range(len(hyp_c)) if j not in matched_h and j not in consumed]):
@@ -411,18 +412,14 @@ def gap_flags(view: SegmentView, ctx: DocumentContext, check: Check) -> list[Fla
             h for h in hyp_run
             if not any(near(r, h) for r in ref_c) and not synonym_in_text(h.text, view.hyp, view.ref_text)
         ]
+        r_gap, h_gap = _paraphrased(view, ref_run, r_gap, h_gap, entity_idx)
         # A reference word is only evidence when the lexicon or the thesaurus knows it:
         # for rare words, silence from the lexicon means nothing.
         r_gap = [r for r in r_gap if r.kind != "word" or r.is_capitalised or known_word(r.key)]
         if not r_gap and not h_gap:
             continue
         whole = _compound_phrase(view, r_gap, bound)
-        ar_sel = [view.ar[k] for k in (whole[2] if whole else view.locate(r_gap, h_gap))]
-        if r_gap and not ar_sel:
-            # A substitution, not an omission, when the back-translation has content words
-            # of its own in the reference words' place: the Arabic behind them is the span.
-            in_place = h_gap or [t for t in view.hyp_between(r_gap) if not is_function_en(t)]
-            ar_sel = [view.ar[k] for k in view.by_position(in_place)]
+        ar_sel = [view.ar[k] for k in (whole[2] if whole else _arabic_of(view, r_gap, h_gap))]
         if not r_gap and (len(ar_sel) < 2 or len(h_gap) < 3):
             # Back-translation words the Arabic does not carry are MT noise, and a word or
             # two more is usually a paraphrase: an addition is a phrase of its own.
@@ -491,6 +488,87 @@ def _same_place(a: Flag, b: Flag) -> bool:
     def overlap(x, y) -> bool:
         return bool(x.text and y.text) and x.start < y.end and y.start < x.end
     return overlap(a.ar, b.ar) or overlap(a.reference, b.reference)
+
+
+def _paraphrased(
+    view: SegmentView, ref_run: Sequence[Token], r_gap: list[Token], h_gap: list[Token], entity_idx: set[int]
+) -> tuple[list[Token], list[Token]]:
+    """Drop the gap words that WordNet calls near-synonyms across the gap, in the reference
+    word's sense (hiking ~ walking, magnitude ~ strength): a paraphrase, not an error."""
+    context = tuple(t.text for t in view.ref if t.kind == "word")
+
+    def plain(t: Token, is_ref: bool) -> bool:
+        return t.kind == "word" and (not _is_name(t, entity_idx, t.index) if is_ref else not t.is_capitalised)
+
+    def same(r: Token, h: Token) -> bool:
+        return (plain(r, True) and plain(h, False) and not antonyms(r.key, h.key)
+                and sense_relation(r.text, h.text, context) is Sense.SAME)
+
+    used: set[int] = set()
+    kept_r = []
+    for r in r_gap:
+        around = [*h_gap, *(t for t in view.hyp_between([r]) if not is_function_en(t))]
+        match = next((h for h in around if same(r, h)), None)
+        if match is None:
+            kept_r.append(r)
+        else:
+            used.add(match.index)
+    kept_h = [h for h in h_gap if h.index not in used and not any(same(r, h) for r in ref_run)]
+    return kept_r, kept_h
+
+
+def _arabic_of(view: SegmentView, r_gap: Sequence[Token], h_gap: Sequence[Token]) -> list[int]:
+    """The Arabic words of a gap: those that the gap's back-translation words gloss to (or
+    that the translator linked them to), else those standing where they stand; for a
+    reference-only gap, the Arabic behind the back-translation words in the reference
+    words' place, else the unexplained Arabic between the neighbours' renderings.
+
+    A substitution is not an omission: when the back-translation has content words of its
+    own in the reference words' place, the Arabic behind them is the span.
+    """
+    if h_gap:
+        found = densest_run(view.arabic_for(h_gap)) or view.by_position(h_gap)
+        if found:
+            return found
+    if not r_gap:
+        return []
+    found = view.locate(r_gap)
+    if found:
+        return found
+    return view.by_position([t for t in view.hyp_between(r_gap) if not is_function_en(t)])
+
+
+def _beside_anchor(
+    view: SegmentView, run: Sequence[int], h_idx: Sequence[int], matched_r: set[int], matched_h: set[int]
+) -> list[int]:
+    """The back-translation words that stand in a reference run's place.
+
+    When aligned words split the unaligned back-translation words between the run's
+    anchors into several stretches (a clause moved), the run stands against the stretch
+    next to the anchor it touches itself ("carbon sink" ↔ "carbon washbasin", not the
+    "exposed" further on); otherwise against all of them.
+    """
+    stretches = _runs(list(h_idx))
+    stretches = [st for st in stretches if st]
+    if len(stretches) < 2 or len(_split(stretches, matched_h)) < 2:
+        return list(h_idx)
+    pair_of = dict(view.pairs)
+    first, last = run[0], run[-1]
+    if first - 1 in matched_r:  # the run follows its left anchor directly
+        anchor = pair_of[first - 1]
+        beside = [st for st in stretches if st[0] == anchor + 1]
+    elif last + 1 in matched_r:
+        anchor = pair_of[last + 1]
+        beside = [st for st in stretches if st[-1] == anchor - 1]
+    else:
+        return list(h_idx)
+    return beside[0] if beside else list(h_idx)
+
+
+def _split(stretches: Sequence[Sequence[int]], matched_h: set[int]) -> list[Sequence[int]]:
+    """The stretches that an aligned back-translation word separates from the one before."""
+    return [st for k, st in enumerate(stretches)
+            if k == 0 or any(j in matched_h for j in range(stretches[k - 1][-1] + 1, st[0]))]
 
 
 def _compound_phrase(
