@@ -95,6 +95,8 @@ def near_any(token: Token, others: Sequence[Token]) -> bool:
         return True
     if len(x) >= 3 and any(o.text.lower().startswith(x) and o.is_capitalised for o in others):
         return True
+    if 2 <= len(x) <= 3 and any(_abbreviates(x, o.text.lower()) for o in others):
+        return True  # Dr / Doctor, Mr / Mister, St / Street
     if token.kind == "acronym":
         words = [o for o in others if o.text.lower() not in _INITIALS_SKIP]
         n = len(token.key)
@@ -103,6 +105,14 @@ def near_any(token: Token, others: Sequence[Token]) -> bool:
             if all(o.is_capitalised for o in window) and "".join(o.text[0] for o in window).upper() == token.key:
                 return True
     return False
+
+
+def _abbreviates(short: str, word: str) -> bool:
+    """``short`` is ``word``'s first letter followed by some of its other letters, in order."""
+    if len(word) <= len(short) or not word.startswith(short[0]):
+        return False
+    rest = iter(word[1:])
+    return all(ch in rest for ch in short[1:])
 
 
 def _is_name(tok: Token, entity_idx: set[int], position: int) -> bool:
@@ -282,6 +292,22 @@ def _compound_synonym(expression: wordnet.Expression, r: Token, h: Token) -> boo
     return not forms.isdisjoint(lemmas)
 
 
+def weak_link(r: Token, h: Token, context: Sequence[str]) -> bool:
+    """``r`` and ``h`` are related only because some Arabic stem glosses both (crude ~ rude,
+    opposition ~ more), and WordNet relates them in no sense or only in another sense than
+    ``r`` has in ``context``: no evidence that the back-translation has ``r``."""
+    if r.kind != "word" or h.kind != "word" or r.key == h.key or same_family(r, h):
+        return False
+    if not related(r.key, h.key) or thesaurus_related(r.key, h.key):
+        return False
+    return sense_relation(r.text, h.text, context) in (Sense.OTHER, Sense.UNRELATED)
+
+
+def _strong(view: SegmentView, r: Token, context: Sequence[str]) -> list[Token]:
+    """The back-translation tokens, without those only weakly linked to ``r``."""
+    return [h for h in view.hyp_tokens if not (en_match(r, h) and weak_link(r, h, context))]
+
+
 def spoken_for(view: SegmentView) -> set[int]:
     """Arabic words (indices) that render a reference word the back-translation has too:
     the reference word's, they cannot also stand for another reference word by a loose
@@ -396,6 +422,7 @@ def gap_flags(view: SegmentView, ctx: DocumentContext, check: Check) -> list[Fla
     sense_ref = {e.ref.index for e in senses if e.compound}
     sense_hyp = {e.hyp.index for e in senses if e.compound}
     spoken = spoken_for(view)
+    context = tuple(t.text for t in view.ref if t.kind == "word")
     bound = compounds(view.ref)
     flags: list[Flag] = _sense_flags(view, ctx, check, [e for e in senses if e.compound])
     for ref_run, hyp_run in gaps:
@@ -405,7 +432,7 @@ def gap_flags(view: SegmentView, ctx: DocumentContext, check: Check) -> list[Fla
         # carries elsewhere is a paraphrase, not an error; likewise the other way round.
         r_gap = [
             r for r in ref_run
-            if not view.ar_for_ref.get(r.index) and not near_any(r, view.hyp_tokens)
+            if not view.ar_for_ref.get(r.index) and not near_any(r, _strong(view, r, context))
             and not soft_excuse(view, r, spoken) and not synonym_in_text(r.text, view.ref_text, view.hyp)
         ]
         h_gap = [
