@@ -304,8 +304,14 @@ def weak_link(r: Token, h: Token, context: Sequence[str]) -> bool:
 
 
 def _strong(view: SegmentView, r: Token, context: Sequence[str]) -> list[Token]:
-    """The back-translation tokens, without those only weakly linked to ``r``."""
-    return [h for h in view.hyp_tokens if not (en_match(r, h) and weak_link(r, h, context))]
+    """The back-translation tokens that may stand for ``r``: not those linked to it only
+    weakly (:func:`weak_link`), nor, unless they are the same word, those aligned to
+    another reference word ("oil" is the reference's own "oil", not its "crude")."""
+    taken = {view.hyp_c[j].index for i, j in view.pairs if view.ref_c[i].index != r.index}
+    return [
+        h for h in view.hyp_tokens
+        if not (en_match(r, h) and weak_link(r, h, context)) and (h.index not in taken or h.key == r.key)
+    ]
 
 
 def spoken_for(view: SegmentView) -> set[int]:

@@ -248,7 +248,9 @@ def synonym_in_text(word: str, own_text: str, other_text: str) -> bool:
         mine = [m for m in groups[gid] if _stem_phrase(m) in own and key in _stem_phrase(m).split()]
         if not mine:
             continue
-        if any(m not in mine and _stem_phrase(m) in other for m in groups[gid]):
+        # Another member in the other text, which the own text does not have itself (there it
+        # renders the own text's own word: "crude" is not "oil" because both texts say "oil").
+        if any(m not in mine and _stem_phrase(m) in other and _stem_phrase(m) not in own for m in groups[gid]):
             return True
     return False
 
