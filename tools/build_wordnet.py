@@ -11,8 +11,12 @@ alone gives a working checker. Rows (first field is the row kind):
   for underscores, lower case), the ids of its hypernyms, "similar to", "also see",
   verb-group and entailment neighbours (space-separated), and its definition
   (the gloss without its quoted examples).
+* ``L pos lemma ids`` — a lemma's synsets of one part of speech (space-separated ids) in
+  the order of WordNet's index files: most frequent sense first (sense 1, 2, ...). Only
+  for lemmas with more than one synset of that part of speech (the others have one).
 * ``A lemma lemma`` — a lexical antonym pair (both directions are implied).
-* ``D lemma lemma`` — a derivational link between lemmas of different parts of speech.
+* ``D lemma lemma id id`` — a derivational link between lemmas of different parts of
+  speech, each in the synset given by the id in the same place (both directions implied).
 * ``X pos form base`` — an irregular inflected form from WordNet's exception lists.
 
 Synset ids are ``<offset><pos>`` as in WordNet's data files, so a row can be checked
@@ -78,6 +82,22 @@ def parse_data(path: Path) -> tuple[list[tuple], list[tuple[str, str]], list[tup
     return synsets, pending, words_of  # type: ignore[return-value]
 
 
+def parse_index(path: Path, pos: str) -> list[tuple[str, str, list[str]]]:
+    """``(pos, lemma, synset ids)`` of one WordNet index file, the ids in sense order."""
+    out: list[tuple[str, str, list[str]]] = []
+    for line in path.read_text(encoding="latin-1").splitlines():
+        if line.startswith("  "):
+            continue  # licence header
+        f = line.split()
+        # lemma pos synset_cnt p_cnt [ptr_symbol...] sense_cnt tagsense_cnt synset_offset...
+        n_synsets, n_ptrs = int(f[2]), int(f[3])
+        offsets = f[4 + n_ptrs + 2:]
+        if len(offsets) != n_synsets:
+            raise ValueError(f"{path}: bad line {line[:60]!r}")
+        out.append((pos, _lemma(f[0]), [o + pos for o in offsets]))
+    return out
+
+
 def build(source: Path) -> bytes:
     synsets: list[tuple] = []
     pending: list[tuple[str, int, str, int, str]] = []
@@ -88,15 +108,19 @@ def build(source: Path) -> bytes:
         pending += p  # type: ignore[arg-type]
         words_of.update(w)  # type: ignore[arg-type]
     antonyms: set[tuple[str, str]] = set()
-    derivations: set[tuple[str, str]] = set()
+    derivations: set[tuple[tuple[str, str], tuple[str, str]]] = set()
     for sid, src, symbol, tgt, tid in pending:
         if tid not in words_of or src > len(words_of[sid]) or tgt > len(words_of[tid]):
             continue
         a, b = words_of[sid][src - 1], words_of[tid][tgt - 1]
-        if a == b:
-            continue
-        pair = (a, b) if a < b else (b, a)
-        (antonyms if symbol == "!" else derivations).add(pair)
+        if symbol == "!":
+            if a != b:
+                antonyms.add((a, b) if a < b else (b, a))
+        elif (a, sid) != (b, tid):
+            derivations.add(((a, sid), (b, tid)) if (a, sid) < (b, tid) else ((b, tid), (a, sid)))
+    senses: list[tuple[str, str, list[str]]] = []
+    for pos, name in POS_FILES.items():
+        senses += parse_index(source / f"index.{name}", pos)
     exceptions: set[tuple[str, str, str]] = set()
     for pos, name in POS_FILES.items():
         for line in (source / f"{name}.exc").read_text(encoding="latin-1").splitlines():
@@ -109,10 +133,13 @@ def build(source: Path) -> bytes:
               "licence: eval/lexicon/resources/WORDNET-LICENSE.txt\n")
     for sid, pos, words, related, definition in sorted(synsets):
         out.write(f"S\t{sid}\t{pos}\t{','.join(words)}\t{' '.join(related)}\t{definition}\n")
+    for pos, lemma, ids in sorted(senses):
+        if len(ids) > 1:
+            out.write(f"L\t{pos}\t{lemma}\t{' '.join(ids)}\n")
     for a, b in sorted(antonyms):
         out.write(f"A\t{a}\t{b}\n")
-    for a, b in sorted(derivations):
-        out.write(f"D\t{a}\t{b}\n")
+    for (a, aid), (b, bid) in sorted(derivations):
+        out.write(f"D\t{a}\t{b}\t{aid}\t{bid}\n")
     for pos, form, base in sorted(exceptions):
         out.write(f"X\t{pos}\t{form}\t{base}\n")
     raw = out.getvalue().encode("utf-8")

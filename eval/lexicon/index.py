@@ -24,6 +24,10 @@ memoised in memory. Results are the same either way (tested).
   Index files of other keys left unused for :data:`STALE_DAYS` days are removed
   when a new one is written.
 
+The file mechanics are public for other indexes of the same kind (WordNet's,
+:mod:`eval.lexicon.wordnet`): :func:`cache_dir`, :func:`write_index_file`,
+:func:`open_index_file`, :func:`mark_used`.
+
 Modules that memoise answers derived from the indexes (the analyser's
 :func:`~eval.lexicon.buckwalter.lexicon`, the word correspondences of
 :mod:`eval.lexicon.bilingual`) register a hook with :func:`on_reset`, so that
@@ -226,16 +230,7 @@ class SqliteIndex(LexIndex):
         self.path, self.key, self.root = path, key, root
         self._lock = threading.Lock()
         self._fallback: MemoryIndex | None = None
-        self._conn = sqlite3.connect(
-            f"{path.as_uri()}?mode=ro&immutable=1", uri=True, check_same_thread=False
-        )
-        try:
-            rows = dict(self._conn.execute("SELECT name, value FROM meta"))
-            if rows.get("key") != key or rows.get("format") != str(FORMAT):
-                raise sqlite3.DatabaseError("index file of another key")
-        except Exception:
-            self._conn.close()
-            raise
+        self._conn = open_index_file(path, key)
 
     def _query(self, sql: str, args: tuple) -> list[tuple] | None:
         if self._fallback is None:
@@ -307,8 +302,28 @@ def index_path(directory: Path, key: str) -> Path:
     return directory / f"lexicon-index-{key[:24]}.sqlite3"
 
 
-def _write(path: Path, key: str, tables: Tables) -> None:
-    """Write an index file atomically: a temporary file in the same directory, renamed."""
+def open_index_file(path: Path, key: str, format: int = FORMAT) -> sqlite3.Connection:
+    """A read-only connection to the index file ``path`` (usable from any thread), after
+    checking that the file is of ``key`` and ``format``; raises :class:`sqlite3.Error`
+    (or :class:`OSError`) for a file that is unreadable, corrupt or of another key."""
+    conn = sqlite3.connect(f"{path.as_uri()}?mode=ro&immutable=1", uri=True, check_same_thread=False)
+    try:
+        rows = dict(conn.execute("SELECT name, value FROM meta"))
+        if rows.get("key") != key or rows.get("format") != str(format):
+            raise sqlite3.DatabaseError("index file of another key")
+    except Exception:
+        conn.close()
+        raise
+    return conn
+
+
+def write_index_file(
+    path: Path, key: str, fill: Callable[[sqlite3.Connection], object], format: int = FORMAT
+) -> None:
+    """Write the index file ``path`` (named ``<family>-<key>.sqlite3``) atomically: ``fill``
+    creates and fills its tables in a temporary file of the same directory, the key and
+    format go in last (table ``meta``), then the file is renamed into place. Files of the
+    same family and another key, unused for :data:`STALE_DAYS` days, are then removed."""
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{os.getpid()}-{secrets.token_hex(4)}.tmp")
     try:
@@ -317,32 +332,10 @@ def _write(path: Path, key: str, tables: Tables) -> None:
             conn.execute("PRAGMA journal_mode=OFF")
             conn.execute("PRAGMA synchronous=OFF")
             conn.execute("CREATE TABLE meta (name TEXT PRIMARY KEY, value TEXT) WITHOUT ROWID")
-            conn.execute("CREATE TABLE stems (key TEXT PRIMARY KEY, entries TEXT) WITHOUT ROWID")
-            for table in ("cogloss", "synonyms", "group_words"):
-                conn.execute(f"CREATE TABLE {table} (key TEXT PRIMARY KEY, ids TEXT) WITHOUT ROWID")
-            # One line per entry, its fields and then its gloss stems separated by tabs:
-            # the fields come from tab-separated lines, so hold no tab and no line break.
-            conn.executemany(
-                "INSERT INTO stems VALUES (?, ?)",
-                (
-                    (k, "\n".join(
-                        "\t".join((*row, " ".join(sorted(tables.gloss_stems[row[3]]))))
-                        for row in v
-                    ))
-                    for k, v in tables.stems.items()
-                ),
-            )
-            for table in ("cogloss", "synonyms", "group_words"):
-                conn.executemany(
-                    f"INSERT INTO {table} VALUES (?, ?)",
-                    (
-                        (k, " ".join(map(str, sorted(v) if isinstance(v, set) else v)))
-                        for k, v in getattr(tables, table).items()
-                    ),
-                )
+            fill(conn)
             # The key goes in last: a file without it is never used.
             conn.executemany(
-                "INSERT INTO meta VALUES (?, ?)", [("format", str(FORMAT)), ("key", key)]
+                "INSERT INTO meta VALUES (?, ?)", [("format", str(format)), ("key", key)]
             )
             conn.commit()
         finally:
@@ -356,6 +349,32 @@ def _write(path: Path, key: str, tables: Tables) -> None:
     _remove_stale(path)
 
 
+def _fill(conn: sqlite3.Connection, tables: Tables) -> None:
+    conn.execute("CREATE TABLE stems (key TEXT PRIMARY KEY, entries TEXT) WITHOUT ROWID")
+    for table in ("cogloss", "synonyms", "group_words"):
+        conn.execute(f"CREATE TABLE {table} (key TEXT PRIMARY KEY, ids TEXT) WITHOUT ROWID")
+    # One line per entry, its fields and then its gloss stems separated by tabs:
+    # the fields come from tab-separated lines, so hold no tab and no line break.
+    conn.executemany(
+        "INSERT INTO stems VALUES (?, ?)",
+        (
+            (k, "\n".join(
+                "\t".join((*row, " ".join(sorted(tables.gloss_stems[row[3]]))))
+                for row in v
+            ))
+            for k, v in tables.stems.items()
+        ),
+    )
+    for table in ("cogloss", "synonyms", "group_words"):
+        conn.executemany(
+            f"INSERT INTO {table} VALUES (?, ?)",
+            (
+                (k, " ".join(map(str, sorted(v) if isinstance(v, set) else v)))
+                for k, v in getattr(tables, table).items()
+            ),
+        )
+
+
 # Index files of other keys (older versions, other data) unused this long are removed
 # when a new one is written; an opened file is marked used at most once a day.
 STALE_DAYS = 14
@@ -363,8 +382,9 @@ _DAY = 86400.0
 
 
 def _remove_stale(current: Path) -> None:
+    family = current.name.rsplit("-", 1)[0]  # "lexicon-index", ...
     now = time.time()
-    for other in current.parent.glob("*lexicon-index-*"):
+    for other in current.parent.glob(f"*{family}-*"):
         with contextlib.suppress(OSError):
             age = now - other.stat().st_mtime
             leftover = other.name.endswith(".tmp") and age > _DAY  # from a crashed build
@@ -372,7 +392,9 @@ def _remove_stale(current: Path) -> None:
                 other.unlink()
 
 
-def _mark_used(path: Path) -> None:
+def mark_used(path: Path) -> None:
+    """Note that the index file ``path`` is in use (its time, at most once a day), so
+    that it is not removed as stale."""
     with contextlib.suppress(OSError):
         if time.time() - path.stat().st_mtime > _DAY:
             os.utime(path)
@@ -381,7 +403,7 @@ def _mark_used(path: Path) -> None:
 def _rebuild(path: Path, key: str, root: Path) -> Tables:
     tables = build_tables(root)
     with contextlib.suppress(OSError, sqlite3.Error):
-        _write(path, key, tables)
+        write_index_file(path, key, functools.partial(_fill, tables=tables))
     return tables
 
 
@@ -397,7 +419,7 @@ def open_index(root: Path | None = None) -> LexIndex:
     if path.is_file():
         with contextlib.suppress(sqlite3.Error, OSError):
             index = SqliteIndex(path, key, root)
-            _mark_used(path)
+            mark_used(path)
             return index
     # Missing, unreadable, corrupt or stale: build, write for the next process, use in memory.
     return MemoryIndex(_rebuild(path, key, root))

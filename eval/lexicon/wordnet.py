@@ -1,31 +1,78 @@
-"""WordNet 3.0 at run time: senses, base forms, near-synonymy, antonyms, multiword expressions.
+"""WordNet 3.0 at run time: base forms, senses, near-synonymy, antonyms, multiword expressions.
 
 Owns the lookups over the committed resource ``eval/lexicon/resources/wordnet.tsv.gz``
 (built by ``tools/build_wordnet.py`` from Debian's ``wordnet-base``; its docstring
-documents the rows).
+documents the rows). Words are looked up in any case, with ``_`` or spaces in multiword
+lemmas; parts of speech are ``n``, ``v``, ``a`` (adjectives, satellites included) and
+``r``; ``pos=None`` means all four, in that order.
+
+* :func:`base_forms` — WordNet's morphy: the exception lists and the detachment rules
+  of each part of speech (``studies`` → ``study``, ``went`` → ``go``, ``stopped`` →
+  ``stop``), keeping the forms that are WordNet lemmas.
+* :func:`synsets` — the senses of a word (or of its base forms) in WordNet's order:
+  within a part of speech the most frequent sense first (the order of WordNet's
+  index files, kept by the build as ``L`` rows).
+* :func:`sense_of` — simplified Lesk: the sense whose definition, lemmas and related
+  synsets' lemmas share most word stems with a context.
+* :func:`near_synonyms` — two words with senses in one synset or one step apart
+  (hypernym, similar-to, also-see, verb-group, entailment, either direction, or a
+  derivational link between the synsets).
+* :func:`antonyms`, :func:`expressions` (multiword lemmas by their first word),
+  :func:`is_lemma`, :func:`synset`.
+
+Parsing the resource takes about a second, so, like the lexicon's indexes
+(:mod:`eval.lexicon.index`, whose file mechanics this module shares), the lookup tables
+are built on first use into an SQLite file ``wordnet-index-KEY.sqlite3`` in
+:func:`eval.lexicon.index.cache_dir` (KEY: a hash of the table format, the resource's
+bytes and this module's source), then read lazily, one word at a time, each answer
+memoised. ``$TADQIQ_INDEX_CACHE=off`` or an unwritable folder keeps the tables in memory
+(same answers, tested). :func:`eval.lexicon.index.reset` forgets both.
 """
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import gc
 import gzip
-from collections.abc import Iterable
+import hashlib
+import sqlite3
+import threading
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from importlib import resources as _resources
+from pathlib import Path
 
 from eval.lexicon import index, resources
 from eval.text.tokens import LATIN_WORD, stem
 
+__all__ = [
+    "Expression",
+    "POS",
+    "Synset",
+    "antonyms",
+    "base_forms",
+    "expressions",
+    "is_lemma",
+    "near_synonyms",
+    "sense_of",
+    "synset",
+    "synsets",
+]
+
 POS = ("n", "v", "a", "r")
 RESOURCE = "wordnet.tsv.gz"
+FORMAT = 1
 
-# How many times the resource was parsed in this process (for tests).
+# How many times the lookup tables were built from the resource in this process (for tests).
 builds = 0
 
 
 @dataclass(frozen=True)
 class Synset:
-    """One WordNet synset."""
+    """One WordNet synset: ``id`` is ``<offset><pos>`` as in WordNet's data files;
+    ``related`` the ids of its hypernyms, "similar to", "also see", verb-group and
+    entailment neighbours; ``gloss`` its definition (without the examples)."""
 
     id: str
     pos: str
@@ -36,7 +83,7 @@ class Synset:
 
 @dataclass(frozen=True)
 class Expression:
-    """A multiword WordNet lemma in one of its senses."""
+    """A multiword WordNet lemma (``"cut corners"``) in one of its senses."""
 
     lemma: str
     words: tuple[str, ...]
@@ -45,6 +92,19 @@ class Expression:
     gloss: str
 
 
+# -- the lookup tables -------------------------------------------------------------------------
+#
+# Two tables of plain text, the same in memory and in the index file:
+#   words:   key → (senses, exceptions, antonyms, expressions)
+#            senses       "pos id id ...\n..." (sense order), one line per part of speech
+#            exceptions   "pos\tbase\n..."      (the word is an irregular form of base)
+#            antonyms     "lemma\n..."
+#            expressions  "lemma\tpos\tid\n..." (multiword lemmas whose first word has this base form)
+#   synsets: id → (pos, lemmas "a,b", related "id id", inverse "id id", derived "id id", gloss)
+
+WordRow = tuple[str, str, str, str]
+SynsetRow = tuple[str, str, str, str, str, str]
+
 _RULES: dict[str, tuple[tuple[str, str], ...]] = {
     "n": (("s", ""), ("ses", "s"), ("xes", "x"), ("zes", "z"), ("ches", "ch"), ("shes", "sh"),
           ("men", "man"), ("ies", "y")),
@@ -52,223 +112,446 @@ _RULES: dict[str, tuple[tuple[str, str], ...]] = {
     "a": (("er", ""), ("est", ""), ("er", "e"), ("est", "e")),
     "r": (),
 }
+_VOWELS = frozenset("aeiouy")
 
 
-class _Memory:
-    def __init__(self, text: str) -> None:
-        global builds
-        builds += 1
-        self.synsets: dict[str, tuple[str, str, str, str]] = {}
-        self.senses: dict[str, dict[str, list[str]]] = {}
-        self.exceptions: dict[str, list[tuple[str, str]]] = {}
-        self.antonyms: dict[str, set[str]] = {}
-        self.derived: dict[str, set[str]] = {}
-        for line in text.splitlines():
-            kind = line[:1]
-            if kind == "S":
-                _, sid, pos, lemmas, related, gloss = line.split("\t")
-                self.synsets[sid] = (pos, lemmas, related, gloss)
-                for lemma in lemmas.split(","):
-                    self.senses.setdefault(lemma, {}).setdefault(pos, []).append(sid)
-            elif kind == "A":
-                _, a, b = line.split("\t")
-                self.antonyms.setdefault(a, set()).add(b)
-                self.antonyms.setdefault(b, set()).add(a)
-            elif kind == "D":
-                _, a, b = line.split("\t")
-                self.derived.setdefault(a, set()).add(b)
-                self.derived.setdefault(b, set()).add(a)
-            elif kind == "X":
-                _, pos, form, base = line.split("\t")
-                self.exceptions.setdefault(form, []).append((pos, base))
-        self.expressions: dict[str, list[tuple[str, str, str]]] = {}
+@dataclass(frozen=True)
+class _Word:
+    senses: dict[str, tuple[str, ...]]
+    exceptions: tuple[tuple[str, str], ...]
+    antonyms: tuple[str, ...]
+    expressions: tuple[tuple[str, str, str], ...]
+
+
+def _lines(text: str) -> list[str]:
+    return text.split("\n") if text else []
+
+
+def _decode_word(row: WordRow) -> _Word:
+    senses, exceptions, antonyms_, exprs = row
+    by_pos = {}
+    for line in _lines(senses):
+        pos, *ids = line.split(" ")
+        by_pos[pos] = tuple(ids)
+    return _Word(
+        by_pos,
+        tuple(tuple(line.split("\t")) for line in _lines(exceptions)),  # type: ignore[misc]
+        tuple(_lines(antonyms_)),
+        tuple(tuple(line.split("\t")) for line in _lines(exprs)),  # type: ignore[misc]
+    )
+
+
+def _candidates(word: str, pos: str, exceptions: Iterable[tuple[str, str]]) -> list[str]:
+    """Forms ``word`` may be an inflection of as ``pos`` (itself first; lemmas or not)."""
+    out = [word]
+    out += [base for xpos, base in exceptions if xpos == pos]
+    for old, new in _RULES[pos]:
+        if word.endswith(old) and len(word) > len(old):
+            out.append(word[: -len(old)] + new)
+    if pos == "v":  # stopped → stop, running → run
+        for suffix in ("ed", "ing"):
+            root = word[: -len(suffix)]
+            if word.endswith(suffix) and len(root) >= 3 and root[-1] == root[-2] and root[-1] not in _VOWELS:
+                out.append(root[:-1])
+    return list(dict.fromkeys(out))
+
+
+def _morphy(word: str, pos: str | None, lookup: Callable[[list[str]], dict[str, _Word | None]]) -> tuple[str, ...]:
+    """Base forms of ``word`` given ``lookup`` (keys → :class:`_Word` or ``None``)."""
+    found = lookup([word]).get(word)
+    exceptions = found.exceptions if found else ()
+    by_pos = {p: _candidates(word, p, exceptions) for p in (POS if pos is None else (pos,))}
+    words = lookup([form for forms in by_pos.values() for form in forms])
+    out: list[str] = []
+    if found and (pos is None or pos in found.senses) and found.senses:
+        out.append(word)
+    for p, forms in by_pos.items():
+        out += [f for f in forms if words.get(f) and p in words[f].senses]  # type: ignore[union-attr]
+    return tuple(dict.fromkeys(out))
+
+
+def parse(text: str) -> tuple[dict[str, WordRow], dict[str, SynsetRow]]:
+    """The lookup tables (words, synsets) from the resource's text."""
+    synset_rows: dict[str, list[str]] = {}
+    senses: dict[str, dict[str, list[str]]] = {}
+    ordered: dict[tuple[str, str], list[str]] = {}
+    exceptions: dict[str, list[str]] = {}
+    antonym_of: dict[str, list[str]] = {}
+    inverse: dict[str, list[str]] = {}
+    derived: dict[str, list[str]] = {}
+    for line in text.split("\n"):
+        kind, _, rest = line.partition("\t")
+        f = rest.split("\t")
+        if kind == "S":
+            sid, pos, lemmas, related, gloss = f
+            related = " ".join(dict.fromkeys(related.split()))
+            synset_rows[sid] = [pos, lemmas, related, "", "", gloss]
+            for lemma in dict.fromkeys(lemmas.split(",")):
+                senses.setdefault(lemma, {}).setdefault(pos, []).append(sid)
+            for other in related.split():
+                inverse.setdefault(other, []).append(sid)
+        elif kind == "L":
+            ordered[(f[1], f[0])] = f[2].split()
+        elif kind == "A":
+            antonym_of.setdefault(f[0], []).append(f[1])
+            antonym_of.setdefault(f[1], []).append(f[0])
+        elif kind == "D":
+            derived.setdefault(f[2], []).append(f[3])
+            derived.setdefault(f[3], []).append(f[2])
+        elif kind == "X":
+            exceptions.setdefault(f[1], []).append(f"{f[0]}\t{f[2]}")
+    for (lemma, pos), ids in ordered.items():
+        senses[lemma][pos] = ids
+    for sid, row in synset_rows.items():
+        if sid in inverse:
+            related = set(row[2].split())
+            row[3] = " ".join(dict.fromkeys(i for i in inverse[sid] if i not in related))
+        if sid in derived:
+            row[4] = " ".join(dict.fromkeys(derived[sid]))
+
+    def sense_text(lemma: str) -> str:
+        by_pos = senses[lemma]
+        if len(by_pos) == 1:
+            [(p, ids)] = by_pos.items()
+            return p + " " + " ".join(ids)
+        return "\n".join(f"{p} {' '.join(by_pos[p])}" for p in POS if p in by_pos)
+
+    no_senses: dict[str, list[str]] = {}
+
+    def lookup(keys: list[str]) -> dict[str, _Word | None]:
+        # What _morphy needs (senses by part of speech, exceptions) of lemmas and forms.
+        out: dict[str, _Word | None] = {}
+        for k in keys:
+            by_pos, forms = senses.get(k), exceptions.get(k)
+            out[k] = None if by_pos is None and forms is None else _Word(
+                by_pos or no_senses,  # type: ignore[arg-type]
+                tuple(tuple(x.split("\t")) for x in forms) if forms else (),  # type: ignore[misc]
+                (), (),
+            )
+        return out
+
+    exprs: dict[str, list[str]] = {}
+    keys_of: dict[str, tuple[str, ...]] = {}
+    for lemma in sorted(senses):
+        words = lemma.split(" ")
+        if len(words) < 2:
+            continue
+        keys = keys_of.get(words[0])
+        if keys is None:
+            keys = keys_of[words[0]] = _morphy(words[0], None, lookup) or (words[0],)
+        for p in POS:
+            for sid in senses[lemma].get(p, ()):
+                for key in keys:
+                    exprs.setdefault(key, []).append(f"{lemma}\t{p}\t{sid}")
+    word_rows: dict[str, WordRow] = {}
+    for key in sorted({*senses, *exceptions, *antonym_of, *exprs}):
+        word_rows[key] = (
+            sense_text(key) if key in senses else "",
+            "\n".join(exceptions[key]) if key in exceptions else "",
+            "\n".join(sorted(set(antonym_of[key]))) if key in antonym_of else "",
+            "\n".join(exprs[key]) if key in exprs else "",
+        )
+    return word_rows, {sid: tuple(row) for sid, row in synset_rows.items()}  # type: ignore[misc]
+
+
+def _resource_bytes() -> bytes:
+    return _resources.files(resources).joinpath(RESOURCE).read_bytes()
+
+
+def build_tables() -> tuple[dict[str, WordRow], dict[str, SynsetRow]]:
+    """The lookup tables from the committed resource (the slow path: a few seconds)."""
+    global builds
+    builds += 1
+    text = gzip.decompress(_resource_bytes()).decode("utf-8")
+    # Hundreds of thousands of new containers, none of them in a cycle: the cyclic
+    # garbage collector would only walk them again and again.
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return parse(text)
+    finally:
+        if enabled:
+            gc.enable()
+
+
+class _Store:
+    """Memoised lookups into the tables; subclasses say where rows come from."""
+
+    def __init__(self) -> None:
+        self._words: dict[str, _Word | None] = {}
+        self._synsets: dict[str, SynsetRow | None] = {}
+
+    def words(self, keys: Iterable[str]) -> dict[str, _Word | None]:
+        keys = list(dict.fromkeys(keys))
+        missing = [k for k in keys if k not in self._words]
+        if missing:
+            rows = self._fetch("words", missing)
+            for k in missing:
+                row = rows.get(k)
+                self._words[k] = _decode_word(row) if row is not None else None  # type: ignore[arg-type]
+        return {k: self._words[k] for k in keys}
+
+    def synsets(self, ids: Iterable[str]) -> dict[str, SynsetRow | None]:
+        ids = list(dict.fromkeys(ids))
+        missing = [i for i in ids if i not in self._synsets]
+        if missing:
+            rows = self._fetch("synsets", missing)
+            for i in missing:
+                self._synsets[i] = rows.get(i)  # type: ignore[assignment]
+        return {i: self._synsets[i] for i in ids}
+
+    def _fetch(self, table: str, keys: list[str]) -> dict[str, tuple]:
+        raise NotImplementedError
+
+
+class _MemoryStore(_Store):
+    def __init__(self, tables: tuple[dict[str, WordRow], dict[str, SynsetRow]]) -> None:
+        super().__init__()
+        self.tables = {"words": tables[0], "synsets": tables[1]}
+
+    def _fetch(self, table: str, keys: list[str]) -> dict[str, tuple]:
+        rows = self.tables[table]
+        return {k: rows[k] for k in keys if k in rows}
+
+
+class _SqliteStore(_Store):
+    """The tables in an index file, read lazily; if the file turns out unreadable
+    halfway, the tables are rebuilt (file included) and lookups go on from memory."""
+
+    def __init__(self, path: Path, key: str) -> None:
+        super().__init__()
+        self.path, self.key = path, key
+        self._lock = threading.Lock()
+        self._fallback: _MemoryStore | None = None
+        self._conn = index.open_index_file(path, key, FORMAT)
+
+    def _fetch(self, table: str, keys: list[str]) -> dict[str, tuple]:
+        if self._fallback is None:
+            try:
+                out: dict[str, tuple] = {}
+                with self._lock:
+                    for start in range(0, len(keys), 500):
+                        chunk = keys[start: start + 500]
+                        marks = ",".join("?" * len(chunk))
+                        for key, *row in self._conn.execute(
+                            f"SELECT * FROM {table} WHERE key IN ({marks})", chunk
+                        ):
+                            out[key] = tuple(row)
+                return out
+            except sqlite3.Error:
+                with contextlib.suppress(sqlite3.Error):
+                    self._conn.close()
+                self._fallback = _MemoryStore(_rebuild(self.path, self.key))
+        return self._fallback._fetch(table, keys)
+
+
+def fill(conn: sqlite3.Connection, tables: tuple[dict[str, WordRow], dict[str, SynsetRow]]) -> None:
+    """Create and fill the index file's tables (for :func:`eval.lexicon.index.write_index_file`)."""
+    words, synset_rows = tables
+    conn.execute(
+        "CREATE TABLE words (key TEXT PRIMARY KEY, senses TEXT, exceptions TEXT, antonyms TEXT, "
+        "expressions TEXT) WITHOUT ROWID"
+    )
+    conn.execute(
+        "CREATE TABLE synsets (key TEXT PRIMARY KEY, pos TEXT, lemmas TEXT, related TEXT, inverse TEXT, "
+        "derived TEXT, gloss TEXT) WITHOUT ROWID"
+    )
+    conn.executemany("INSERT INTO words VALUES (?, ?, ?, ?, ?)", ((k, *v) for k, v in words.items()))
+    conn.executemany("INSERT INTO synsets VALUES (?, ?, ?, ?, ?, ?, ?)", ((k, *v) for k, v in synset_rows.items()))
+
+
+def index_key() -> str:
+    """Hash of what the tables are derived from: their format, the resource, this module."""
+    digest = hashlib.sha256(f"tadqiq-wordnet-index/{FORMAT}\0".encode())
+    digest.update(_resource_bytes())
+    digest.update(b"\0")
+    digest.update(Path(__file__).read_bytes())
+    return digest.hexdigest()
+
+
+def index_path(directory: Path, key: str) -> Path:
+    return directory / f"wordnet-index-{key[:24]}.sqlite3"
+
+
+def _rebuild(path: Path, key: str) -> tuple[dict[str, WordRow], dict[str, SynsetRow]]:
+    tables = build_tables()
+    with contextlib.suppress(OSError, sqlite3.Error):
+        index.write_index_file(path, key, functools.partial(fill, tables=tables), FORMAT)
+    return tables
 
 
 @functools.lru_cache(maxsize=1)
-def _data() -> _Memory:
-    raw = _resources.files(resources).joinpath(RESOURCE).read_bytes()
-    data = _Memory(gzip.decompress(raw).decode("utf-8"))
-    exprs: dict[str, list[tuple[str, str, str]]] = {}
-    for lemma, by_pos in data.senses.items():
-        words = lemma.split()
-        if len(words) < 2:
-            continue
-        keys = _morphy_all(data, words[0]) or (words[0],)
-        for pos, ids in by_pos.items():
-            for sid in ids:
-                for key in keys:
-                    exprs.setdefault(key, []).append((lemma, pos, sid))
-    data.expressions = exprs
-    return data
+def _store() -> _Store:
+    directory = index.cache_dir()
+    if directory is None:
+        return _MemoryStore(build_tables())
+    key = index_key()
+    path = index_path(directory, key)
+    if path.is_file():
+        with contextlib.suppress(sqlite3.Error, OSError):
+            store = _SqliteStore(path, key)
+            index.mark_used(path)
+            return store
+    # Missing, unreadable, corrupt or stale: build, write for the next process, use in memory.
+    return _MemoryStore(_rebuild(path, key))
+
+
+# -- the lookups -------------------------------------------------------------------------------
 
 
 def _clean(word: str) -> str:
     return " ".join(word.lower().replace("_", " ").split())
 
 
-def _morphy(data: _Memory, word: str, pos: str) -> list[str]:
-    def known(form: str) -> bool:
-        return pos in data.senses.get(form, {})
-
-    out: list[str] = []
-    if known(word):
-        out.append(word)
-    for xpos, base in data.exceptions.get(word, ()):
-        if xpos == pos and known(base) and base not in out:
-            out.append(base)
-    for old, new in _RULES[pos]:
-        if word.endswith(old) and len(word) > len(old):
-            form = word[: -len(old)] + new
-            if known(form) and form not in out:
-                out.append(form)
-    if pos == "v":
-        for suffix in ("ed", "ing"):
-            root = word[: -len(suffix)]
-            if word.endswith(suffix) and len(root) >= 3 and root[-1] == root[-2] and root[-1] not in "aeiouy":
-                form = root[:-1]
-                if known(form) and form not in out:
-                    out.append(form)
-    return out
-
-
-def _morphy_all(data: _Memory, word: str, pos: str | None = None) -> tuple[str, ...]:
-    out: list[str] = []
-    if word in data.senses and (pos is None or pos in data.senses[word]):
-        out.append(word)
-    for p in POS if pos is None else (pos,):
-        for form in _morphy(data, word, p):
-            if form not in out:
-                out.append(form)
-    return tuple(out)
+def _word(word: str) -> _Word | None:
+    return _store().words([word])[word]
 
 
 @functools.lru_cache(maxsize=65536)
 def base_forms(word: str, pos: str | None = None) -> tuple[str, ...]:
-    """WordNet lemmas ``word`` may be an inflection of (itself first when it is a lemma)."""
-    return _morphy_all(_data(), _clean(word), pos)
+    """The WordNet lemmas ``word`` may be (an inflection of), of part of speech ``pos``:
+    the word itself first when it is a lemma, then the exception lists' and the
+    detachment rules' forms, part of speech by part of speech."""
+    word = _clean(word)
+    return _morphy(word, pos, _store().words) if word else ()
 
 
 def is_lemma(word: str, pos: str | None = None) -> bool:
     """Whether ``word`` is itself a WordNet lemma (of part of speech ``pos``)."""
-    found = _data().senses.get(_clean(word))
-    return bool(found) and (pos is None or pos in found)  # type: ignore[operator]
+    found = _word(_clean(word))
+    return found is not None and bool(found.senses) and (pos is None or pos in found.senses)
 
 
 @functools.lru_cache(maxsize=65536)
 def synset(sid: str) -> Synset | None:
     """The synset with id ``sid`` (``None`` if there is none)."""
-    row = _data().synsets.get(sid)
+    row = _store().synsets([sid])[sid]
     if row is None:
         return None
-    pos, lemmas, related, gloss = row
-    return Synset(sid, pos, tuple(lemmas.split(",")), tuple(dict.fromkeys(related.split())), gloss)
+    pos, lemmas, related, _inverse, _derived, gloss = row
+    return Synset(sid, pos, tuple(lemmas.split(",")), tuple(related.split()), gloss)
+
+
+def _synsets_of(ids: Iterable[str]) -> tuple[Synset, ...]:
+    ids = list(dict.fromkeys(ids))
+    _store().synsets(ids)  # one query for all
+    return tuple(s for s in map(synset, ids) if s is not None)
 
 
 @functools.lru_cache(maxsize=65536)
 def synsets(word: str, pos: str | None = None) -> tuple[Synset, ...]:
-    """Senses of ``word`` or of its base forms: parts of speech n, v, a, r; WordNet's sense order."""
-    data = _data()
+    """The senses of ``word`` or of its base forms: nouns, verbs, adjectives, adverbs (or
+    only ``pos``), each in WordNet's sense order (sense 1, the most frequent, first)."""
     word = _clean(word)
+    if not word:
+        return ()
+    store = _store()
     ids: list[str] = []
     for p in POS if pos is None else (pos,):
-        for form in _morphy(data, word, p):
-            ids += data.senses[form][p]
-    return tuple(synset(sid) for sid in dict.fromkeys(ids))  # type: ignore[misc]
+        forms = _morphy(word, p, store.words)
+        for form in forms:
+            ids += store.words([form])[form].senses[p]  # type: ignore[union-attr]
+    return _synsets_of(ids)
+
+
+@functools.lru_cache(maxsize=65536)
+def _neighbours(sid: str) -> frozenset[str]:
+    """Synsets one step from ``sid``: related either way, or derivationally linked."""
+    row = _store().synsets([sid])[sid]
+    if row is None:
+        return frozenset()
+    return frozenset((*row[2].split(), *row[3].split(), *row[4].split()))
 
 
 def _content_stems(words: Iterable[str]) -> set[str]:
     stop = resources.stopwords_en()
-    return {stem(w) for w in words if w not in stop and len(w) > 1}
+    return {stem(w) for w in words if len(w) > 1 and w not in stop}
+
+
+def _latin_words(texts: Iterable[str]) -> Iterator[str]:
+    for text in texts:
+        yield from LATIN_WORD.findall(text.lower())
 
 
 @functools.lru_cache(maxsize=65536)
 def _signature(sid: str) -> frozenset[str]:
+    """Stems of a sense's definition, lemmas and related synsets' lemmas (for Lesk)."""
     s = synset(sid)
-    assert s is not None
-    words = LATIN_WORD.findall(s.gloss.lower())
-    for lemmas in (s.lemmas, *(r.lemmas for r in map(synset, s.related) if r is not None)):
-        for lemma in lemmas:
-            words += LATIN_WORD.findall(lemma)
-    return frozenset(_content_stems(words))
+    if s is None:
+        return frozenset()
+    related = _synsets_of(s.related)
+    return frozenset(_content_stems(_latin_words((s.gloss, *s.lemmas, *(lemma for r in related for lemma in r.lemmas)))))
 
 
 def _lesk(word: str, context: Iterable[str], pos: str | None) -> tuple[Synset | None, int]:
     senses = synsets(word, pos)
     if not senses:
         return None, 0
-    own = {stem(w) for w in LATIN_WORD.findall(_clean(word))}
-    ctx = _content_stems(w for c in context for w in LATIN_WORD.findall(c.lower())) - own
+    own = {stem(w) for w in _latin_words((word,))}
+    ctx = _content_stems(_latin_words(context)) - own
     best, score = senses[0], 0
-    for s in senses:
-        overlap = len(_signature(s.id) & ctx)
-        if overlap > score:
-            best, score = s, overlap
+    if ctx and len(senses) > 1:
+        for s in senses:
+            overlap = len(_signature(s.id) & ctx)
+            if overlap > score:
+                best, score = s, overlap
     return best, score
 
 
 def sense_of(word: str, context: Iterable[str], pos: str | None = None) -> Synset | None:
-    """The sense of ``word`` whose gloss, lemmas and related lemmas share most stems with
-    ``context`` (simplified Lesk); ties and no overlap → the earlier sense."""
+    """The sense of ``word`` (:func:`synsets`) whose definition, lemmas and related
+    synsets' lemmas share most word stems with the ``context`` words (simplified Lesk);
+    ties, and no overlap at all, go to the earlier sense; ``None`` if it has no sense."""
     return _lesk(word, context, pos)[0]
 
 
-@functools.lru_cache(maxsize=65536)
-def _neighbours(sid: str) -> frozenset[str]:
-    data = _data()
-    s = synset(sid)
-    assert s is not None
-    out = set(s.related)
-    for lemma in s.lemmas:
-        for other in data.derived.get(lemma, ()):
-            for p in data.senses.get(other, {}).values():
-                out.update(p)
-    return frozenset(out)
-
-
 def near_synonyms(a: str, b: str, *, context: Iterable[str] = ()) -> bool:
-    """Whether a sense of ``a`` and a sense of ``b`` share a synset or are one step apart."""
+    """Whether some sense of ``a`` and some sense of ``b`` are one synset, or one step
+    apart (related either way, or derivationally linked). With ``context`` (the content
+    words of ``a``'s sentence) only ``a``'s :func:`sense_of` counts, unless Lesk finds no
+    overlap with any sense (then all do)."""
+    ids_b = {s.id for s in synsets(b)}
+    linked = [s for s in synsets(a) if s.id in ids_b or not _neighbours(s.id).isdisjoint(ids_b)]
+    if not linked:
+        return False  # whatever sense the context picks (Lesk, the costly part, not needed)
     context = tuple(context)
-    senses_a: tuple[Synset, ...] = synsets(a)
     if context:
         chosen, score = _lesk(a, context, None)
         if chosen is not None and score > 0:
-            senses_a = (chosen,)
-    senses_b = synsets(b)
-    ids_b = {s.id for s in senses_b}
-    for s in senses_a:
-        if s.id in ids_b or _neighbours(s.id) & ids_b:
-            return True
-        if any(s.id in _neighbours(t.id) for t in senses_b):
-            return True
-    return False
+            return chosen in linked
+    return True
 
 
 @functools.lru_cache(maxsize=65536)
 def antonyms(word: str) -> frozenset[str]:
-    """Lexical antonyms of ``word`` and of its base forms."""
-    data = _data()
-    out: set[str] = set()
-    for form in base_forms(word):
-        out |= data.antonyms.get(form, set())
-    return frozenset(out)
+    """The lexical antonyms of ``word`` and of its base forms (``win`` → ``lose``)."""
+    words = _store().words(base_forms(word))
+    return frozenset(a for w in words.values() if w is not None for a in w.antonyms)
 
 
 @functools.lru_cache(maxsize=65536)
 def expressions(word: str) -> tuple[Expression, ...]:
-    """Multiword lemmas whose first word has a base form among ``word``'s."""
-    data = _data()
+    """The multiword WordNet lemmas (one per sense) whose first word has a base form among
+    ``word``'s base forms (or is ``word``): ``cut`` → ``cut corners``, ``cut back``, ...;
+    for finding them in a sentence by scanning its tokens."""
     word = _clean(word)
-    out: dict[tuple[str, str], Expression] = {}
-    for key in dict.fromkeys((*base_forms(word), word)):
-        for lemma, pos, sid in data.expressions.get(key, ()):
-            if (lemma, sid) not in out:
-                s = synset(sid)
-                out[(lemma, sid)] = Expression(lemma, tuple(lemma.split()), pos, sid, s.gloss if s else "")
-    return tuple(out.values())
+    if not word:
+        return ()
+    found: list[tuple[str, str, str]] = []
+    for w in _store().words((*base_forms(word), word)).values():
+        if w is not None:
+            found += w.expressions
+    found = list(dict.fromkeys(found))
+    _store().synsets(sid for _, _, sid in found)
+    out = []
+    for lemma, pos, sid in found:
+        s = synset(sid)
+        out.append(Expression(lemma, tuple(lemma.split(" ")), pos, sid, s.gloss if s else ""))
+    return tuple(out)
 
 
 def _reset() -> None:
-    for fn in (_data, base_forms, synset, synsets, _signature, _neighbours, antonyms, expressions):
+    for fn in (_store, base_forms, synset, synsets, _neighbours, _signature, antonyms, expressions):
         fn.cache_clear()
 
 
