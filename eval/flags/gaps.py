@@ -160,7 +160,6 @@ def sense_errors(view: SegmentView) -> list[SenseError]:
     """
     entity_idx = view.entity_token_indices()
     context = tuple(t.text for t in view.ref if t.kind == "word")
-    bound = compounds(view.ref)
     out: list[SenseError] = []
 
     number_words = resources.numbers_en()
@@ -177,7 +176,7 @@ def sense_errors(view: SegmentView) -> list[SenseError]:
         )
 
     def judge(r: Token, h: Token, ar: Sequence[int]) -> None:
-        compound = bound.get(r.index)
+        compound = compound_at(view.ref, r.index)
         if compound is not None and _in_place(compound, r, h, view.hyp_tokens):
             if not _compound_synonym(compound.expression, r, h) and not thesaurus_related(r.key, h.key):
                 out.append(SenseError(r, h, tuple(ar[:1]), sense_relation(r.text, h.text, context),
@@ -227,21 +226,24 @@ class Compound:
     tokens: tuple[Token, ...]
 
 
-def compounds(tokens: Sequence[Token]) -> dict[int, Compound]:
-    """Token index → the WordNet noun compound ("fault line", "chamber of commerce") that the
-    token is a content word of, where the compound's words stand in ``tokens`` in a row."""
-    out: dict[int, Compound] = {}
-    words = [t for t in tokens if t.kind == "word"]
-    for i, first in enumerate(words):
+def compound_at(tokens: Sequence[Token], index: int) -> Compound | None:
+    """The WordNet noun compound ("fault line", "chamber of commerce") that the content word
+    ``tokens[index]`` belongs to, where the compound's words stand in ``tokens`` in a row:
+    as written, the last one in any number ("treasury bills"), and all their content words
+    in lower case or all capitalised (not "Rivermouth City manager")."""
+    if not 0 <= index < len(tokens) or tokens[index].kind != "word" or is_function_en(tokens[index]):
+        return None
+    for start in range(max(0, index - MAX_COMPOUND + 1), index + 1):
+        first = tokens[start]
+        if first.kind != "word":
+            continue
         for expression in wordnet.expressions(first.text):
             n = len(expression.words)
-            window = words[i : i + n]
-            if expression.pos != "n" or n < 2 or len(window) < n:
+            if expression.pos != "n" or n < 2 or start + n <= index or start + n > len(tokens):
                 continue
-            if window[-1].index - first.index != n - 1:
-                continue  # not in a row (a number or punctuation between)
-            # The words as written, the last one in any number ("treasury bills"); all
-            # content words in lower case or all capitalised (not "Rivermouth City manager").
+            window = tokens[start : start + n]
+            if any(t.kind != "word" for t in window):
+                continue  # a number or a broken word between
             if not all(w == t.text.lower() for w, t in zip(expression.words[:-1], window, strict=False)):
                 continue
             if not _same_word(expression.words[-1], window[-1]):
@@ -249,9 +251,17 @@ def compounds(tokens: Sequence[Token]) -> dict[int, Compound]:
             content = tuple(t for t in window if not is_function_en(t))
             if len({t.is_capitalised for t in content if t.index > 0}) > 1:
                 continue
-            for t in content:
-                out.setdefault(t.index, Compound(expression, content))
-    return out
+            return Compound(expression, content)
+    return None
+
+
+#: The longest WordNet compound looked for, in words.
+MAX_COMPOUND = 5
+
+
+def _same_word(lemma_word: str, token: Token) -> bool:
+    text = token.text.lower()
+    return lemma_word == text or lemma_word in wordnet.base_forms(text, "n")
 
 
 def _in_place(compound: Compound, r: Token, h: Token, hyp_tokens: Sequence[Token]) -> bool:
@@ -269,11 +279,6 @@ def _in_place(compound: Compound, r: Token, h: Token, hyp_tokens: Sequence[Token
             if 0 < gap <= reach:
                 return True
     return False
-
-
-def _same_word(lemma_word: str, token: Token) -> bool:
-    text = token.text.lower()
-    return lemma_word == text or lemma_word in wordnet.base_forms(text, "n")
 
 
 def _compound_synonym(expression: wordnet.Expression, r: Token, h: Token) -> bool:
@@ -429,7 +434,6 @@ def gap_flags(view: SegmentView, ctx: DocumentContext, check: Check) -> list[Fla
     sense_hyp = {e.hyp.index for e in senses if e.compound}
     spoken = spoken_for(view)
     context = tuple(t.text for t in view.ref if t.kind == "word")
-    bound = compounds(view.ref)
     flags: list[Flag] = _sense_flags(view, ctx, check, [e for e in senses if e.compound])
     for ref_run, hyp_run in gaps:
         ref_run = [r for r in ref_run if r.index not in sense_ref]
@@ -451,7 +455,7 @@ def gap_flags(view: SegmentView, ctx: DocumentContext, check: Check) -> list[Fla
         r_gap = [r for r in r_gap if r.kind != "word" or r.is_capitalised or known_word(r.key)]
         if not r_gap and not h_gap:
             continue
-        whole = _compound_phrase(view, r_gap, bound)
+        whole = _compound_phrase(view, r_gap)
         ar_sel = [view.ar[k] for k in (whole[2] if whole else _arabic_of(view, r_gap, h_gap))]
         if not r_gap and (len(ar_sel) < 2 or len(h_gap) < 3):
             # Back-translation words the Arabic does not carry are MT noise, and a word or
@@ -605,15 +609,16 @@ def _split(stretches: Sequence[Sequence[int]], matched_h: set[int]) -> list[Sequ
 
 
 def _compound_phrase(
-    view: SegmentView, r_gap: Sequence[Token], bound: dict[int, Compound]
+    view: SegmentView, r_gap: Sequence[Token]
 ) -> tuple[list[Token], list[Token], list[int]] | None:
     """A reference compound ("hat-trick") whose other words the back-translation has
     ("hats") while the gap's word is missing is mistranslated as a whole: its reference
     tokens, the back-translation phrase standing for it (its words' copies and the
     unaligned words right next to them: "three hats") and the Arabic behind that phrase."""
-    if len(r_gap) != 1 or r_gap[0].index not in bound:
+    compound = compound_at(view.ref, r_gap[0].index) if len(r_gap) == 1 else None
+    if compound is None:
         return None
-    r, compound = r_gap[0], bound[r_gap[0].index]
+    r = r_gap[0]
     partners = [t for t in compound.tokens if t.index != r.index]
     hyp_of = {view.ref_c[i].index: view.hyp_c[j] for i, j in view.pairs}
     if not partners or any(p.index not in hyp_of for p in partners):

@@ -8,6 +8,7 @@ reference words (:func:`support_map`). Every check reads it; none changes it.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
@@ -194,18 +195,22 @@ class SegmentView:
             if k not in self.explained_ar and not self.ar[k].function and self.ar[k].token.kind == "word"
         ]
 
-    def _rendered_elsewhere(self, hyp_tokens: Sequence[Token]) -> dict[int, list[int]]:
-        """Back-translation content token index → the Arabic words rendering it, for every
-        content token but ``hyp_tokens``."""
-        inside = {t.index for t in hyp_tokens}
-        rendered: dict[int, list[int]] = {}
+    @functools.cached_property
+    def hyp_renderings(self) -> dict[int, tuple[int, ...]]:
+        """Back-translation content token index → the Arabic words (indices) whose glosses
+        render it, for the tokens some Arabic word renders."""
+        rendered: dict[int, tuple[int, ...]] = {}
         for h in self.hyp_tokens:
-            if h.index in inside or is_function_en(h):
+            if is_function_en(h):
                 continue
-            ks = [k for k, a in enumerate(self.ar) if not a.function and (supports(a, h) or _soft(a, h))]
+            ks = tuple(k for k, a in enumerate(self.ar) if not a.function and (supports(a, h) or _soft(a, h)))
             if ks:
                 rendered[h.index] = ks
         return rendered
+
+    def _rendered_elsewhere(self, hyp_tokens: Sequence[Token]) -> dict[int, tuple[int, ...]]:
+        inside = {t.index for t in hyp_tokens}
+        return {i: ks for i, ks in self.hyp_renderings.items() if i not in inside}
 
     def hyp_window(self, hyp_tokens: Sequence[Token]) -> tuple[int, int] | None:
         """The Arabic words (first, last index, exclusive) between the renderings of the

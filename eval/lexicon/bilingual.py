@@ -213,17 +213,24 @@ def sense_relation(ref_word: str, hyp_word: str, context: Iterable[str]) -> Sens
     (:func:`eval.lexicon.wordnet.near_synonyms`: same synset, hypernym, similar-to,
     derivation; the reference word's sense chosen by simplified Lesk over ``context``):
     near in that sense is :attr:`Sense.SAME`, near only in another sense
-    :attr:`Sense.OTHER`. Where WordNet relates them in no sense or lacks one of them, the
+    :attr:`Sense.OTHER` (unless the reference word has so many senses that Lesk cannot
+    choose: :data:`MAX_LESK_SENSES`). Where WordNet relates them in no sense or lacks one of them, the
     hand thesaurus (``synonyms_en.tsv``) can still call them a paraphrase.
     """
     thesaurus = thesaurus_related(stem(ref_word), stem(hyp_word))
-    if not wordnet.synsets(ref_word) or not wordnet.synsets(hyp_word):
+    senses = wordnet.synsets(ref_word)
+    if not senses or not wordnet.synsets(hyp_word):
         return Sense.SAME if thesaurus else Sense.UNKNOWN
-    if wordnet.near_synonyms(ref_word, hyp_word, context=tuple(context)):
+    if not wordnet.near_synonyms(ref_word, hyp_word):
+        return Sense.SAME if thesaurus else Sense.UNRELATED
+    if len(senses) > MAX_LESK_SENSES or wordnet.near_synonyms(ref_word, hyp_word, context=tuple(context)):
         return Sense.SAME
-    if wordnet.near_synonyms(ref_word, hyp_word):
-        return Sense.OTHER
-    return Sense.SAME if thesaurus else Sense.UNRELATED
+    return Sense.OTHER
+
+
+#: Beyond this many WordNet senses (take, set, cut, run…) simplified Lesk picks a sense
+#: about at random: such a word near the other in some sense counts as a paraphrase.
+MAX_LESK_SENSES = 30
 
 
 @functools.lru_cache(maxsize=4096)
