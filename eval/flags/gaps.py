@@ -297,15 +297,17 @@ def _compound_synonym(expression: wordnet.Expression, r: Token, h: Token) -> boo
     return not forms.isdisjoint(lemmas)
 
 
-def weak_link(r: Token, h: Token, context: Sequence[str]) -> bool:
-    """``r`` and ``h`` are related only because some Arabic stem glosses both (crude ~ rude,
-    opposition ~ more), and WordNet relates them in no sense or only in another sense than
-    ``r`` has in ``context``: no evidence that the back-translation has ``r``."""
+def weak_link(r: Token, h: Token, context: Sequence[str], in_place: bool = False) -> bool:
+    """``r`` and ``h`` are related only because some Arabic stem glosses both, and WordNet
+    relates them only in another sense than ``r`` has in ``context`` (crude ~ rude), or —
+    unless ``h`` stands in ``r``'s place — in no sense at all (opposition ~ more): no
+    evidence that the back-translation has ``r``."""
     if r.kind != "word" or h.kind != "word" or r.key == h.key or same_family(r, h):
         return False
     if not related(r.key, h.key) or thesaurus_related(r.key, h.key):
         return False
-    return sense_relation(r.text, h.text, context) in (Sense.OTHER, Sense.UNRELATED)
+    sense = sense_relation(r.text, h.text, context)
+    return sense is Sense.OTHER or sense is Sense.UNRELATED and not in_place
 
 
 def _strong(view: SegmentView, r: Token, context: Sequence[str]) -> list[Token]:
@@ -313,10 +315,24 @@ def _strong(view: SegmentView, r: Token, context: Sequence[str]) -> list[Token]:
     weakly (:func:`weak_link`), nor, unless they are the same word, those aligned to
     another reference word ("oil" is the reference's own "oil", not its "crude")."""
     taken = {view.hyp_c[j].index for i, j in view.pairs if view.ref_c[i].index != r.index}
+    place = _hyp_place(view, r)
     return [
         h for h in view.hyp_tokens
-        if not (en_match(r, h) and weak_link(r, h, context)) and (h.index not in taken or h.key == r.key)
+        if not (en_match(r, h) and weak_link(r, h, context, h.index in place))
+        and (h.index not in taken or h.key == r.key)
     ]
+
+
+def _hyp_place(view: SegmentView, r: Token, reach: int = 3) -> set[int]:
+    """Back-translation token indices around where ``r`` stands: between the copies of its
+    aligned neighbours, and up to ``reach`` tokens either side of those copies."""
+    place = {t.index for t in view.hyp_between([r])}
+    before = [j for i, j in view.pairs if view.ref_c[i].index < r.index]
+    after = [j for i, j in view.pairs if view.ref_c[i].index > r.index]
+    for j in (before[-1:] + after[:1]):
+        k = view.hyp_c[j].index
+        place.update(range(k - reach, k + reach + 1))
+    return place
 
 
 def spoken_for(view: SegmentView) -> set[int]:
