@@ -9,12 +9,23 @@ Inside each aligned segment (:class:`~eval.flags.view.SegmentView`):
    and back-translation words the reference lacks form a *gap*;
 3. each gap word is checked against the Arabic through the lexicon,
    transliteration, numbers and the gazetteer: a reference word some Arabic
-   word renders is not an error (the back-translation only paraphrased), a
-   back-translation word that no Arabic word accounts for is MT noise;
-4. what survives is located in the Arabic — the Arabic words the gap's
-   back-translation words gloss to, else the unexplained Arabic words between
-   the anchors' Arabic counterparts — and becomes a mistranslation (both sides),
-   omission (reference only) or addition (Arabic only) flag.
+   word renders is not an error (the back-translation only paraphrased), nor one
+   whose WordNet near-synonym (in the reference's sense) stands across the gap; a
+   back-translation word that no Arabic word accounts for is MT noise. Loose
+   lexicon excuses are checked (:func:`soft_excuse`, :func:`weak_link`): an Arabic
+   word that renders another reference word, or a back-translation word aligned
+   elsewhere, excuses nothing;
+4. word-sense errors (:func:`sense_errors`): a reference word aligned to, or
+   excused by, a back-translation word only through an Arabic word that glosses
+   both is compared with it by WordNet — inside a reference compound ("tender
+   offer" → "soft offer") a confident mistranslation, elsewhere one below the
+   default threshold;
+5. what survives is located in the Arabic — the Arabic words the gap's
+   back-translation words gloss to, else those standing where they stand
+   (:meth:`~eval.flags.view.SegmentView.by_position`), else the unexplained Arabic
+   words between the anchors' Arabic counterparts; a reference compound with a
+   word missing is flagged whole — and becomes a mistranslation (both sides, a
+   substitution), omission (reference only) or addition (Arabic only) flag.
 
 Its flags carry the evidence signals in :data:`SIGNALS`; it is registered as the
 ``gaps`` check in :mod:`eval.flags.registry`.
