@@ -9,12 +9,23 @@ Inside each aligned segment (:class:`~eval.flags.view.SegmentView`):
    and back-translation words the reference lacks form a *gap*;
 3. each gap word is checked against the Arabic through the lexicon,
    transliteration, numbers and the gazetteer: a reference word some Arabic
-   word renders is not an error (the back-translation only paraphrased), a
-   back-translation word that no Arabic word accounts for is MT noise;
-4. what survives is located in the Arabic — the Arabic words the gap's
-   back-translation words gloss to, else the unexplained Arabic words between
-   the anchors' Arabic counterparts — and becomes a mistranslation (both sides),
-   omission (reference only) or addition (Arabic only) flag.
+   word renders is not an error (the back-translation only paraphrased), nor one
+   whose WordNet near-synonym (in the reference's sense) stands across the gap; a
+   back-translation word that no Arabic word accounts for is MT noise. Loose
+   lexicon excuses are checked (:func:`soft_excuse`, :func:`weak_link`): an Arabic
+   word that renders another reference word, or a back-translation word aligned
+   elsewhere, excuses nothing;
+4. word-sense errors (:func:`sense_errors`): a reference word aligned to, or
+   excused by, a back-translation word only through an Arabic word that glosses
+   both is compared with it by WordNet — inside a reference compound ("tender
+   offer" → "soft offer") a confident mistranslation, elsewhere one below the
+   default threshold;
+5. what survives is located in the Arabic — the Arabic words the gap's
+   back-translation words gloss to, else those standing where they stand
+   (:meth:`~eval.flags.view.SegmentView.by_position`), else the unexplained Arabic
+   words between the anchors' Arabic counterparts; a reference compound with a
+   word missing is flagged whole — and becomes a mistranslation (both sides, a
+   substitution), omission (reference only) or addition (Arabic only) flag.
 
 Its flags carry the evidence signals in :data:`SIGNALS`; it is registered as the
 ``gaps`` check in :mod:`eval.flags.registry`.
@@ -23,18 +34,23 @@ Its flags carry the evidence signals in :data:`SIGNALS`; it is registered as the
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from difflib import SequenceMatcher
 
 from eval.flags.context import Check, DocumentContext
-from eval.flags.view import SegmentView, en_match
+from eval.flags.view import SegmentView, densest_run, en_match
+from eval.lexicon import resources, wordnet
 from eval.lexicon.bilingual import (
     ArWord,
+    Sense,
     antonyms,
     in_lexicon,
     known_word,
+    related,
+    sense_relation,
     supports,
     synonym_in_text,
+    thesaurus_related,
 )
 from eval.text.tokens import Token, fold_latin, is_function_en
 from eval.values import Category, Evidence, Flag, Severity
@@ -44,13 +60,19 @@ REFERENCE_UNRENDERED = "reference-unrendered"
 LEXICON = "lexicon"
 BACK_TRANSLATION = "back-translation"
 ANTONYM = "antonym"
-SIGNALS = (REFERENCE_UNRENDERED, LEXICON, BACK_TRANSLATION, ANTONYM)
+WORD_SENSE = "word-sense"
+SIGNALS = (REFERENCE_UNRENDERED, LEXICON, BACK_TRANSLATION, ANTONYM, WORD_SENSE)
 
 
 def near(a: Token, b: Token) -> bool:
     """Looser than :func:`en_match`: words of one family (face/facial, final/finalize) and
     two spellings of one name (Thiago/Tiago)."""
-    if en_match(a, b):
+    return en_match(a, b) or same_family(a, b)
+
+
+def same_family(a: Token, b: Token) -> bool:
+    """One word's forms or family, by spelling alone (no lexicon): face/facial, Thiago/Tiago."""
+    if a.key == b.key:
         return True
     x, y = fold_latin(a.text), fold_latin(b.text)
     if a.is_capitalised and b.is_capitalised and SequenceMatcher(None, x, y).ratio() >= 0.8:
@@ -84,6 +106,8 @@ def near_any(token: Token, others: Sequence[Token]) -> bool:
         return True
     if len(x) >= 3 and any(o.text.lower().startswith(x) and o.is_capitalised for o in others):
         return True
+    if 2 <= len(x) <= 3 and any(_abbreviates(x, o.text.lower()) for o in others):
+        return True  # Dr / Doctor, Mr / Mister, St / Street
     if token.kind == "acronym":
         words = [o for o in others if o.text.lower() not in _INITIALS_SKIP]
         n = len(token.key)
@@ -92,6 +116,14 @@ def near_any(token: Token, others: Sequence[Token]) -> bool:
             if all(o.is_capitalised for o in window) and "".join(o.text[0] for o in window).upper() == token.key:
                 return True
     return False
+
+
+def _abbreviates(short: str, word: str) -> bool:
+    """``short`` is ``word``'s first letter followed by some of its other letters, in order."""
+    if len(word) <= len(short) or not word.startswith(short[0]):
+        return False
+    rest = iter(word[1:])
+    return all(ch in rest for ch in short[1:])
 
 
 def _is_name(tok: Token, entity_idx: set[int], position: int) -> bool:
@@ -108,6 +140,275 @@ def _runs(indices: Sequence[int]) -> list[list[int]]:
         else:
             runs.append([k])
     return runs
+
+
+@dataclass(frozen=True)
+class SenseError:
+    """A reference word the Arabic renders by a word of another sense: the lexicon links the
+    reference word ``ref`` and the back-translation word ``hyp`` only through an Arabic word
+    (``ar``, indices into the view's Arabic words) that can mean both."""
+
+    ref: Token
+    hyp: Token
+    ar: tuple[int, ...]
+    sense: Sense  # Sense.OTHER or Sense.UNRELATED (or whatever WordNet says, in a compound)
+    compound: str = ""  # the WordNet compound of the reference that fixes the word's sense
+
+
+def sense_errors(view: SegmentView) -> list[SenseError]:
+    """Reference words whose Arabic rendering the back-translation reads in another sense.
+
+    Two places hide them: a reference word aligned to a back-translation word only because
+    one Arabic word glosses both ("bonds" ~ "ties", both glosses of روابط), and a reference
+    word the back-translation lacks but some Arabic word can render (حفلة "party" read back
+    as "celebration"). In both, the back-translation word ``H`` that the Arabic word ``A``
+    renders is compared with the reference word ``R``: inside a WordNet compound of the
+    reference ("chamber of commerce", "fault line") the compound fixes R's sense, and H is
+    a paraphrase only when the compound with H is a lemma of the same or a neighbouring
+    synset; elsewhere :func:`eval.lexicon.bilingual.sense_relation` compares them in the
+    reference sentence's context, and a near-synonym there (or in the hand thesaurus) is a
+    paraphrase.
+    """
+    entity_idx = view.entity_token_indices()
+    context = tuple(t.text for t in view.ref if t.kind == "word")
+    out: list[SenseError] = []
+
+    number_words = resources.numbers_en()
+
+    def candidate(r: Token, h: Token) -> bool:
+        # Names and number words are other checks' business; a capital letter on the
+        # back-translation's word is a name unless the reference word has one too.
+        return (
+            r.kind == h.kind == "word" and len(r.text) > 2 and len(h.text) > 2
+            and not _is_name(r, entity_idx, r.index)
+            and (not h.is_capitalised or r.is_capitalised and in_lexicon(h.key))
+            and r.text.lower() not in number_words and h.text.lower() not in number_words
+            and not same_family(r, h)
+        )
+
+    def judge(r: Token, h: Token, ar: Sequence[int]) -> None:
+        compound = compound_at(view.ref, r.index)
+        if compound is not None and _in_place(compound, r, h, view.hyp_tokens):
+            if not _compound_synonym(compound.expression, r, h) and not thesaurus_related(r.key, h.key):
+                out.append(SenseError(r, h, tuple(ar[:1]), sense_relation(r.text, h.text, context),
+                                      compound.expression.lemma))
+            return
+        sense = sense_relation(r.text, h.text, context)
+        if sense in (Sense.OTHER, Sense.UNRELATED):
+            out.append(SenseError(r, h, tuple(ar[:1]), sense))
+
+    # 1. aligned through the lexicon only
+    for i, j in view.pairs:
+        r, h = view.ref_c[i], view.hyp_c[j]
+        if r.key == h.key or not candidate(r, h):
+            continue
+        ar = _rendering(view, h, r)
+        if ar:
+            judge(r, h, ar)
+
+    # 2. excused by the lexicon while the back-translation says something else
+    matched_r = {i for i, _ in view.pairs}
+    matched_h = {j for _, j in view.pairs}
+    free_h = [h for j, h in enumerate(view.hyp_c) if j not in matched_h]
+    for i, r in enumerate(view.ref_c):
+        if i in matched_r or near_any(r, view.hyp_tokens):
+            continue
+        ar = view.ar_for_ref.get(r.index) or [
+            k for k, a in enumerate(view.ar) if not a.function and _glosses_near(a, r)
+        ]
+        if not ar or synonym_in_text(r.text, view.ref_text, view.hyp):
+            continue
+        region = {t.index for t in view.hyp_between([r])}
+        renders = [
+            (h, shared) for h in free_h
+            if candidate(r, h) and (shared := tuple(k for k in _rendering(view, h, r) if k in ar))
+        ]
+        renders.sort(key=lambda x: x[0].index not in region)
+        if renders:
+            judge(r, *renders[0])
+    return out
+
+
+@dataclass(frozen=True)
+class Compound:
+    """A WordNet noun compound found in a text, and its content-word tokens there."""
+
+    expression: wordnet.Expression
+    tokens: tuple[Token, ...]
+
+
+def compound_at(tokens: Sequence[Token], index: int) -> Compound | None:
+    """The WordNet noun compound ("fault line", "chamber of commerce") that the content word
+    ``tokens[index]`` belongs to, where the compound's words stand in ``tokens`` in a row:
+    as written, the last one in any number ("treasury bills"), and all their content words
+    in lower case or all capitalised (not "Rivermouth City manager")."""
+    if not 0 <= index < len(tokens) or tokens[index].kind != "word" or is_function_en(tokens[index]):
+        return None
+    for start in range(max(0, index - MAX_COMPOUND + 1), index + 1):
+        first = tokens[start]
+        if first.kind != "word":
+            continue
+        for expression in wordnet.expressions(first.text):
+            n = len(expression.words)
+            if expression.pos != "n" or n < 2 or start + n <= index or start + n > len(tokens):
+                continue
+            window = tokens[start : start + n]
+            if any(t.kind != "word" for t in window):
+                continue  # a number or a broken word between
+            if not all(w == t.text.lower() for w, t in zip(expression.words[:-1], window, strict=False)):
+                continue
+            if not _same_word(expression.words[-1], window[-1]):
+                continue
+            content = tuple(t for t in window if not is_function_en(t))
+            if len({t.is_capitalised for t in content if t.index > 0}) > 1:
+                continue
+            return Compound(expression, content)
+    return None
+
+
+#: The longest WordNet compound looked for, in words.
+MAX_COMPOUND = 5
+
+
+def _same_word(lemma_word: str, token: Token) -> bool:
+    text = token.text.lower()
+    return lemma_word == text or lemma_word in wordnet.base_forms(text, "n")
+
+
+def _in_place(compound: Compound, r: Token, h: Token, hyp_tokens: Sequence[Token]) -> bool:
+    """``h`` stands where ``r`` stood in the compound: next to the back-translation's copy of
+    another of its words, on the same side ("Room of Commerce"; not "financial prizes" for
+    "prize money", which reorders a paraphrase)."""
+    reach = len(compound.expression.words) + 1
+    for partner in compound.tokens:
+        if partner.index == r.index:
+            continue
+        for other in hyp_tokens:
+            if not near(partner, other):
+                continue
+            gap = (h.index - other.index) * (1 if r.index > partner.index else -1)
+            if 0 < gap <= reach:
+                return True
+    return False
+
+
+def _compound_synonym(expression: wordnet.Expression, r: Token, h: Token) -> bool:
+    """The compound with ``h`` in ``r``'s place is a lemma of the compound's synset or of one
+    next to it ("news conference" → "press conference")."""
+    replaced = tuple(h.text.lower() if _same_word(w, r) else w for w in expression.words)
+    forms = {" ".join(replaced), " ".join((*replaced[:-1], *wordnet.base_forms(replaced[-1])[:1]))}
+    synset = wordnet.synset(expression.synset_id)
+    if synset is None:
+        return False
+    lemmas = set(synset.lemmas)
+    for sid in synset.related:
+        other = wordnet.synset(sid)
+        if other is not None:
+            lemmas.update(other.lemmas)
+    return not forms.isdisjoint(lemmas)
+
+
+def weak_link(r: Token, h: Token, context: Sequence[str], in_place: bool = False) -> bool:
+    """``r`` and ``h`` are related only because some Arabic stem glosses both, and WordNet
+    relates them only in another sense than ``r`` has in ``context`` (crude ~ rude), or —
+    unless ``h`` stands in ``r``'s place — in no sense at all (opposition ~ more): no
+    evidence that the back-translation has ``r``."""
+    if r.kind != "word" or h.kind != "word" or r.key == h.key or same_family(r, h):
+        return False
+    if not related(r.key, h.key) or thesaurus_related(r.key, h.key):
+        return False
+    sense = sense_relation(r.text, h.text, context)
+    return sense is Sense.OTHER or sense is Sense.UNRELATED and not in_place
+
+
+def _strong(view: SegmentView, r: Token, context: Sequence[str]) -> list[Token]:
+    """The back-translation tokens that may stand for ``r``: not those linked to it only
+    weakly (:func:`weak_link`), nor, unless they are the same word, those aligned to
+    another reference word ("oil" is the reference's own "oil", not its "crude")."""
+    taken = {view.hyp_c[j].index for i, j in view.pairs if view.ref_c[i].index != r.index}
+    place = _hyp_place(view, r)
+    return [
+        h for h in view.hyp_tokens
+        if not (en_match(r, h) and weak_link(r, h, context, h.index in place))
+        and (h.index not in taken or h.key == r.key)
+    ]
+
+
+def _hyp_place(view: SegmentView, r: Token, reach: int = 3) -> set[int]:
+    """Back-translation token indices around where ``r`` stands: between the copies of its
+    aligned neighbours, and up to ``reach`` tokens either side of those copies."""
+    place = {t.index for t in view.hyp_between([r])}
+    before = [j for i, j in view.pairs if view.ref_c[i].index < r.index]
+    after = [j for i, j in view.pairs if view.ref_c[i].index > r.index]
+    for j in (before[-1:] + after[:1]):
+        k = view.hyp_c[j].index
+        place.update(range(k - reach, k + reach + 1))
+    return place
+
+
+def spoken_for(view: SegmentView) -> set[int]:
+    """Arabic words (indices) that render a reference word the back-translation has too:
+    the reference word's, they cannot also stand for another reference word by a loose
+    gloss (يقرب "nearly" is not a rendering of "replaced" because it glosses "bring")."""
+    found = {r.index for i, r in enumerate(view.ref_c) if i in {p for p, _ in view.pairs}}
+    return {k for r, ks in view.ar_for_ref.items() if r in found for k in ks}
+
+
+def soft_excuse(view: SegmentView, token: Token, spoken: set[int]) -> bool:
+    """Some Arabic word of the segment that no other reference word speaks for has a gloss
+    near ``token`` (its lexicon near-synonym): the back-translation may only have paraphrased."""
+    return any(_glosses_near(a, token) for k, a in enumerate(view.ar) if k not in spoken)
+
+
+def _glosses_near(word: ArWord, token: Token) -> bool:
+    return not word.function and token.kind == "word" and any(related(token.key, g) for g in word.stems)
+
+
+def _rendering(view: SegmentView, h: Token, r: Token) -> tuple[int, ...]:
+    """Arabic words that the back-translation word ``h`` reads: those with ``h`` among their
+    glosses, else those with a gloss near both ``h`` and the reference word ``r``."""
+    exact = tuple(k for k, a in enumerate(view.ar) if not a.function and supports(a, h))
+    if exact:
+        return exact
+    return tuple(
+        k for k, a in enumerate(view.ar)
+        if _glosses_near(a, h) and (supports(a, r) or _glosses_near(a, r))
+    )
+
+
+def _sense_flags(view: SegmentView, ctx: DocumentContext, check: Check, errors: Sequence[SenseError]) -> list[Flag]:
+    """One mistranslation flag per :class:`SenseError` (see :data:`SENSE_CONFIDENCE`)."""
+    context = tuple(t.text for t in view.ref if t.kind == "word")
+    flags = []
+    for e in errors:
+        a = view.ar[e.ar[0]]
+        said = f"the reference's '{e.ref.text}'"
+        if e.compound:
+            said += f" (in '{e.compound}')"
+            tail = f"which '{e.compound}' does not mean"
+        elif e.sense is Sense.OTHER:
+            meant = wordnet.sense_of(e.ref.text, context)
+            if meant is not None:
+                said += f" ({meant.gloss.split(';')[0]})"
+            tail = f"another sense of '{e.ref.text}'"
+        else:
+            tail = f"which no sense of '{e.ref.text}' is near"
+        flags.append(Flag(
+            id="", segment=view.bead_id, category=Category.MISTRANSLATION, severity=check.severity,
+            confidence=check.adjusted(SENSE_CONFIDENCE["compound" if e.compound else e.sense.value]),
+            ar=view.ar_span([a], ctx.ar, ctx.ar_line),
+            reference=view.ref_span([e.ref], ctx.ref, ctx.ref_line),
+            hypothesis=view.hyp_span([e.hyp]),
+            evidence=(Evidence(WORD_SENSE, f"{said} is rendered as {a.token.text}, read back as "
+                                           f"'{e.hyp.text}', {tail}"),),
+        ))
+    return flags
+
+
+#: Confidence of a word-sense flag relative to the check's base. Inside a reference compound
+#: the sense is certain; for a lone word, WordNet's simplified-Lesk sense is often wrong on
+#: common words, so "another sense" and "no sense near" stay below the default threshold.
+SENSE_CONFIDENCE = {"compound": +0.25, Sense.OTHER.value: -0.05, Sense.UNRELATED.value: -0.1}
 
 
 def gap_check(view: SegmentView, ctx: DocumentContext, check: Check) -> list[Flag]:
@@ -148,37 +449,50 @@ def gap_flags(view: SegmentView, ctx: DocumentContext, check: Check) -> list[Fla
             j for j, h in enumerate(hyp_c)
             if j not in matched_h and h.index in region and (h.is_capitalised or h.kind == "acronym") == is_name
         ]
+        h_idx = _beside_anchor(view, run, h_idx, matched_r, matched_h)
         consumed.update(h_idx)
         gaps.append((tokens, [hyp_c[j] for j in h_idx]))
     for run in _runs([j for j in range(len(hyp_c)) if j not in matched_h and j not in consumed]):
         gaps.append(([], [hyp_c[j] for j in run]))
 
-    flags: list[Flag] = []
+    senses = sense_errors(view)
+    # A confident sense error accounts for its two words; the others leave the gaps as they were.
+    sense_ref = {e.ref.index for e in senses if e.compound}
+    sense_hyp = {e.hyp.index for e in senses if e.compound}
+    spoken = spoken_for(view)
+    context = tuple(t.text for t in view.ref if t.kind == "word")
+    flags: list[Flag] = _sense_flags(view, ctx, check, [e for e in senses if e.compound])
     for ref_run, hyp_run in gaps:
+        ref_run = [r for r in ref_run if r.index not in sense_ref]
+        hyp_run = [h for h in hyp_run if h.index not in sense_hyp]
         # A reference word the Arabic renders (by the lexicon) or the back-translation
         # carries elsewhere is a paraphrase, not an error; likewise the other way round.
         r_gap = [
             r for r in ref_run
-            if not view.ar_for_ref.get(r.index) and not near_any(r, view.hyp_tokens)
-            and not view.soft_support(r) and not synonym_in_text(r.text, view.ref_text, view.hyp)
+            if not view.ar_for_ref.get(r.index) and not near_any(r, _strong(view, r, context))
+            and not soft_excuse(view, r, spoken) and not synonym_in_text(r.text, view.ref_text, view.hyp)
         ]
         h_gap = [
             h for h in hyp_run
             if not any(near(r, h) for r in ref_c) and not synonym_in_text(h.text, view.hyp, view.ref_text)
         ]
+        r_gap, h_gap = _paraphrased(view, ref_run, r_gap, h_gap, entity_idx)
         # A reference word is only evidence when the lexicon or the thesaurus knows it:
         # for rare words, silence from the lexicon means nothing.
         r_gap = [r for r in r_gap if r.kind != "word" or r.is_capitalised or known_word(r.key)]
         if not r_gap and not h_gap:
             continue
-        ar_sel = [view.ar[k] for k in view.locate(r_gap, h_gap)]
+        whole = _compound_phrase(view, r_gap)
+        ar_sel = [view.ar[k] for k in (whole[2] if whole else _arabic_of(view, r_gap, h_gap))]
         if not r_gap and (len(ar_sel) < 2 or len(h_gap) < 3):
             # Back-translation words the Arabic does not carry are MT noise, and a word or
             # two more is usually a paraphrase: an addition is a phrase of its own.
             continue
         names = [r for r in r_gap if _is_name(r, entity_idx, r.index)]
         ref_tokens, hyp_tokens = list(r_gap), list(h_gap or view.hyp_between(r_gap))
-        if r_gap and ar_sel:
+        if whole:
+            ref_tokens, hyp_tokens = whole[0], whole[1]
+        elif r_gap and ar_sel:
             ar_sel, ref_tokens, hyp_tokens = _extend_to_head(view, ar_sel, ref_tokens, hyp_tokens)
         reversed_pairs = [(r, h) for r in r_gap for h in h_gap if antonyms(r.key, h.key)]
         severity = check.severity
@@ -228,7 +542,131 @@ def gap_flags(view: SegmentView, ctx: DocumentContext, check: Check) -> list[Fla
             hypothesis=view.hyp_span(hyp_tokens),
             evidence=tuple(evidence),
         ))
-    return flags
+    # A lone word's sense error is a flag of its own only where the gaps found nothing: it
+    # must not take over a gap flag's spans in the merge.
+    weak = _sense_flags(view, ctx, check, [e for e in senses if not e.compound])
+    return flags + [w for w in weak if not any(_same_place(w, f) for f in flags)]
+
+
+def _same_place(a: Flag, b: Flag) -> bool:
+    def overlap(x, y) -> bool:
+        return bool(x.text and y.text) and x.start < y.end and y.start < x.end
+    return overlap(a.ar, b.ar) or overlap(a.reference, b.reference)
+
+
+def _paraphrased(
+    view: SegmentView, ref_run: Sequence[Token], r_gap: list[Token], h_gap: list[Token], entity_idx: set[int]
+) -> tuple[list[Token], list[Token]]:
+    """Drop the gap words that WordNet calls near-synonyms across the gap, in the reference
+    word's sense (hiking ~ walking, magnitude ~ strength): a paraphrase, not an error."""
+    context = tuple(t.text for t in view.ref if t.kind == "word")
+
+    def plain(t: Token, is_ref: bool) -> bool:
+        return t.kind == "word" and (not _is_name(t, entity_idx, t.index) if is_ref else not t.is_capitalised)
+
+    def same(r: Token, h: Token) -> bool:
+        return (plain(r, True) and plain(h, False) and not antonyms(r.key, h.key)
+                and sense_relation(r.text, h.text, context) is Sense.SAME)
+
+    used: set[int] = set()
+    kept_r = []
+    for r in r_gap:
+        around = [*h_gap, *(t for t in view.hyp_between([r]) if not is_function_en(t))]
+        match = next((h for h in around if same(r, h)), None)
+        if match is None:
+            kept_r.append(r)
+        else:
+            used.add(match.index)
+    kept_h = [h for h in h_gap if h.index not in used and not any(same(r, h) for r in ref_run)]
+    return kept_r, kept_h
+
+
+def _arabic_of(view: SegmentView, r_gap: Sequence[Token], h_gap: Sequence[Token]) -> list[int]:
+    """The Arabic words of a gap: those that the gap's back-translation words gloss to (or
+    that the translator linked them to), else those standing where they stand; for a
+    reference-only gap, the Arabic behind the back-translation words in the reference
+    words' place, else the unexplained Arabic between the neighbours' renderings.
+
+    A substitution is not an omission: when the back-translation has content words of its
+    own in the reference words' place, the Arabic behind them is the span.
+    """
+    if h_gap:
+        found = densest_run(view.arabic_for(h_gap)) or view.by_position(h_gap)
+        if found:
+            return found
+    if not r_gap:
+        return []
+    found = view.locate(r_gap)
+    if found:
+        return found
+    return view.by_position([t for t in view.hyp_between(r_gap) if not is_function_en(t)])
+
+
+def _beside_anchor(
+    view: SegmentView, run: Sequence[int], h_idx: Sequence[int], matched_r: set[int], matched_h: set[int]
+) -> list[int]:
+    """The back-translation words that stand in a reference run's place.
+
+    When aligned words split the unaligned back-translation words between the run's
+    anchors into several stretches (a clause moved), the run stands against the stretch
+    next to the anchor it touches itself ("carbon sink" ↔ "carbon washbasin", not the
+    "exposed" further on); otherwise against all of them.
+    """
+    stretches = _runs(list(h_idx))
+    stretches = [st for st in stretches if st]
+    if len(stretches) < 2 or len(_split(stretches, matched_h)) < 2:
+        return list(h_idx)
+    pair_of = dict(view.pairs)
+    first, last = run[0], run[-1]
+    if first - 1 in matched_r:  # the run follows its left anchor directly
+        anchor = pair_of[first - 1]
+        beside = [st for st in stretches if st[0] == anchor + 1]
+    elif last + 1 in matched_r:
+        anchor = pair_of[last + 1]
+        beside = [st for st in stretches if st[-1] == anchor - 1]
+    else:
+        return list(h_idx)
+    return beside[0] if beside else list(h_idx)
+
+
+def _split(stretches: Sequence[Sequence[int]], matched_h: set[int]) -> list[Sequence[int]]:
+    """The stretches that an aligned back-translation word separates from the one before."""
+    return [st for k, st in enumerate(stretches)
+            if k == 0 or any(j in matched_h for j in range(stretches[k - 1][-1] + 1, st[0]))]
+
+
+def _compound_phrase(
+    view: SegmentView, r_gap: Sequence[Token]
+) -> tuple[list[Token], list[Token], list[int]] | None:
+    """A reference compound ("hat-trick") whose other words the back-translation has
+    ("hats") while the gap's word is missing is mistranslated as a whole: its reference
+    tokens, the back-translation phrase standing for it (its words' copies and the
+    unaligned words right next to them: "three hats") and the Arabic behind that phrase."""
+    compound = compound_at(view.ref, r_gap[0].index) if len(r_gap) == 1 else None
+    if compound is None:
+        return None
+    r = r_gap[0]
+    partners = [t for t in compound.tokens if t.index != r.index]
+    hyp_of = {view.ref_c[i].index: view.hyp_c[j] for i, j in view.pairs}
+    if not partners or any(p.index not in hyp_of for p in partners):
+        return None
+    copies = sorted((hyp_of[p.index] for p in partners), key=lambda t: t.index)
+    aligned = {view.hyp_c[j].index for _, j in view.pairs}
+    extra: list[Token] = []
+    for start, step in ((copies[0].index - 1, -1), (copies[-1].index + 1, 1)):
+        k = start
+        while 0 <= k < len(view.hyp_tokens) and abs(k - start) < 2:
+            t = view.hyp_tokens[k]
+            if k in aligned or is_function_en(t) and t.kind != "number":
+                break
+            extra.append(t)
+            k += step
+    ar = {k for c in copies for k, a in enumerate(view.ar) if supports(a, c)}
+    ar.update(view.by_position(extra))
+    if not ar:
+        return None
+    phrase = sorted([*copies, *extra], key=lambda t: t.index)
+    return sorted(compound.tokens, key=lambda t: t.index), phrase, densest_run(sorted(ar))
 
 
 def _extend_to_head(

@@ -62,7 +62,7 @@ REGISTRY: tuple[Check, ...] = (
     Check("gaps", _C.MISTRANSLATION, _S.MAJOR, 0.45, 5, Scope.SEGMENT, gaps.gap_check,
           "back-translation ↔ reference ↔ Arabic gap analysis",
           signals=((gaps.REFERENCE_UNRENDERED, 5), (gaps.LEXICON, 5), (gaps.BACK_TRANSLATION, 5),
-                   (gaps.ANTONYM, 1))),
+                   (gaps.ANTONYM, 1), (gaps.WORD_SENSE, 3))),
     Check("consistency", _C.INCONSISTENCY, _S.MINOR, 0.75, 2, Scope.DOCUMENT, inconsistency_flags,
           "one name spelled two ways"),
     Check("sentence-alignment", _C.OMISSION, _S.MAJOR, 0.7, 3, Scope.WHOLE_SEGMENT,

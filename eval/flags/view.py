@@ -8,6 +8,7 @@ reference words (:func:`support_map`). Every check reads it; none changes it.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
@@ -193,6 +194,77 @@ class SegmentView:
             k for k in range(lo, hi)
             if k not in self.explained_ar and not self.ar[k].function and self.ar[k].token.kind == "word"
         ]
+
+    @functools.cached_property
+    def hyp_renderings(self) -> dict[int, tuple[int, ...]]:
+        """Back-translation content token index → the Arabic words (indices) whose glosses
+        render it, for the tokens some Arabic word renders."""
+        rendered: dict[int, tuple[int, ...]] = {}
+        for h in self.hyp_tokens:
+            if is_function_en(h):
+                continue
+            ks = tuple(k for k, a in enumerate(self.ar) if not a.function and (supports(a, h) or _soft(a, h)))
+            if ks:
+                rendered[h.index] = ks
+        return rendered
+
+    def _rendered_elsewhere(self, hyp_tokens: Sequence[Token]) -> dict[int, tuple[int, ...]]:
+        inside = {t.index for t in hyp_tokens}
+        return {i: ks for i, ks in self.hyp_renderings.items() if i not in inside}
+
+    def hyp_window(self, hyp_tokens: Sequence[Token]) -> tuple[int, int] | None:
+        """The Arabic words (first, last index, exclusive) between the renderings of the
+        nearest back-translation content words on either side of ``hyp_tokens`` that some
+        Arabic word renders; None when one side has none or the renderings cross or lie far
+        apart."""
+        if not hyp_tokens:
+            return None
+        first = min(t.index for t in hyp_tokens)
+        last = max(t.index for t in hyp_tokens)
+        rendered = self._rendered_elsewhere(hyp_tokens)
+        before = [ks for i, ks in sorted(rendered.items()) if i < first]
+        after = [ks for i, ks in sorted(rendered.items()) if i > last]
+        if not before or not after:
+            return None
+        pairs = [(kl, kr) for kl in before[-1] for kr in after[0] if kl < kr]
+        if not pairs:
+            return None
+        lo, hi = min(pairs, key=lambda p: p[1] - p[0])
+        return (lo, hi) if hi - lo <= MAX_AR_SPAN + 3 else None
+
+    def by_position(self, hyp_tokens: Sequence[Token]) -> list[int]:
+        """Arabic words that stand where the back-translation words ``hyp_tokens`` stand.
+
+        The back-translation follows the Arabic closely: the Arabic behind a phrase lies
+        between the Arabic words that render its neighbours (:meth:`hyp_window`), or right
+        next to one of them (an adjective after its noun). Only Arabic content words that
+        render no other back-translation word count, and names only for a phrase with a name.
+        """
+        phrase = sorted(hyp_tokens, key=lambda t: t.index)
+        if not phrase:
+            return []
+        rendered = self._rendered_elsewhere(phrase)
+        spoken = {k for ks in rendered.values() for k in ks}
+        names = any(t.is_capitalised or t.kind == "acronym" for t in phrase)
+
+        def free(k: int) -> bool:
+            a = self.ar[k]
+            return (k not in spoken and not a.function and a.token.kind in ("word", "number", "latin")
+                    and (names or not (a.proper or a.is_latin)))
+
+        window = self.hyp_window(phrase)
+        if window is not None:
+            between = [k for k in range(window[0] + 1, window[1]) if free(k)]
+            if between:
+                return between[: len(phrase) + 2]
+        first, last = phrase[0].index, phrase[-1].index
+        before = [ks for i, ks in sorted(rendered.items()) if i < first]
+        after = [ks for i, ks in sorted(rendered.items()) if i > last]
+        near = sorted({
+            k for ks in (before[-1] if before else [], after[0] if after else [])
+            for a in ks for k in (a - 1, a + 1) if 0 <= k < len(self.ar) and free(k)
+        })
+        return densest_run(near)[: len(phrase) + 1]
 
     def locate(self, tokens: Sequence[Token], hyp_tokens: Sequence[Token] = ()) -> list[int]:
         """Arabic word indices most likely to render (or mis-render) reference ``tokens``."""

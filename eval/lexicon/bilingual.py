@@ -15,11 +15,12 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from enum import Enum
 
 from eval.lexicon import index as lexindex
-from eval.lexicon import resources, translit
+from eval.lexicon import resources, translit, wordnet
 from eval.lexicon.buckwalter import lexicon
 from eval.lexicon.index import lex_index, on_reset
 from eval.text.arabic import NAME_CLITIC_PREFIXES, strip_clitics
@@ -179,6 +180,59 @@ def related(a: str, b: str) -> bool:
 on_reset(related.cache_clear)
 
 
+def thesaurus_related(a: str, b: str) -> bool:
+    """Two English stems are one word or share a group of the hand thesaurus
+    (``synonyms_en.tsv``): a paraphrase, whatever the lexicon or WordNet say."""
+    if a == b:
+        return True
+    groups = lex_index().synonym_groups_of
+    ga, gb = groups(a), groups(b)
+    return bool(ga and gb and not ga.isdisjoint(gb))
+
+
+class Sense(str, Enum):
+    """How a back-translation word stands to the reference word it replaces, by WordNet
+    (:func:`sense_relation`)."""
+
+    #: A near-synonym in the reference's sense (or the hand thesaurus says so): a paraphrase.
+    SAME = "same"
+    #: A near-synonym of the reference word only in another of its senses ("ties" for
+    #: "bonds" in "government bonds"): the Arabic word took the wrong sense.
+    OTHER = "other"
+    #: Both words are in WordNet and no sense of one is near a sense of the other.
+    UNRELATED = "unrelated"
+    #: WordNet lacks one of them: nothing can be said.
+    UNKNOWN = "unknown"
+
+
+def sense_relation(ref_word: str, hyp_word: str, context: Iterable[str]) -> Sense:
+    """Is ``hyp_word`` a near-synonym of ``ref_word`` in the sense ``ref_word`` has in
+    ``context`` (the reference sentence's words)?
+
+    WordNet decides when it knows both words
+    (:func:`eval.lexicon.wordnet.near_synonyms`: same synset, hypernym, similar-to,
+    derivation; the reference word's sense chosen by simplified Lesk over ``context``):
+    near in that sense is :attr:`Sense.SAME`, near only in another sense
+    :attr:`Sense.OTHER` (unless the reference word has so many senses that Lesk cannot
+    choose: :data:`MAX_LESK_SENSES`). Where WordNet relates them in no sense or lacks one of them, the
+    hand thesaurus (``synonyms_en.tsv``) can still call them a paraphrase.
+    """
+    thesaurus = thesaurus_related(stem(ref_word), stem(hyp_word))
+    senses = wordnet.synsets(ref_word)
+    if not senses or not wordnet.synsets(hyp_word):
+        return Sense.SAME if thesaurus else Sense.UNKNOWN
+    if not wordnet.near_synonyms(ref_word, hyp_word):
+        return Sense.SAME if thesaurus else Sense.UNRELATED
+    if len(senses) > MAX_LESK_SENSES or wordnet.near_synonyms(ref_word, hyp_word, context=tuple(context)):
+        return Sense.SAME
+    return Sense.OTHER
+
+
+#: Beyond this many WordNet senses (take, set, cut, run…) simplified Lesk picks a sense
+#: about at random: such a word near the other in some sense counts as a paraphrase.
+MAX_LESK_SENSES = 30
+
+
 @functools.lru_cache(maxsize=4096)
 def _stem_text(text: str) -> str:
     """' stem stem stem ' of a text, for phrase lookups that ignore inflection."""
@@ -201,7 +255,9 @@ def synonym_in_text(word: str, own_text: str, other_text: str) -> bool:
         mine = [m for m in groups[gid] if _stem_phrase(m) in own and key in _stem_phrase(m).split()]
         if not mine:
             continue
-        if any(m not in mine and _stem_phrase(m) in other for m in groups[gid]):
+        # Another member in the other text, which the own text does not have itself (there it
+        # renders the own text's own word: "crude" is not "oil" because both texts say "oil").
+        if any(m not in mine and _stem_phrase(m) in other and _stem_phrase(m) not in own for m in groups[gid]):
             return True
     return False
 

@@ -28,7 +28,7 @@ PRIORITIES = {
     "numbers": 0, "dates": 0, "antonym": 1, "glossary": 1, "untranslated": 1, "negation": 1,
     "named-entity": 2, "consistency": 2, "idiom": 2, "agreement": 2,
     "tense": 2, "modality": 2, "roles": 2, "relation": 2,
-    "reference-unrendered": 5, "lexicon": 5, "back-translation": 5,
+    "reference-unrendered": 5, "lexicon": 5, "back-translation": 5, "word-sense": 3,
     "sentence-alignment": 3, "segment-score": 9,
 }
 CONFIDENCES = {
