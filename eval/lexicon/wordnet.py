@@ -31,6 +31,7 @@ memoised. ``$TADQIQ_INDEX_CACHE=off`` or an unwritable folder keeps the tables i
 
 from __future__ import annotations
 
+import abc
 import contextlib
 import functools
 import gc
@@ -274,7 +275,7 @@ def build_tables() -> tuple[dict[str, WordRow], dict[str, SynsetRow]]:
             gc.enable()
 
 
-class _Store:
+class _Store(abc.ABC):
     """Memoised lookups into the tables; subclasses say where rows come from."""
 
     def __init__(self) -> None:
@@ -300,8 +301,9 @@ class _Store:
                 self._synsets[i] = rows.get(i)  # type: ignore[assignment]
         return {i: self._synsets[i] for i in ids}
 
+    @abc.abstractmethod
     def _fetch(self, table: str, keys: list[str]) -> dict[str, tuple]:
-        raise NotImplementedError
+        """The rows of ``table`` for ``keys`` (missing keys left out)."""
 
 
 class _MemoryStore(_Store):
