@@ -175,18 +175,20 @@ def labelled_sets(roots: Sequence[Path]) -> dict[str, list[Path]]:
     gives one set per folder. Names are the folders' names."""
     sets: dict[str, list[Path]] = {}
     for root in roots:
-        direct = (root / "gold.json").is_file() or any(
+        subsets = {
+            sub.name: sorted(q.parent for q in sub.rglob("gold.json"))
+            for sub in (sorted(p for p in root.iterdir() if p.is_dir()) if root.is_dir() else [])
+            if not (sub / "gold.json").is_file()
+        }
+        subsets = {name: docs for name, docs in subsets.items() if docs}
+        if (root / "gold.json").is_file() or not subsets or any(
             (p / "gold.json").is_file() for p in root.iterdir() if p.is_dir()
-        ) if root.is_dir() else True
-        if direct:
+        ):
+            # A document, a folder of documents, or nothing labelled (raises InputError).
             sets.setdefault(root.name, []).extend(labelled_documents(root))
-            continue
-        for sub in sorted(p for p in root.iterdir() if p.is_dir()):
-            docs = sorted(q.parent for q in sub.rglob("gold.json"))
-            if docs:
-                sets.setdefault(sub.name, []).extend(docs)
-        if not any(root in d.parents for docs in sets.values() for d in docs):
-            labelled_documents(root)  # raises: no labelled documents below root
+        else:
+            for name, docs in subsets.items():
+                sets.setdefault(name, []).extend(docs)
     return sets
 
 
