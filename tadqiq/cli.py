@@ -88,7 +88,7 @@ ModelsFile = Annotated[
 # The registry (eval.flags.registry) is not imported for --help; a test keeps these names in step.
 CHECKS_HELP = (
     "Checks to run, comma-separated (default: all): numbers, dates, untranslated, negation, "
-    "named-entity, idiom, tense, modality, roles, relation, agreement, glossary, gaps, consistency, "
+    "named-entity, idiom, phrasal-verb, tense, modality, roles, relation, agreement, glossary, gaps, consistency, "
     "sentence-alignment, segment-score; "
     "or the ones to leave out: -idiom,-segment-score."
 )

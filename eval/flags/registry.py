@@ -25,6 +25,7 @@ from eval.flags.checks.glossary import glossary_flags
 from eval.flags.checks.idioms import idiom_flags
 from eval.flags.checks.negation import negation_flags
 from eval.flags.checks.numbers import number_flags
+from eval.flags.checks.phrasal import phrasal_flags
 from eval.flags.checks.relations import modality_flags, relation_flags, role_flags, tense_flags
 from eval.flags.checks.untranslated import untranslated_flags
 from eval.flags.context import Check, DocumentContext, Scope
@@ -47,6 +48,8 @@ REGISTRY: tuple[Check, ...] = (
           "a name of the reference missing or replaced"),
     Check("idiom", _C.MISTRANSLATION, _S.MAJOR, 0.7, 2, Scope.SEGMENT, idiom_flags,
           "an English idiom or idiomatic phrasal verb (WordNet, hand list) rendered word for word"),
+    Check("phrasal-verb", _C.MISTRANSLATION, _S.MAJOR, 0.7, 2, Scope.SEGMENT, phrasal_flags,
+          "a phrasal verb (WordNet) read back as its bare verb: the particle lost or changed"),
     Check("tense", _C.MISTRANSLATION, _S.MAJOR, 0.75, 2, Scope.SEGMENT, tense_flags,
           "a past event made future or back, a pluperfect made present"),
     Check("modality", _C.MISTRANSLATION, _S.MAJOR, 0.7, 2, Scope.SEGMENT, modality_flags,

@@ -26,14 +26,14 @@ SEED = ROOT / "examples" / "seed"
 # The merge priorities and base confidences the checks had before the registry existed.
 PRIORITIES = {
     "numbers": 0, "dates": 0, "antonym": 1, "glossary": 1, "untranslated": 1, "negation": 1,
-    "named-entity": 2, "consistency": 2, "idiom": 2, "agreement": 2,
+    "named-entity": 2, "consistency": 2, "idiom": 2, "phrasal-verb": 2, "agreement": 2,
     "tense": 2, "modality": 2, "roles": 2, "relation": 2,
     "reference-unrendered": 5, "lexicon": 5, "back-translation": 5, "word-sense": 3,
     "sentence-alignment": 3, "segment-score": 9,
 }
 CONFIDENCES = {
     "numbers": 0.9, "dates": 0.85, "untranslated": 0.9, "negation": 0.8, "named-entity": 0.7,
-    "idiom": 0.7, "tense": 0.75, "modality": 0.7, "roles": 0.7, "relation": 0.7, "agreement": 0.7,
+    "idiom": 0.7, "phrasal-verb": 0.7, "tense": 0.75, "modality": 0.7, "roles": 0.7, "relation": 0.7, "agreement": 0.7,
     "glossary": 0.8, "gaps": 0.45, "consistency": 0.75, "sentence-alignment": 0.7, "segment-score": 0.4,
 }
 
@@ -41,7 +41,7 @@ CONFIDENCES = {
 def test_one_row_per_check_in_run_order():
     assert registry.NAMES == (
         "numbers", "dates", "untranslated", "negation", "named-entity", "idiom",
-        "tense", "modality", "roles", "relation", "agreement", "glossary", "gaps",
+        "phrasal-verb", "tense", "modality", "roles", "relation", "agreement", "glossary", "gaps",
         "consistency", "sentence-alignment", "segment-score",
     )
     assert registry.PRIORITY == PRIORITIES

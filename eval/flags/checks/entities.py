@@ -32,13 +32,72 @@ def _hyp_name(view: SegmentView, tokens: Sequence[Token]) -> list[Token]:
     return [h for h in view.hyp_between(tokens) if h.is_capitalised and h.kind == "word"]
 
 
+#: A back-translation name at least this much like the reference's (difflib ratio) is taken
+#: for the MT's reading of a misspelt rendering of it (Varga → فارغاس → Vargas).
+RESPELT_RATIO = 0.5
+
+
+def _respelling(a: str, b: str) -> bool:
+    """Two spellings of one sound: consonant skeletons of one length differing in one letter
+    at most (Thiago/Tiago, Mohammed/Muhammad); a letter more or less (Varga/Vargas) is
+    another name."""
+    sa, sb = translit.skeleton_en(a), translit.skeleton_en(b)
+    return len(sa) == len(sb) and sum(x != y for x, y in zip(sa, sb, strict=True)) <= 1
+
+
+def respelt_names(view: SegmentView, ctx: DocumentContext, check: Check) -> list[Flag]:
+    """Reference names the Arabic writes as another name: an Arabic word that transliterates
+    the back-translation's name (Vargas, Morita, Midland) but not the reference's (Varga, Mori,
+    Meridian), where no Arabic word of the segment transliterates the reference's.
+
+    Both readings are needed: the back-translation alone may respell a correct name
+    (Mohammed/Muhammad, both fit محمد), and the transliteration match alone cannot tell a
+    misspelling from a loose but correct rendering.
+    """
+    ref_keys = {fold_latin(t.text) for t in view.ref if t.kind == "word"}
+    hyp_names = [h for h in view.hyp_tokens
+                 if h.kind == "word" and h.is_capitalised and len(h.text) > 2 and fold_latin(h.text) not in ref_keys]
+    if not hyp_names:
+        return []
+    words = [w for w in view.ar if w.token.kind == "word" and not w.is_latin and not w.function]
+    flags: list[Flag] = []
+    taken: set[int] = set()
+    pairs = [a.token.text + b.token.text for a, b in zip(view.ar, view.ar[1:], strict=False)]
+    for tokens, entity in reference_names(view):
+        for t in tokens:
+            if len(t.text) < 3 or any(translit.matches_name(w.token.text, t.text) for w in words):
+                continue
+            if any(translit.matches_name(p, t.text) for p in pairs):
+                continue  # one Latin word written as two Arabic ones (OpenStreet ↔ أوبن ستريت)
+            for h in hyp_names:
+                if SequenceMatcher(None, fold_latin(h.text), fold_latin(t.text)).ratio() < RESPELT_RATIO:
+                    continue
+                if _respelling(h.text, t.text):
+                    continue  # the MT's own spelling of the same name (Thiago/Tiago)
+                hit = next((w for w in words if w.token.index not in taken
+                            and translit.matches_name(w.token.text, h.text)), None)
+                if hit is None:
+                    continue
+                taken.add(hit.token.index)
+                label = entity or t.text
+                flags.append(make_flag(
+                    view, check, ctx.ar_span(hit.token.start, hit.token.end),
+                    ctx.ref_span(t.start, t.end),
+                    f"reference name '{label}' is written {hit.token.text}, which reads as "
+                    f"'{h.text}', not '{t.text}'",
+                    view.hyp_span([h]),
+                ))
+                break
+    return flags
+
+
 def entity_flags(view: SegmentView, ctx: DocumentContext, check: Check) -> list[Flag]:
+    flags = respelt_names(view, ctx, check)
     ar_entities = view.ar_entities
     present = {name for _, _, name in ar_entities}
     covered = {k for a, b, _ in ar_entities for k in range(a, b)}
     ref_names = {name for _, _, name in view.ref_entities}
     foreign = {k for a, b, name in ar_entities if name not in ref_names for k in range(a, b)}
-    flags = []
     for tokens, entity in reference_names(view):
         ref = ctx.ref_span(tokens[0].start, tokens[-1].end)
         label = entity or " ".join(t.text for t in tokens)

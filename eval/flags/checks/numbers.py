@@ -22,6 +22,7 @@ it has (the Arabic may say it in words the extractor does not read). Digits are 
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Sequence
 
 from eval.flags.checks.common import hyp_find, make_flag
@@ -34,6 +35,7 @@ from eval.lexicon.numbers import (
     pair_numbers,
     same_number,
 )
+from eval.text.tokens import stem, tokenize_en
 from eval.values import Flag, Severity, Span
 
 #: How much the back-translation's disagreement takes off a flag's confidence.
@@ -83,7 +85,91 @@ def number_flags(view: SegmentView, ctx: DocumentContext, check: Check) -> list[
             severity=Severity.MAJOR,
             confidence=_unpaired(check, e.kind) - (BACK_TRANSLATION_DOUBT if doubt else 0.0),
         ))
+    return flags + bound_flags(view, ctx, check, ref_nums, ar_nums, hyp_nums)
+
+
+#: Words before a number that make it a lower bound (the true figure is that or more) …
+_LOWER = r"at least|more than|over|above|upwards of|in excess of|no (?:fewer|less) than|exceeding|not less than"
+#: … or an upper bound (that or less, or short of it).
+_UPPER = r"at most|less than|fewer than|under|below|up to|no more than|not more than|nearly|almost|just under|at the most"
+_BEFORE = re.compile(rf"\b(?:(?P<lower>{_LOWER})|(?P<upper>{_UPPER}))\s+(?:an?\s+|the\s+|some\s+)?$", re.IGNORECASE)
+_AFTER = re.compile(r"^\s*(?:[A-Za-z-]+\s+){0,2}?(?:or (?P<lower>more|over|above)|or (?P<upper>less|fewer|under|below)|(?P<lower2>at least|at the least|plus)|(?P<upper2>at most|at the most))\b", re.IGNORECASE)
+
+
+_BOUND = {"lower": "a minimum", "upper": "a maximum"}
+
+
+def bound_of(text: str, start: int, end: int) -> tuple[str, int, int] | None:
+    """Whether the number at ``text[start:end]`` is given as a lower bound ("at least 40",
+    "40 or more") or an upper bound ("at most 40", "up to 40", "nearly 40"): ``("lower" |
+    "upper", start, end)`` of the words that say so, else ``None``."""
+    before = _BEFORE.search(text[max(0, start - 30):start])
+    if before:
+        offset = max(0, start - 30)
+        kind = "lower" if before.group("lower") else "upper"
+        return kind, offset + before.start(), offset + before.end()
+    after = _AFTER.search(text[end:end + 40])
+    if after:
+        kind = "lower" if after.group("lower") or after.group("lower2") else "upper"
+        return kind, end + after.start(), end + after.end()
+    return None
+
+
+def bound_flags(
+    view: SegmentView, ctx: DocumentContext, check: Check,
+    ref_nums: Sequence[NumberMention], ar_nums: Sequence[NumberMention], hyp_nums: Sequence[NumberMention],
+) -> list[Flag]:
+    """A number the Arabic gives right, but as the other bound: the reference's "at least
+    1,150" read back as "at most 1150" (a minimum made a maximum, or the other way round)."""
+    flags = []
+    for m in ref_nums:
+        e = next((a for a in ar_nums if same_number(a, m)), None)
+        if e is None:
+            continue
+        ref_bound = bound_of(view.ref_text, m.start, m.end)
+        hyp = next((h for h in hyp_nums if same_number(h, m)), None)
+        if ref_bound is None or hyp is None:
+            continue
+        hyp_bound = bound_of(view.hyp, hyp.start, hyp.end)
+        if hyp_bound is None or hyp_bound[0] == ref_bound[0]:
+            continue
+        ar = _bound_words(view, ctx, e, view.hyp[hyp_bound[1]:hyp_bound[2]]) or _span(
+            ctx.ar_span, view.ar_start, e, False)
+        said = view.ref_text[ref_bound[1]:ref_bound[2]].strip()
+        read = view.hyp[hyp_bound[1]:hyp_bound[2]].strip()
+        flags.append(make_flag(
+            view, check, ar, ctx.ref_span(view.ref_start + min(ref_bound[1], m.start),
+                                          view.ref_start + max(ref_bound[2], m.end)),
+            f"the reference gives {m.text} as {_BOUND[ref_bound[0]]} ('{said}'), the back-translation "
+            f"as {_BOUND[hyp_bound[0]]} ('{read}')",
+            hyp_find(view, view.hyp[min(hyp_bound[1], hyp.start):max(hyp_bound[2], hyp.end)]),
+            severity=Severity.MAJOR,
+            confidence=check.adjusted(-0.15),
+        ))
     return flags
+
+
+#: How many Arabic words either side of a number its bound words may stand
+#: ("1150 حالة على الأكثر": after the counted noun).
+BOUND_REACH = 3
+
+
+def _bound_words(view: SegmentView, ctx: DocumentContext, e: NumberMention, phrase: str) -> Span | None:
+    """The Arabic words near the Arabic number ``e`` that gloss as the content words of the
+    back-translation's bound ``phrase`` ("at most" ← على الأكثر), with a preposition right
+    before them; ``None`` when there are none."""
+    wanted = {stem(t.text.lower()) for t in tokenize_en(phrase) if t.kind == "word"} - {"at", "than", "or", "to"}
+    at = next((k for k, a in enumerate(view.ar) if a.token.start - view.ar_start >= e.start), None)
+    if at is None or not wanted:
+        return None
+    lo, hi = max(0, at - BOUND_REACH), min(len(view.ar), at + BOUND_REACH + 2)
+    hits = [k for k in range(lo, hi) if view.ar[k].stems & wanted or view.ar[k].clitics & wanted]
+    if not hits:
+        return None
+    first, last = min(hits), max(hits)
+    if first > 0 and view.ar[first - 1].function:
+        first -= 1
+    return ctx.ar_span(view.ar[first].token.start, view.ar[last].token.end)
 
 
 def _in(mentions: Sequence[NumberMention], m: NumberMention) -> bool:

@@ -1,0 +1,130 @@
+"""Three checks of issue 12 on hand-made sentences: a name the Arabic writes as another
+name, a phrasal verb read back as its bare verb, and a number's bound turned around."""
+
+from __future__ import annotations
+
+import pytest
+
+from eval.flags.checks.numbers import bound_of
+from eval.flags.checks.phrasal import phrasal_verb
+from eval.flow import (
+    BackTranslation,
+    default_flaggers,
+    evaluate_prepared,
+    hypothesis_units,
+    prepare_texts,
+)
+from eval.values import Category, Severity
+
+
+def flags_of(signal: str, ar: str, ref: str, hyp: str):
+    prepared = prepare_texts(ar, ref, article_path="a.ar.txt", reference_path="r.en.txt")
+    units = hypothesis_units(prepared, hyp)
+    flags = evaluate_prepared(prepared, BackTranslation(tuple(units), {"name": "test"}),
+                              flaggers=default_flaggers(None)).flags
+    return [f for f in flags if any(e.signal == signal for e in f.evidence)]
+
+
+# -- names written as another name ------------------------------------------------------
+
+def test_a_name_with_a_letter_more_is_another_name():
+    flags = flags_of("named-entity",
+                     "قال الوزير كوفاليك إن المحادثات ستستأنف الأسبوع المقبل.",
+                     "Minister Koval said the talks would resume next week.",
+                     "Minister Kovalik said that the talks will resume next week.")
+    assert len(flags) == 1
+    assert flags[0].ar.text == "كوفاليك" and flags[0].reference.text == "Koval"
+    assert flags[0].category is Category.NAMED_ENTITY
+    assert "reads as 'Kovalik'" in flags[0].evidence[0].detail
+
+
+def test_a_correct_name_spelled_otherwise_by_the_back_translation_is_not_flagged():
+    # محمد fits both Mohammed and Muhammad: the back-translation only respells it.
+    assert flags_of("named-entity",
+                    "قال محمد إن المحادثات ستستأنف الأسبوع المقبل.",
+                    "Mohammed said the talks would resume next week.",
+                    "Muhammad said that the talks will resume next week.") == []
+
+
+def test_a_name_the_arabic_writes_right_is_not_flagged_whatever_the_back_translation_says():
+    assert flags_of("named-entity",
+                    "قال الوزير كوفال إن المحادثات ستستأنف الأسبوع المقبل.",
+                    "Minister Koval said the talks would resume next week.",
+                    "Minister Kovalik said that the talks will resume next week.") == []
+
+
+# -- phrasal verbs -----------------------------------------------------------------------
+
+def test_wordnet_phrasal_verbs_whose_main_sense_is_not_the_bare_verb():
+    assert phrasal_verb("step", "down")  # resign
+    assert phrasal_verb("carry", "out")  # perform
+    assert not phrasal_verb("close", "down")  # a sense of "close" itself
+    assert not phrasal_verb("turn", "away")  # a kind of "turn"
+    assert not phrasal_verb("walk", "quickly")  # no such lemma
+
+
+def test_a_phrasal_verb_read_back_without_its_particle_is_flagged():
+    flags = flags_of("phrasal-verb",
+                     "خطا رئيس النادي بعد الخسارة الثقيلة.",
+                     "The club chairman stepped down after the heavy defeat.",
+                     "The club chairman stepped after the heavy defeat.")
+    assert len(flags) == 1
+    flag = flags[0]
+    assert flag.reference.text == "stepped down" and flag.ar.text.startswith("خطا")
+    assert flag.category is Category.MISTRANSLATION and flag.severity is Severity.MAJOR
+    assert "without 'down'" in flag.evidence[0].detail
+
+
+def test_a_phrasal_verb_kept_whole_or_rendered_by_its_meaning_is_not_flagged():
+    assert flags_of("phrasal-verb",
+                    "استقال رئيس النادي بعد الخسارة الثقيلة.",
+                    "The club chairman stepped down after the heavy defeat.",
+                    "The club chairman stepped down after the heavy defeat.") == []
+    assert flags_of("phrasal-verb",
+                    "استقال رئيس النادي بعد الخسارة الثقيلة.",
+                    "The club chairman stepped down after the heavy defeat.",
+                    "The club chairman resigned after the heavy defeat.") == []
+
+
+def test_a_particle_that_is_a_preposition_before_a_noun_phrase_is_left_alone():
+    # "fell in three days": "in" is a preposition here, not part of "fall in".
+    assert flags_of("phrasal-verb",
+                    "هطلت الأمطار خلال ثلاثة أيام.",
+                    "The rain fell in three days.",
+                    "The rain fell during three days.") == []
+
+
+# -- bounds of numbers -------------------------------------------------------------------
+
+@pytest.mark.parametrize(("text", "number", "kind"), [
+    ("At least 1,150 cases", "1,150", "lower"),
+    ("more than 80% of voters", "80", "lower"),
+    ("40 people or more", "40", "lower"),
+    ("up to 40 people", "40", "upper"),
+    ("nearly 100 houses", "100", "upper"),
+    ("at most 12 days", "12", "upper"),
+    ("a crowd of 40", "40", None),
+])
+def test_bound_of(text, number, kind):
+    start = text.index(number)
+    found = bound_of(text, start, start + len(number))
+    assert (found[0] if found else None) == kind
+
+
+def test_a_minimum_read_back_as_a_maximum_is_flagged_on_the_arabic_bound_words():
+    flags = flags_of("numbers",
+                     "تضررت 300 منزل على الأكثر في العاصفة.",
+                     "At least 300 homes were damaged in the storm.",
+                     "At most 300 homes were damaged in the storm.")
+    bounds = [f for f in flags if "minimum" in f.evidence[0].detail]
+    assert len(bounds) == 1
+    assert "الأكثر" in bounds[0].ar.text
+    assert bounds[0].reference.text == "At least 300"
+
+
+def test_the_same_bound_is_not_flagged():
+    flags = flags_of("numbers",
+                     "تضررت 300 منزل على الأقل في العاصفة.",
+                     "At least 300 homes were damaged in the storm.",
+                     "At least 300 homes were damaged in the storm.")
+    assert flags == []
