@@ -130,7 +130,7 @@ def check(
     visual_bidi: Annotated[bool, typer.Option("--visual-bidi", help="Reorder Arabic for terminals without bidi support.")] = False,
     timings: Annotated[bool, typer.Option("--timings", help="Print the time spent in each stage.")] = False,
     glossary: Annotated[Path | None, typer.Option("--glossary", help="CSV 'english,arabic' of required renderings (alternatives separated by |).")] = None,
-    min_confidence: Annotated[float | None, typer.Option("--min-confidence", min=0.0, max=1.0, help="Show span flags at or above this confidence (default 0.6).")] = None,
+    min_confidence: Annotated[float | None, typer.Option("--min-confidence", min=0.0, max=1.0, help="Show span flags at or above this calibrated confidence (default 0.4): the share of such flags that were right on the labelled development sets.")] = None,
     allow_mismatch: Annotated[bool, typer.Option("--allow-mismatch", help="Check even a reference that seems to belong to another article.")] = False,
     checks: Checks = None,
 ) -> None:
@@ -403,7 +403,7 @@ def eval_command(
     out: Annotated[Path | None, typer.Option("--out", help="Folder for per-document JSONL, the summary and resume state.")] = None,
     fail_on_regression: Annotated[float | None, typer.Option("--fail-on-regression", help="Exit 1 when a model loses more than this many points (and significantly) against its previous run.")] = None,
     metric: Annotated[Metric, typer.Option("--metric", help="Metric for regressions.")] = DEFAULT_METRIC,  # type: ignore[valid-type, assignment]
-    min_confidence: Annotated[float | None, typer.Option("--min-confidence", min=0.0, max=1.0, help="Span flags at or above this confidence count (default 0.6).")] = None,
+    min_confidence: Annotated[float | None, typer.Option("--min-confidence", min=0.0, max=1.0, help="Span flags at or above this calibrated confidence count (default 0.4).")] = None,
     resume: Annotated[bool, typer.Option("--resume", help="Continue an interrupted run in --out without redoing finished documents.")] = False,
     models_file: ModelsFile = None,
     cache: Annotated[Path | None, typer.Option("--cache", help="Translation cache file.")] = None,

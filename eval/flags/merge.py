@@ -11,6 +11,9 @@ document and hands their raw flags to :func:`combine`:
   span flags (:func:`score_signal`), when the ``segment-score`` check is on;
 * a whole-segment flag of a check in :data:`SUPERSEDED_BY_SPANS` (a low segment score)
   is dropped where span flags already explain its segment (:func:`supersede`);
+* every flag's raw confidence is replaced by its calibrated one
+  (:mod:`eval.flags.calibration`: the precision its check had at that raw score on the
+  development sets);
 * span flags below the confidence threshold are left out; whole-segment flags are
   kept apart from span flags and not filtered.
 
@@ -24,6 +27,7 @@ from dataclasses import replace
 from pathlib import Path
 from types import MappingProxyType
 
+from eval.flags import calibration as calib
 from eval.flags.context import CheckContext, DocumentContext
 from eval.flags.registry import PRIORITY, UNKNOWN_PRIORITY, Findings, run_checks, select
 from eval.flags.segment_score import chrf_deviations
@@ -31,7 +35,9 @@ from eval.flags.view import SegmentView
 from eval.text.glossary import load_glossary
 from eval.values import AlignedSegment, Category, Evidence, Flag, Span
 
-MIN_CONFIDENCE = 0.6
+#: The default threshold on calibrated confidence (:mod:`eval.flags.calibration`), chosen on
+#: the development sets (C-dev, A, B).
+MIN_CONFIDENCE = calib.DEFAULT_THRESHOLD
 #: Whole-segment checks whose flags span flags in the same segment supersede.
 SUPERSEDED_BY_SPANS = frozenset({"segment-score"})
 SCORE_SIGNAL = "segment-score"
@@ -43,7 +49,9 @@ class SpanFlagger:
     ``glossary``: a CSV read by :func:`eval.text.glossary.load_glossary` (a bad file is a
     :class:`~tadqiq.errors.ConfigError`, raised here). ``min_confidence``: span flags
     below it are left out. ``checks``: the names of the checks to run (all when ``None``;
-    an unknown name is a :class:`~tadqiq.errors.ConfigError`).
+    an unknown name is a :class:`~tadqiq.errors.ConfigError`). ``calibration``: raw score →
+    confidence (the committed table when ``None``; :data:`~eval.flags.calibration.IDENTITY`
+    keeps raw scores).
     """
 
     def __init__(
@@ -51,8 +59,10 @@ class SpanFlagger:
         glossary: Path | None = None,
         min_confidence: float = MIN_CONFIDENCE,
         checks: Collection[str] | None = None,
+        calibration: calib.Calibration | None = None,
     ) -> None:
         self.checks = select(checks)
+        self.calibration = calib.default() if calibration is None else calibration
         self.glossary = tuple(load_glossary(glossary)) if glossary else ()
         self.min_confidence = min_confidence
 
@@ -74,7 +84,7 @@ class SpanFlagger:
         findings = run_checks(self.checks, views, ctx)
         scored = any(c.name == SCORE_SIGNAL for c in self.checks)
         return combine(findings, [v.bead_id for v in views], ctx.chrf_z if scored else None,
-                       self.min_confidence)
+                       self.min_confidence, self.calibration)
 
 
 def combine(
@@ -82,6 +92,7 @@ def combine(
     view_segments: Sequence[int],
     chrf_z: Mapping[int, float] | None,
     min_confidence: float = MIN_CONFIDENCE,
+    calibration: calib.Calibration = calib.IDENTITY,
 ) -> list[Flag]:
     """One document's flags from its checks' raw flags (see the module docstring).
 
@@ -96,8 +107,9 @@ def combine(
             merged = [score_signal(f, chrf_z.get(segment, 0.0)) for f in merged]
         spans += merged
     spans += findings.document
-    whole = supersede(findings.whole_segment, spans)
-    return whole + [f for f in merge(spans) if f.confidence >= min_confidence]
+    whole = [calibration.apply(f) for f in supersede(findings.whole_segment, spans)]
+    merged = [calibration.apply(f) for f in merge(spans)]
+    return whole + [f for f in merged if f.confidence >= min_confidence]
 
 
 def supersede(whole_segment: Sequence[Flag], spans: Sequence[Flag]) -> list[Flag]:
