@@ -51,6 +51,7 @@ from eval.lexicon.bilingual import (
     supports,
     synonym_in_text,
     thesaurus_related,
+    thesaurus_words,
 )
 from eval.text.tokens import Token, fold_latin, is_function_en
 from eval.values import Category, Evidence, Flag, Severity
@@ -331,7 +332,16 @@ def _strong(view: SegmentView, r: Token, context: Sequence[str]) -> list[Token]:
         h for h in view.hyp_tokens
         if not (en_match(r, h) and weak_link(r, h, context, h.index in place))
         and (h.index not in taken or h.key == r.key)
+        and (h.index in place or not _loose(r, h))
     ]
+
+
+def _loose(r: Token, h: Token) -> bool:
+    """``r`` and ``h`` are related only through a shared Arabic gloss (write ~ author): too
+    loose to excuse ``r`` from elsewhere in the back-translation."""
+    return (r.key != h.key and h.kind == "word" and related(r.key, h.key)
+            and not thesaurus_words(r.text, h.text) and not same_family(r, h)
+            and not wordnet.near_synonyms(r.text, h.text))
 
 
 def _hyp_place(view: SegmentView, r: Token, reach: int = 3) -> set[int]:
@@ -494,7 +504,7 @@ def gap_flags(view: SegmentView, ctx: DocumentContext, check: Check) -> list[Fla
             ref_tokens, hyp_tokens = whole[0], whole[1]
         elif r_gap and ar_sel:
             ar_sel, ref_tokens, hyp_tokens = _extend_to_head(view, ar_sel, ref_tokens, hyp_tokens)
-        reversed_pairs = [(r, h) for r in r_gap for h in h_gap if antonyms(r.key, h.key)]
+        reversed_pairs = [(r, h) for r in r_gap for h in h_gap if antonyms(r.key, h.key) or wordnet.opposite(r.text, h.text)]
         severity = check.severity
         if r_gap and ar_sel:
             category = check.category  # a mistranslation
@@ -565,7 +575,7 @@ def _paraphrased(
         return t.kind == "word" and (not _is_name(t, entity_idx, t.index) if is_ref else not t.is_capitalised)
 
     def same(r: Token, h: Token) -> bool:
-        return (plain(r, True) and plain(h, False) and not antonyms(r.key, h.key)
+        return (plain(r, True) and plain(h, False) and not antonyms(r.key, h.key) and not wordnet.opposite(r.text, h.text)
                 and sense_relation(r.text, h.text, context) is Sense.SAME)
 
     used: set[int] = set()

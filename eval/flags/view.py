@@ -322,6 +322,11 @@ def en_match(a: Token, b: Token) -> bool:
     return a.key == b.key or related(a.key, b.key)
 
 
+#: Near-synonyms (not the same stem) pair only this close in relative position: "written"
+#: at the end of a sentence is not the "authority" (a common Arabic gloss) at its start.
+MAX_NEAR_DRIFT = 0.3
+
+
 def match_tokens(ref: Sequence[Token], hyp: Sequence[Token]) -> list[tuple[int, int]]:
     """One-to-one alignment of two content-token lists, tolerant of reordering.
 
@@ -337,6 +342,8 @@ def match_tokens(ref: Sequence[Token], hyp: Sequence[Token]) -> list[tuple[int, 
             if en_match(r, h):
                 exact = r.key == h.key
                 distance = abs(i / max(n, 1) - j / max(m, 1))
+                if not exact and distance > MAX_NEAR_DRIFT:
+                    continue  # near-synonyms far apart: two different words, not one moved
                 candidates.append((not exact, distance, i, j))
     candidates.sort()
     used_r: set[int] = set()

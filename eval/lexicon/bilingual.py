@@ -244,20 +244,63 @@ def _stem_phrase(phrase: str) -> str:
     return " " + " ".join(stem(w) for w in phrase.split()) + " "
 
 
+@functools.lru_cache(maxsize=65536)
+def _lemma(word: str) -> str:
+    """A word's WordNet base form (its first), else the word: unlike a stem it keeps apart
+    words the stemmer conflates (authority / author, general / generate)."""
+    low = word.lower()
+    forms = wordnet.base_forms(low)
+    return forms[0] if forms else low
+
+
+@functools.lru_cache(maxsize=4096)
+def _lemma_text(text: str) -> str:
+    return " " + " ".join(_lemma(w) for w in LATIN_WORD.findall(text)) + " "
+
+
+@functools.lru_cache(maxsize=65536)
+def _lemma_phrase(phrase: str) -> str:
+    return " " + " ".join(_lemma(w) for w in phrase.split()) + " "
+
+
+def thesaurus_words(a: str, b: str) -> bool:
+    """Like :func:`thesaurus_related`, for two words rather than stems, matched on WordNet
+    base forms: "written" ~ "author" share the group (write, pen, author), but "authority"
+    is not the member "author"."""
+    la, lb = _lemmas(a), _lemmas(b)
+    if la & lb:
+        return True
+    groups = synonym_groups()
+    for gid in lex_index().group_words_of(stem(a)):
+        members = set(groups[gid])
+        if la & members and lb & members:
+            return True
+    return False
+
+
+@functools.lru_cache(maxsize=65536)
+def _lemmas(word: str) -> frozenset[str]:
+    low = word.lower()
+    return frozenset((low, *wordnet.base_forms(low)))
+
+
 def synonym_in_text(word: str, own_text: str, other_text: str) -> bool:
     """A thesaurus group holds ``word`` (alone or in a phrase found in ``own_text``) and
     another member found in ``other_text``: "wildfire" ~ "forest fire", "news" ~ "press".
-    Phrases match on stems, so "had fallen ill" finds "fall ill"."""
+    Phrases match on stems, so "had fallen ill" finds "fall ill"; the other text's member
+    must match on WordNet base forms too, so "authority" is not the member "author"."""
     groups = synonym_groups()
     key = stem(word)
     own, other = _stem_text(own_text), _stem_text(other_text)
+    other_lemmas = _lemma_text(other_text)
     for gid in lex_index().group_words_of(key):
         mine = [m for m in groups[gid] if _stem_phrase(m) in own and key in _stem_phrase(m).split()]
         if not mine:
             continue
         # Another member in the other text, which the own text does not have itself (there it
         # renders the own text's own word: "crude" is not "oil" because both texts say "oil").
-        if any(m not in mine and _stem_phrase(m) in other and _stem_phrase(m) not in own for m in groups[gid]):
+        if any(m not in mine and _stem_phrase(m) in other and _stem_phrase(m) not in own
+               and _lemma_phrase(m) in other_lemmas for m in groups[gid]):
             return True
     return False
 

@@ -56,6 +56,7 @@ __all__ = [
     "expressions",
     "is_lemma",
     "near_synonyms",
+    "opposite",
     "sense_of",
     "synset",
     "synsets",
@@ -525,6 +526,29 @@ def near_synonyms(a: str, b: str, *, context: Iterable[str] = ()) -> bool:
 
 
 @functools.lru_cache(maxsize=65536)
+def opposite(a: str, b: str) -> bool:
+    """``b`` says the opposite of ``a``: it is (a form of) a lexical antonym of ``a``, or a
+    lemma of an antonym's synset, or — for adjectives — of a synset similar to one
+    (written ↔ spoken, oral, verbal; least ↔ most). Hypernyms do not count: "change" is
+    not the opposite of "rise"."""
+    opposites = antonyms(a)
+    if not opposites:
+        return False
+    b_forms = set(base_forms(b)) | {_clean(b)}
+    if b_forms & opposites:
+        return True
+    for o in opposites:
+        for s in synsets(o):
+            if b_forms.intersection(s.lemmas):
+                return True
+            if s.pos == "a":
+                for rid in s.related:
+                    other = synset(rid)
+                    if other is not None and other.pos == "a" and b_forms.intersection(other.lemmas):
+                        return True
+    return False
+
+
 def antonyms(word: str) -> frozenset[str]:
     """The lexical antonyms of ``word`` and of its base forms (``win`` → ``lose``)."""
     words = _store().words(base_forms(word))

@@ -128,3 +128,53 @@ def test_the_same_bound_is_not_flagged():
                      "At least 300 homes were damaged in the storm.",
                      "At least 300 homes were damaged in the storm.")
     assert flags == []
+
+
+# -- opposites, loose relations, far-apart near-synonyms ------------------------------------
+
+@pytest.mark.parametrize(("a", "b", "expected"), [
+    ("written", "verbal", True),   # an antonym's similar adjective (spoken ~ oral, verbal)
+    ("least", "most", True),
+    ("rose", "fell", True),        # inflected forms
+    ("rise", "changed", False),    # a hypernym of the antonym is not the opposite
+    ("high", "level", False),
+    ("crude", "rude", False),
+])
+def test_wordnet_opposite(a, b, expected):
+    from eval.lexicon import wordnet
+
+    assert wordnet.opposite(a, b) is expected
+
+
+def test_the_thesaurus_matches_words_on_base_forms_not_stems():
+    from eval.lexicon.bilingual import synonym_in_text, thesaurus_related, thesaurus_words
+    from eval.text.tokens import stem
+
+    # "authority" stems to "author", a member of (write, pen, author): stems conflate them
+    assert thesaurus_related(stem("written"), stem("authority"))
+    assert not thesaurus_words("written", "authority")
+    assert thesaurus_words("written", "author")
+    assert not synonym_in_text("written", "three written warnings", "the regulatory authority said")
+    assert synonym_in_text("written", "three written warnings", "a note the author sent")
+
+
+def test_near_synonyms_far_apart_are_not_aligned():
+    from eval.flags.view import MAX_NEAR_DRIFT, match_tokens
+    from eval.text.tokens import tokenize_en
+
+    ref = [t for t in tokenize_en("the station ignored three written warnings") if t.kind == "word"]
+    hyp = [t for t in tokenize_en("the authority head said the station ignored three verbal warnings")
+           if t.kind == "word"]
+    pairs = {(ref[i].text, hyp[j].text) for i, j in match_tokens(ref, hyp)}
+    assert ("written", "authority") not in pairs and ("warnings", "warnings") in pairs
+    assert 0 < MAX_NEAR_DRIFT < 1
+
+
+def test_a_written_offer_read_back_as_verbal_is_a_reversal():
+    flags = flags_of("antonym",
+                     "قدمت الشركة للنقابة عرضا شفهيا يوم الخميس.",
+                     "The company made the union a written offer on Thursday.",
+                     "The company presented to the union a verbal offer on Thursday.")
+    assert len(flags) == 1
+    assert flags[0].ar.text == "شفهيا" and flags[0].reference.text == "written"
+    assert flags[0].severity is Severity.CRITICAL

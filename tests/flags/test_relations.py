@@ -224,6 +224,17 @@ def test_arabic_features_come_from_the_analyses():
     assert "may-or-has" in ar_features("قد")
 
 
+def test_a_reason_given_with_citing_turned_into_a_concession():
+    [flag] = flags("استقال المدرب رغم وجود مشاكل صحية.",
+                   "The coach resigned, citing health problems.",
+                   "The coach resigned despite the existence of health problems.")
+    assert signals([flag]) == ["relation"]
+    assert flag.ar.text.startswith("رغم") and flag.reference.text == "citing"
+    assert flags("استقال المدرب بسبب مشاكل صحية.",
+                 "The coach resigned, citing health problems.",
+                 "The coach resigned because of health problems.") == []
+
+
 def test_english_connectives():
     kinds = [k for _, _, k in connectives(tokenize_en(
         "He was jailed for stealing cars, although he said he did it so that his family could eat "

@@ -715,7 +715,8 @@ def _swapped_contrasts(view: SegmentView, ctx: DocumentContext, check: Check) ->
 # -- relation: connectives and scope --------------------------------------------------
 
 _CONNECTIVES = {
-    CAUSE: ("because of", "because", "due to", "owing to", "as a result of", "on account of"),
+    CAUSE: ("because of", "because", "due to", "owing to", "as a result of", "on account of",
+            "on the grounds that", "thanks to", "in view of", "citing"),
     PURPOSE: ("in order to", "in order for", "in order that", "so as to", "so that",
               "with the aim of", "with the goal of", "in a bid to"),
     CONCESSION: ("even though", "even as", "although", "though", "despite", "in spite of",
