@@ -5,8 +5,9 @@
 
 Runs the flagger with raw (uncalibrated) confidences and no threshold over every labelled
 document of the given sets, matches its flags with the gold errors as ``tadqiq bench
-flags`` does, and fits :func:`eval.flags.calibration.fit` to (check, raw confidence,
-right?) of every flag. A set whose name holds "test" is refused: a held-out split must not
+flags`` does, and fits :func:`eval.flags.calibration.fit` to (key, raw confidence,
+right?) of every flag, once under its check and once under its check and category
+(:func:`eval.flags.calibration.keys_of`). A set whose name holds "test" is refused: a held-out split must not
 shape the flagger.
 """
 
@@ -40,7 +41,8 @@ def samples(sets: list[Path]) -> list[tuple[str, float, bool]]:
         for doc in score(labelled_documents(root), run):
             for flag in doc.report.flags:
                 if flag.evidence:
-                    out.append((calibration.check_of(flag), flag.confidence, bool(doc.matches[flag.id])))
+                    right = bool(doc.matches[flag.id])
+                    out += [(key, flag.confidence, right) for key in calibration.keys_of(flag)]
     return out
 
 

@@ -23,7 +23,7 @@ time or more at that score.
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from importlib import resources as importlib_resources
 from types import MappingProxyType
@@ -66,20 +66,23 @@ class Calibration:
 
     steps: Mapping[str, tuple[Step, ...]]
 
-    def confidence(self, check: str, raw: float) -> float:
+    def confidence(self, keys: str | Sequence[str], raw: float) -> float:
+        """The calibrated confidence of ``raw`` under the first of ``keys`` (a check, or
+        ``check:category``) whose table has that raw score; else :func:`prior`."""
         if self is IDENTITY:
             return raw
-        for step in self.steps.get(check, ()):
-            if abs(raw - step.raw) < 5e-4:
-                return step.confidence
+        for key in (keys,) if isinstance(keys, str) else keys:
+            for step in self.steps.get(key, ()):
+                if abs(raw - step.raw) < 5e-4:
+                    return step.confidence
         return prior(raw)
 
     def apply(self, flag: Flag) -> Flag:
-        """``flag`` with its confidence calibrated (unchanged when its check has no steps)."""
+        """``flag`` with its confidence calibrated: by its check and category where the
+        development sets had enough such flags, else by its check."""
         if not flag.evidence:
             return flag
-        check = check_of(flag)
-        calibrated = self.confidence(check, flag.confidence)
+        calibrated = self.confidence(keys_of(flag), flag.confidence)
         return flag if calibrated == flag.confidence else replace(flag, confidence=calibrated)
 
     def to_tsv(self) -> str:
@@ -119,6 +122,13 @@ def check_of(flag: Flag) -> str:
     return CHECK_OF_SIGNAL.get(signal, signal)
 
 
+def keys_of(flag: Flag) -> tuple[str, str]:
+    """The table keys of a flag, most specific first: ``check:category``, then ``check``
+    (the gap analysis is far more often right about an omission than a single word)."""
+    check = check_of(flag)
+    return f"{check}:{flag.category.value}", check
+
+
 def fit(samples: Iterable[tuple[str, float, bool]]) -> Calibration:
     """The calibration of ``(check, raw confidence, right?)`` samples: per check and raw
     score, the share of right flags shrunk towards the raw score itself (worth
@@ -155,4 +165,4 @@ def default() -> Calibration:
     return Calibration.from_tsv(text)
 
 
-__all__ = ["DEFAULT_THRESHOLD", "IDENTITY", "MIN_FLAGS", "PRIOR_WEIGHT", "RAW_THRESHOLD", "UNSEEN_SHIFT", "Calibration", "Step", "check_of", "default", "fit", "prior", "shrunk"]
+__all__ = ["DEFAULT_THRESHOLD", "IDENTITY", "MIN_FLAGS", "PRIOR_WEIGHT", "RAW_THRESHOLD", "UNSEEN_SHIFT", "Calibration", "Step", "check_of", "default", "fit", "keys_of", "prior", "shrunk"]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from eval.flags import calibration
@@ -112,3 +114,15 @@ def test_the_calibration_script_fits_a_table_from_labelled_documents(tmp_path):
     assert table.steps  # at least one check raised enough flags on two articles
     for steps in table.steps.values():
         assert sum(s.flags for s in steps) >= calibration.MIN_FLAGS
+
+
+def test_a_check_and_category_with_enough_flags_is_calibrated_on_its_own():
+    samples = ([("gaps", 0.6, False)] * 20 + [("gaps:mistranslation", 0.6, False)] * 20
+               + [("gaps", 0.6, True)] * 8 + [("gaps:omission", 0.6, True)] * 8)
+    table = fit(samples)
+    omission = replace(flag("lexicon", 0.6), category=Category.OMISSION)
+    addition = replace(flag("lexicon", 0.6), category=Category.ADDITION)
+    assert calibration.keys_of(omission) == ("gaps:omission", "gaps")
+    # omissions were right 8 times in 8, single-word mistranslations never, all gaps 8 in 28
+    assert table.apply(omission).confidence > table.apply(addition).confidence > table.apply(flag("lexicon", 0.6)).confidence
+    assert table.apply(addition).confidence == table.confidence("gaps", 0.6)
