@@ -494,6 +494,11 @@ def gap_flags(view: SegmentView, ctx: DocumentContext, check: Check) -> list[Fla
             continue
         whole = _compound_phrase(view, r_gap)
         ar_sel = [view.ar[k] for k in (whole[2] if whole else _arabic_of(view, r_gap, h_gap))]
+        if ar_sel and all(a.function for a in ar_sel) and not any(
+                r.text.lower() in a.clitics or r.key in a.stems for a in ar_sel for r in r_gap):
+            # Function words alone that gloss as none of the reference words (إلى for
+            # "format"): nothing to point at. منا "from us" for "US" is kept.
+            ar_sel = []
         if not r_gap and (len(ar_sel) < 2 or len(h_gap) < 3):
             # Back-translation words the Arabic does not carry are MT noise, and a word or
             # two more is usually a paraphrase: an addition is a phrase of its own.

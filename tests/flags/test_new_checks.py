@@ -178,3 +178,16 @@ def test_a_written_offer_read_back_as_verbal_is_a_reversal():
     assert len(flags) == 1
     assert flags[0].ar.text == "شفهيا" and flags[0].reference.text == "written"
     assert flags[0].severity is Severity.CRITICAL
+
+
+def test_a_reference_word_behind_function_words_only_is_an_omission_not_a_mistranslation():
+    ar = "أما بالنسبة إلى التفاصيل، فقال الوزير إنه غير مستعد لكشفها."
+    ref = "As for the format of the talks, the minister said he was not ready to reveal the details."
+    hyp = "As for the details, the minister said that he is not ready to reveal them."
+    prepared = prepare_texts(ar, ref, article_path="a.ar.txt", reference_path="r.en.txt")
+    flags = evaluate_prepared(prepared, BackTranslation(tuple(hypothesis_units(prepared, hyp)), {"name": "t"}),
+                              flaggers=default_flaggers(None, 0.0)).flags
+    [gap] = [f for f in flags if f.reference.text.startswith("format")]
+    # the Arabic words the gap analysis would point at (إنه غير) are function words that
+    # gloss as none of the reference words: no Arabic span, an omission
+    assert gap.category is Category.OMISSION and gap.ar.text == ""
