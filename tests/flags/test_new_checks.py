@@ -191,3 +191,23 @@ def test_a_reference_word_behind_function_words_only_is_an_omission_not_a_mistra
     # the Arabic words the gap analysis would point at (إنه غير) are function words that
     # gloss as none of the reference words: no Arabic span, an omission
     assert gap.category is Category.OMISSION and gap.ar.text == ""
+
+
+# -- one name spelled two ways ----------------------------------------------------------------
+
+def test_a_name_spelled_two_ways_flags_the_spelling_the_back_translation_misreads():
+    flags = flags_of("consistency",
+                     "قال كيلمان إن الاتفاق جيد.\nوأضاف كلمان أن المحادثات ستستمر.",
+                     "Kelman said the deal was good.\nKelman added that the talks would continue.",
+                     "Kilman said that the agreement is good.\nKelman added that the talks will continue.")
+    assert [(f.ar.text, f.ar.line) for f in flags] == [("كيلمان", 1)]
+    # the name's own first letter is not the clitic ك "like": the other spelling is كلمان
+    assert "but كلمان in 1 other place(s)" in flags[0].evidence[0].detail
+
+
+def test_a_function_word_is_never_a_spelling_of_a_name():
+    assert flags_of("consistency",
+                    "قالت هيلينا إن الاتفاق جيد.\nوأضافت أنها لن تتراجع عن موقفها.",
+                    "Helena said the deal was good.\nHelena added that she would not back down.",
+                    "Helena said that the agreement is good.\nShe added that she will not retreat from her position.",
+                    ) == []

@@ -1,5 +1,8 @@
 """The consistency check: one reference name transliterated with different Arabic spellings
-across the document; every spelling but the most frequent one is flagged."""
+across the document; every spelling but the most frequent one is flagged (between equally
+frequent ones, the spelling the back-translation reads as the reference's name, then the
+closer transliteration, is taken as the right one). Function words are never a name's
+spelling, and a name's own first letter is never taken for a clitic."""
 
 from __future__ import annotations
 
@@ -25,20 +28,27 @@ def inconsistency_flags(views: Sequence[SegmentView], ctx: DocumentContext, chec
         for tokens, _entity in reference_names(view, include_initial=True):
             for tok in tokens:
                 for k, word in enumerate(view.ar):
-                    if (word.token.kind == "word" and k not in covered
+                    if (word.token.kind == "word" and k not in covered and not word.function
                             and translit.matches_name(word.token.text, tok.text)):
                         spellings.setdefault(tok.text, []).append((view, word, tok))
     flags = []
     for name, hits in spellings.items():
-        forms = Counter(_bare(w.token.key) for _, w, _ in hits)
+        forms = Counter(_bare(w.token.key, name) for _, w, _ in hits)
         if len(forms) < 2:
             continue
-        first_seen = {}
-        for _, w, _ in hits:
-            first_seen.setdefault(_bare(w.token.key), w.token.start)
-        canonical = max(forms, key=lambda f: (forms[f], -first_seen[f]))
+        first_seen: dict[str, int] = {}
+        read_back: Counter[str] = Counter()  # the back-translation there has the reference's spelling
+        similarity: dict[str, float] = {}
+        for view, w, tok in hits:
+            form = _bare(w.token.key, name)
+            first_seen.setdefault(form, w.token.start)
+            read_back[form] += any(h.text == tok.text for h in view.hyp_tokens)
+            similarity[form] = max(similarity.get(form, 0.0), translit.name_similarity(w.token.text, tok.text))
+        # The most frequent spelling; between equally frequent ones, the one the
+        # back-translation reads as the reference's name, then the closer transliteration.
+        canonical = max(forms, key=lambda f: (forms[f], read_back[f], similarity[f], -first_seen[f]))
         for view, word, tok in hits:
-            if _bare(word.token.key) == canonical:
+            if _bare(word.token.key, name) == canonical:
                 continue
             flags.append(make_flag(
                 view, check,
@@ -50,6 +60,9 @@ def inconsistency_flags(views: Sequence[SegmentView], ctx: DocumentContext, chec
     return flags
 
 
-def _bare(key: str) -> str:
-    forms = strip_prefixes(key)
+def _bare(key: str, name: str) -> str:
+    """The word without the clitic prefixes it may carry (وكلبور → كلبور), as far as what is
+    left still transliterates ``name``: a name's own first letter is not a clitic (كيلبور
+    is not ك + يلبور)."""
+    forms = [f for f in strip_prefixes(key) if f == key or translit.matches_name(f, name)]
     return min(forms, key=len)
