@@ -263,6 +263,10 @@ def _lemma_phrase(phrase: str) -> str:
     return " " + " ".join(_lemma(w) for w in phrase.split()) + " "
 
 
+for _memo in (_lemma, _lemma_text, _lemma_phrase):
+    on_reset(_memo.cache_clear)
+
+
 def thesaurus_words(a: str, b: str) -> bool:
     """Like :func:`thesaurus_related`, for two words rather than stems, matched on WordNet
     base forms: "written" ~ "author" share the group (write, pen, author), but "authority"
@@ -282,6 +286,9 @@ def thesaurus_words(a: str, b: str) -> bool:
 def _lemmas(word: str) -> frozenset[str]:
     low = word.lower()
     return frozenset((low, *wordnet.base_forms(low)))
+
+
+on_reset(_lemmas.cache_clear)
 
 
 def synonym_in_text(word: str, own_text: str, other_text: str) -> bool:

@@ -549,6 +549,7 @@ def opposite(a: str, b: str) -> bool:
     return False
 
 
+@functools.lru_cache(maxsize=65536)
 def antonyms(word: str) -> frozenset[str]:
     """The lexical antonyms of ``word`` and of its base forms (``win`` → ``lose``)."""
     words = _store().words(base_forms(word))
@@ -577,7 +578,7 @@ def expressions(word: str) -> tuple[Expression, ...]:
 
 
 def _reset() -> None:
-    for fn in (_store, base_forms, synset, synsets, _neighbours, _signature, antonyms, expressions):
+    for fn in (_store, base_forms, synset, synsets, _neighbours, _signature, antonyms, opposite, expressions):
         fn.cache_clear()
 
 

@@ -25,6 +25,7 @@ from collections.abc import Sequence
 from eval.flags.checks.common import make_flag
 from eval.flags.context import Check, DocumentContext
 from eval.flags.view import SegmentView
+from eval.lexicon import index as lexindex
 from eval.lexicon import mwe, wordnet
 from eval.text.tokens import Token
 from eval.values import Flag
@@ -68,6 +69,10 @@ def _takes(tok: Token, particle: str) -> bool:
     """``tok`` is an auxiliary, or a verb that makes a phrasal verb with ``particle``."""
     word = tok.text.lower()
     return word in AUXILIARIES or any(phrasal_verb(v, particle) for v in _verbs(word))
+
+
+lexindex.on_reset(_verbs.cache_clear)
+lexindex.on_reset(phrasal_verb.cache_clear)
 
 
 def _particle_after(tokens: Sequence[Token], i: int, reach: int) -> list[tuple[int, str]]:
