@@ -418,3 +418,22 @@ def test_the_figures_script_refuses_a_file_without_its_tables() -> None:
     script = _figures_script()
     with pytest.raises(ValueError, match=r"\| A "):
         script.update_figures("# Benchmarks\n\nno tables\n", _figures(3, 30), _figures(4, 40), _figures(7, 70))
+
+
+def test_the_figures_script_rewrites_the_per_check_table_from_the_development_split() -> None:
+    script = _figures_script()
+    old = script.FIGURES_FILE.read_text(encoding="utf-8")
+    checks = re.findall(r"^\| ([a-z-]+) \| (?:[\d.]+|–) \| (?:[\d.]+|–) \| \d+ \| (?:[\d.]+|–) \|", old, re.M)
+    assert "gaps" in checks and "numbers" in checks
+    dev = {"per_check": {c: {"precision": 0.25, "recall": 0.125, "flags": 8} for c in checks}}
+    both = _figures(7, 70)
+    both["per_check"] = {c: {"precision": 0.5, "recall": 0.0625, "flags": 0 if c == "gaps" else 3} for c in checks}
+    new = script.update_figures(old, _figures(3, 30), _figures(4, 40), both, dev)
+    assert "| numbers | 0.25 | 0.125 | 8 | 0.50 | 0.062 | 3 |" in new
+    assert "| gaps | 0.25 | 0.125 | 8 | – | – | 0 |" in new
+    # without the development figures the per-check table is left as it was
+    kept = script.update_figures(old, _figures(3, 30), _figures(4, 40), both)
+    assert re.search(r"^\| gaps \| .*$", kept, re.M).group(0) == re.search(r"^\| gaps \| .*$", old, re.M).group(0)
+    with pytest.raises(ValueError, match="C-dev precision"):
+        script.update_figures(old.replace("| check | C-dev precision", "| chk | C-dev precision"),
+                              _figures(3, 30), _figures(4, 40), both, dev)
