@@ -211,3 +211,26 @@ def test_a_function_word_is_never_a_spelling_of_a_name():
                     "Helena said the deal was good.\nHelena added that she would not back down.",
                     "Helena said that the agreement is good.\nShe added that she will not retreat from her position.",
                     ) == []
+
+
+# -- a plural made one ----------------------------------------------------------------------------
+
+def test_a_plural_read_back_as_a_single_thing_is_flagged_on_the_arabic_noun():
+    flags = [f for f in flags_of("agreement",
+                                 "أقامت منظمات الإغاثة مستشفى ميدانيا في الوادي.",
+                                 "Aid groups set up field hospitals in the valley.",
+                                 "Aid organisations set up a field hospital in the valley.")
+             if "plural" in f.evidence[0].detail]
+    assert len(flags) == 1
+    assert flags[0].ar.text == "مستشفى" and flags[0].reference.text == "hospitals"
+    assert flags[0].severity is Severity.MAJOR and flags[0].category is Category.GRAMMAR
+
+
+@pytest.mark.parametrize(("ar", "hyp"), [
+    ("أقامت منظمات الإغاثة مستشفيات ميدانية في الوادي.", "Aid organisations set up field hospitals in the valley."),
+    # no "a" / "one": a singular alone may be the back-translation's own wording
+    ("أقامت منظمات الإغاثة المستشفى الميداني في الوادي.", "Aid organisations set up the field hospital in the valley."),
+])
+def test_a_plural_kept_or_a_singular_without_an_article_is_not_flagged(ar, hyp):
+    flags = flags_of("agreement", ar, "Aid groups set up field hospitals in the valley.", hyp)
+    assert [f for f in flags if "plural" in f.evidence[0].detail] == []

@@ -41,7 +41,7 @@ from dataclasses import dataclass
 from eval.flags.checks.common import hyp_find, make_flag
 from eval.flags.context import Check, DocumentContext
 from eval.flags.view import SegmentView
-from eval.lexicon import resources, translit
+from eval.lexicon import resources, translit, wordnet
 from eval.lexicon.bilingual import ArWord, supports
 from eval.lexicon.buckwalter import lexicon
 from eval.lexicon.morphology import (
@@ -694,6 +694,44 @@ def _coordinated(view: SegmentView, name: _NameInArabic) -> bool:
     return k < len(view.ar) and view.ar[k].token.text.startswith("و") and is_name(view.ar[k])
 
 
+#: Words before a noun that make it one: "a field hospital" for the reference's "field hospitals".
+_ONE = frozenset({"a", "an", "one", "single"})
+
+
+def plural_made_singular(view: SegmentView, ctx: DocumentContext, check: Check) -> list[Flag]:
+    """A plural noun of the reference read back as one: its aligned back-translation word is
+    its singular (WordNet base form) with *a*, *an* or *one* before it, at most one word
+    apart ("field hospitals" → "a field hospital"), and the Arabic word behind it is not
+    marked plural. A literal back-translation keeps the Arabic's number, so the Arabic made
+    several things one."""
+    flags: list[Flag] = []
+    for i, j in view.pairs:
+        r, h = view.ref_c[i], view.hyp_c[j]
+        if r.kind != "word" or h.kind != "word" or r.is_capitalised:
+            continue
+        low_r, low_h = r.text.lower(), h.text.lower()
+        if low_r == low_h or not low_r.endswith("s") or low_h not in wordnet.base_forms(low_r, "n"):
+            continue
+        before = [t.text.lower() for t in view.hyp_tokens[max(0, h.index - 2):h.index]]
+        if not _ONE.intersection(before):
+            continue
+        words = view.arabic_for([h]) or view.ar_for_ref.get(r.index, [])
+        if not words:
+            continue
+        k = words[0]
+        agreement = noun_agreement(view.ar[k].token.text)
+        if agreement is not None and agreement.number in (Number.PLURAL, Number.DUAL):
+            continue
+        word = view.ar[k].token
+        flags.append(make_flag(
+            view, check, ctx.ar_span(word.start, word.end), ctx.ref_span(r.start, r.end),
+            f"the reference's plural '{r.text}' is read back as one: "
+            f"'{' '.join(before[-2:])} {h.text}' from {word.text}",
+            hyp_find(view, h.text), severity=Severity.MAJOR,
+        ))
+    return flags
+
+
 def agreement_flags(view: SegmentView, ctx: DocumentContext, check: Check) -> list[Flag]:
     names = [n for n in _names_in_arabic(view, ctx) if not _coordinated(view, n)]
     flags: list[Flag] = []
@@ -708,4 +746,5 @@ def agreement_flags(view: SegmentView, ctx: DocumentContext, check: Check) -> li
             flag = rule(view, ctx, check, i)
             if flag is not None:
                 by_word[flag.ar.start] = flag  # the noun phrase nearest the word wins
-    return flags + [f for f in by_word.values() if not any(g.ar.start == f.ar.start for g in flags)]
+    flags += [f for f in by_word.values() if not any(g.ar.start == f.ar.start for g in flags)]
+    return flags + plural_made_singular(view, ctx, check)
