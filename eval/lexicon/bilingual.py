@@ -244,27 +244,14 @@ def _stem_phrase(phrase: str) -> str:
     return " " + " ".join(stem(w) for w in phrase.split()) + " "
 
 
-@functools.lru_cache(maxsize=65536)
-def _lemma(word: str) -> str:
-    """A word's WordNet base form (its first), else the word: unlike a stem it keeps apart
-    words the stemmer conflates (authority / author, general / generate)."""
-    low = word.lower()
-    forms = wordnet.base_forms(low)
-    return forms[0] if forms else low
-
-
 @functools.lru_cache(maxsize=4096)
-def _lemma_text(text: str) -> str:
-    return " " + " ".join(_lemma(w) for w in LATIN_WORD.findall(text)) + " "
+def _text_lemmas(text: str) -> frozenset[str]:
+    """Every word of ``text`` and all its WordNet base forms: unlike stems they keep apart
+    words the stemmer conflates (authority / author, general / generate)."""
+    return frozenset().union(*(_lemmas(w) for w in LATIN_WORD.findall(text)))
 
 
-@functools.lru_cache(maxsize=65536)
-def _lemma_phrase(phrase: str) -> str:
-    return " " + " ".join(_lemma(w) for w in phrase.split()) + " "
-
-
-for _memo in (_lemma, _lemma_text, _lemma_phrase):
-    on_reset(_memo.cache_clear)
+on_reset(_text_lemmas.cache_clear)
 
 
 def thesaurus_words(a: str, b: str) -> bool:
@@ -295,11 +282,12 @@ def synonym_in_text(word: str, own_text: str, other_text: str) -> bool:
     """A thesaurus group holds ``word`` (alone or in a phrase found in ``own_text``) and
     another member found in ``other_text``: "wildfire" ~ "forest fire", "news" ~ "press".
     Phrases match on stems, so "had fallen ill" finds "fall ill"; the other text's member
-    must match on WordNet base forms too, so "authority" is not the member "author"."""
+    must match on WordNet base forms too (a one-word member), so "authority" is not the
+    member "author"."""
     groups = synonym_groups()
     key = stem(word)
     own, other = _stem_text(own_text), _stem_text(other_text)
-    other_lemmas = _lemma_text(other_text)
+    other_lemmas = _text_lemmas(other_text)
     for gid in lex_index().group_words_of(key):
         mine = [m for m in groups[gid] if _stem_phrase(m) in own and key in _stem_phrase(m).split()]
         if not mine:
@@ -307,7 +295,7 @@ def synonym_in_text(word: str, own_text: str, other_text: str) -> bool:
         # Another member in the other text, which the own text does not have itself (there it
         # renders the own text's own word: "crude" is not "oil" because both texts say "oil").
         if any(m not in mine and _stem_phrase(m) in other and _stem_phrase(m) not in own
-               and _lemma_phrase(m) in other_lemmas for m in groups[gid]):
+               and (" " in m or m in other_lemmas) for m in groups[gid]):
             return True
     return False
 

@@ -234,3 +234,11 @@ def test_a_plural_read_back_as_a_single_thing_is_flagged_on_the_arabic_noun():
 def test_a_plural_kept_or_a_singular_without_an_article_is_not_flagged(ar, hyp):
     flags = flags_of("agreement", ar, "Aid groups set up field hospitals in the valley.", hyp)
     assert [f for f in flags if "plural" in f.evidence[0].detail] == []
+
+
+def test_the_thesaurus_still_finds_a_member_in_an_inflected_form():
+    from eval.lexicon.bilingual import synonym_in_text
+
+    # "wrote" and "written" are forms of the member "write" (written is also an adjective lemma)
+    assert synonym_in_text("author", "the author of the report", "the woman who wrote the report")
+    assert synonym_in_text("author", "the author of the report", "the report was written by her")
