@@ -30,6 +30,9 @@ def split(names: list[str]) -> tuple[list[str], list[str]]:
 
 def main() -> int:
     pool = ROOT / "C-pool"
+    if not pool.is_dir():
+        print(f"{pool}: no pool to split (the split was made once, on 2026-12-03)", file=sys.stderr)
+        return 2
     names = sorted(p.name for p in pool.iterdir() if (p / "gold.json").is_file())
     if len(names) != 24:
         print(f"{pool}: expected 24 labelled articles, found {len(names)}", file=sys.stderr)

@@ -92,9 +92,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--dry-run", action="store_true",
                         help="print the changes as a diff instead of writing the file")
     args = parser.parse_args(argv)
-    a, b, both = (json.loads(p.read_text(encoding="utf-8")) for p in (args.a, args.b, args.all))
-    dev = json.loads(args.dev.read_text(encoding="utf-8")) if args.dev else None
-    old = args.file.read_text(encoding="utf-8")
+    try:
+        a, b, both = (json.loads(p.read_text(encoding="utf-8")) for p in (args.a, args.b, args.all))
+        dev = json.loads(args.dev.read_text(encoding="utf-8")) if args.dev else None
+        old = args.file.read_text(encoding="utf-8")
+    except (OSError, json.JSONDecodeError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     try:
         new = update_figures(old, a, b, both, dev)
     except ValueError as exc:

@@ -352,10 +352,12 @@ class Report:
         """Pieces the model translated the split sentences of this segment in (0: none split)."""
         if not self.split_parts:
             return 0
-        for seg in self.segments:
-            if seg.id == segment_id:
-                return sum(self.split_parts.get(i, 0) for i in seg.bead.ar)
-        return 0
+        seg = next((s for s in self.segments if s.id == segment_id), None)
+        return self.parts_of(seg) if seg is not None else 0
+
+    def parts_of(self, segment: AlignedSegment) -> int:
+        """Pieces the model translated ``segment``'s split sentences in (0: none split)."""
+        return sum(self.split_parts.get(i, 0) for i in segment.bead.ar)
 
     @property
     def active_flags(self) -> list[Flag]:
@@ -393,10 +395,9 @@ class Report:
             "timings": {k: round(v, 4) for k, v in self.timings.items()},
         }
 
-
     def _segment_json(self, segment: AlignedSegment) -> dict:
         data = segment.to_json()
-        parts = sum(self.split_parts.get(i, 0) for i in segment.bead.ar)
+        parts = self.parts_of(segment)
         if parts:
             data["split_for_model"] = parts
         return data
@@ -410,8 +411,6 @@ def split_note(sentences: int) -> str:
 
 
 # --- what produced a translation -------------------------------------------------------
-# These imports sit here, not at the top, only while other changes to the top of this
-# file are in flight; they belong with the others.
 
 
 @dataclass(frozen=True)

@@ -139,11 +139,15 @@ def main(argv: list[str] | None = None) -> int:
                         default=Path(__file__).resolve().parent.parent
                         / "eval/lexicon/resources/first_names.tsv.gz")
     args = parser.parse_args(argv)
-    data = build(args.source)
-    args.out.write_bytes(data)
+    try:
+        data = build(args.source)
+        args.out.write_bytes(data)
+    except OSError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     print(f"wrote {args.out} ({len(data)} bytes)", file=sys.stderr)
     return 0
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    sys.exit(main())

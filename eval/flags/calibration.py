@@ -61,8 +61,8 @@ class Step:
 
 @dataclass(frozen=True)
 class Calibration:
-    """Per check, its :class:`Step` s by raw score; a raw score without a step (never seen on
-    the development sets) keeps its value."""
+    """Per key (a check, or ``check:category``), its :class:`Step` s by raw score; a raw
+    score without a step (never seen on the development sets) gets its :func:`prior`."""
 
     steps: Mapping[str, tuple[Step, ...]]
 
@@ -101,8 +101,8 @@ class Calibration:
         for n, line in enumerate(lines[1:], start=2):
             cells = line.split("\t")
             try:
-                check, up_to, conf, flags, right = cells
-                step = Step(float(up_to), float(conf), int(flags), int(right))
+                check, raw, conf, flags, right = cells
+                step = Step(float(raw), float(conf), int(flags), int(right))
             except ValueError:
                 raise ConfigError(f"{source}: line {n}: expected 5 tab-separated fields "
                                   f"(check, raw, confidence, flags, right)") from None
@@ -130,9 +130,10 @@ def keys_of(flag: Flag) -> tuple[str, str]:
 
 
 def fit(samples: Iterable[tuple[str, float, bool]]) -> Calibration:
-    """The calibration of ``(check, raw confidence, right?)`` samples: per check and raw
-    score, the share of right flags shrunk towards the raw score itself (worth
-    :data:`PRIOR_WEIGHT` flags), so that a score seen on few flags moves little."""
+    """The calibration of ``(key, raw confidence, right?)`` samples: per key and raw score,
+    the share of right flags shrunk towards the score's :func:`prior` (worth
+    :data:`PRIOR_WEIGHT` flags), so that a score seen on few flags moves little. A key
+    with fewer than :data:`MIN_FLAGS` samples gets no steps."""
     bins: dict[str, dict[float, list[int]]] = {}
     for check, raw, right in samples:
         b = bins.setdefault(check, {}).setdefault(round(raw, 3), [0, 0])

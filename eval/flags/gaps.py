@@ -336,6 +336,11 @@ def _strong(view: SegmentView, r: Token, context: Sequence[str]) -> list[Token]:
     ]
 
 
+def _opposite(r: Token, h: Token) -> bool:
+    """``h`` says the opposite of ``r``: the hand antonym list (on stems) or WordNet."""
+    return antonyms(r.key, h.key) or wordnet.opposite(r.text, h.text)
+
+
 def _loose(r: Token, h: Token) -> bool:
     """``r`` and ``h`` are related only through a shared Arabic gloss (write ~ author): too
     loose to excuse ``r`` from elsewhere in the back-translation."""
@@ -509,7 +514,7 @@ def gap_flags(view: SegmentView, ctx: DocumentContext, check: Check) -> list[Fla
             ref_tokens, hyp_tokens = whole[0], whole[1]
         elif r_gap and ar_sel:
             ar_sel, ref_tokens, hyp_tokens = _extend_to_head(view, ar_sel, ref_tokens, hyp_tokens)
-        reversed_pairs = [(r, h) for r in r_gap for h in h_gap if antonyms(r.key, h.key) or wordnet.opposite(r.text, h.text)]
+        reversed_pairs = [(r, h) for r in r_gap for h in h_gap if _opposite(r, h)]
         severity = check.severity
         if r_gap and ar_sel:
             category = check.category  # a mistranslation
@@ -580,7 +585,7 @@ def _paraphrased(
         return t.kind == "word" and (not _is_name(t, entity_idx, t.index) if is_ref else not t.is_capitalised)
 
     def same(r: Token, h: Token) -> bool:
-        return (plain(r, True) and plain(h, False) and not antonyms(r.key, h.key) and not wordnet.opposite(r.text, h.text)
+        return (plain(r, True) and plain(h, False) and not _opposite(r, h)
                 and sense_relation(r.text, h.text, context) is Sense.SAME)
 
     used: set[int] = set()

@@ -54,6 +54,26 @@ def chrf_deviations(segments: Sequence[AlignedSegment]) -> dict[int, float]:
     return dict(zip(chrf, robust_z(list(chrf.values())), strict=True))
 
 
+def _whole_segment_flag(
+    seg: AlignedSegment, check: Check, ar: Span, reference: Span, hypothesis: HypSpan, detail: str,
+    *, category: Category | None = None, confidence: float | None = None,
+) -> Flag:
+    """A flag of ``check`` on a whole segment: its category, severity and confidence unless
+    given, the evidence signal the check's name."""
+    return Flag(
+        id="", segment=seg.id,
+        category=check.category if category is None else category,
+        severity=check.severity,
+        confidence=check.confidence if confidence is None else confidence,
+        ar=ar, reference=reference, hypothesis=hypothesis,
+        evidence=(Evidence(check.name, detail),),
+    )
+
+
+def _whole_hypothesis(seg: AlignedSegment) -> HypSpan:
+    return HypSpan(seg.hypothesis, 0, len(seg.hypothesis))
+
+
 def alignment_flags(views: Sequence[SegmentView], ctx: DocumentContext, check: Check) -> list[Flag]:
     """Omissions (0-1 beads) and additions (1-0 beads) of whole sentences."""
     segments = ctx.segments
@@ -61,43 +81,15 @@ def alignment_flags(views: Sequence[SegmentView], ctx: DocumentContext, check: C
     for k, seg in enumerate(segments):
         kind = seg.bead.kind
         if kind == "0-1" and _has_words(seg.reference.text):
-            flags.append(
-                Flag(
-                    id="",
-                    segment=seg.id,
-                    category=check.category,  # an omission
-                    severity=check.severity,
-                    confidence=check.confidence,
-                    ar=insertion_point(segments, k),
-                    reference=seg.reference,
-                    hypothesis=HypSpan(),
-                    evidence=(
-                        Evidence(
-                            check.name,
-                            "no Arabic sentence renders this reference sentence",
-                        ),
-                    ),
-                )
-            )
+            flags.append(_whole_segment_flag(  # an omission: the check's category
+                seg, check, insertion_point(segments, k), seg.reference, HypSpan(),
+                "no Arabic sentence renders this reference sentence",
+            ))
         elif kind == "1-0" and _has_words(seg.hypothesis or seg.ar.text):
-            flags.append(
-                Flag(
-                    id="",
-                    segment=seg.id,
-                    category=Category.ADDITION,
-                    severity=check.severity,
-                    confidence=check.confidence,
-                    ar=seg.ar,
-                    reference=Span(),
-                    hypothesis=HypSpan(seg.hypothesis, 0, len(seg.hypothesis)),
-                    evidence=(
-                        Evidence(
-                            check.name,
-                            "no reference sentence supports this Arabic sentence",
-                        ),
-                    ),
-                )
-            )
+            flags.append(_whole_segment_flag(
+                seg, check, seg.ar, Span(), _whole_hypothesis(seg),
+                "no reference sentence supports this Arabic sentence", category=Category.ADDITION,
+            ))
     return flags
 
 
@@ -112,23 +104,9 @@ def low_score_flags(views: Sequence[SegmentView], ctx: DocumentContext, check: C
             continue
         z = ctx.chrf_z[seg.id]
         if z <= LOW_SCORE_Z and _has_words(seg.reference.text):
-            flags.append(
-                Flag(
-                    id="",
-                    segment=seg.id,
-                    category=check.category,
-                    severity=check.severity,
-                    confidence=min(check.adjusted(+0.5), check.confidence + 0.1 * abs(z)),
-                    ar=seg.ar,
-                    reference=seg.reference,
-                    hypothesis=HypSpan(seg.hypothesis, 0, len(seg.hypothesis)),
-                    evidence=(
-                        Evidence(
-                            check.name,
-                            f"chrF++ {seg.scores.chrf:.1f} is {abs(z):.1f} robust "
-                            "deviations below the document's median",
-                        ),
-                    ),
-                )
-            )
+            flags.append(_whole_segment_flag(
+                seg, check, seg.ar, seg.reference, _whole_hypothesis(seg),
+                f"chrF++ {seg.scores.chrf:.1f} is {abs(z):.1f} robust deviations below the document's median",
+                confidence=min(check.adjusted(+0.5), check.confidence + 0.1 * abs(z)),
+            ))
     return flags

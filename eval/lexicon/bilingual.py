@@ -248,7 +248,7 @@ def _stem_phrase(phrase: str) -> str:
 def _text_lemmas(text: str) -> frozenset[str]:
     """Every word of ``text`` and all its WordNet base forms: unlike stems they keep apart
     words the stemmer conflates (authority / author, general / generate)."""
-    return frozenset().union(*(_lemmas(w) for w in LATIN_WORD.findall(text)))
+    return frozenset().union(*(wordnet.word_forms(w) for w in LATIN_WORD.findall(text)))
 
 
 on_reset(_text_lemmas.cache_clear)
@@ -258,7 +258,7 @@ def thesaurus_words(a: str, b: str) -> bool:
     """Like :func:`thesaurus_related`, for two words rather than stems, matched on WordNet
     base forms: "written" ~ "author" share the group (write, pen, author), but "authority"
     is not the member "author"."""
-    la, lb = _lemmas(a), _lemmas(b)
+    la, lb = wordnet.word_forms(a), wordnet.word_forms(b)
     if la & lb:
         return True
     groups = synonym_groups()
@@ -269,13 +269,6 @@ def thesaurus_words(a: str, b: str) -> bool:
     return False
 
 
-@functools.lru_cache(maxsize=65536)
-def _lemmas(word: str) -> frozenset[str]:
-    low = word.lower()
-    return frozenset((low, *wordnet.base_forms(low)))
-
-
-on_reset(_lemmas.cache_clear)
 
 
 def synonym_in_text(word: str, own_text: str, other_text: str) -> bool:

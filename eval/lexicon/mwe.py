@@ -36,7 +36,7 @@ from dataclasses import dataclass
 
 from eval.lexicon import index as lexindex
 from eval.lexicon import resources, wordnet
-from eval.text.tokens import LATIN_WORD, Token, stem
+from eval.text.tokens import LATIN_WORD, Token, irregular_forms, stem
 
 POSS, REFL, OBJ = "<poss>", "<refl>", "<obj>"
 SLOTS = frozenset({POSS, REFL, OBJ})
@@ -54,7 +54,7 @@ PARTICLES = frozenset(
 #: Particles that are (chiefly) prepositions: followed by a noun phrase, the verb is read
 #: literally ("work in the region"); and particles that are never prepositions, whose noun
 #: phrase is the verb's object ("turned away the guests").
-_PREPOSITIONS = frozenset("on in by through about around along".split())
+PREPOSITION_PARTICLES = frozenset("on in by through about around along".split())
 _ADVERBS = frozenset("away back apart aside ahead forward".split())
 _POSSESSIVES = frozenset("my your his her its our their".split())
 _REFLEXIVES = frozenset("myself yourself himself herself itself ourselves yourselves themselves oneself".split())
@@ -177,8 +177,7 @@ def _wordnet_expression(lemma: str) -> Expression | None:
     if len(content) == 1 and pos == "v":
         if not separable:
             return None  # "pay for", "go to": one verb and a preposition, mostly literal
-        head = {s.id for s in wordnet.synsets(words[0], "v")}
-        if any(e.synset_id in head or head.intersection(_synset_related(e.synset_id)) for e in senses):
+        if any(bare_verb_sense(words[0], e.synset_id) for e in senses):
             return None  # "talk about", "lie down": a sense, or a kind, of the verb itself
     meaning: set[str] = set()
     for e in senses:
@@ -199,6 +198,13 @@ def _wordnet_expression(lemma: str) -> Expression | None:
 def _synset_related(sid: str) -> tuple[str, ...]:
     synset = wordnet.synset(sid)
     return synset.related if synset else ()
+
+
+def bare_verb_sense(verb: str, synset_id: str) -> bool:
+    """The synset (a sense of a phrasal verb built on ``verb``) is a sense of ``verb`` alone,
+    or one step from one ("lie down" ~ "lie", "turn away" a kind of "turn")."""
+    bare = {s.id for s in wordnet.synsets(verb, "v")}
+    return synset_id in bare or bool(bare.intersection(_synset_related(synset_id)))
 
 
 def _idiom_words(idiom: str) -> tuple[str, ...]:
@@ -237,7 +243,7 @@ def _may_hold(words: tuple[str, ...], prefixes: set[str]) -> bool:
     """A quick necessary condition for :func:`_needed` ⊆ the sentence's stems: a stem keeps
     its word's first two letters (English Snowball rewrites endings only), except for an
     irregular verb form, which is first reduced to its base (went → go)."""
-    irregular = _irregular_forms()
+    irregular = irregular_forms()
     return all(
         w[:2] in prefixes or w in irregular or w in _SLOT_WORDS or w in _ARTICLES or not w[:1].isalpha()
         for w in words
@@ -335,18 +341,9 @@ def _used_as_verb(tokens: Sequence[Token], i: int) -> bool:
     """The token looks like a verb: past/participle/-ing form, or after a subject pronoun,
     a modal, an auxiliary or "to" (tadqiq has no tagger; "homes in the region" is no verb)."""
     low = tokens[i].text.lower()
-    if low.endswith(("ed", "ing")) or low in _irregular_forms():
+    if low.endswith(("ed", "ing")) or low in irregular_forms():
         return True
     return i > 0 and tokens[i - 1].text.lower().replace("’", "'") in _VERB_CONTEXT
-
-
-@functools.lru_cache(maxsize=1)
-def _irregular_forms() -> frozenset[str]:
-    out: set[str] = set()
-    for line in resources.read_text("irregular_verbs_en.tsv").splitlines()[1:]:
-        if "\t" in line and not line.startswith("#"):
-            out.update(f.strip() for f in line.split("\t", 1)[1].split("|"))
-    return frozenset(out)
 
 
 def _match(e: Expression, tokens: Sequence[Token], i: int, text: str, offset: int) -> Occurrence | None:
@@ -391,7 +388,7 @@ def _match(e: Expression, tokens: Sequence[Token], i: int, text: str, offset: in
         particle = e.words[-1]
         if after and particle not in _ADVERBS and (
             separated
-            or (particle in _PREPOSITIONS and len(e.words) == 2)
+            or (particle in PREPOSITION_PARTICLES and len(e.words) == 2)
             or _literal_complement(after[-1])
         ):
             # "put two children in each bed", "work in the region", "walked down the
@@ -494,13 +491,14 @@ def renders_whole(gloss_norms: frozenset[str], e: Expression) -> bool:
 
 def _reset() -> None:
     for fn in (_norms, _wordnet_expression, _list_index, _list_expression, _needed, _candidates,
-               _irregular_forms, _reaches_literal_root):
+               _reaches_literal_root):
         fn.cache_clear()
 
 
 lexindex.on_reset(_reset)
 
 __all__ = [
-    "OBJ", "PARTICLES", "POSS", "REFL", "SLOTS", "Expression", "Occurrence", "find",
+    "OBJ", "PARTICLES", "POSS", "PREPOSITION_PARTICLES", "REFL", "SLOTS", "Expression", "Occurrence",
+    "bare_verb_sense", "find",
     "gloss_stems", "norms", "renders_whole",
 ]

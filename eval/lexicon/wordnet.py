@@ -57,6 +57,7 @@ __all__ = [
     "is_lemma",
     "near_synonyms",
     "opposite",
+    "word_forms",
     "sense_of",
     "synset",
     "synsets",
@@ -284,23 +285,22 @@ class _Store(abc.ABC):
         self._synsets: dict[str, SynsetRow | None] = {}
 
     def words(self, keys: Iterable[str]) -> dict[str, _Word | None]:
-        keys = list(dict.fromkeys(keys))
-        missing = [k for k in keys if k not in self._words]
-        if missing:
-            rows = self._fetch("words", missing)
-            for k in missing:
-                row = rows.get(k)
-                self._words[k] = _decode_word(row) if row is not None else None  # type: ignore[arg-type]
-        return {k: self._words[k] for k in keys}
+        return self._cached("words", self._words, keys, _decode_word)  # type: ignore[arg-type]
 
     def synsets(self, ids: Iterable[str]) -> dict[str, SynsetRow | None]:
-        ids = list(dict.fromkeys(ids))
-        missing = [i for i in ids if i not in self._synsets]
+        return self._cached("synsets", self._synsets, ids, lambda row: row)
+
+    def _cached(self, table: str, cache: dict, keys: Iterable[str], decode: Callable) -> dict:
+        """Rows of ``table`` by key, each fetched once: ``cache`` keeps every answer
+        (``None`` for a key the table lacks)."""
+        keys = list(dict.fromkeys(keys))
+        missing = [k for k in keys if k not in cache]
         if missing:
-            rows = self._fetch("synsets", missing)
-            for i in missing:
-                self._synsets[i] = rows.get(i)  # type: ignore[assignment]
-        return {i: self._synsets[i] for i in ids}
+            rows = self._fetch(table, missing)
+            for k in missing:
+                row = rows.get(k)
+                cache[k] = decode(row) if row is not None else None
+        return {k: cache[k] for k in keys}
 
     @abc.abstractmethod
     def _fetch(self, table: str, keys: list[str]) -> dict[str, tuple]:
@@ -526,6 +526,14 @@ def near_synonyms(a: str, b: str, *, context: Iterable[str] = ()) -> bool:
 
 
 @functools.lru_cache(maxsize=65536)
+def word_forms(word: str) -> frozenset[str]:
+    """``word`` (cleaned: lower case, "_" as a space) and every WordNet lemma it may be a
+    form of: ``written`` → {written, write}."""
+    clean = _clean(word)
+    return frozenset((clean, *base_forms(clean))) if clean else frozenset()
+
+
+@functools.lru_cache(maxsize=65536)
 def opposite(a: str, b: str) -> bool:
     """``b`` says the opposite of ``a``: it is (a form of) a lexical antonym of ``a``, or a
     lemma of an antonym's synset, or — for adjectives — of a synset similar to one
@@ -534,7 +542,7 @@ def opposite(a: str, b: str) -> bool:
     opposites = antonyms(a)
     if not opposites:
         return False
-    b_forms = set(base_forms(b)) | {_clean(b)}
+    b_forms = word_forms(b)
     if b_forms & opposites:
         return True
     for o in opposites:
@@ -578,7 +586,8 @@ def expressions(word: str) -> tuple[Expression, ...]:
 
 
 def _reset() -> None:
-    for fn in (_store, base_forms, synset, synsets, _neighbours, _signature, antonyms, opposite, expressions):
+    for fn in (_store, base_forms, synset, synsets, _neighbours, _signature, antonyms, word_forms, opposite,
+               expressions):
         fn.cache_clear()
 
 

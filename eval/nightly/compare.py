@@ -128,6 +128,7 @@ def compare_with_history(
     comparisons: list[RunComparison] = []
     new_flags: dict[str, list[FlagRecord]] = {}
     fixed_flags: dict[str, list[FlagRecord]] = {}
+    folders: dict[str, Path | None] = {}  # run id → its output folder: models of one run share it
     for name, result in results.items():
         # Runs started before this one (a resumed run keeps its first start time).
         previous = history.previous(name, before=started)
@@ -135,8 +136,10 @@ def compare_with_history(
             notes.append(f"{name}: no previous run in the history to compare with")
             continue
         info, old = previous
+        if info.run_id not in folders:
+            folders[info.run_id] = previous_dir(info, info.run_id, out)
         comparison = compare_run(
-            name, result, old, info.run_id, previous_dir(info, info.run_id, out),
+            name, result, old, info.run_id, folders[info.run_id],
             segments[name], metric, threshold, n_samples,
         )
         if comparison is not None:

@@ -196,7 +196,6 @@ def run_eval(
     )
     outcome = EvalOutcome(
         run=record,
-        results=results,
         significance=significance,
         comparisons=comparisons,
         new_flags=new_flags,

@@ -45,7 +45,6 @@ class EvalOutcome:
     """Everything a nightly run produced (also written to ``out_dir/summary.json``)."""
 
     run: RunRecord
-    results: dict[str, ModelResult]
     significance: SignificanceTable | None
     comparisons: list[RunComparison]
     new_flags: dict[str, list[FlagRecord]]  # model → critical flags not in its previous run
@@ -55,6 +54,11 @@ class EvalOutcome:
     metric: str = DEFAULT_METRIC
     notes: list[str] = field(default_factory=list)
     documents: list[str] = field(default_factory=list)  # usable corpus documents, in order
+
+    @property
+    def results(self) -> dict[str, ModelResult]:
+        """Each model's results (the run record's), by model name, in run order."""
+        return {m.model: m for m in self.run.models}
 
     @property
     def regressions(self) -> list[RunComparison]:

@@ -20,14 +20,12 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
-from functools import lru_cache, partial
-from importlib import resources
+from functools import partial
 from typing import Any
-
-from jinja2 import Environment, FunctionLoader, StrictUndefined
 
 from eval.nightly.records import FlagRecord, ModelResult
 from eval.nightly.store import History, RunSummary, compare_flags
+from eval.reports.html import template_environment
 from eval.scoring.registry import METRICS, MetricSpec, improvement, metric_label
 from eval.text.files import write_atomic
 from tadqiq import __version__
@@ -529,22 +527,6 @@ def _latest_rows(
     return rows
 
 
-def _load_template(name: str) -> str | None:
-    path = resources.files("eval.reports").joinpath("templates", name)
-    return path.read_text(encoding="utf-8") if path.is_file() else None
-
-
-@lru_cache(maxsize=1)
-def _environment() -> Environment:
-    return Environment(
-        loader=FunctionLoader(_load_template),
-        autoescape=True,
-        undefined=StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
-
-
 def render_trend(history: History, model: str | None = None) -> str:
     """The trend page: one line chart per metric over time (one line per model) and the
     latest run next to each model's previous run. Self-contained HTML (inline CSS and SVG)."""
@@ -571,7 +553,7 @@ def render_trend(history: History, model: str | None = None) -> str:
         if latest
         else []
     )
-    template = _environment().get_template("trend.html.j2")
+    template = template_environment().get_template("trend.html.j2")
     return template.render(
         version=__version__,
         target=history.target,

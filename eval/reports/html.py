@@ -26,14 +26,13 @@ from jinja2 import Environment, FunctionLoader, StrictUndefined
 from markupsafe import Markup
 
 from eval.reports.review import DECISIONS_SCHEMA, FALSE_ALARM
+from eval.scoring.registry import METRICS, metric_label
 from eval.text.files import write_atomic
 from eval.values import AlignedSegment, Category, Flag, Report, Severity, Span
 from tadqiq import __version__
 
 TEMPLATE = "report.html.j2"
 SEVERITIES = (Severity.CRITICAL, Severity.MAJOR, Severity.MINOR)
-SCORE_LABELS = {"bleu": "BLEU", "chrf": "chrF++", "ter": "TER"}
-SCORE_HINTS = {"bleu": "higher is better", "chrf": "higher is better", "ter": "lower is better"}
 _MISSING_LIMIT = 90  # characters of a missing reference text shown in the Arabic column
 
 _JSON_ESCAPES = {
@@ -408,7 +407,10 @@ def _load_template(name: str) -> str | None:
 
 
 @lru_cache(maxsize=1)
-def _environment() -> Environment:
+def template_environment() -> Environment:
+    """The Jinja environment of every page tadqiq renders (the editor's report here, the
+    trend page in :mod:`eval.nightly.trend`): templates from ``eval/reports/templates``,
+    autoescaped, strict about undefined names, with the ``script_json`` filter."""
     env = Environment(
         loader=FunctionLoader(_load_template),
         autoescape=True,
@@ -431,10 +433,10 @@ def render_html(report: Report) -> str:
         by_cat[f.category.value] = by_cat.get(f.category.value, 0) + 1
     categories = [(c.value, by_cat[c.value]) for c in Category if c.value in by_cat]
     scores = [
-        (SCORE_LABELS.get(key, key.upper()), SCORE_HINTS.get(key, ""), score.score, score.signature)
+        (metric_label(key), METRICS[key].direction if key in METRICS else "", score.score, score.signature)
         for key, score in report.corpus_scores.items()
     ]
-    template = _environment().get_template(TEMPLATE)
+    template = template_environment().get_template(TEMPLATE)
     return template.render(
         report=report,
         version=__version__,

@@ -15,14 +15,22 @@ def write_atomic(path: str | os.PathLike[str], text: str) -> None:
 
 
 def write_atomic_bytes(path: str | os.PathLike[str], data: bytes) -> None:
-    """Write ``data`` to ``path`` through a temporary file and a rename."""
+    """Write ``data`` to ``path`` through a temporary file and a rename.
+
+    A target that cannot be written (a folder, a read-only folder, a full disk) is an
+    :class:`~tadqiq.errors.InputError` naming it, and leaves nothing behind."""
     target = Path(path)
     parent = target.parent if str(target.parent) else Path(".")
     if not parent.is_dir():
         raise InputError(f"{target}: the folder {parent} does not exist")
+    if target.is_dir():
+        raise InputError(f"{target}: is a folder, not a file")
     umask = os.umask(0)
     os.umask(umask)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=parent)
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=parent)
+    except OSError as exc:
+        raise InputError(f"{target}: cannot write ({exc.strerror or exc})") from None
     # From here on an error or Ctrl-C removes the temporary file: the target is either
     # the complete new file or whatever it was before, never half-written.
     try:
@@ -32,6 +40,9 @@ def write_atomic_bytes(path: str | os.PathLike[str], data: bytes) -> None:
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, target)
+    except OSError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        raise InputError(f"{target}: cannot write ({exc.strerror or exc})") from None
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise

@@ -70,6 +70,7 @@ def _irregular() -> dict[str, str]:
     return out
 
 
+@functools.lru_cache(maxsize=1)
 def irregular_forms() -> Mapping[str, str]:
     """Past and past-participle forms of English irregular verbs → their base (told → tell)."""
     return MappingProxyType(_irregular())

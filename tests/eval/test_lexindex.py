@@ -37,15 +37,6 @@ def small_data(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root
 
 
-@pytest.fixture
-def index_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
-    """An empty index folder of its own; the indexes are opened afresh before and after."""
-    monkeypatch.setenv(lexindex.ENV, str(tmp_path / "index"))
-    lexindex.reset()
-    yield tmp_path / "index"
-    lexindex.reset()
-
-
 def _answers(root: Path) -> dict:
     index = lexindex.lex_index(root)
     lex = Lexicon(root)

@@ -163,15 +163,6 @@ def expected() -> dict:
         index.reset()
 
 
-@pytest.fixture
-def index_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
-    """An empty index folder of its own."""
-    monkeypatch.setenv(index.ENV, str(tmp_path / "index"))
-    index.reset()
-    yield tmp_path / "index"
-    index.reset()
-
-
 def _index_file(directory: Path) -> Path:
     return wordnet.index_path(directory, wordnet.index_key())
 

@@ -6,23 +6,14 @@ Sentences made up for these tests (the Arabic renders them with the error in que
 from __future__ import annotations
 
 from eval.flags.gaps import WORD_SENSE, compound_at
-from eval.flow import (
-    BackTranslation,
-    default_flaggers,
-    evaluate_prepared,
-    hypothesis_units,
-    prepare_texts,
-)
 from eval.lexicon.bilingual import Sense, sense_relation
 from eval.text.tokens import tokenize_en
 from eval.values import Category
+from tests.flag_texts import report_of
 
 
 def run(ar: str, ref: str, hyp: str, min_confidence: float | None = None):
-    prepared = prepare_texts(ar, ref, article_path="a.ar.txt", reference_path="r.en.txt")
-    units = hypothesis_units(prepared, hyp)
-    return evaluate_prepared(prepared, BackTranslation(tuple(units), {"name": "test"}),
-                             flaggers=default_flaggers(None, min_confidence)).flags
+    return report_of(ar, ref, hyp, min_confidence=min_confidence).flags
 
 
 def sense_flags(flags):

@@ -6,22 +6,12 @@ from __future__ import annotations
 
 import pytest
 
-from eval.flow import (
-    BackTranslation,
-    default_flaggers,
-    evaluate_prepared,
-    hypothesis_units,
-    prepare_texts,
-)
 from eval.values import Flag, Severity
+from tests.flag_texts import flags_of
 
 
 def negation_flags(ar: str, ref: str, hyp: str) -> list[Flag]:
-    prepared = prepare_texts(ar, ref, article_path="a.ar.txt", reference_path="r.en.txt")
-    units = hypothesis_units(prepared, hyp)
-    flags = evaluate_prepared(prepared, BackTranslation(tuple(units), {"name": "test"}),
-                              flaggers=default_flaggers(None)).flags
-    return [f for f in flags if any(e.signal == "negation" for e in f.evidence)]
+    return flags_of("negation", ar, ref, hyp)
 
 
 @pytest.mark.parametrize(

@@ -6,23 +6,15 @@ from pathlib import Path
 
 import pytest
 
-from eval.flow import (
-    BackTranslation,
-    default_flaggers,
-    evaluate_prepared,
-    hypothesis_units,
-    prepare_texts,
-)
+from eval.flow import default_flaggers
 from eval.values import Category, Severity
+from tests.flag_texts import report_of
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
 def run(ar: str, ref: str, hyp: str, glossary: Path | None = None):
-    prepared = prepare_texts(ar, ref, article_path="a.ar.txt", reference_path="r.en.txt")
-    units = hypothesis_units(prepared, hyp)
-    return evaluate_prepared(prepared, BackTranslation(tuple(units), {"name": "test"}),
-                             flaggers=default_flaggers(glossary)).flags
+    return report_of(ar, ref, hyp, glossary=glossary).flags
 
 
 def only(flags, category):

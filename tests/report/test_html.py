@@ -324,13 +324,7 @@ def test_script_json_escapes_markup_characters() -> None:
 
 
 def test_missing_and_added_sentences(tmp_path: Path) -> None:
-    from eval.flow import (
-        BackTranslation,
-        default_flaggers,
-        evaluate_prepared,
-        hypothesis_units,
-        prepare_texts,
-    )
+    from tests.flag_texts import report_of
 
     ar = ("قال الرئيس الفرنسي إيمانويل ماكرون يوم الخميس إن حلفاء أوكرانيا تعهدوا بنشر القوات في البلاد.\n"
           "وأكد الوزير أن القرار نهائي ولا رجعة فيه على الإطلاق.\n"
@@ -341,9 +335,7 @@ def test_missing_and_added_sentences(tmp_path: Path) -> None:
     hyp = ("French President Emmanuel Macron said on Thursday that Ukraine's allies pledged to deploy forces in the country.\n"
            "The minister confirmed that the decision is final and irreversible at all.\n"
            "He added that the weather was very beautiful in Paris yesterday and that people went out to the gardens.\n")
-    prepared = prepare_texts(ar, ref, article_path="a.ar.txt", reference_path="r.en.txt")
-    report = evaluate_prepared(prepared, BackTranslation(tuple(hypothesis_units(prepared, hyp)), {"name": "t"}),
-                               flaggers=default_flaggers())
+    report = report_of(ar, ref, hyp)
     omission = next(f for f in report.flags if f.category is Category.OMISSION)
     addition = next(f for f in report.flags if f.category is Category.ADDITION)
     page = Page(render_html(report))

@@ -395,3 +395,38 @@ def test_eval_reports_broken_documents_and_goes_on(tmp_path: Path) -> None:
     for model in ("vendor", "gloss"):
         lines = (out / f"{model}.jsonl").read_text(encoding="utf-8").splitlines()
         assert sorted(json.loads(line)["document"] for line in lines) == [f.name for f in good]
+
+
+@pytest.mark.parametrize("option", ["--json", "--html"])
+def test_an_output_path_that_is_a_folder_is_one_line(tmp_path: Path, option: str) -> None:
+    seed = Path(__file__).resolve().parents[2] / "examples" / "seed"
+    folder = tmp_path / "out"
+    folder.mkdir()
+    result = runner.invoke(app, [
+        "check", str(seed / "article.ar.txt"), "--reference", str(seed / "reference.en.txt"),
+        "--hypothesis", str(seed / "hypothesis.en.txt"), option, str(folder), "--fail-on", "never",
+    ])
+    assert result.exit_code == 2, result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert f"{folder}: is a folder, not a file" in result.output
+    assert list(folder.iterdir()) == []
+
+
+def test_write_atomic_refuses_an_unwritable_target_in_one_line(tmp_path: Path, monkeypatch) -> None:
+    import errno
+    import tempfile
+
+    from eval.text.files import write_atomic
+    from tadqiq.errors import InputError
+
+    (tmp_path / "x").mkdir()
+    with pytest.raises(InputError, match="is a folder"):
+        write_atomic(tmp_path / "x", "text")
+
+    def full_disk(*args, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(tempfile, "mkstemp", full_disk)
+    with pytest.raises(InputError, match=r"report.json: cannot write \(No space left on device\)"):
+        write_atomic(tmp_path / "report.json", "{}")
+    assert list(tmp_path.iterdir()) == [tmp_path / "x"]

@@ -700,7 +700,7 @@ _ONE = frozenset({"a", "an", "one", "single"})
 
 def plural_made_singular(view: SegmentView, ctx: DocumentContext, check: Check) -> list[Flag]:
     """A plural noun of the reference read back as one: its aligned back-translation word is
-    its singular (WordNet base form) with *a*, *an* or *one* before it, at most one word
+    its singular (WordNet base form) with *a*, *an*, *one* or *single* before it, at most one word
     apart ("field hospitals" → "a field hospital"), and the Arabic word behind it is not
     marked plural. A literal back-translation keeps the Arabic's number, so the Arabic made
     several things one."""
@@ -726,8 +726,8 @@ def plural_made_singular(view: SegmentView, ctx: DocumentContext, check: Check) 
         flags.append(make_flag(
             view, check, ctx.ar_span(word.start, word.end), ctx.ref_span(r.start, r.end),
             f"the reference's plural '{r.text}' is read back as one: "
-            f"'{' '.join(before[-2:])} {h.text}' from {word.text}",
-            hyp_find(view, h.text), severity=Severity.MAJOR,
+            f"'{' '.join(before)} {h.text}' from {word.text}",
+            view.hyp_span([h]), severity=Severity.MAJOR,
         ))
     return flags
 

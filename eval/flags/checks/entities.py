@@ -16,15 +16,24 @@ from eval.flags.checks.common import make_flag, reference_names
 from eval.flags.context import Check, DocumentContext
 from eval.flags.view import SegmentView
 from eval.lexicon import translit
-from eval.lexicon.bilingual import supports
+from eval.lexicon.bilingual import ArWord, supports
 from eval.text.tokens import Token, fold_latin
 from eval.values import Category, Flag, Severity, Span
 
 
-def _spelling_close(a: str, b: str) -> bool:
+def _spelling_close(a: str, b: str, ratio: float = 0.8) -> bool:
     """Two Latin spellings of one name (Thiago/Tiago, Saïss/Sais), not two names (Doyle/Daly)."""
     a, b = fold_latin(a), fold_latin(b)
-    return a == b or SequenceMatcher(None, a, b).ratio() >= 0.8
+    return a == b or SequenceMatcher(None, a, b).ratio() >= ratio
+
+
+def _split_rendering(view: SegmentView, name: str) -> list[ArWord]:
+    """The second words of Arabic word pairs that together transliterate one Latin word
+    (OpenStreet ↔ أوبن ستريت)."""
+    return [
+        b for a, b in zip(view.ar, view.ar[1:], strict=False)
+        if a.token.kind == b.token.kind == "word" and translit.matches_name(a.token.text + b.token.text, name)
+    ]
 
 
 def _hyp_name(view: SegmentView, tokens: Sequence[Token]) -> list[Token]:
@@ -59,18 +68,17 @@ def respelt_names(view: SegmentView, ctx: DocumentContext, check: Check) -> list
                  if h.kind == "word" and h.is_capitalised and len(h.text) > 2 and fold_latin(h.text) not in ref_keys]
     if not hyp_names:
         return []
-    words = [w for w in view.ar if w.token.kind == "word" and not w.is_latin and not w.function]
+    words = [w for w in view.ar if w.token.kind == "word" and not w.function]
     flags: list[Flag] = []
     taken: set[int] = set()
-    pairs = [a.token.text + b.token.text for a, b in zip(view.ar, view.ar[1:], strict=False)]
     for tokens, entity in reference_names(view):
         for t in tokens:
             if len(t.text) < 3 or any(translit.matches_name(w.token.text, t.text) for w in words):
                 continue
-            if any(translit.matches_name(p, t.text) for p in pairs):
-                continue  # one Latin word written as two Arabic ones (OpenStreet ↔ أوبن ستريت)
+            if _split_rendering(view, t.text):
+                continue  # one Latin word written as two Arabic ones
             for h in hyp_names:
-                if SequenceMatcher(None, fold_latin(h.text), fold_latin(t.text)).ratio() < RESPELT_RATIO:
+                if not _spelling_close(h.text, t.text, RESPELT_RATIO):
                     continue
                 if _respelling(h.text, t.text):
                     continue  # the MT's own spelling of the same name (Thiago/Tiago)
@@ -106,12 +114,7 @@ def entity_flags(view: SegmentView, ctx: DocumentContext, check: Check) -> list[
         in_hyp = any(_spelling_close(h.text, t.text) for t in tokens for h in view.hyp_tokens)
         rendered = [w for w in view.ar if any(supports(w, t) for t in tokens)]
         if not rendered and len(tokens) == 1:
-            # One Latin word written as two Arabic ones: OpenStreet ↔ أوبن ستريت.
-            rendered = [
-                b for a, b in zip(view.ar, view.ar[1:], strict=False)
-                if a.token.kind == b.token.kind == "word"
-                and translit.matches_name(a.token.text + b.token.text, tokens[0].text)
-            ]
+            rendered = _split_rendering(view, tokens[0].text)
         if entity is not None and entity in present or entity is None and rendered:
             # The Arabic has a word that sounds like the name. If the back-translation
             # reads a clearly different name there, the Arabic names someone else.
@@ -134,7 +137,7 @@ def entity_flags(view: SegmentView, ctx: DocumentContext, check: Check) -> list[
         candidates = [
             w for k, w in enumerate(view.ar)
             if (k in foreign or k in located or (k not in covered and w.proper and not w.known))
-            and not w.is_latin and w.token.kind == "word"
+            and w.token.kind == "word"
             and not w.function and not any(supports(w, r) for r in view.ref)
         ]
         if candidates:

@@ -36,7 +36,7 @@ from eval.lexicon.numbers import (
     same_number,
 )
 from eval.text.tokens import stem, tokenize_en
-from eval.values import Flag, Severity, Span
+from eval.values import Flag, HypSpan, Severity, Span
 
 #: How much the back-translation's disagreement takes off a flag's confidence.
 BACK_TRANSLATION_DOUBT = 0.35
@@ -99,6 +99,10 @@ _AFTER = re.compile(r"^\s*(?:[A-Za-z-]+\s+){0,2}?(?:or (?P<lower>more|over|above
 _BOUND = {"lower": "a minimum", "upper": "a maximum"}
 
 
+def _hyp_slice(view: SegmentView, start: int, end: int) -> HypSpan:
+    return HypSpan(view.hyp[start:end], start, end)
+
+
 def bound_of(text: str, start: int, end: int) -> tuple[str, int, int] | None:
     """Whether the number at ``text[start:end]`` is given as a lower bound ("at least 40",
     "40 or more") or an upper bound ("at most 40", "up to 40", "nearly 40"): ``("lower" |
@@ -142,7 +146,7 @@ def bound_flags(
                                           view.ref_start + max(ref_bound[2], m.end)),
             f"the reference gives {m.text} as {_BOUND[ref_bound[0]]} ('{said}'), the back-translation "
             f"as {_BOUND[hyp_bound[0]]} ('{read}')",
-            hyp_find(view, view.hyp[min(hyp_bound[1], hyp.start):max(hyp_bound[2], hyp.end)]),
+            _hyp_slice(view, min(hyp_bound[1], hyp.start), max(hyp_bound[2], hyp.end)),
             severity=Severity.MAJOR,
             confidence=check.adjusted(-0.15),
         ))

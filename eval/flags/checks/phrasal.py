@@ -27,6 +27,7 @@ from eval.flags.context import Check, DocumentContext
 from eval.flags.view import SegmentView
 from eval.lexicon import index as lexindex
 from eval.lexicon import mwe, wordnet
+from eval.text import verbs
 from eval.text.tokens import Token
 from eval.values import Flag
 
@@ -34,8 +35,9 @@ from eval.values import Flag
 MAX_OBJECT = 2
 #: How far after the back-translation's verb its particle may stand.
 HYP_REACH = 4
-#: Particles that are chiefly prepositions: before a noun phrase they may be meant literally.
-PREPOSITIONS = frozenset("on in by through about around along over".split())
+#: Particles that are chiefly prepositions: before a noun phrase they may be meant literally
+#: (the idiom matcher's, and "over": "fell over the edge").
+PREPOSITIONS = mwe.PREPOSITION_PARTICLES | {"over"}
 #: English prepositions a back-translation may put in the particle's place ("stand beside").
 OTHER_PREPOSITIONS = frozenset(
     "beside at with from to into onto upon of for under across against behind near towards toward".split()
@@ -55,14 +57,11 @@ def phrasal_verb(verb: str, particle: str) -> bool:
     senses = [e for e in wordnet.expressions(verb) if e.lemma == lemma and e.pos == "v"]
     if not senses:
         return False
-    bare = {s.id for s in wordnet.synsets(verb, "v")}
-    first = senses[0]  # WordNet's most frequent sense
-    synset = wordnet.synset(first.synset_id)
-    return not (first.synset_id in bare or (synset is not None and bare.intersection(synset.related)))
+    return not mwe.bare_verb_sense(verb, senses[0].synset_id)  # senses[0]: the most frequent
 
 
 #: Auxiliaries: a particle after one belongs to the verb that follows it.
-AUXILIARIES = frozenset("be is are was were been being am has have had having do does did".split())
+AUXILIARIES = verbs.BE | verbs.HAVE | verbs.DO
 
 
 def _takes(tok: Token, particle: str) -> bool:
@@ -97,11 +96,11 @@ def phrasal_flags(view: SegmentView, ctx: DocumentContext, check: Check) -> list
         h = pairs.get(tok.index)
         if tok.kind != "word" or h is None:
             continue
-        verbs = _verbs(tok.text) & _verbs(h.text)
-        if not verbs:
+        shared = _verbs(tok.text) & _verbs(h.text)
+        if not shared:
             continue
         for k, particle in _particle_after(ref, i, MAX_OBJECT):
-            verb = next((v for v in sorted(verbs) if phrasal_verb(v, particle)), None)
+            verb = next((v for v in sorted(shared) if phrasal_verb(v, particle)), None)
             if verb is None:
                 continue
             if any(_takes(ref[m], particle) for m in range(i + 1, k)):
