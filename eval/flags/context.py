@@ -20,7 +20,6 @@ from types import MappingProxyType
 from typing import Any
 
 from eval.text.glossary import GlossaryTerm
-from eval.text.tokens import compound_bounds
 from eval.values import AlignedSegment, Category, Document, Flag, Severity, Span
 
 LineOf = Callable[[int], int]
@@ -59,9 +58,6 @@ class DocumentContext:
         return Span(self.ar[start:end], self.ar_line(start), start, end)
 
     def ref_span(self, start: int, end: int) -> Span:
-        """The reference text from ``start`` to ``end``, hyphenated compounds whole
-        (:func:`eval.text.tokens.compound_bounds`)."""
-        start, end = compound_bounds(self.ref, start, end)
         return Span(self.ref[start:end], self.ref_line(start), start, end)
 
 

@@ -23,7 +23,7 @@ from eval.lexicon.bilingual import (
     related,
     supports,
 )
-from eval.text.tokens import Token, compound_bounds, is_function_en, tokenize_ar, tokenize_en
+from eval.text.tokens import Token, is_function_en, tokenize_ar, tokenize_en
 from eval.values import HypSpan, Span, WordLink
 
 MAX_AR_SPAN = 5
@@ -93,7 +93,7 @@ class SegmentView:
     def ref_span(self, tokens: Sequence[Token], original: str, line_of) -> Span:
         if not tokens:
             return Span()
-        start, end = compound_bounds(original, tokens[0].start, tokens[-1].end)
+        start, end = tokens[0].start, tokens[-1].end
         return Span(original[start:end], line_of(start), start, end)
 
     def hyp_span(self, tokens: Sequence[Token]) -> HypSpan:

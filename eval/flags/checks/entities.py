@@ -136,8 +136,11 @@ def entity_flags(view: SegmentView, ctx: DocumentContext, check: Check) -> list[
         if entity is not None and entity in present or entity is None and rendered:
             # The Arabic has a word that sounds like the name. If the back-translation
             # reads a clearly different name there, the Arabic names someone else.
+            # Through links, the lexicon's own spelling of the name (Stephan for Stefan) is
+            # no other name; by position, a respelling is (Obaidat for Obeidat).
             other = [h for h in _read_back(view, tokens, rendered)
-                     if not any(_spelling_close(h.text, t.text) or _respelling(h.text, t.text) for t in tokens)]
+                     if not any(_spelling_close(h.text, t.text)
+                                or view.links is not None and _respelling(h.text, t.text) for t in tokens)]
             if entity is None and not in_hyp and other and rendered:
                 w = rendered[0]
                 flags.append(make_flag(
