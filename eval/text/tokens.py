@@ -111,6 +111,23 @@ def tokenize_en(text: str, offset: int = 0) -> list[Token]:
     return out
 
 
+# Hyphens that join the words of a compound (war-torn, tit-for-tat); not dashes.
+_HYPHENS = "-\u2010\u2011"
+_COMPOUND_WORD = re.compile(rf"[^\W\d_]+(?:[{_HYPHENS}][^\W\d_]+)+")
+
+
+def compound_bounds(text: str, start: int, end: int) -> tuple[int, int]:
+    """``start``/``end`` widened to whole hyphenated compounds of letters: a span that cuts
+    "tit-for-tat" or "war-torn" takes the whole compound (one word to a reader, though
+    :func:`tokenize_en` gives each part its own token). Empty spans stay as they are."""
+    if end <= start:
+        return start, end
+    for m in _COMPOUND_WORD.finditer(text, max(0, start - 64), min(len(text), end + 64)):
+        if m.start() < end and start < m.end():
+            start, end = min(start, m.start()), max(end, m.end())
+    return start, end
+
+
 def normalise_ar_word(word: str) -> str:
     """The matching key of an Arabic word: :func:`eval.text.arabic.fold` (ى folded, ة kept)."""
     return fold(word)

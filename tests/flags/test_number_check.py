@@ -27,7 +27,7 @@ def number_flags(ar: str, ref: str, hyp: str, min_confidence: float | None = Non
         ("أنهى العداء السباق في المركز الثامن.", "The runner finished the race in ninth place.",
          "The runner finished the race in eighth place.", "الثامن", "ninth"),
         ("أصبحت المدينة رابع أكبر مركز للشحن.", "The city became the third-largest shipping hub.",
-         "The city became the fourth largest center for shipping.", "رابع", "third"),
+         "The city became the fourth largest center for shipping.", "رابع", "third-largest"),
         ("تضاعفت صادرات القمح هذا العام.", "Wheat exports tripled this year.",
          "Wheat exports doubled this year.", "تضاعفت", "tripled"),
         ("تنتج المزرعة الشمسية 80 كيلوواط.", "The solar farm produces 80 megawatts.",

@@ -27,6 +27,14 @@ def _spelling_close(a: str, b: str, ratio: float = 0.8) -> bool:
     return a == b or SequenceMatcher(None, a, b).ratio() >= ratio
 
 
+def _same_name(hyp: Token, ref: Token) -> bool:
+    """The back-translation word is the reference's name: spelt alike, and an acronym only
+    as an acronym (the pronoun "us", as in a gloss of منا "from us", is not "US")."""
+    if ref.kind == "acronym":
+        return hyp.kind == "acronym" and hyp.key == ref.key
+    return _spelling_close(hyp.text, ref.text)
+
+
 def _split_rendering(view: SegmentView, name: str) -> list[ArWord]:
     """The second words of Arabic word pairs that together transliterate one Latin word
     (OpenStreet ↔ أوبن ستريت)."""
@@ -39,6 +47,16 @@ def _split_rendering(view: SegmentView, name: str) -> list[ArWord]:
 def _hyp_name(view: SegmentView, tokens: Sequence[Token]) -> list[Token]:
     """Capitalised back-translation words standing where the reference name stands."""
     return [h for h in view.hyp_between(tokens) if h.is_capitalised and h.kind == "word"]
+
+
+def _read_back(view: SegmentView, tokens: Sequence[Token], rendered: Sequence[ArWord]) -> list[Token]:
+    """Capitalised back-translation words read from the Arabic words that render the name:
+    by the translator's word links when it gave them (exact for the gloss backend, whose
+    words follow the Arabic, not the reference), else by position."""
+    linked = view.hyp_linked(rendered)
+    if linked is None:
+        return _hyp_name(view, tokens)
+    return [h for h in linked if h.is_capitalised and h.kind == "word"]
 
 
 #: A back-translation name at least this much like the reference's (difflib ratio) is taken
@@ -111,14 +129,18 @@ def entity_flags(view: SegmentView, ctx: DocumentContext, check: Check) -> list[
         label = entity or " ".join(t.text for t in tokens)
         if any(w.is_latin and w.token.key == t.key for t in tokens for w in view.ar):
             continue  # left in Latin script: the untranslated check reports it
-        in_hyp = any(_spelling_close(h.text, t.text) for t in tokens for h in view.hyp_tokens)
+        in_hyp = any(_same_name(h, t) for t in tokens for h in view.hyp_tokens)
         rendered = [w for w in view.ar if any(supports(w, t) for t in tokens)]
         if not rendered and len(tokens) == 1:
             rendered = _split_rendering(view, tokens[0].text)
         if entity is not None and entity in present or entity is None and rendered:
             # The Arabic has a word that sounds like the name. If the back-translation
             # reads a clearly different name there, the Arabic names someone else.
-            other = [h for h in _hyp_name(view, tokens) if not any(_spelling_close(h.text, t.text) for t in tokens)]
+            # Through links, the lexicon's own spelling of the name (Stephan for Stefan) is
+            # no other name; by position, a respelling is (Obaidat for Obeidat).
+            other = [h for h in _read_back(view, tokens, rendered)
+                     if not any(_spelling_close(h.text, t.text)
+                                or view.links is not None and _respelling(h.text, t.text) for t in tokens)]
             if entity is None and not in_hyp and other and rendered:
                 w = rendered[0]
                 flags.append(make_flag(

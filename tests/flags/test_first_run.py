@@ -1,0 +1,171 @@
+"""What a new user sees first (issue 13): function words read as function words, hyphenated
+compounds as one span, name checks of a gloss run read through the gloss's word links, a
+Latin name left in the Arabic tied to one place in the reference, in plain text and XLIFF."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+import pytest
+
+from eval.lexicon.buckwalter import lexicon
+from tadqiq.paired import check_paired
+from tests.flag_texts import flags_of
+from tests.formats.paired_samples import xliff12_text, xliff20_text
+from translator.gloss import gloss_sentence
+
+ROOT = Path(__file__).resolve().parents[2]
+SEED = ROOT / "examples" / "seed"
+
+
+# -- function words -----------------------------------------------------------------------
+
+@pytest.mark.parametrize(("sentence", "word", "wanted", "obscure"), [
+    ("سافر الوفد إلى القاهرة", "إلى", "to", "promise"),   # not آلى "promise"
+    ("كان الطقس باردا", "كان", "was", "as if"),          # not كأن "as if"
+    ("جلس إلى جانب صديقه", "جانب", "side", "flank"),      # not the verb جانب
+    ("قرأ كل الكتب", "كل", "every", "eat"),               # not the imperative "eat!"
+])
+def test_function_words_take_their_common_reading(sentence, word, wanted, obscure):
+    gloss = gloss_sentence(sentence)
+    start = sentence.index(word)
+    link = next(x for x in gloss.links if x.src_start == start)
+    rendered = gloss.text[link.tgt_start:link.tgt_end]
+    assert wanted in rendered.split() and obscure not in rendered
+
+
+def test_written_hamza_ranks_the_readings():
+    from eval.lexicon.buckwalter import preferred
+
+    first = preferred("إلى", lexicon().analyse("إلى"), function_word=True)[0]
+    assert first.stem.gloss.startswith("to")
+    # A word outside the function-word list keeps a common reading before a proper name.
+    assert not preferred("باسم", lexicon().analyse("باسم"))[0].is_proper_noun
+
+
+# -- hyphenated compounds -----------------------------------------------------------------
+
+def test_compound_bounds_take_the_whole_compound():
+    from eval.text.tokens import compound_bounds
+
+    text = "They made a tit-for-tat move in a war-torn town - then left."
+    start = text.index("for")
+    a, b = compound_bounds(text, start, start + 3)
+    assert text[a:b] == "tit-for-tat"
+    a, b = compound_bounds(text, text.index("war"), text.index("war") + 3)
+    assert text[a:b] == "war-torn"
+    # A dash between spaced words joins nothing; an empty span stays empty.
+    a, b = compound_bounds(text, text.index("town"), text.index("town") + 4)
+    assert text[a:b] == "town"
+    assert compound_bounds(text, 5, 5) == (5, 5)
+
+
+@pytest.mark.parametrize(("ar", "ref", "hyp", "compound"), [
+    ("ردت روسيا بطرد دبلوماسي في خطوة من أجل الحلم.", "Russia expelled a diplomat in a tit-for-tat move.",
+     "Russia expelled a diplomat in a step for the dream.", "tit-for-tat"),
+    ("وصل الوفد إلى المدينة التي دمرتها الحرب أمس.", "The delegation reached the war-torn city yesterday.",
+     "The delegation arrived at the city that the fighting destroyed yesterday.", "war-torn"),
+])
+def test_flag_reference_span_holds_the_whole_compound(ar, ref, hyp, compound):
+    spans = [f.reference.text for f in flags_of(None, ar, ref, hyp, min_confidence=0)]
+    assert compound in spans
+    assert not [s for s in spans if s and s != compound and s in compound]
+
+
+# -- a Latin name tied to one place -------------------------------------------------------
+
+def test_latin_name_left_in_the_arabic_takes_one_place_in_the_reference():
+    ar = "أشاد الوزير بالاتفاق ثم التقى مع Brandt في المساء."
+    ref = "Brandt's aide said the minister praised the deal, then met Brandt in the evening."
+    hyp = "The minister praised the deal, then met with Brandt in the evening."
+    flags = flags_of("untranslated", ar, ref, hyp)
+    assert flags
+    assert all(f.reference.text == "Brandt" for f in flags)
+    assert flags[0].reference.start == ref.rindex("Brandt")
+
+
+# -- the seed example ---------------------------------------------------------------------
+
+def _seed_report(tmp_path: Path, *source: str) -> dict:
+    from typer.testing import CliRunner
+
+    from tadqiq.cli import app
+
+    out = tmp_path / "r.json"
+    result = CliRunner().invoke(app, [
+        "check", str(SEED / "article.ar.txt"), "--reference", str(SEED / "reference.en.txt"),
+        *source, "--json", str(out), "--fail-on", "never", "--no-cache", "--quiet",
+    ])
+    assert result.exit_code == 0, result.output
+    return json.loads(out.read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module")
+def seed_runs(tmp_path_factory) -> dict[str, dict]:
+    tmp = tmp_path_factory.mktemp("seed")
+    return {
+        "file": _seed_report(tmp, "--hypothesis", str(SEED / "hypothesis.en.txt")),
+        "gloss": _seed_report(tmp, "--model", "gloss"),
+    }
+
+
+@pytest.mark.parametrize("run", ["file", "gloss"])
+def test_seed_no_flag_on_a_lone_preposition(seed_runs, run):
+    assert not [f for f in seed_runs[run]["flags"] if f["ar"]["text"].strip() in ("إلى", "الى")]
+
+
+def test_seed_hyphenated_compound_is_one_reference_span(seed_runs):
+    from eval.text.tokens import compound_bounds
+
+    ref = (SEED / "reference.en.txt").read_text(encoding="utf-8")
+    spans = [f["reference"] for run in seed_runs.values() for f in run["flags"] if f["reference"]["text"]]
+    assert any(s["text"] == "tit-for-tat" for s in spans)
+    for s in spans:  # no span starts or ends inside a hyphenated compound
+        a, b = s["start"], s["end"]
+        assert compound_bounds(ref, a, b) == (a, b), s
+
+
+def test_seed_gloss_run_reads_names_through_the_links(seed_runs):
+    gloss = seed_runs["gloss"]
+    hyp = [s["hypothesis"]["text"] for s in gloss["segments"]]
+    for f in gloss["flags"]:
+        for e in f["evidence"]:
+            if e["signal"] == "named-entity" and "read back as" in e["detail"]:
+                # The name the gloss reads must be the gloss of the Arabic word itself.
+                arabic = f["ar"]["text"]
+                read = e["detail"].split("read back as '")[1].split("'")[0]
+                assert read in gloss_sentence(arabic).text, (arabic, read, hyp[f["segment"]])
+    # No "read back as" flag on a name the gloss leaves as it is written (ماكرون).
+    assert not [f for f in gloss["flags"] if f["ar"]["text"] == "ماكرون"]
+
+
+def test_seed_critical_on_the_mistranslated_us_stays(seed_runs):
+    flag = next(f for f in seed_runs["file"]["flags"] if f["ar"]["text"] == "منا يدعم")
+    assert flag["severity"] == "critical"
+
+
+# -- XLIFF and plain text -----------------------------------------------------------------
+
+def _seed_units(n: int = 4) -> list[tuple[str, str, str, None]]:
+    ar = (SEED / "article.ar.txt").read_text(encoding="utf-8").split("\n")[:n]
+    en = (SEED / "reference.en.txt").read_text(encoding="utf-8").split("\n")[:n]
+    return [(f"u{k + 1}", escape(e), escape(a), None) for k, (a, e) in enumerate(zip(ar, en, strict=True))]
+
+
+@pytest.mark.parametrize("make", [xliff12_text, xliff20_text])
+def test_xliff_unit_gives_the_plain_text_reference_spans(tmp_path, make):
+    units = _seed_units()
+    hyp = "\n".join((SEED / "hypothesis.en.txt").read_text(encoding="utf-8").split("\n")[:4]) + "\n"
+    xlf = tmp_path / "seed.xlf"
+    xlf.write_text(make(units), encoding="utf-8")
+    (tmp_path / "hyp.txt").write_text(hyp, encoding="utf-8")
+    report, paired = check_paired(xlf, hypothesis=tmp_path / "hyp.txt")
+    texts = [u.target_ar for u in paired.units]
+    plain = flags_of(None, "\n".join(a for _, _, a, _ in units), "\n".join(e for _, e, _, _ in units), hyp)
+    # The Latin name left in the Arabic points at the same one word of the reference.
+    xliff_untranslated = sorted((f.ar.text, f.reference.text) for f in report.flags if f.category.value == "untranslated")
+    plain_untranslated = sorted((f.ar.text, f.reference.text) for f in plain if f.category.value == "untranslated")
+    assert xliff_untranslated == plain_untranslated == [("Witkoff", "Witkoff")]
+    assert texts
