@@ -148,7 +148,7 @@ def check(
     from rich.console import Console
 
     from eval.reports.outputs import OutputPaths, build_outputs, write_outputs
-    from eval.reports.terminal import render
+    from eval.reports.terminal import render, summary_line
     from tadqiq.pipeline import CheckRequest, check_input
 
     console = Console(stderr=False, highlight=False)
@@ -173,12 +173,7 @@ def check(
         _interrupted()
     if not quiet:
         render(report, console, visual=visual_bidi)
-    summary_json = report.to_json()["summary"]
-    summary = ", ".join(f"{n} {sev}" for sev, n in summary_json["by_severity"].items())
-    dismissed = f", {summary_json['dismissed']} dismissed" if summary_json["dismissed"] else ""
-    from eval.scoring.registry import metric_label
-
-    console.print(f"{summary_json['flags']} flags ({summary}{dismissed}); {metric_label('chrf')} {report.corpus_scores['chrf'].score:.1f}")
+    console.print(summary_line(report), markup=False)
     if timings:
         # "report" (building and writing every output, terminal included) is measured here,
         # after the JSON was written, so it is printed but not in the JSON's "timings".
