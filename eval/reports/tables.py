@@ -4,13 +4,14 @@ rich shrinks the columns of a table that is too wide, and a column that may not 
 cut with "…" — for a number that is misleading (``10…`` for 103.22), not just untidy.
 :func:`fit_table` decides every column's width itself:
 
-* a number column (:attr:`Col.number`) is as wide as its widest value, never wrapped and
-  never cut (its header may wrap between words);
+* a number column (:attr:`Col.number`) is as wide as its widest value and its header,
+  never wrapped and never cut;
 * a text column wraps between words, and folds a word longer than the column (a hub id)
   onto the next line, whole; an excerpt column (``wrap=False``) is cut with "…" instead;
 * when even the narrowest layout is wider than the terminal, the columns with the highest
   :attr:`Col.drop` go first (0: never dropped); :attr:`FittedTable.dropped` names them so
-  the caller can say so.
+  the caller can say so, and :attr:`FittedTable.fits` is False when even the columns that
+  are never dropped do not fit (the caller may then lay the rows out otherwise).
 """
 
 from __future__ import annotations
@@ -47,6 +48,7 @@ class Col:
 class FittedTable:
     table: Table
     dropped: tuple[str, ...]  # headers of the columns left out for lack of width
+    fits: bool  # False: even the columns never dropped are wider than the width
 
 
 def _plain(cell: Cell) -> str:
@@ -87,8 +89,7 @@ def fit_table(
         max([_width(c.header)] + [_width(row[k]) for row in rows]) for k, c in enumerate(columns)
     ]
     minimum = [
-        max(_longest_word(c.header), *(_width(row[k]) for row in rows)) if c.number
-        else min(natural[k], max(c.min_width, 1))
+        natural[k] if c.number else min(natural[k], max(c.min_width, _longest_word(c.header), 1))
         for k, c in enumerate(columns)
     ]
     shown = list(range(len(columns)))
@@ -155,7 +156,7 @@ def fit_table(
         )
     for i, row in enumerate(rows):
         table.add_row(*(row[k] for k in shown), style=row_styles[i] if row_styles else None)
-    return FittedTable(table, tuple(columns[k].header for k in sorted(dropped)))
+    return FittedTable(table, tuple(columns[k].header for k in sorted(dropped)), needed(shown) <= width)
 
 
 def dropped_note(fitted: FittedTable, width: int) -> str | None:

@@ -6,7 +6,10 @@ expect); ``visual=True`` reorders it for terminals without bidi support.
 
 from __future__ import annotations
 
-from rich.console import Console
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from rich.console import Console, RenderableType
 from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
@@ -14,6 +17,7 @@ from rich.text import Text
 from eval.reports.tables import Col, FittedTable, dropped_note, fit_table
 from eval.reports.wording import (
     DIRECTION_LEGEND,
+    MQM_PENALTY_PER_1000,
     ROUGH_GLOSS_EXPLANATION,
     ROUGH_GLOSS_LABEL,
     mqm_line,
@@ -179,3 +183,77 @@ def _render_flags(flags: list[Flag], console: Console, visual: bool) -> None:
         for label, value in rows:
             grid.add_row(label, Text(value))
         console.print(Padding(grid, (0, 0, 0, 6), expand=False))
+
+
+# --- the other commands' tables ----------------------------------------------------------------
+
+
+def models_view(title: str, rows: Sequence[Sequence[str]], width: int) -> list[RenderableType]:
+    """``tadqiq models list``: rows of (name, backend, model, available, description).
+
+    Names and hub ids are kept whole (a hub id longer than the room left folds onto the
+    next line, never cut); when the descriptions do not fit beside them they follow the
+    table, one per model.
+    """
+    longest = {k: max((len(w) for row in rows for w in row[k].split()), default=1) for k in range(5)}
+    columns = [
+        Col("name", min_width=longest[0]),
+        Col("backend", min_width=longest[1]),
+        Col("model", min_width=max(longest[2], 5)),
+        Col("available", min_width=9),
+        Col("description", min_width=16, drop=1),
+    ]
+    fitted = fit_table(columns, [[_safe(c) for c in row] for row in rows], width, title=title)
+    if not fitted.fits:  # too narrow for a table: one block per model
+        out: list[RenderableType] = [Text(title, style="italic")]
+        for row in rows:
+            out.append(Text(_safe(row[0]), style="bold"))
+            grid = Table.grid(padding=(0, 1, 0, 0))
+            grid.add_column(no_wrap=True, style="dim")
+            grid.add_column(overflow="fold")
+            for label, value in zip([c.header for c in columns][1:], row[1:], strict=True):
+                if value:
+                    grid.add_row(label, Text(_safe(value)))
+            out.append(Padding(grid, (0, 0, 0, 2), expand=False))
+        return out
+    out = [fitted.table]
+    if fitted.dropped:  # the descriptions did not fit beside the table: they follow it
+        for row in rows:
+            if row[4]:
+                out.append(_labelled(f"{_safe(row[0].split()[0])}:", _safe(row[4]), "bold"))
+    return out
+
+
+def history_view(rows: Sequence[Mapping[str, Any]], width: int) -> list[RenderableType]:
+    """``tadqiq history``: one row per run and model (:func:`eval.nightly.trend.history_table`).
+
+    The headline metric and its change since the model's previous run come first, then the
+    registry's other metrics and the flag counts; a narrow terminal leaves out the least
+    important columns (and says which), never a digit of a number shown.
+    """
+    headline = METRICS[DEFAULT_METRIC]
+    spec: list[tuple[str, Col]] = [
+        ("started", Col("started (UTC)", min_width=10)),
+        ("model", Col("model", min_width=12)),
+        (headline.key, Col(f"{headline.label} {headline.arrow}", number=True)),
+        (f"{headline.key}_delta", Col("Δ", number=True, drop=3)),
+        *((m.key, Col(f"{m.label} {m.arrow}", number=True, drop=1))
+          for m in METRICS.values() if m is not headline),
+        ("mqm_per_1000", Col("MQM/1k ↓", number=True, drop=2)),
+        ("critical", Col("crit.", number=True, drop=2)),
+        ("failed", Col("failed", number=True, drop=4)),
+        ("documents", Col("docs", number=True, drop=5)),
+    ]
+    cells = [
+        [_safe("" if row.get(key) is None else str(row.get(key))) for key, _ in spec] for row in rows
+    ]
+    fitted = fit_table([c for _, c in spec], cells, width, title="evaluation runs (oldest first)")
+    out: list[RenderableType] = [
+        fitted.table,
+        Text(f"{DIRECTION_LEGEND}; Δ: {headline.label} change since the model's previous run; "
+             f"MQM/1k: MQM {MQM_PENALTY_PER_1000}"),
+    ]
+    note = dropped_note(fitted, width)
+    if note:
+        out.append(Text(note, style="dim"))
+    return out
