@@ -80,7 +80,7 @@ def test_evidence_has_plain_labels_and_the_json_keeps_the_signal_names(seed: Rep
     assert "reference-unrendered" not in text and "missing in Arabic" in text
     assert "robust deviations" not in text
     html = render_html(seed)
-    labels = {e.text.strip(): e.attrs["data-signal"] for e in Page(html).find("span", "signal")}
+    labels = {e.text.strip(): e.attrs.get("data-signal", e.text.strip()) for e in Page(html).find("span", "signal")}
     assert labels["missing in Arabic"] == "reference-unrendered"
     assert "reference-unrendered" not in labels
     signals = {e["signal"] for f in seed.to_json()["flags"] for e in f["evidence"]}
