@@ -148,7 +148,7 @@ def check(
     from rich.console import Console
 
     from eval.reports.outputs import OutputPaths, build_outputs, write_outputs
-    from eval.reports.terminal import render
+    from eval.reports.terminal import render, summary_line
     from tadqiq.pipeline import CheckRequest, check_input
 
     console = Console(stderr=False, highlight=False)
@@ -173,12 +173,7 @@ def check(
         _interrupted()
     if not quiet:
         render(report, console, visual=visual_bidi)
-    summary_json = report.to_json()["summary"]
-    summary = ", ".join(f"{n} {sev}" for sev, n in summary_json["by_severity"].items())
-    dismissed = f", {summary_json['dismissed']} dismissed" if summary_json["dismissed"] else ""
-    from eval.scoring.registry import metric_label
-
-    console.print(f"{summary_json['flags']} flags ({summary}{dismissed}); {metric_label('chrf')} {report.corpus_scores['chrf'].score:.1f}")
+    console.print(summary_line(report), markup=False)
     if timings:
         # "report" (building and writing every output, terminal included) is measured here,
         # after the JSON was written, so it is printed but not in the JSON's "timings".
@@ -217,30 +212,29 @@ def _progress_factory(quiet: bool):
 def models_list(models_file: ModelsFile = None) -> None:
     """List the models named in models.yaml and whether each is available locally."""
     from rich.console import Console
-    from rich.table import Table
 
+    from eval.reports.terminal import models_view
     from translator.registry import load_registry
 
     try:
         registry = load_registry(models_file)
-        table = Table(title=f"models in {registry.path}")
-        for col in ("name", "backend", "model", "available", "description"):
-            table.add_column(col)
         from translator.hub import availability
 
-        for name, spec in registry.models.items():
-
-            mark = "default" if name == registry.default else ""
-            table.add_row(
-                f"{name} {mark}".strip(),
+        rows = [
+            (
+                f"{name} {'default' if name == registry.default_name else ''}".strip(),
                 spec.backend,
                 str(spec.model or ""),
                 _availability(spec, availability),
                 spec.description or "",
             )
+            for name, spec in registry.models.items()
+        ]
     except TadqiqError as exc:
         _fail(str(exc))
-    Console().print(table)
+    console = Console(highlight=False)
+    for part in models_view(f"models in {registry.path}", rows, console.width):
+        console.print(part)
 
 
 def _availability(spec, hf_availability) -> str:
@@ -496,10 +490,10 @@ def history_command(
 ) -> None:
     """Show the history of evaluation runs, and write the trend report."""
     from rich.console import Console
-    from rich.table import Table
 
     from eval.nightly.store import open_history
     from eval.nightly.trend import history_table, render_trend
+    from eval.reports.terminal import history_view
     from eval.text.files import write_atomic
 
     try:
@@ -513,19 +507,8 @@ def history_command(
     if not rows:
         console.print("no runs recorded yet")
         return
-    table = Table(title="evaluation runs (oldest first)")
-    # The headline metric with its change, then the registry's other metrics.
-    headline = METRICS[DEFAULT_METRIC]
-    columns = [("started", "started (UTC)"), ("model", "model"), (headline.key, headline.label),
-               (f"{headline.key}_delta", "Δ"),
-               *((m.key, m.label) for m in METRICS.values() if m is not headline),
-               ("mqm_per_1000", "MQM/1k"), ("critical", "crit."), ("documents", "docs"), ("failed", "failed")]
-    for key, label in columns:
-        table.add_column(label, justify="left" if key in ("started", "model") else "right",
-                         no_wrap=key in ("started", "model"))
-    for row in rows:
-        table.add_row(*("" if row.get(k) is None else str(row.get(k)) for k, _ in columns))
-    console.print(table)
+    for part in history_view(rows, console.width):
+        console.print(part)
     console.print(f"run ids: {', '.join(dict.fromkeys(r['run_id'] for r in rows))}", markup=False)
 
 

@@ -198,7 +198,7 @@ def score_signal(flag: Flag, z: float) -> Flag:
         return replace(
             flag,
             confidence=min(0.98, flag.confidence + 0.1),
-            evidence=flag.evidence + (Evidence(SCORE_SIGNAL, f"the segment's chrF++ is {abs(z):.1f} robust deviations below the document median"),),
+            evidence=flag.evidence + (Evidence(SCORE_SIGNAL, "the whole segment's chrF++ is lower than for most segments of this document"),),
         )
     if z >= 1.0 and flag.category in (Category.MISTRANSLATION, Category.OMISSION, Category.ADDITION):
         return replace(flag, confidence=max(0.0, flag.confidence - 0.05))

@@ -99,6 +99,8 @@ def low_score_flags(views: Sequence[SegmentView], ctx: DocumentContext, check: C
     Confidence: base + 0.1 per deviation, at most base + 0.5.
     """
     flags: list[Flag] = []
+    scored = [seg.scores.chrf for seg in ctx.segments if seg.scores is not None]
+    typical = statistics.median(scored) if scored else 0.0
     for seg in ctx.segments:
         if seg.scores is None:
             continue
@@ -106,7 +108,8 @@ def low_score_flags(views: Sequence[SegmentView], ctx: DocumentContext, check: C
         if z <= LOW_SCORE_Z and _has_words(seg.reference.text):
             flags.append(_whole_segment_flag(
                 seg, check, seg.ar, seg.reference, _whole_hypothesis(seg),
-                f"chrF++ {seg.scores.chrf:.1f} is {abs(z):.1f} robust deviations below the document's median",
+                f"chrF++ {seg.scores.chrf:.1f} here, against {typical:.1f} for a typical segment of "
+                "this document: the back-translation matches the reference far less well than elsewhere",
                 confidence=min(check.adjusted(+0.5), check.confidence + 0.1 * abs(z)),
             ))
     return flags

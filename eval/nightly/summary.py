@@ -15,11 +15,12 @@ from typing import NamedTuple
 
 from eval.nightly.compare import RunComparison
 from eval.nightly.records import FlagRecord, ModelResult, RunRecord
-from eval.scoring.registry import DEFAULT_METRIC, METRICS, MetricSpec, metric_label
+from eval.reports.wording import DIRECTION_LEGEND, MQM_PENALTY_PER_1000
+from eval.scoring.registry import DEFAULT_METRIC, METRICS, MetricSpec, get_metric, metric_label
 from eval.scoring.significance import SignificanceTable
 from tadqiq import __version__
 
-__all__ = ["SUMMARY_SCHEMA", "EvalOutcome", "Failure", "summary_lines"]
+__all__ = ["SUMMARY_SCHEMA", "EvalOutcome", "Failure", "significance_lines", "summary_lines"]
 
 SUMMARY_SCHEMA = "tadqiq.eval/1"
 
@@ -131,9 +132,43 @@ def _more(items: Sequence[str], limit: int) -> list[str]:
     return shown
 
 
+def _header(spec: MetricSpec) -> str:
+    """A metric's column header: its label and which way is better (``chrF++ ↑``)."""
+    return f"{spec.label} {spec.arrow}"
+
+
 def _score_width(spec: MetricSpec) -> int:
-    """Column width of a metric in the summary table: its label, at least six characters."""
-    return max(6, len(spec.label) + 1)
+    """Column width of a metric in the summary table: its header, at least seven characters."""
+    return max(7, len(_header(spec)))
+
+
+def significance_lines(table: SignificanceTable) -> list[str]:
+    """Each model against the baseline, with what its figures are.
+
+    The paired tests score every model on the same segments (reference sentences grouped
+    alike for all models, :func:`eval.scoring.significance.pair_outputs`), so a model's
+    "paired" score can differ a little from its score in the table above, which is on its
+    own sentence alignment; Δ is the difference of the paired scores, and the 95%
+    confidence interval is the paired bootstrap's (around its resampled mean).
+    """
+    lines = [
+        f"against {table.baseline}, on the {table.segments} segments paired across the models"
+        f" (n={table.n_samples}):",
+        "  paired: the model's score on those segments; it can differ a little from",
+        "  the table's, where each model is scored on its own sentence alignment.",
+        "  Δ: paired score minus the baseline's; CI: 95%, paired bootstrap;",
+        "  p: paired bootstrap / approximate randomization",
+    ]
+    width = max(8, *(len(n) for n in table.rows)) if table.rows else 8
+    for system, tests in table.rows.items():
+        for m, t in tests.items():
+            lo, hi = t.ci
+            ar = f"{t.p_ar:.3f}" if t.p_ar is not None else "–"
+            lines.append(
+                f"  {system:<{width}} {_header(get_metric(m)):<8} Δ {t.delta:+6.2f}"
+                f"  paired {t.score:6.2f}  CI {lo:.1f}–{hi:.1f}  p {t.p_bootstrap:.3f}/{ar}"
+            )
+    return lines
 
 
 def summary_lines(outcome: EvalOutcome, *, limit: int = 5) -> list[str]:
@@ -157,33 +192,22 @@ def summary_lines(outcome: EvalOutcome, *, limit: int = 5) -> list[str]:
         width = max(12, *(len(n) for n in outcome.results))
         lines.append(
             f"{'model':<{width}}  docs"
-            + "".join(f" {m.label:>{_score_width(m)}}" for m in METRICS.values())
-            + "  MQM/1k  critical major minor"
+            + "".join(f" {_header(m):>{_score_width(m)}}" for m in METRICS.values())
+            + " MQM/1k ↓  critical major minor"
         )
         for name, r in outcome.results.items():
             sev = r.flags_by_severity
             lines.append(
                 f"{name:<{width}}  {r.documents:>4}"
                 + "".join(f" {r.scores.get(m.key, 0):{_score_width(m)}.2f}" for m in METRICS.values())
-                + f" {r.mqm_per_1000:7.1f}  {sev.get('critical', 0):>8} {sev.get('major', 0):>5}"
+                + f" {r.mqm_per_1000:8.1f}  {sev.get('critical', 0):>8} {sev.get('major', 0):>5}"
                 f" {sev.get('minor', 0):>5}"
             )
+        lines.append(f"  {DIRECTION_LEGEND}")
+        lines.append(f"  MQM/1k: MQM {MQM_PENALTY_PER_1000}")
     table = outcome.significance
     if table is not None:
-        lines.append(
-            f"against {table.baseline}, {table.segments} segments,"
-            f" p = paired bootstrap / approximate randomization (n={table.n_samples}):"
-        )
-        width = max(8, *(len(n) for n in table.rows)) if table.rows else 8
-        for system, tests in table.rows.items():
-            for m, t in tests.items():
-                lo, hi = t.ci
-                ar = f"{t.p_ar:.3f}" if t.p_ar is not None else "–"
-                lines.append(
-                    f"  {system:<{width}} {metric_label(m):<6} Δ {t.delta:+6.2f}"
-                    f"  score {t.score:5.1f} (95% CI {lo:.1f}–{hi:.1f})"
-                    f"  p {t.p_bootstrap:.3f} / {ar}"
-                )
+        lines.extend(significance_lines(table))
     changes = [c for c in outcome.comparisons if not c.regression]
     if changes:
         lines.append("since the previous run:")

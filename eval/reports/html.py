@@ -25,7 +25,9 @@ from pathlib import PurePath
 from jinja2 import Environment, FunctionLoader, StrictUndefined
 from markupsafe import Markup
 
+from eval.reports import wording
 from eval.reports.review import DECISIONS_SCHEMA, FALSE_ALARM
+from eval.reports.wording import segment_number, signal_label
 from eval.scoring.registry import METRICS, metric_label
 from eval.text.files import write_atomic
 from eval.values import AlignedSegment, Category, Flag, Report, Severity, Span
@@ -99,7 +101,7 @@ class FlagView:
     ar: str
     reference: str
     hypothesis: str
-    evidence: tuple[tuple[str, str], ...]
+    evidence: tuple[tuple[str, str, str], ...]  # (plain label, detail, machine signal name)
     review: str | None
     segment_level: bool
 
@@ -297,7 +299,7 @@ def _flag_view(flag: Flag, seg: AlignedSegment | None) -> FlagView:
         ar=flag.ar.text,
         reference=flag.reference.text,
         hypothesis=flag.hypothesis.text,
-        evidence=tuple((e.signal, e.detail) for e in flag.evidence),
+        evidence=tuple((signal_label(e.signal), e.detail, e.signal) for e in flag.evidence),
         review=flag.review,
         segment_level=segment_level,
     )
@@ -391,7 +393,7 @@ def _page_data(report: Report) -> dict:
                 "ar": f.ar.text,
                 "reference": f.reference.text,
                 "hypothesis": f.hypothesis.text,
-                "evidence": [e.to_json() for e in f.evidence],
+                "evidence": [{**e.to_json(), "label": signal_label(e.signal)} for e in f.evidence],
             }
             for f in report.flags
         ],
@@ -439,6 +441,8 @@ def render_html(report: Report) -> str:
     template = template_environment().get_template(TEMPLATE)
     return template.render(
         report=report,
+        wording=wording,
+        segment_number=segment_number,
         version=__version__,
         model=report.model,
         scores=scores,

@@ -100,6 +100,11 @@ class MetricSpec:
         """``"higher is better"`` or ``"lower is better"``."""
         return "higher is better" if self.higher_is_better else "lower is better"
 
+    @property
+    def arrow(self) -> str:
+        """``"↑"`` (higher is better) or ``"↓"`` (lower is better), shown after the label."""
+        return "↑" if self.higher_is_better else "↓"
+
 
 #: Metric key → its spec, in the order scores are reported.
 METRICS: Mapping[str, MetricSpec] = MappingProxyType({

@@ -189,6 +189,16 @@ def test_gloss_backend_runs_without_weights(tmp_path):
     assert "support" in seg["hypothesis"]["text"]
 
 
+def test_gloss_run_says_in_the_terminal_that_the_back_translation_is_rough():
+    from eval.reports.wording import ROUGH_GLOSS_EXPLANATION, ROUGH_GLOSS_LABEL
+
+    result = runner.invoke(app, ["check", str(ARTICLE), "--reference", str(REFERENCE), "--model", "gloss",
+                                 "--no-cache", "--fail-on", "never"], env={"COLUMNS": "80"})
+    assert result.exit_code == 0, result.output
+    text = " ".join(result.stdout.split())
+    assert text.count(ROUGH_GLOSS_LABEL) == 1 and ROUGH_GLOSS_EXPLANATION in text
+
+
 def test_help_does_not_import_torch():
     code = (
         "import sys\n"
