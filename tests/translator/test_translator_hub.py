@@ -247,3 +247,19 @@ def test_either_variable_alone_forbids_the_hub(online: pytest.MonkeyPatch, other
     online.setenv("TRANSFORMERS_OFFLINE", other)
     assert hub.hub_offline() is True
 
+
+
+def test_no_other_module_decides_offline_on_its_own() -> None:
+    """hub_offline is the only reader of the offline variables in translator/, tadqiq/ and eval/."""
+    root = Path(__file__).resolve().parents[2]
+    readers = sorted(
+        str(path.relative_to(root))
+        for package in ("translator", "tadqiq", "eval")
+        for path in (root / package).rglob("*.py")
+        if path.name != "hub.py" or path.parent.name != "translator"
+        if any(
+            needle in path.read_text(encoding="utf-8")
+            for needle in ('"HF_HUB_OFFLINE"', '"TRANSFORMERS_OFFLINE"', "constants.HF_HUB_OFFLINE", "is_offline_mode")
+        )
+    )
+    assert readers == []
