@@ -14,7 +14,7 @@ transformers. Downloads happen only in :func:`pull`, or in :func:`resolve_model_
 with ``allow_download``, and never while :func:`hub_offline` is true. The local cache is
 always looked at first; a model that is not there is downloaded only after one short request
 to the hub endpoint got an answer, so an unreachable hub is one clear error within
-:data:`HUB_CHECK_SECONDS` instead of huggingface_hub's retries (about 24 s of warnings).
+:func:`hub_check_seconds` instead of huggingface_hub's retries (about 24 s of warnings).
 
 Weights: safetensors are preferred; a model with only pickle weights
 (``pytorch_model.bin``, which can run code when loaded) is refused unless its entry sets
@@ -24,6 +24,7 @@ Weights: safetensors are preferred; a model with only pickle weights
 from __future__ import annotations
 
 import hashlib
+import math
 import os
 from pathlib import Path
 
@@ -42,6 +43,7 @@ __all__ = [
     "has_safetensors",
     "has_weights",
     "hub_cache_dir",
+    "hub_check_seconds",
     "hub_endpoint",
     "hub_offline",
     "hub_unreachable",
@@ -80,8 +82,9 @@ OFFLINE_VARIABLES = ("HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE")
 _TRUE = frozenset({"1", "ON", "YES", "TRUE"})
 #: The hub huggingface_hub talks to when ``$HF_ENDPOINT`` is not set.
 DEFAULT_ENDPOINT = "https://huggingface.co"
-#: Longest time the reachability check of the hub endpoint may take, name lookup included.
-HUB_CHECK_SECONDS = 1.5
+#: Longest time the reachability check of the hub endpoint may take, name lookup included,
+#: unless ``$TADQIQ_HUB_TIMEOUT`` says otherwise (see :func:`hub_check_seconds`).
+HUB_CHECK_SECONDS = 1.0
 
 
 def hub_cache_dir() -> Path:
@@ -109,19 +112,39 @@ def hub_endpoint() -> str:
     return (os.environ.get("HF_ENDPOINT", "").strip() or DEFAULT_ENDPOINT).rstrip("/")
 
 
-def hub_unreachable(timeout: float = HUB_CHECK_SECONDS) -> str | None:
+def hub_check_seconds() -> float:
+    """``$TADQIQ_HUB_TIMEOUT`` (seconds, read now) or :data:`HUB_CHECK_SECONDS`.
+
+    For a link so slow that the hub cannot answer one request within a second;
+    :class:`ConfigError` for a value that is not a number of seconds above 0.
+    """
+    raw = os.environ.get("TADQIQ_HUB_TIMEOUT", "").strip()
+    if not raw:
+        return HUB_CHECK_SECONDS
+    try:
+        value = float(raw)
+    except ValueError:
+        value = math.nan
+    if not (math.isfinite(value) and value > 0):
+        raise ConfigError(f"$TADQIQ_HUB_TIMEOUT: expected a number of seconds above 0, got {raw!r}")
+    return value
+
+
+def hub_unreachable(timeout: float | None = None) -> str | None:
     """Why :func:`hub_endpoint` cannot be used right now (a short reason), or None if it answered.
 
     One HEAD request to :func:`hub_endpoint`, sent with huggingface_hub's own HTTP client
     (so the proxy variables ``$HTTPS_PROXY``/``$ALL_PROXY``/``$NO_PROXY`` and certificate
     settings are those a download would use), no retries, and at most ``timeout`` seconds
-    in all: the request runs in a daemon thread, so a hanging name lookup or a server that
+    (default :func:`hub_check_seconds`) in all: the request runs in a daemon thread, so a hanging name lookup or a server that
     accepts the connection and never answers cannot hold the caller longer. Any HTTP answer
     below 500 counts as reachable; a 5xx (a proxy's 502 or the hub being down) does not,
     since huggingface_hub would retry it for as long as a dead network.
     """
     import threading
 
+    if timeout is None:
+        timeout = hub_check_seconds()
     endpoint = hub_endpoint()
     outcome: list[str | None] = []
 
@@ -139,7 +162,7 @@ def hub_unreachable(timeout: float = HUB_CHECK_SECONDS) -> str | None:
     thread.start()
     thread.join(timeout)
     if not outcome:
-        return f"no answer within {timeout:g} s"
+        return f"no answer within {timeout:g} s; for a slow link raise $TADQIQ_HUB_TIMEOUT"
     return outcome[0]
 
 

@@ -23,7 +23,7 @@ from typing import Any
 import pytest
 
 import translator.hub as hub
-from tadqiq.errors import ModelError
+from tadqiq.errors import ConfigError, ModelError
 from translator import load_registry
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -46,6 +46,7 @@ CLEARED = (
     "HF_HUB_CACHE",
     "HUGGINGFACE_HUB_CACHE",
     "TADQIQ_CACHE",
+    "TADQIQ_HUB_TIMEOUT",
     *(f"{name}_proxy" for name in ("http", "https", "all", "no")),
     *(f"{name}_PROXY" for name in ("HTTP", "HTTPS", "ALL", "NO")),
 )
@@ -147,7 +148,7 @@ def test_endpoint_that_never_answers_is_one_line_at_once(
 ) -> None:
     endpoint = f"http://127.0.0.1:{silent_port}"
     result = run(COMMANDS[command], environment(tmp_path, endpoint))
-    assert_one_line(result, tmp_path / "hf-home" / "hub", endpoint, "no answer within 1.5 s")
+    assert_one_line(result, tmp_path / "hf-home" / "hub", endpoint, "no answer within 1 s")
 
 
 @pytest.mark.parametrize("command", COMMANDS)
@@ -207,7 +208,12 @@ def test_no_answer_and_closed_port_reasons(
     monkeypatch: pytest.MonkeyPatch, silent_port: int, closed_port: int
 ) -> None:
     monkeypatch.setenv("HF_ENDPOINT", f"http://127.0.0.1:{silent_port}")
-    assert hub.hub_unreachable(timeout=0.3) == "no answer within 0.3 s"
+    monkeypatch.setenv("TADQIQ_HUB_TIMEOUT", "0.3")
+    assert hub.hub_unreachable() == (
+        "no answer within 0.3 s; for a slow link raise $TADQIQ_HUB_TIMEOUT"
+    )
+    monkeypatch.delenv("TADQIQ_HUB_TIMEOUT")
+    assert (hub.hub_unreachable(timeout=0.2) or "").startswith("no answer within 0.2 s;")
     monkeypatch.setenv("HF_ENDPOINT", f"http://127.0.0.1:{closed_port}")
     assert (hub.hub_unreachable() or "").startswith("ConnectError: ")
     monkeypatch.delenv("HF_ENDPOINT")
@@ -240,3 +246,17 @@ def test_unreachable_hub_is_not_asked_for_the_model(
         hub.pull(spec)
     assert calls == []
     assert [r for r in caplog.records if r.name.startswith("huggingface_hub")] == []
+
+
+@pytest.mark.parametrize("value", ["abc", "0", "-1", "nan", "inf", "1s"])
+def test_a_bad_hub_timeout_is_one_config_error(monkeypatch: pytest.MonkeyPatch, value: str) -> None:
+    monkeypatch.setenv("TADQIQ_HUB_TIMEOUT", value)
+    with pytest.raises(ConfigError, match=r"^\$TADQIQ_HUB_TIMEOUT: expected a number of seconds above 0, got "):
+        hub.hub_check_seconds()
+
+
+def test_hub_timeout_default_and_override(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("TADQIQ_HUB_TIMEOUT", raising=False)
+    assert hub.hub_check_seconds() == hub.HUB_CHECK_SECONDS == 1.0
+    monkeypatch.setenv("TADQIQ_HUB_TIMEOUT", " 4.5 ")
+    assert hub.hub_check_seconds() == 4.5
