@@ -136,10 +136,11 @@ def hub_unreachable(timeout: float | None = None) -> str | None:
     One HEAD request to :func:`hub_endpoint`, sent with huggingface_hub's own HTTP client
     (so the proxy variables ``$HTTPS_PROXY``/``$ALL_PROXY``/``$NO_PROXY`` and certificate
     settings are those a download would use), no retries, and at most ``timeout`` seconds
-    (default :func:`hub_check_seconds`) in all: the request runs in a daemon thread, so a hanging name lookup or a server that
-    accepts the connection and never answers cannot hold the caller longer. Any HTTP answer
-    below 500 counts as reachable; a 5xx (a proxy's 502 or the hub being down) does not,
-    since huggingface_hub would retry it for as long as a dead network.
+    (default :func:`hub_check_seconds`) in all: the request runs in a daemon thread, so a
+    hanging name lookup or a server that accepts the connection and never answers cannot
+    hold the caller longer. Any HTTP answer below 500 counts as reachable; a 5xx (a proxy's
+    502 or the hub being down) does not, since huggingface_hub would retry it for as long
+    as a dead network.
     """
     import threading
 
@@ -152,7 +153,8 @@ def hub_unreachable(timeout: float | None = None) -> str | None:
         try:
             from huggingface_hub.utils import get_session
 
-            response = get_session().head(endpoint + "/", timeout=timeout)
+            # The request's own limit only ends the thread; the join below decides "no answer".
+            response = get_session().head(endpoint + "/", timeout=2 * timeout)
             status = response.status_code
             outcome.append(f"HTTP {status}" if status >= 500 else None)
         except Exception as exc:  # noqa: BLE001 - any failure means "cannot be used"
