@@ -6,6 +6,8 @@
 * every ``tadqiq ...`` command shown in a code block (or an inline code span starting
   with ``tadqiq``) names a real subcommand, and each of its options is in that
   subcommand's ``--help``;
+* every ``torch==…`` pin in the docs is .ci/run's, and the README shows how to install its
+  CPU-only build from PyTorch's CPU wheel index (PyPI's Linux wheel is the CUDA build);
 * bench/update_readme_figures.py finds the tables it rewrites in docs/benchmarks.md.
 
 Each checker returns a list of problems; the ``*_are_caught`` tests feed it broken
@@ -225,6 +227,56 @@ def test_missing_or_reordered_setup_commands_are_caught() -> None:
     assert setup_problems(Markdown.parse(f"# t\n\n{install}\n")) != []
     gone = install.replace("examples/seed/article.ar.txt", "examples/seed/gone.ar.txt")
     assert setup_problems(Markdown.parse(f"# t\n\n{gone}\n{tests}\n")) != []
+
+
+
+# --- installing torch ----------------------------------------------------------------------------
+
+CPU_INDEX = "https://download.pytorch.org/whl/cpu"
+_TORCH_PIN = re.compile(r"\btorch==([\w.+]+)")
+
+
+def torch_install_problems(texts: dict[str, str], ci_script: str) -> list[str]:
+    """The docs pin .ci/run's torch, and the README says how to get its CPU-only build elsewhere.
+
+    The plain pinned install gives the CPU-only build only where pip finds a local CPU wheel
+    (as .ci/run's machine does); PyPI's Linux wheel is the CUDA build.
+    """
+    pins = set(_TORCH_PIN.findall(ci_script))
+    if len(pins) != 1:
+        return [f".ci/run pins torch {len(pins)} times differently, expected one version"]
+    (version,) = pins
+    problems = [
+        f"{name}: torch=={other}, but .ci/run installs torch=={version}"
+        for name, text in texts.items()
+        for other in sorted(set(_TORCH_PIN.findall(text)) - {version})
+    ]
+    wanted = f"pip install torch=={version} --index-url {CPU_INDEX}"
+    if wanted not in texts.get("README.md", ""):
+        problems.append(f"README.md does not show '{wanted}' for the CPU-only build")
+    problems += [
+        f"{name}: says the pinned torch is the CPU wheel, true only where pip finds a local one"
+        for name, text in texts.items()
+        if re.search(r"it is the CPU wheel", text)
+    ]
+    return problems
+
+
+def test_torch_install_is_the_same_everywhere_and_the_cpu_build_is_explained() -> None:
+    texts = {path.name: path.read_text(encoding="utf-8") for path in MARKDOWN}
+    ci_script = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    assert torch_install_problems(texts, ci_script) == []
+
+
+def test_torch_install_problems_are_caught() -> None:
+    ci_script = "pip install --quiet torch==2.13.0\n"
+    good = f"pip install torch==2.13.0 && pytest -q\npip install torch==2.13.0 --index-url {CPU_INDEX}\n"
+    assert torch_install_problems({"README.md": good}, ci_script) == []
+    assert torch_install_problems({"README.md": good.replace(f" --index-url {CPU_INDEX}", "")}, ci_script)
+    assert torch_install_problems({"README.md": good, "guide.md": "pip install torch==2.12.0"}, ci_script)
+    claim = good + "(`torch==2.13.0` first: it is the CPU wheel)"
+    assert torch_install_problems({"README.md": claim}, ci_script)
+    assert torch_install_problems({"README.md": good}, ci_script + "pip install torch==2.12.0\n")
 
 
 # --- tadqiq commands shown in the docs --------------------------------------------------------

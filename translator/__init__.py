@@ -19,8 +19,9 @@ Pieces:
 - :mod:`translator.cache` — :class:`TranslationCache` (SQLite) and
   :class:`CachedTranslator`, which translates only what is not cached.
 - :mod:`translator.hub` — model weights: the Hugging Face cache, downloads, local
-  model directories, and :func:`hub_offline`, the one answer to "may the hub be
-  contacted?" (``$HF_HUB_OFFLINE`` / ``$TRANSFORMERS_OFFLINE``).
+  model directories, :func:`hub_offline`, the one answer to "may the hub be
+  contacted?" (``$HF_HUB_OFFLINE`` / ``$TRANSFORMERS_OFFLINE``), and
+  :func:`hub_unreachable`, the one short request made before any download.
 - Helpers shared by the model backends: :mod:`translator.batching` (blank sentences,
   token-budget batches), :mod:`translator.split` (sentences longer than the model's
   maximum input), :mod:`translator.links` (word links from attention),

@@ -1,7 +1,8 @@
 """Where model weights come from: the Hugging Face hub, its local cache, local model directories.
 
 Owns the one offline check (:func:`hub_offline`), the cache location
-(:func:`hub_cache_dir`), downloads (:func:`pull`, and :func:`resolve_model_dir` with
+(:func:`hub_cache_dir`), the quick reachability check of the hub endpoint
+(:func:`hub_endpoint`, :func:`hub_unreachable`), downloads (:func:`pull`, and :func:`resolve_model_dir` with
 ``allow_download``), the cache-only lookup (:func:`cached_snapshot`,
 :func:`is_available_locally`, :func:`availability`), the weight-file checks
 (:func:`has_weights`, :func:`has_safetensors`, :func:`refuse_pickle_only`) and the
@@ -10,7 +11,10 @@ Used by the hf backend and by the CTranslate2 converter and backend.
 
 Only huggingface_hub is needed (imported when a function needs it): never torch or
 transformers. Downloads happen only in :func:`pull`, or in :func:`resolve_model_dir`
-with ``allow_download``, and never while :func:`hub_offline` is true.
+with ``allow_download``, and never while :func:`hub_offline` is true. The local cache is
+always looked at first; a model that is not there is downloaded only after one short request
+to the hub endpoint got an answer, so an unreachable hub is one clear error within
+:func:`hub_check_seconds` instead of huggingface_hub's retries (about 24 s of warnings).
 
 Weights: safetensors are preferred; a model with only pickle weights
 (``pytorch_model.bin``, which can run code when loaded) is refused unless its entry sets
@@ -20,6 +24,7 @@ Weights: safetensors are preferred; a model with only pickle weights
 from __future__ import annotations
 
 import hashlib
+import math
 import os
 from pathlib import Path
 
@@ -28,6 +33,8 @@ from tadqiq.errors import ConfigError, ModelError
 from .registry import ModelSpec, first_line
 
 __all__ = [
+    "DEFAULT_ENDPOINT",
+    "HUB_CHECK_SECONDS",
     "OFFLINE_VARIABLES",
     "WEIGHT_FILES",
     "availability",
@@ -36,7 +43,10 @@ __all__ = [
     "has_safetensors",
     "has_weights",
     "hub_cache_dir",
+    "hub_check_seconds",
+    "hub_endpoint",
     "hub_offline",
+    "hub_unreachable",
     "is_available_locally",
     "pull",
     "refuse_pickle_only",
@@ -70,6 +80,11 @@ _IGNORE_IF_SAFETENSORS = ("*.bin", "*.pt", "*.pth")
 OFFLINE_VARIABLES = ("HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE")
 # huggingface_hub's truthy values (constants.ENV_VARS_TRUE_VALUES), compared upper-cased.
 _TRUE = frozenset({"1", "ON", "YES", "TRUE"})
+#: The hub huggingface_hub talks to when ``$HF_ENDPOINT`` is not set.
+DEFAULT_ENDPOINT = "https://huggingface.co"
+#: Longest time the reachability check of the hub endpoint may take, name lookup included,
+#: unless ``$TADQIQ_HUB_TIMEOUT`` says otherwise (see :func:`hub_check_seconds`).
+HUB_CHECK_SECONDS = 1.0
 
 
 def hub_cache_dir() -> Path:
@@ -90,6 +105,67 @@ def hub_offline() -> bool:
     TRUE); either variable alone is enough, whatever the other says.
     """
     return _offline_variable() is not None
+
+
+def hub_endpoint() -> str:
+    """The hub's base URL: ``$HF_ENDPOINT`` (read now, not at import) or :data:`DEFAULT_ENDPOINT`."""
+    return (os.environ.get("HF_ENDPOINT", "").strip() or DEFAULT_ENDPOINT).rstrip("/")
+
+
+def hub_check_seconds() -> float:
+    """``$TADQIQ_HUB_TIMEOUT`` (seconds, read now) or :data:`HUB_CHECK_SECONDS`.
+
+    For a link so slow that the hub cannot answer one request within a second;
+    :class:`ConfigError` for a value that is not a number of seconds above 0.
+    """
+    raw = os.environ.get("TADQIQ_HUB_TIMEOUT", "").strip()
+    if not raw:
+        return HUB_CHECK_SECONDS
+    try:
+        value = float(raw)
+    except ValueError:
+        value = math.nan
+    if not (math.isfinite(value) and value > 0):
+        raise ConfigError(f"$TADQIQ_HUB_TIMEOUT: expected a number of seconds above 0, got {raw!r}")
+    return value
+
+
+def hub_unreachable(timeout: float | None = None) -> str | None:
+    """Why :func:`hub_endpoint` cannot be used right now (a short reason), or None if it answered.
+
+    One HEAD request to :func:`hub_endpoint`, sent with huggingface_hub's own HTTP client
+    (so the proxy variables ``$HTTPS_PROXY``/``$ALL_PROXY``/``$NO_PROXY`` and certificate
+    settings are those a download would use), no retries, and at most ``timeout`` seconds
+    (default :func:`hub_check_seconds`) in all: the request runs in a daemon thread, so a
+    hanging name lookup or a server that accepts the connection and never answers cannot
+    hold the caller longer. Any HTTP answer below 500 counts as reachable; a 5xx (a proxy's
+    502 or the hub being down) does not, since huggingface_hub would retry it for as long
+    as a dead network.
+    """
+    import threading
+
+    if timeout is None:
+        timeout = hub_check_seconds()
+    endpoint = hub_endpoint()
+    outcome: list[str | None] = []
+
+    def probe() -> None:
+        try:
+            from huggingface_hub.utils import get_session
+
+            # The request's own limit only ends the thread; the join below decides "no answer".
+            response = get_session().head(endpoint + "/", timeout=2 * timeout)
+            status = response.status_code
+            outcome.append(f"HTTP {status}" if status >= 500 else None)
+        except Exception as exc:  # noqa: BLE001 - any failure means "cannot be used"
+            outcome.append(f"{type(exc).__name__}: {first_line(exc)}")
+
+    thread = threading.Thread(target=probe, name="tadqiq-hub-check", daemon=True)
+    thread.start()
+    thread.join(timeout)
+    if not outcome:
+        return f"no answer within {timeout:g} s; for a slow link raise $TADQIQ_HUB_TIMEOUT"
+    return outcome[0]
 
 
 def has_weights(directory: Path) -> bool:
@@ -237,6 +313,13 @@ def pull(spec: ModelSpec) -> Path:
         return path
     if hub_offline():
         raise ModelError(f"{_label(spec)}: cannot download while {_offline_variable()} is set")
+    reason = hub_unreachable()
+    if reason is not None:
+        raise ModelError(
+            f"{_label(spec)}: cannot download into {hub_cache_dir()}: the hub at"
+            f" {hub_endpoint()} cannot be reached ({reason}); check the network, $HF_ENDPOINT"
+            " and the proxy variables, or copy the model directory here and point 'model:' at it"
+        )
     try:
         return _download(spec)
     except _hub_errors() as exc:
@@ -274,6 +357,9 @@ def resolve_model_dir(spec: ModelSpec, *, allow_download: bool) -> Path:
         return snapshot
     if not allow_download or hub_offline():
         raise _not_cached(spec)
+    reason = hub_unreachable()
+    if reason is not None:
+        raise _not_cached(spec, f"the hub at {hub_endpoint()} cannot be reached: {reason}")
     try:
         return _download(spec)
     except _hub_errors() as exc:

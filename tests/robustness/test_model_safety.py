@@ -204,6 +204,7 @@ def test_pull_of_a_pickle_only_hub_model_needs_the_opt_in(
 
     monkeypatch.setattr(huggingface_hub.HfApi, "list_repo_files", files)
     monkeypatch.setattr(huggingface_hub, "snapshot_download", download)
+    monkeypatch.setattr(hub, "hub_unreachable", lambda timeout=None: None)
     text = "default: m\nmodels:\n  m:\n    backend: hf\n    model: someone/old-model\n"
     spec = parse_registry(text, tmp_path / "models.yaml").default
     with pytest.raises(ModelError) as info:

@@ -55,6 +55,12 @@ def no_network(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     return attempts
 
 
+@pytest.fixture
+def hub_answers(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The reachability check passes without a request (the tests fake the hub's answers)."""
+    monkeypatch.setattr(hub, "hub_unreachable", lambda timeout=None: None)
+
+
 def hub_spec() -> ModelSpec:
     return load_registry(Path(__file__).resolve().parents[2] / "models.yaml").get("opus-mt-ar-en")
 
@@ -91,7 +97,10 @@ def test_download_not_allowed(empty_hub: Path, no_network: list[str]) -> None:
     assert no_network == []
 
 
-def test_network_failure_is_one_line(empty_hub: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_network_failure_is_one_line(
+    empty_hub: Path, monkeypatch: pytest.MonkeyPatch, hub_answers: None
+) -> None:
+    """The hub answered the reachability check, then the download itself failed."""
     import httpx2
     import huggingface_hub
 
@@ -112,7 +121,9 @@ def test_network_failure_is_one_line(empty_hub: Path, monkeypatch: pytest.Monkey
         hub.pull(hub_spec())
 
 
-def test_unknown_repository(empty_hub: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_unknown_repository(
+    empty_hub: Path, monkeypatch: pytest.MonkeyPatch, hub_answers: None
+) -> None:
     import httpx2
     import huggingface_hub
     from huggingface_hub.errors import RepositoryNotFoundError
@@ -236,3 +247,19 @@ def test_either_variable_alone_forbids_the_hub(online: pytest.MonkeyPatch, other
     online.setenv("TRANSFORMERS_OFFLINE", other)
     assert hub.hub_offline() is True
 
+
+
+def test_no_other_module_decides_offline_on_its_own() -> None:
+    """hub_offline is the only reader of the offline variables in translator/, tadqiq/ and eval/."""
+    root = Path(__file__).resolve().parents[2]
+    readers = sorted(
+        str(path.relative_to(root))
+        for package in ("translator", "tadqiq", "eval")
+        for path in (root / package).rglob("*.py")
+        if path.name != "hub.py" or path.parent.name != "translator"
+        if any(
+            needle in path.read_text(encoding="utf-8")
+            for needle in ('"HF_HUB_OFFLINE"', '"TRANSFORMERS_OFFLINE"', "constants.HF_HUB_OFFLINE", "is_offline_mode")
+        )
+    )
+    assert readers == []
