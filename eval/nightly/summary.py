@@ -17,6 +17,7 @@ from eval.nightly.compare import RunComparison
 from eval.nightly.records import FlagRecord, ModelResult, RunRecord
 from eval.scoring.registry import DEFAULT_METRIC, METRICS, MetricSpec, metric_label
 from eval.scoring.significance import SignificanceTable
+from eval.values import counted
 from tadqiq import __version__
 
 __all__ = ["SUMMARY_SCHEMA", "EvalOutcome", "Failure", "summary_lines"]
@@ -150,8 +151,8 @@ def summary_lines(outcome: EvalOutcome, *, limit: int = 5) -> list[str]:
     run = outcome.run
     rev = f" @ {run.corpus_revision[:12]}" if run.corpus_revision else ""
     lines.append(
-        f"run {run.run_id}: {run.corpus}{rev}, {len(outcome.documents)} documents,"
-        f" {len(outcome.results)} models"
+        f"run {run.run_id}: {run.corpus}{rev}, {counted(len(outcome.documents), 'document')},"
+        f" {counted(len(outcome.results), 'model')}"
     )
     if outcome.results:
         width = max(12, *(len(n) for n in outcome.results))
@@ -171,7 +172,7 @@ def summary_lines(outcome: EvalOutcome, *, limit: int = 5) -> list[str]:
     table = outcome.significance
     if table is not None:
         lines.append(
-            f"against {table.baseline}, {table.segments} segments,"
+            f"against {table.baseline}, {counted(table.segments, 'segment')},"
             f" p = paired bootstrap / approximate randomization (n={table.n_samples}):"
         )
         width = max(8, *(len(n) for n in table.rows)) if table.rows else 8
@@ -211,8 +212,8 @@ def summary_lines(outcome: EvalOutcome, *, limit: int = 5) -> list[str]:
         lines.extend(_more([f"  {_short(n, 100)}" for n in outcome.notes], limit))
     reasons = []
     if outcome.regressions:
-        reasons.append(f"{len(outcome.regressions)} regression(s)")
+        reasons.append(counted(len(outcome.regressions), "regression"))
     if outcome.failures:
-        reasons.append(f"{len(outcome.failures)} failure(s)")
+        reasons.append(counted(len(outcome.failures), "failure"))
     lines.append(f"exit {outcome.exit_code}" + (": " + ", ".join(reasons) if reasons else ""))
     return lines

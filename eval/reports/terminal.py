@@ -6,12 +6,12 @@ expect); ``visual=True`` reorders it for terminals without bidi support.
 
 from __future__ import annotations
 
-from rich.console import Console
+from rich.console import Console, RenderableType
 from rich.table import Table
 from rich.text import Text
 
 from eval.scoring.registry import METRICS, metric_label
-from eval.values import Flag, Report, Severity
+from eval.values import Flag, Report, Severity, counted
 
 SEVERITY_STYLE = {
     Severity.CRITICAL: "bold white on red",
@@ -20,12 +20,14 @@ SEVERITY_STYLE = {
 }
 
 
-def _ar(text: str, visual: bool) -> str:
+def _ar(text: str, visual: bool, *, wrap: bool = False) -> str | RenderableType:
+    """Arabic as given (logical order), or, with ``visual``, reordered after it is cut or
+    wrapped to the width it gets, so that its start is what shows."""
     if not visual or not text:
         return text
-    from eval.reports.bidi import to_visual
+    from eval.reports.bidi import VisualArabic
 
-    return to_visual(text)
+    return VisualArabic(text, wrap=wrap, justify="left" if wrap else "right")
 
 
 # C0 and C1 control characters from the input are shown as symbols (ESC as ␛): text of an
@@ -95,7 +97,7 @@ def _render_flags(flags: list[Flag], console: Console, visual: bool) -> None:
     if not flags:
         console.print("[green]No flags.[/]")
         return
-    console.print(Text(f"{len(flags)} flags", style="bold"))
+    console.print(Text(counted(len(flags), "flag"), style="bold"))
     for f in flags:
         head = Text()
         head.append(f"{f.id:>4} ", style="bold")
@@ -106,11 +108,18 @@ def _render_flags(flags: list[Flag], console: Console, visual: bool) -> None:
             head.append(f"  [{f.review}]", style="italic")
         console.print(head)
         rows = (
-            ("Arabic", _ar(_short(f.ar.text, 200), visual) or "∅ (missing here)"),
+            ("Arabic", _ar(_short(f.ar.text, 200), visual, wrap=True) or "∅ (missing here)"),
             ("reference", _short(f.reference.text, 200) or "∅"),
             ("back-transl.", _short(f.hypothesis.text, 200) or "∅"),
         )
         for label, value in rows:
-            console.print(Text(f"      {label:<12} ", style="dim") + Text(value))
+            if isinstance(value, str):
+                console.print(Text(f"      {label:<12} ", style="dim") + Text(value))
+            else:  # --visual-bidi: the Arabic wrapped beside its label, each line reordered
+                row = Table.grid()
+                row.add_column(width=19, no_wrap=True)
+                row.add_column(ratio=1)
+                row.add_row(Text(f"      {label:<12} ", style="dim"), value)
+                console.print(row)
         for e in f.evidence:
             console.print(Text(f"      {_safe(e.signal):<12} ", style="dim") + Text(_short(e.detail, 300)))
