@@ -254,7 +254,7 @@ def _say_written(console, *paths: Path | None) -> None:
     """One line naming the files written (also with --quiet: it hides the report, not where files went)."""
     written = [str(p) for p in paths if p is not None]
     if written:
-        console.print(f"wrote {', '.join(written)}", markup=False)
+        console.print(f"wrote {', '.join(written)}", markup=False, soft_wrap=True)  # paths are never cut
 
 
 def _progress_factory(quiet: bool):
