@@ -15,7 +15,6 @@ from rich.console import Console
 from typer.testing import CliRunner
 
 from eval.reports.terminal import render
-from eval.values import counted
 from tadqiq.cli import app
 from tadqiq.pipeline import CheckRequest, check
 
@@ -123,6 +122,8 @@ def test_an_all_broken_corpus_is_an_input_error_naming_it(tmp_path):
 
 
 def test_counted_agrees_with_its_number():
+    from eval.values import counted
+
     assert [counted(n, "paragraph") for n in (0, 1, 2)] == ["0 paragraphs", "1 paragraph", "2 paragraphs"]
     assert counted(1, "entry", "entries") == "1 entry" and counted(3, "entry", "entries") == "3 entries"
 
