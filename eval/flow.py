@@ -39,7 +39,7 @@ from eval.text.documents import document_from_text, read_document, read_text
 from eval.text.formats import PairedInput, read_paired
 from eval.text.hypothesis import units_from_hypothesis
 from eval.text.segment import segment
-from eval.values import Document, Report, Segment, Span, Unit
+from eval.values import Document, Report, Segment, Span, Unit, counted
 from tadqiq.errors import InputError, ModelError
 
 if TYPE_CHECKING:
@@ -262,8 +262,8 @@ def hypothesis_lines(text: str, paired: PairedInput, path: str = "<hypothesis>")
             out[k] = line
         return out
     raise InputError(
-        f"{path}: has {len(lines)} lines ({len(non_blank)} non-empty) but {paired.path} has "
-        f"{n_units} units to check ({len(translated)} with an Arabic target); "
+        f"{path}: has {counted(len(lines), 'line')} ({len(non_blank)} non-empty) but {paired.path} has "
+        f"{counted(n_units, 'unit')} to check ({len(translated)} with an Arabic target); "
         "give one line per unit"
     )
 
@@ -293,8 +293,8 @@ def translate_units(
     translations = translator.translate([s.text for s in segments], progress=progress)
     if len(translations) != len(segments):
         raise ModelError(
-            f"model {translator.info.name!r} returned {len(translations)} translations"
-            f" for {len(segments)} sentences"
+            f"model {translator.info.name!r} returned {counted(len(translations), 'translation')}"
+            f" for {counted(len(segments), 'sentence')}"
         )
     units = [
         Unit((s.index,), t.text, t.links, t.parts)

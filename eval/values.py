@@ -403,11 +403,18 @@ class Report:
         return data
 
 
+def counted(n: int, singular: str, plural: str | None = None) -> str:
+    """A count with its noun in the right number: ``1 paragraph``, ``2 paragraphs``, ``0 flags``.
+
+    ``plural`` defaults to ``singular + "s"``; give it for the others (``entry``, ``entries``).
+    """
+    return f"{n} {singular if n == 1 else (plural or singular + 's')}"
+
+
 def split_note(sentences: int) -> str:
     """The report note (and terminal line) saying how many sentences were split for the model."""
-    if sentences == 1:
-        return "1 sentence was longer than the model's limit and was translated in parts"
-    return f"{sentences} sentences were longer than the model's limit and were translated in parts"
+    was = "was" if sentences == 1 else "were"
+    return f"{counted(sentences, 'sentence')} {was} longer than the model's limit and {was} translated in parts"
 
 
 # --- what produced a translation -------------------------------------------------------

@@ -9,14 +9,17 @@ from __future__ import annotations
 
 import contextlib
 import enum
+import itertools
 import signal
 import sys
 import time
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Annotated, NoReturn
 
 try:
     import typer
+    from typer.core import TyperGroup
 except KeyboardInterrupt:  # Ctrl-C while the command line is still starting up
     sys.stderr.write("tadqiq: interrupted\n")
     raise SystemExit(130) from None
@@ -25,16 +28,70 @@ from eval.scoring.registry import DEFAULT_METRIC, METRICS
 from tadqiq import __version__
 from tadqiq.errors import TadqiqError
 
+#: click's UsageError, the base of every command-line mistake (typer exports only its subclass
+#: BadParameter; recent typers carry their own copy of click, older ones use click itself).
+UsageError: type[Exception] = typer.BadParameter.__mro__[1]
+
+_FLAG_VALUES = frozenset({"true", "false", "yes", "no", "on", "off", "1", "0"})
+
+
+def usage_error_line(exc: Exception, argv: Sequence[str] = ()) -> str:
+    """A usage error as the one line ``tadqiq: error: …`` (naming the option), for stderr.
+
+    A flag given a value (``--quiet true``) is named as such: flags take no value.
+    """
+    ctx = getattr(exc, "ctx", None)
+    message = " ".join(exc.format_message().split()).replace("Value error, ", "").rstrip(".")
+    if "unexpected extra argument" in message and ctx is not None:
+        flags = {opt for p in ctx.command.params if getattr(p, "is_flag", False) for opt in p.opts}
+        for flag, value in itertools.pairwise(argv):
+            if flag in flags and value.lower() in _FLAG_VALUES:
+                message = f"{flag} is a flag and takes no value: write '{flag}' alone, not '{flag} {value}'"
+                break
+    message = message[:1].lower() + message[1:] if message[1:2].islower() else message
+    command = " ".join(["tadqiq", *(ctx.command_path.split()[1:] if ctx is not None else [])])
+    return f"tadqiq: error: {message} (see '{command} --help')"
+
+
+class _OneLineUsageErrors(TyperGroup):
+    """The root command: a usage error is one line on stderr and exit code 2 (not a box)."""
+
+    def make_context(self, info_name, args, parent=None, **extra):
+        argv = list(args)
+        try:
+            ctx = super().make_context(info_name, args, parent=parent, **extra)
+        except UsageError as exc:
+            _usage_failure(exc, argv)
+        ctx.meta["tadqiq.argv"] = argv
+        return ctx
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except UsageError as exc:
+            _usage_failure(exc, ctx.meta.get("tadqiq.argv", ()))
+
+
+def _usage_failure(exc: Exception, argv: Sequence[str]) -> NoReturn:
+    if type(exc).__name__ == "NoArgsIsHelpError":  # bare `tadqiq` or `tadqiq models`: the help
+        raise exc
+    typer.echo(usage_error_line(exc, argv), err=True)
+    raise typer.Exit(2)
+
+
+# rich_markup_mode=None: click's plain help (flags shown as flags, no boxes; fits 80 columns).
 app = typer.Typer(
     name="tadqiq",
     help="Arabic→English translation quality checker: back-translate, align, score, flag.",
+    cls=_OneLineUsageErrors,
     no_args_is_help=True,
     pretty_exceptions_enable=False,
+    rich_markup_mode=None,
     add_completion=False,
 )
-models_app = typer.Typer(help="The translation models named in models.yaml.", no_args_is_help=True)
+models_app = typer.Typer(help="The translation models named in models.yaml.", no_args_is_help=True, rich_markup_mode=None)
 app.add_typer(models_app, name="models")
-bench_app = typer.Typer(help="Measure tadqiq on labelled data.", no_args_is_help=True)
+bench_app = typer.Typer(help="Measure tadqiq on labelled data.", no_args_is_help=True, rich_markup_mode=None)
 app.add_typer(bench_app, name="bench")
 
 
@@ -174,6 +231,7 @@ def check(
     if not quiet:
         render(report, console, visual=visual_bidi)
     console.print(summary_line(report), markup=False)
+    _say_written(console, json_out, html_out, csv_out, xlsx_out, xliff_out)
     if timings:
         # "report" (building and writing every output, terminal included) is measured here,
         # after the JSON was written, so it is printed but not in the JSON's "timings".
@@ -184,6 +242,13 @@ def check(
 
         if report.flags_at_or_above(Severity(fail_on.value)):
             raise typer.Exit(1)
+
+
+def _say_written(console, *paths: Path | None) -> None:
+    """One line naming the files written (also with --quiet: it hides the report, not where files went)."""
+    written = [str(p) for p in paths if p is not None]
+    if written:
+        console.print(f"wrote {', '.join(written)}", markup=False, soft_wrap=True)  # paths are never cut
 
 
 def _progress_factory(quiet: bool):
@@ -309,6 +374,7 @@ def bench_flags(
 
     from eval.flags.bench import labelled_sets, score, tally
     from eval.text.files import write_atomic
+    from eval.values import counted
     from tadqiq.pipeline import CheckRequest
     from tadqiq.pipeline import check as run_check
 
@@ -345,7 +411,7 @@ def bench_flags(
         console.print(_sets_table(by_set))
     rows = [*sorted(result.per_category.items()), ("all", result.overall),
             ("critical+major", result.major_plus)]
-    console.print(_tally_table(f"flags on {len(docs)} labelled documents", "category", rows))
+    console.print(_tally_table(f"flags on {counted(len(docs), 'labelled document')}", "category", rows))
     console.print(
         f"false flags per clean segment: {result.false_per_clean_segment:.3f} "
         f"({result.false_on_clean} on {result.clean_segments} segments)"
@@ -358,6 +424,7 @@ def bench_flags(
     if show_missed:
         for m in result.missed:
             console.print(f"missed: {m}")
+    _say_written(console, json_out)
 
 
 def _sets_table(by_set):
@@ -406,7 +473,7 @@ def eval_command(
     checks: Checks = None,
     samples: Annotated[int, typer.Option("--samples", min=10, help="Resamples for paired bootstrap / approximate randomization.")] = 1000,
     json_out: Annotated[Path | None, typer.Option("--json", help="Write the run's outcome as JSON here.")] = None,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bars (the summary is still printed).")] = False,
 ) -> None:
     """Evaluate several models over a corpus: scores, significance, history, regressions."""
     import json
@@ -451,6 +518,7 @@ def eval_command(
             progress.stop()
     for line in summary_lines(outcome):
         console.print(line, markup=False)
+    _say_written(console, json_out)
     raise typer.Exit(outcome.exit_code)
 
 
@@ -506,10 +574,12 @@ def history_command(
     console = Console(highlight=False)
     if not rows:
         console.print("no runs recorded yet")
+        _say_written(console, html_out)
         return
     for part in history_view(rows, console.width):
         console.print(part)
     console.print(f"run ids: {', '.join(dict.fromkeys(r['run_id'] for r in rows))}", markup=False)
+    _say_written(console, html_out)
 
 
 def main() -> None:

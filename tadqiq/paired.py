@@ -25,7 +25,7 @@ from eval.flow import ProgressFactory
 from eval.reports.outputs import paired_json, report_json
 from eval.text.files import write_atomic
 from eval.text.formats import PairedInput
-from eval.values import Report
+from eval.values import Report, counted
 
 __all__ = ["check_paired", "paired_json", "write_paired_json"]
 
@@ -63,7 +63,7 @@ def check_paired(
     )
     skipped = ", ".join(f"{n} ({why})" for why, n in paired.skipped.items())
     note = (
-        f"paired input: {paired.format_name}, {len(paired.units)} units checked without "
+        f"paired input: {paired.format_name}, {counted(len(paired.units), 'unit')} checked without "
         "sentence alignment; lines and offsets are into the units' text, one unit per line"
         + (f"; units skipped: {skipped}" if skipped else "")
     )

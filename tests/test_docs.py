@@ -8,7 +8,23 @@
   subcommand's ``--help``;
 * every ``torch==…`` pin in the docs is .ci/run's, and the README shows how to install its
   CPU-only build from PyTorch's CPU wheel index (PyPI's Linux wheel is the CUDA build);
-* bench/update_readme_figures.py finds the tables it rewrites in docs/benchmarks.md.
+* bench/update_readme_figures.py finds the tables it rewrites in docs/benchmarks.md;
+* every code block of README.md, docs/*.md and examples/README.md that can run, runs
+  (:func:`runnable_blocks`), each block in a fresh temporary folder holding a link to
+  the repository's ``examples/``, with the history, caches and user folders in that
+  temporary folder too:
+
+  - a ``python`` block is executed (``exec``) as it stands;
+  - in a ``bash``/``sh``/``shell``/``console`` block, every ``tadqiq ...`` command (a
+    line, or a part of a ``&&`` chain) is run through the CLI, in order, and must exit 0,
+    or the code a trailing comment names (``# exit code 1: …``). The set-up commands
+    around them (``pip``, ``apt-get``, ``python3 -m venv``, ``. .venv/bin/activate``,
+    ``eval "$(…)"``, ``pytest``) are not run; any other command is a problem;
+  - a block is **not run** when its first line is the visible marker comment
+    ``# not run by the tests: <why>`` (a network, model weights, a browser's export…);
+  - ``text`` blocks are synopses or output, and ``yaml``, ``cron``, ``json``/``jsonc``
+    blocks are configuration: never run. A ``tadqiq`` command in a block without a
+    language (or with another one) is a problem: label the block.
 
 Each checker returns a list of problems; the ``*_are_caught`` tests feed it broken
 Markdown, so a checker that stopped finding problems would fail too.
@@ -19,6 +35,7 @@ from __future__ import annotations
 import functools
 import importlib.util
 import re
+import shlex
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -489,3 +506,165 @@ def test_the_figures_script_rewrites_the_per_check_table_from_the_development_sp
     with pytest.raises(ValueError, match="C-dev precision"):
         script.update_figures(old.replace("| check | C-dev precision", "| chk | C-dev precision"),
                               _figures(3, 30), _figures(4, 40), both, dev)
+
+
+# --- every runnable code block runs -----------------------------------------------------------
+
+EXAMPLES_README = ROOT / "examples" / "README.md"
+RUN_MARKDOWN = [*MARKDOWN, EXAMPLES_README]
+SHELL_BLOCKS = frozenset({"bash", "sh", "shell", "console"})
+NOT_COMMANDS = frozenset({"text", "yaml", "yml", "cron", "json", "jsonc"})
+NOT_RUN = re.compile(r"^\s*#\s*not run by the tests:\s*\S")
+_EXIT_COMMENT = re.compile(r"\bexit(?: code)? (\d+)\b")
+#: Set-up commands shown next to tadqiq's own, never run by the tests.
+_SETUP = re.compile(r"^(sudo\s+)?(pip3?|apt-get|apt|python3? -m venv|\.|source|eval|pytest)(\s|$)")
+
+
+@dataclass(frozen=True)
+class Runnable:
+    """A code block to run: python source, or its tadqiq commands with their exit codes."""
+
+    where: str  # "guide.md:106"
+    kind: str  # "python" | "shell"
+    python: str = ""
+    commands: tuple[tuple[tuple[str, ...], int], ...] = ()  # (argv after 'tadqiq', exit code)
+
+
+def _logical_lines(lines: tuple[str, ...]) -> Iterator[str]:
+    """Lines with trailing-backslash continuations joined."""
+    current = ""
+    for line in lines:
+        if line.rstrip().endswith("\\"):
+            current += line.rstrip()[:-1] + " "
+            continue
+        yield current + line
+        current = ""
+    if current:
+        yield current
+
+
+def _split_comment(command: str) -> tuple[str, str]:
+    """(command, comment) at the first unquoted ' #'."""
+    quote = None
+    for k, ch in enumerate(command):
+        if quote:
+            quote = None if ch == quote else quote
+        elif ch in "'\"":
+            quote = ch
+        elif ch == "#" and (k == 0 or command[k - 1].isspace()):
+            return command[:k].strip(), command[k + 1 :].strip()
+    return command.strip(), ""
+
+
+def runnable_blocks(md: Markdown, name: str) -> tuple[list[Runnable], list[str]]:
+    """The blocks of ``md`` to run, and the problems (see the module docstring)."""
+    runs: list[Runnable] = []
+    problems: list[str] = []
+    for block in md.blocks:
+        where = f"{name}:{block.line}"
+        language = block.info.split()[0].lower() if block.info else ""
+        first = next((line for line in block.lines if line.strip()), "")
+        marked = bool(NOT_RUN.match(first))
+        if language == "python":
+            if not marked:
+                runs.append(Runnable(where, "python", python="\n".join(block.lines) + "\n"))
+            continue
+        if language in NOT_COMMANDS:
+            continue
+        has_tadqiq = any(_COMMAND.search(line) for line in block.lines)
+        if language not in SHELL_BLOCKS:
+            if has_tadqiq:
+                problems.append(f"{where}: a tadqiq command in a block labelled {block.info or 'nothing'!r}: "
+                                "label it bash (run) or text (a synopsis)")
+            continue
+        if marked:
+            continue
+        commands = []
+        for line in _logical_lines(block.lines):
+            text, comment = _split_comment(line)
+            if not text:
+                continue
+            for part in (p.strip() for p in text.split("&&")):
+                if part.startswith("tadqiq "):
+                    if re.search(r"[|;<>`$]", part):
+                        problems.append(f"{where}: cannot run {part!r} (shell syntax): mark the block")
+                        continue
+                    expected = _EXIT_COMMENT.search(comment)
+                    commands.append((tuple(shlex.split(part))[1:], int(expected.group(1)) if expected else 0))
+                elif not _SETUP.match(part):
+                    problems.append(f"{where}: {part.split()[0]!r} is not run by the tests: mark the block "
+                                    "'# not run by the tests: <why>'")
+        if commands:
+            runs.append(Runnable(where, "shell", commands=tuple(commands)))
+    return runs, problems
+
+
+def _all_runnable() -> list[Runnable]:
+    return [r for path in RUN_MARKDOWN for r in runnable_blocks(parsed(path), str(path.relative_to(ROOT)))[0]]
+
+
+def test_every_code_block_runs_or_is_marked() -> None:
+    problems = [p for path in RUN_MARKDOWN for p in runnable_blocks(parsed(path), str(path.relative_to(ROOT)))[1]]
+    assert problems == []
+    runs = _all_runnable()
+    assert any(r.kind == "python" for r in runs)
+    assert sum(len(r.commands) for r in runs) >= 6
+
+
+def test_code_block_rules_are_caught() -> None:
+    md = Markdown.parse(
+        "```\ntadqiq check A -r R\n```\n"                                   # unlabelled: a problem
+        "```text\ntadqiq check ARTICLE [--json OUT]\n```\n"                # a synopsis: fine
+        "```bash\n# not run by the tests: needs a network\ntadqiq models pull x\n```\n"
+        "```bash\npip install -e . && tadqiq check a.ar.txt -r r.en.txt  # exit code 1: a flag\n"
+        "tadqiq history --html 'my trend.html'\ncurl https://example.org\n```\n"
+        "```python\nprint(1)\n```\n"
+        "```python\n# not run by the tests: needs weights\nimport torch\n```\n"
+        "```yaml\n- run: tadqiq eval corpora/agency --models a\n```\n"
+    )
+    runs, problems = runnable_blocks(md, "x.md")
+    assert problems == [
+        "x.md:1: a tadqiq command in a block labelled 'nothing': label it bash (run) or text (a synopsis)",
+        "x.md:11: 'curl' is not run by the tests: mark the block '# not run by the tests: <why>'",
+    ]
+    assert runs == [
+        Runnable("x.md:11", "shell", commands=(
+            (("check", "a.ar.txt", "-r", "r.en.txt"), 1), (("history", "--html", "my trend.html"), 0))),
+        Runnable("x.md:16", "python", python="print(1)\n"),
+    ]
+
+
+@pytest.fixture
+def docs_workspace(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, str | None]:
+    """A fresh folder with examples/ reachable; the environment for the commands run there."""
+    work = tmp_path / "work"
+    work.mkdir()
+    (work / "examples").symlink_to(ROOT / "examples", target_is_directory=True)
+    monkeypatch.chdir(work)
+    monkeypatch.syspath_prepend(str(ROOT))
+    env: dict[str, str | None] = {
+        "XDG_DATA_HOME": str(tmp_path / "data"), "XDG_CACHE_HOME": str(tmp_path / "cache"),
+        "XDG_CONFIG_HOME": str(tmp_path / "config"), "TADQIQ_CACHE": str(tmp_path / "cache" / "t.sqlite3"),
+        "TADQIQ_MODELS": None, "HF_HUB_OFFLINE": "1", "COLUMNS": "80", "NO_COLOR": "1",
+    }
+    for key, value in env.items():
+        if value is None:
+            monkeypatch.delenv(key, raising=False)
+        else:
+            monkeypatch.setenv(key, value)
+    return env
+
+
+@pytest.mark.parametrize("block", _all_runnable(), ids=lambda r: r.where)
+def test_the_code_block_runs(block: Runnable, docs_workspace: dict[str, str | None]) -> None:
+    if block.kind == "python":
+        exec(compile(block.python, block.where, "exec"), {"__name__": "__docs__"})  # noqa: S102
+        return
+    from tadqiq.cli import app
+
+    for argv, expected in block.commands:
+        result = CliRunner().invoke(app, list(argv), env=docs_workspace)
+        assert result.exit_code == expected, (
+            f"{block.where}: tadqiq {shlex.join(argv)} exited {result.exit_code}, not {expected}:\n"
+            f"{result.output}{result.stderr if result.stderr_bytes is not None else ''}"
+        )

@@ -21,7 +21,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TypeVar
 
-from eval.values import WordLink
+from eval.values import WordLink, counted
 from tadqiq.errors import ConfigError, ModelError
 
 from .base import ModelInfo, Progress, Translation, Translator
@@ -317,7 +317,7 @@ class CachedTranslator:
             fresh = self.inner.translate(todo, progress)
             if len(fresh) != len(todo):
                 raise ModelError(
-                    f"model {self.info.name!r} returned {len(fresh)} translations for {len(todo)} sentences"
+                    f"model {self.info.name!r} returned {counted(len(fresh), 'translation')} for {counted(len(todo), 'sentence')}"
                 )
             fresh = [
                 t if t.source == s else Translation(s, t.text, t.links, t.parts)

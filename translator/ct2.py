@@ -30,7 +30,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from eval.values import WordLink
+from eval.values import WordLink, counted
 from tadqiq.errors import ConfigError, ModelError
 
 from .base import ModelInfo, Progress, Translation
@@ -507,7 +507,7 @@ class CT2Translator:
         if index >= cuda:
             raise ModelError(
                 f"model {self.spec.name!r}: device {wanted!r} requested but CTranslate2 sees"
-                f" {cuda} CUDA device(s); set 'device: auto' or 'device: cpu'"
+                f" {counted(cuda, 'CUDA device')}; set 'device: auto' or 'device: cpu'"
             )
         return "cuda", index
 

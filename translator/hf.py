@@ -25,7 +25,7 @@ import warnings
 from collections.abc import Sequence
 from typing import Any
 
-from eval.values import WordLink
+from eval.values import WordLink, counted
 from tadqiq.errors import ConfigError, ModelError
 
 from .base import ModelInfo, Progress, Translation
@@ -232,7 +232,7 @@ class HFTranslator:
                 " (lower generation.batch_size or max_batch_tokens)" if _is_oom(torch, exc) else ""
             )
             raise ModelError(
-                f"model {self.spec.name!r} failed on a batch of {len(batch)} sentences{hint}:"
+                f"model {self.spec.name!r} failed on a batch of {counted(len(batch), 'sentence')}{hint}:"
                 f" {type(exc).__name__}: {first_line(exc)}"
             ) from exc
         return [Translation(*row) for row in zip(sources, texts, links, strict=True)]

@@ -31,7 +31,10 @@ Layout of the file::
 ``model`` is a local path when it starts with ``/``, ``./``, ``../`` or ``~``, or when
 that path exists relative to the models.yaml file; otherwise a value of the form
 ``owner/name`` is a Hugging Face hub id. Relative paths are resolved against the
-directory of the models.yaml file, never against the working directory.
+directory of the models.yaml file, never against the working directory (so is a
+precomputed model's ``path:``). ``default:`` may be left out of a file whose models are
+always named (``tadqiq eval --models``, ``--model``); asking such a file for its default
+is a :class:`ConfigError`.
 """
 
 from __future__ import annotations
@@ -235,11 +238,17 @@ class Registry:
     """All models of one models.yaml file."""
 
     path: Path
-    default_name: str
+    default_name: str | None  # None: the file has no 'default:' (its models are always named)
     models: Mapping[str, ModelSpec] = field(hash=False)
 
     @property
     def default(self) -> ModelSpec:
+        """The ``default:`` model; :class:`ConfigError` if the file names none."""
+        if self.default_name is None:
+            raise ConfigError(
+                f"{self.path}: no default model (the file has no 'default:'); name one of"
+                f" {', '.join(self.models)} (--model NAME), or add 'default: NAME' to the file"
+            )
         return self.models[self.default_name]
 
     @property
@@ -416,7 +425,7 @@ class _Validator:
 
     def registry(self, data: object) -> Registry:
         if data is None:
-            raise ConfigError(f"{self.file}: the file is empty; expected 'default:' and 'models:'")
+            raise ConfigError(f"{self.file}: the file is empty; expected 'models:' (and 'default:')")
         if not isinstance(data, dict):
             raise ConfigError(
                 f"{self.file}: expected a mapping with 'default' and 'models', got {_show(data)}"
@@ -435,8 +444,8 @@ class _Validator:
                     "a model name must be letters, digits, '.', '_' or '-', starting with a letter or digit",
                 )
             models[name] = self.entry(name, entry)
-        if "default" not in data:
-            raise self.fail("default", f"missing; expected the name of one of: {', '.join(models)}")
+        if "default" not in data:  # fine for a file used with --models / --model only
+            return Registry(path=self.file, default_name=None, models=MappingProxyType(models))
         default = self.string(data["default"], "default")
         if default not in models:
             hint = _did_you_mean(default, models)

@@ -30,6 +30,7 @@ from eval.scoring.significance import (
     pair_outputs,
     paired_tests,
 )
+from eval.values import counted
 
 if TYPE_CHECKING:
     from eval.nightly.store import History, RunSummary
@@ -209,7 +210,7 @@ def compare_run(
             )
             p_value = table.rows["current"][metric].p_bootstrap
             if outputs.excluded:
-                note = f"paired on {len(outputs.documents)} documents ({len(outputs.excluded)} left out)"
+                note = f"paired on {counted(len(outputs.documents), 'document')} ({len(outputs.excluded)} left out)"
         else:
             note = f"no document pairs with run {old_run}: judged on the score change alone"
     regression = (

@@ -52,7 +52,7 @@ from eval.nightly.summary import EvalOutcome, Failure
 from eval.scoring.metrics import corpus_scores
 from eval.scoring.registry import DEFAULT_METRIC, get_metric
 from eval.scoring.significance import DEFAULT_SAMPLES
-from eval.values import MQMScore, Severity
+from eval.values import MQMScore, Severity, counted
 from tadqiq import __version__
 from tadqiq.errors import ConfigError, InputError, ModelError, TadqiqError
 
@@ -122,10 +122,6 @@ def run_eval(
     corpus = load_corpus(corpus_path)
     revision = corpus_revision(corpus_path)
 
-    now = datetime.now(timezone.utc)
-    out = OutDir(Path(out_dir)) if out_dir is not None else None
-    run_id, started = out.start(resume, now) if out is not None else (new_run_id(now), now)
-
     failures = [Failure(bad.name, None, bad.message) for bad in corpus.bad]
     prepared: list[PreparedDocument] = []
     for doc in corpus.documents:
@@ -133,6 +129,15 @@ def run_eval(
             prepared.append(prepare_document(doc))
         except InputError as exc:
             failures.append(Failure(doc.name, None, str(exc)))
+    if not prepared:
+        # Nothing to evaluate: an input error (exit 2), not a run of "0 documents, 0 models".
+        first = failures[0].message if failures else "no documents"
+        more = f" (and {counted(len(failures) - 1, 'other broken document')})" if len(failures) > 1 else ""
+        raise InputError(f"{corpus.path}: no usable document in the corpus: {first}{more}")
+
+    now = datetime.now(timezone.utc)
+    out = OutDir(Path(out_dir)) if out_dir is not None else None
+    run_id, started = out.start(resume, now) if out is not None else (new_run_id(now), now)
 
     flaggers = flow.default_flaggers(glossary, min_confidence, checks)
     runs: list[_ModelRun] = []

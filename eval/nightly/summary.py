@@ -18,6 +18,7 @@ from eval.nightly.records import FlagRecord, ModelResult, RunRecord
 from eval.reports.wording import DIRECTION_LEGEND, MQM_PENALTY_PER_1000
 from eval.scoring.registry import DEFAULT_METRIC, METRICS, MetricSpec, get_metric, metric_label
 from eval.scoring.significance import SignificanceTable
+from eval.values import counted
 from tadqiq import __version__
 
 __all__ = ["SUMMARY_SCHEMA", "EvalOutcome", "Failure", "significance_lines", "summary_lines"]
@@ -152,7 +153,7 @@ def significance_lines(table: SignificanceTable) -> list[str]:
     confidence interval is the paired bootstrap's (around its resampled mean).
     """
     lines = [
-        f"against {table.baseline}, on the {table.segments} segments paired across the models"
+        f"against {table.baseline}, on the {counted(table.segments, 'segment')} paired across the models"
         f" (n={table.n_samples}):",
         "  paired: the model's score on those segments; it can differ a little from",
         "  the table's, where each model is scored on its own sentence alignment.",
@@ -185,8 +186,8 @@ def summary_lines(outcome: EvalOutcome, *, limit: int = 5) -> list[str]:
     run = outcome.run
     rev = f" @ {run.corpus_revision[:12]}" if run.corpus_revision else ""
     lines.append(
-        f"run {run.run_id}: {run.corpus}{rev}, {len(outcome.documents)} documents,"
-        f" {len(outcome.results)} models"
+        f"run {run.run_id}: {run.corpus}{rev}, {counted(len(outcome.documents), 'document')},"
+        f" {counted(len(outcome.results), 'model')}"
     )
     if outcome.results:
         width = max(12, *(len(n) for n in outcome.results))
@@ -235,8 +236,8 @@ def summary_lines(outcome: EvalOutcome, *, limit: int = 5) -> list[str]:
         lines.extend(_more([f"  {_short(n, 100)}" for n in outcome.notes], limit))
     reasons = []
     if outcome.regressions:
-        reasons.append(f"{len(outcome.regressions)} regression(s)")
+        reasons.append(counted(len(outcome.regressions), "regression"))
     if outcome.failures:
-        reasons.append(f"{len(outcome.failures)} failure(s)")
+        reasons.append(counted(len(outcome.failures), "failure"))
     lines.append(f"exit {outcome.exit_code}" + (": " + ", ".join(reasons) if reasons else ""))
     return lines

@@ -28,7 +28,7 @@ from lxml import etree
 
 from eval.text.files import write_atomic, write_atomic_bytes
 from eval.text.formats import NOTE_ORIGIN, TMX_NOTE_PREFIX, PairedInput, load_store
-from eval.values import Category, Flag, Report, Severity
+from eval.values import Category, Flag, Report, Severity, counted
 
 __all__ = [
     "COLUMNS",
@@ -105,8 +105,8 @@ def _flags_by_unit(
 ) -> dict[int, list[Flag]]:
     if len(report.segments) != len(paired.units):
         raise ValueError(
-            f"the report has {len(report.segments)} segments but {paired.path} has "
-            f"{len(paired.units)} units: was it checked with check_paired()?"
+            f"the report has {counted(len(report.segments), 'segment')} but {paired.path} has "
+            f"{counted(len(paired.units), 'unit')}: was it checked with check_paired()?"
         )
     by_unit: dict[int, list[Flag]] = {}
     for flag in report.flags if include_false_alarms else report.active_flags:

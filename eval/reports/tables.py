@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, Protocol
 
 from rich import box as boxes
 from rich.cells import cell_len
@@ -27,7 +27,14 @@ from rich.text import Text
 
 __all__ = ["Col", "FittedTable", "dropped_note", "fit_table"]
 
-Cell = str | Text
+class PlainRenderable(Protocol):
+    """A rich renderable that can say its text (e.g. :class:`eval.reports.bidi.VisualArabic`)."""
+
+    @property
+    def plain(self) -> str: ...
+
+
+Cell = str | Text | PlainRenderable
 
 
 @dataclass(frozen=True)
@@ -52,7 +59,7 @@ class FittedTable:
 
 
 def _plain(cell: Cell) -> str:
-    return cell.plain if isinstance(cell, Text) else cell
+    return cell if isinstance(cell, str) else cell.plain
 
 
 def _width(cell: Cell) -> int:

@@ -25,7 +25,7 @@ from eval.reports.wording import (
     signal_label,
 )
 from eval.scoring.registry import DEFAULT_METRIC, METRICS, metric_label
-from eval.values import Flag, Report, Severity
+from eval.values import Flag, Report, Severity, counted
 
 SEVERITY_STYLE = {
     Severity.CRITICAL: "bold white on red",
@@ -34,12 +34,14 @@ SEVERITY_STYLE = {
 }
 
 
-def _ar(text: str, visual: bool) -> str:
+def _ar(text: str, visual: bool, *, wrap: bool = False) -> str | RenderableType:
+    """Arabic as given (logical order), or, with ``visual``, reordered after it is cut or
+    wrapped to the width it gets, so that its start is what shows."""
     if not visual or not text:
         return text
-    from eval.reports.bidi import to_visual
+    from eval.reports.bidi import VisualArabic
 
-    return to_visual(text)
+    return VisualArabic(text, wrap=wrap, justify="left" if wrap else "right")
 
 
 # C0 and C1 control characters from the input are shown as symbols (ESC as ␛): text of an
@@ -100,7 +102,7 @@ def summary_line(report: Report) -> str:
     dismissed = f", {summary['dismissed']} dismissed" if summary["dismissed"] else ""
     chrf = report.corpus_scores[DEFAULT_METRIC].score
     return (
-        f"{summary['flags']} flags ({counts}{dismissed}); "
+        f"{counted(summary['flags'], 'flag')} ({counts}{dismissed}); "
         f"{metric_label(DEFAULT_METRIC)} {chrf:.1f}{_arrow(DEFAULT_METRIC)}"
     )
 
@@ -157,7 +159,7 @@ def _render_flags(flags: list[Flag], console: Console, visual: bool) -> None:
     if not flags:
         console.print("[green]No flags.[/]")
         return
-    console.print(Text(f"{len(flags)} flags", style="bold"))
+    console.print(Text(counted(len(flags), "flag"), style="bold"))
     span_labels = ("Arabic", "reference", "back-transl.")
     label_width = max(len(label) for label in (
         *span_labels, *(_safe(signal_label(e.signal)) for f in flags for e in f.evidence)
@@ -172,7 +174,7 @@ def _render_flags(flags: list[Flag], console: Console, visual: bool) -> None:
             head.append(f"  [{f.review}]", style="italic")
         console.print(head)
         rows = [
-            ("Arabic", _ar(_short(f.ar.text, 200), visual) or "∅ (missing here)"),
+            ("Arabic", _ar(_short(f.ar.text, 200), visual, wrap=True) or "∅ (missing here)"),
             ("reference", _short(f.reference.text, 200) or "∅"),
             ("back-transl.", _short(f.hypothesis.text, 200) or "∅"),
             *((_safe(signal_label(e.signal)), _short(e.detail, 300)) for e in f.evidence),
@@ -181,7 +183,7 @@ def _render_flags(flags: list[Flag], console: Console, visual: bool) -> None:
         grid.add_column(no_wrap=True, style="dim", width=label_width)
         grid.add_column(overflow="fold")
         for label, value in rows:
-            grid.add_row(label, Text(value))
+            grid.add_row(label, Text(value) if isinstance(value, str) else value)
         console.print(Padding(grid, (0, 0, 0, 6), expand=False))
 
 

@@ -2,6 +2,8 @@
 
 Decoding, in order:
 
+0. a PDF, RTF or PostScript file is recognised by its first bytes (magic numbers)
+   and refused as "a PDF document, not text" — even one without NUL bytes;
 1. a byte-order mark decides: UTF-8 (``utf-8-sig``), UTF-32 LE/BE, UTF-16 LE/BE;
 2. no BOM but NUL bytes: UTF-16 without a BOM is recognised and refused with a
    hint to re-save as UTF-8; any other NUL means a binary file;
@@ -42,7 +44,7 @@ from pathlib import Path
 
 from eval.text.arabic import arabic_ratio
 from eval.text.normalise import normalise_ar, normalise_en
-from eval.values import Document
+from eval.values import Document, counted
 from tadqiq.errors import InputError
 
 __all__ = [
@@ -144,8 +146,36 @@ def _cp1256_text(data: bytes) -> str | None:
     return None
 
 
+#: Document formats recognised by their first bytes (magic numbers), before any decoding:
+#: they may hold no NUL byte at all (a small PDF, RTF), so they would otherwise be read as
+#: text without Arabic and reported as swapped arguments.
+_DOCUMENT_MAGIC: tuple[tuple[bytes, str], ...] = (
+    (b"%PDF-", "a PDF document"),
+    (b"{\\rtf", "an RTF document"),
+    (b"%!PS", "a PostScript document"),
+)
+
+
+def _document_format(data: bytes) -> str | None:
+    """The name of the document format ``data`` starts with (after a BOM or blanks), if any."""
+    head = data[:1024]
+    for bom, _ in _BOMS:
+        if head.startswith(bom):
+            head = head[len(bom):]
+            break
+    head = head.lstrip()
+    return next((name for magic, name in _DOCUMENT_MAGIC if head.startswith(magic)), None)
+
+
 def decode_bytes(data: bytes, path: str = "<bytes>") -> tuple[str, str]:
-    """Decode file contents; returns ``(text, encoding)`` or raises InputError."""
+    """Decode file contents; returns ``(text, encoding)`` or raises InputError.
+
+    A PDF, RTF or PostScript file is refused by its magic bytes first ("a PDF document,
+    not text"), whatever else it holds.
+    """
+    kind = _document_format(data)
+    if kind is not None:
+        raise _fail(path, f"{kind}, not text; save it as plain text (UTF-8) first")
     for bom, encoding in _BOMS:
         if data.startswith(bom):
             try:
@@ -172,7 +202,7 @@ def decode_bytes(data: bytes, path: str = "<bytes>") -> tuple[str, str]:
     if damaged:
         raise _fail(
             path,
-            f"not valid UTF-8: {damaged} invalid byte sequence(s), the first at offset {bad_at}, "
+            f"not valid UTF-8: {counted(damaged, 'invalid byte sequence')}, the first at offset {bad_at}, "
             "in otherwise UTF-8 text — was the file cut short or damaged?",
         )
     text = _cp1256_text(data)

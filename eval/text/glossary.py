@@ -16,6 +16,7 @@ from pathlib import Path
 from eval.text.documents import decode_bytes, read_bytes
 from eval.text.normalise import arabic_ratio
 from eval.text.tokens import normalise_ar_word, tokenize_en
+from eval.values import counted
 from tadqiq.errors import ConfigError, InputError
 
 
@@ -69,7 +70,7 @@ def load_glossary(path: Path) -> list[GlossaryTerm]:
         if not 2 <= len(cells) <= width or not english or not arabic_cell:
             raise ConfigError(
                 f"{where}: line {number}: expected 'english term,arabic rendering(s)', "
-                f"got {len(cells)} cell(s): {_cells(cells)}"
+                f"got {counted(len(cells), 'cell')}: {_cells(cells)}"
             )
         if arabic_ratio(english) > 0 or not any(ch.isalpha() for ch in english):
             raise ConfigError(

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 
 from eval.text.documents import check_sentence_lengths
 from eval.text.segment import LINES, segment
-from eval.values import CONTROL_CHARS, Segment, Unit
+from eval.values import CONTROL_CHARS, Segment, Unit, counted
 from tadqiq.errors import InputError
 
 _SHAPES = ((1, 1), (1, 2), (2, 1), (2, 2), (1, 3), (3, 1))
@@ -54,8 +54,9 @@ def units_from_hypothesis(
     if len(lines) == len(ar_segments):
         return [Unit((seg.index,), line) for seg, line in zip(ar_segments, lines, strict=True)]
     raise InputError(
-        f"{path}: has {len(lines)} non-empty lines but the article has {len(paragraphs)} "
-        f"paragraphs and {len(ar_segments)} sentences; give one line per paragraph or per sentence"
+        f"{path}: has {counted(len(lines), 'non-empty line')} but the article has "
+        f"{counted(len(paragraphs), 'paragraph')} and {counted(len(ar_segments), 'sentence')};"
+        " give one line per paragraph or per sentence"
     )
 
 

@@ -211,12 +211,11 @@ def test_bad_entry_names_file_entry_and_key(tmp_path: Path, entry: str, expected
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("", "the file is empty; expected 'default:' and 'models:'"),
+        ("", "the file is empty; expected 'models:' (and 'default:')"),
         ("- a\n- b\n", "expected a mapping with 'default' and 'models', got a list"),
         ("default: m\n", "models: missing; expected a mapping of model name → entry"),
         ("default: m\nmodels: {}\n", "models: expected at least one model, got an empty mapping"),
         ("default: m\nmodels: [m]\n", "models: expected a mapping, got a list"),
-        ("models:\n  m: {backend: gloss}\n", "default: missing; expected the name of one of: m"),
         (
             "default: mm\nmodels:\n  m: {backend: gloss}\n  x: {backend: gloss}\n",
             "default: 'mm' is not a model in this file (did you mean 'm'?); known: m, x",
@@ -279,6 +278,37 @@ def test_unknown_model_name_lists_known_names(tmp_path: Path) -> None:
     assert str(info.value) == (
         f"{path}: no model named 'opsu' (did you mean 'opus'?); known models: opus, gloss"
     )
+
+
+def test_a_file_without_default_is_valid_for_named_models(tmp_path: Path) -> None:
+    """A models.yaml used only with --models (or --model) needs no 'default:'."""
+    path = write(tmp_path, "models:\n  vendor: {backend: precomputed, path: hyps}\n  gloss: {backend: gloss}\n")
+    registry = load_registry(path)
+    assert registry.default_name is None
+    assert registry.get("gloss").backend == "gloss" and registry.get("vendor").path == tmp_path / "hyps"
+    with pytest.raises(ConfigError) as info:
+        registry.default  # noqa: B018 - the property raises
+    assert str(info.value) == (
+        f"{path}: no default model (the file has no 'default:'); name one of vendor, gloss"
+        " (--model NAME), or add 'default: NAME' to the file"
+    )
+
+
+def test_check_without_model_and_without_default_is_one_line(tmp_path: Path) -> None:
+    from cli_results import one_line_error
+    from typer.testing import CliRunner
+
+    from tadqiq.cli import app
+
+    path = write(tmp_path, "models:\n  gloss: {backend: gloss}\n")
+    seed = REPO / "examples" / "seed"
+    result = CliRunner().invoke(app, ["check", str(seed / "article.ar.txt"), "-r", str(seed / "reference.en.txt"),
+                                      "--models-file", str(path), "--no-cache"])
+    one_line_error(result, str(path), "no default model", "--model NAME")
+    named = CliRunner().invoke(app, ["check", str(seed / "article.ar.txt"), "-r", str(seed / "reference.en.txt"),
+                                     "--models-file", str(path), "--model", "gloss", "--no-cache",
+                                     "--quiet", "--fail-on", "never"])
+    assert named.exit_code == 0, named.output
 
 
 # --- model: hub id or path --------------------------------------------------------------

@@ -44,6 +44,7 @@ from types import MappingProxyType
 from typing import Literal
 
 from eval.text.arabic import CLITIC_PREFIXES, clitic_splits, fold
+from eval.values import counted
 from tadqiq.errors import ConfigError
 
 __all__ = [
@@ -391,7 +392,7 @@ def parse_numbers(text: str, language: Literal["ar", "en"], source: str) -> Mapp
         values, kinds = value.split("|"), kind.split("|")
         if len(values) != len(kinds):
             raise ConfigError(
-                f"{source}: line {number}: {len(values)} value(s) but {len(kinds)} kind(s)"
+                f"{source}: line {number}: {counted(len(values), 'value')} but {counted(len(kinds), 'kind')}"
             )
         readings = tuple(
             (_number(v.strip(), source, number),
