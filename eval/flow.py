@@ -23,7 +23,7 @@ a whole corpus).
 
 A paired file thus gives the flags the same text gives as plain text, one paragraph per
 unit; segment k of its report lies inside one unit, found with
-:func:`eval.reports.outputs.segment_units`.
+:func:`eval.reports.units.segment_units`.
 
 :func:`check` runs the three steps with the span flaggers of :func:`default_flaggers`
 unless told otherwise. Backends are imported lazily: a check of a hypothesis never
@@ -40,7 +40,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from eval.evaluate import Flagger, evaluate
-from eval.reports.outputs import segment_units
+from eval.reports.units import segment_units
 from eval.text.documents import document_from_text, read_document, read_text
 from eval.text.formats import PairedInput, read_paired
 from eval.text.hypothesis import pair_paragraph, units_from_hypothesis

@@ -10,7 +10,7 @@ as an XLIFF/TMX file and as plain text (one paragraph per unit).
 
 Offsets and lines in the report point into those synthetic documents: line k+1 is
 unit k, and ``text == units[k].target_ar[...]``; a segment lies inside one unit
-(:func:`unit_of`, :func:`eval.reports.outputs.segment_units`). :func:`paired_json` adds
+(:func:`unit_of`, :func:`eval.reports.units.segment_units`). :func:`paired_json` adds
 the unit ids and notes, so every flag can be traced back to its unit.
 """
 
@@ -25,7 +25,8 @@ from typing import cast
 from eval import flow
 from eval.evaluate import Flagger
 from eval.flow import ProgressFactory
-from eval.reports.outputs import paired_json, report_json, segment_units
+from eval.reports.outputs import paired_json, report_json
+from eval.reports.units import segment_units
 from eval.text.files import write_atomic
 from eval.text.formats import PairedInput, PairedUnit
 from eval.values import Flag, Report

@@ -26,7 +26,7 @@ from collections.abc import Sequence
 
 from lxml import etree
 
-from eval.reports.outputs import segment_units
+from eval.reports.units import segment_units
 from eval.text.files import write_atomic, write_atomic_bytes
 from eval.text.formats import NOTE_ORIGIN, TMX_NOTE_PREFIX, PairedInput, load_store
 from eval.values import Category, Flag, Report, Severity
@@ -104,7 +104,7 @@ def flag_note(flag: Flag) -> str:
 def _flags_by_unit(
     paired: PairedInput, report: Report, include_false_alarms: bool
 ) -> dict[int, list[Flag]]:
-    """Flags by the index of their unit (:func:`eval.reports.outputs.segment_units`)."""
+    """Flags by the index of their unit (:func:`eval.reports.units.segment_units`)."""
     units = segment_units(report)
     if report.article.path != paired.path or any(
         not 0 <= k < len(paired.units) for k in units.values()

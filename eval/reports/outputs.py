@@ -12,6 +12,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
+from eval.reports.units import segment_units
 from eval.text.files import write_atomic, write_atomic_bytes
 from eval.text.formats import PairedInput
 from eval.values import Report
@@ -35,21 +36,6 @@ class OutputPaths:
     csv: Path | None = None
     xlsx: Path | None = None
     xliff: Path | None = None
-
-
-def segment_units(report: Report) -> dict[int, int]:
-    """Segment id → index of the XLIFF/TMX unit it lies in, for a report of paired input.
-
-    The check writes unit k on line k+1 of both synthetic documents and never aligns
-    across units, so a segment's line (its Arabic's, or its reference's when it has no
-    Arabic) names its unit.
-    """
-    out: dict[int, int] = {}
-    for seg in report.segments:
-        line = seg.ar.line if seg.ar.text and seg.ar.line is not None else seg.reference.line
-        if line is not None:
-            out[seg.id] = line - 1
-    return out
 
 
 def paired_json(report: Report, paired: PairedInput) -> dict:
