@@ -18,12 +18,11 @@ from collections.abc import Sequence
 from dataclasses import replace
 from types import MappingProxyType
 
-from eval.align.sentences import AlignSettings, align
+from eval.align.sentences import AlignSettings, align, align_within
 from eval.flags.context import CheckContext, Flagger
 from eval.scoring.metrics import document_scores
 from eval.values import (
     AlignedSegment,
-    Bead,
     Document,
     Flag,
     Report,
@@ -94,7 +93,9 @@ def evaluate(
     pre_aligned: bool = False,
     check_match: bool = True,
 ) -> Report:
-    """``pre_aligned``: unit i renders reference segment i (XLIFF/TMX pairs); no alignment.
+    """``pre_aligned``: line k of the article renders line k of the reference (the units
+    of an XLIFF/TMX file, one per line): sentences are aligned within each line, never
+    across lines (:func:`eval.align.sentences.align_within`).
 
     ``check_match``: raise :class:`~tadqiq.errors.InputError` when the reference plainly
     belongs to another article (:mod:`eval.align.mismatch`; never for pre-aligned input).
@@ -102,9 +103,10 @@ def evaluate(
     timings = timings if timings is not None else {}
     t0 = time.perf_counter()
     if pre_aligned:
-        if len(units) != len(ref_segments):
-            raise ValueError("pre-aligned input needs as many units as reference segments")
-        beads = [Bead(k, u.segments, (k,), u.hypothesis, 1.0, u.links) for k, u in enumerate(units)]
+        beads = align_within(
+            units, [ar_segments[u.segments[0]].line for u in units],
+            [s.text for s in ref_segments], [s.line for s in ref_segments], align_settings,
+        )
     else:
         beads = align(units, [s.text for s in ref_segments], align_settings)
     t1 = time.perf_counter()

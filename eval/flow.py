@@ -8,7 +8,8 @@ a whole corpus).
 1. **Prepare** the two documents, read and segmented, as :class:`Prepared`:
    :func:`prepare_files` (an article and its reference on disk), :func:`prepare_texts`
    (texts already in memory) or :func:`prepare_paired` (an XLIFF/TMX file, one unit per
-   line of two synthetic documents, see :func:`synthetic_documents`).
+   line of two synthetic documents, see :func:`synthetic_documents`). All three split
+   the text into sentences the same way (:func:`eval.text.segment.segment`).
 2. **Back-translate**: :func:`back_translate` gives the units the report is built on
    and what made them (the report's ``model``), as a :class:`BackTranslation`, from
    one of three sources: a :class:`Hypothesis` file made elsewhere, a
@@ -17,8 +18,12 @@ a whole corpus).
    precomputed ones included). :func:`hypothesis_units` and :func:`translate_units`
    are the two ways units are made.
 3. **Evaluate**: :func:`evaluate_prepared` runs :func:`eval.evaluate.evaluate` on them
-   (pre-aligned for paired input, whose omissions of empty targets then point at their
-   line: :func:`place_empty_targets`).
+   (for paired input, sentences are aligned within each unit, never across units, and
+   omissions of empty targets point at their line: :func:`place_empty_targets`).
+
+A paired file thus gives the flags the same text gives as plain text, one paragraph per
+unit; segment k of its report lies inside one unit, found with
+:func:`eval.reports.units.segment_units`.
 
 :func:`check` runs the three steps with the span flaggers of :func:`default_flaggers`
 unless told otherwise. Backends are imported lazily: a check of a hypothesis never
@@ -35,9 +40,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from eval.evaluate import Flagger, evaluate
+from eval.reports.units import segment_units
 from eval.text.documents import document_from_text, read_document, read_text
 from eval.text.formats import PairedInput, read_paired
-from eval.text.hypothesis import units_from_hypothesis
+from eval.text.hypothesis import pair_paragraph, units_from_hypothesis
 from eval.text.segment import segment
 from eval.values import Document, Report, Segment, Span, Unit, counted
 from tadqiq.errors import InputError, ModelError
@@ -80,8 +86,8 @@ class Prepared:
     """An article and its reference, read and segmented, ready for any back-translation.
 
     For paired input (XLIFF/TMX) ``paired`` is the file as read and ``ar_by_unit[k]`` the
-    Arabic segment of unit k (None when its target is empty); ``ar_segments`` are the
-    non-empty ones. ``timings`` holds the seconds spent reading and segmenting.
+    indices of the Arabic segments (sentences) of unit k, empty when its target is empty.
+    ``timings`` holds the seconds spent reading and segmenting.
     """
 
     article: Document
@@ -90,11 +96,11 @@ class Prepared:
     ref_segments: tuple[Segment, ...]
     timings: dict[str, float] = field(default_factory=dict, compare=False)
     paired: PairedInput | None = field(default=None, repr=False)
-    ar_by_unit: tuple[Segment | None, ...] | None = None
+    ar_by_unit: tuple[tuple[int, ...], ...] | None = None
 
     @property
     def pre_aligned(self) -> bool:
-        """True for paired input: segment k of the report is unit k of the file."""
+        """True for paired input: the file pairs the units; sentences align within each."""
         return self.ar_by_unit is not None
 
 
@@ -128,31 +134,14 @@ def prepare_texts(
     return _segmented(ar_doc, ref_doc, time.perf_counter() - t)
 
 
-def _line_segments(lines: Sequence[str], language: str) -> list[Segment | None]:
-    """One segment per non-empty line (None for an empty one), offsets into "\\n".join(lines)."""
-    out: list[Segment | None] = []
-    offset = 0
-    index = 0
-    for k, line in enumerate(lines):
-        if line:
-            parts = segment(line, language)
-            headline = len(parts) == 1 and parts[0].headline
-            out.append(Segment(index, line, k + 1, offset, offset + len(line), index, headline))
-            index += 1
-        else:
-            out.append(None)
-        offset += len(line) + 1
-    return out
-
-
 def synthetic_documents(
     paired: PairedInput,
-) -> tuple[Document, Document, list[Segment | None], list[Segment]]:
-    """Arabic and English documents of ``paired`` (one unit per line) and their segments.
+) -> tuple[Document, Document, list[Segment], list[Segment]]:
+    """Arabic and English documents of ``paired`` (one unit per line) and their sentences.
 
-    Returns ``(article, reference, ar_by_unit, ref_segments)``: ``ar_by_unit[k]`` is the
-    Arabic segment of unit k, or None when its target is empty. Offsets and lines point
-    into these documents: line k+1 is unit k.
+    Returns ``(article, reference, ar_segments, ref_segments)``, split into sentences as
+    plain text is (:func:`eval.text.segment.segment`; a sentence never crosses a line).
+    Offsets and lines point into these documents: line k+1 is unit k.
     """
     targets = [u.target_ar for u in paired.units]
     sources = [u.source_en for u in paired.units]
@@ -164,9 +153,7 @@ def synthetic_documents(
     reference = document_from_text(
         "\n".join(sources), "en", paired.path, role="source text", encoding=paired.encoding
     )
-    ar_by_unit = _line_segments(targets, "ar")
-    ref_segments = [s for s in _line_segments(sources, "en") if s is not None]
-    return article, reference, ar_by_unit, ref_segments
+    return article, reference, segment(article.original, "ar"), segment(reference.original, "en")
 
 
 def prepare_paired(source: PairedInput | str | os.PathLike[str]) -> Prepared:
@@ -175,11 +162,14 @@ def prepare_paired(source: PairedInput | str | os.PathLike[str]) -> Prepared:
     paired = source if isinstance(source, PairedInput) else read_paired(source)
     read_seconds = time.perf_counter() - t
     t = time.perf_counter()
-    article, reference, ar_by_unit, ref_segments = synthetic_documents(paired)
+    article, reference, ar_segments, ref_segments = synthetic_documents(paired)
     timings = {"read": read_seconds, "segment": time.perf_counter() - t}
-    ar_segments = tuple(s for s in ar_by_unit if s is not None)
+    ar_by_unit: list[list[int]] = [[] for _ in paired.units]
+    for s in ar_segments:
+        ar_by_unit[s.line - 1].append(s.index)
     return Prepared(
-        article, reference, ar_segments, tuple(ref_segments), timings, paired, tuple(ar_by_unit)
+        article, reference, tuple(ar_segments), tuple(ref_segments), timings, paired,
+        tuple(tuple(idx) for idx in ar_by_unit),
     )
 
 
@@ -229,20 +219,12 @@ Source = Hypothesis | ModelChoice | LoadedModel
 class BackTranslation:
     """The units a report is built on and what made them (the report's ``model``).
 
-    For paired input there is one unit per unit of the file (an empty one for an empty
-    target), as :func:`evaluate_prepared` needs them.
+    For paired input the units of a file's unit hold its sentences only (none for an
+    empty target).
     """
 
     units: tuple[Unit, ...]
     model: dict = field(hash=False)
-
-
-def _per_unit(prepared: Prepared, units: Sequence[Unit]) -> list[Unit]:
-    """Paired input: the units of the non-empty targets spread over every unit of the file."""
-    if prepared.ar_by_unit is None:
-        return list(units)
-    it = iter(units)
-    return [next(it) if s is not None else Unit((), "") for s in prepared.ar_by_unit]
 
 
 def hypothesis_lines(text: str, paired: PairedInput, path: str = "<hypothesis>") -> list[str]:
@@ -272,13 +254,19 @@ def hypothesis_units(prepared: Prepared, text: str, path: str = "<hypothesis>") 
     """The Arabic units paired with a hypothesis text (``path`` names it in messages).
 
     Plain documents: :func:`eval.text.hypothesis.units_from_hypothesis`; paired input:
-    :func:`hypothesis_lines`, one unit per unit of the file.
+    :func:`hypothesis_lines`, one line per unit of the file, whose sentences pair with the
+    unit's Arabic sentences as a paragraph's do in plain text
+    (:func:`eval.text.hypothesis.pair_paragraph`).
     """
     if prepared.paired is None or prepared.ar_by_unit is None:
         return units_from_hypothesis(prepared.ar_segments, text, path)
     lines = hypothesis_lines(text, prepared.paired, path)
-    units = [Unit((s.index,), lines[k]) for k, s in enumerate(prepared.ar_by_unit) if s is not None]
-    return _per_unit(prepared, units)
+    units: list[Unit] = []
+    for line, indices in zip(lines, prepared.ar_by_unit, strict=True):
+        if indices:
+            sentences = [s.text for s in segment(line, "en")] or [line]
+            units.extend(pair_paragraph([prepared.ar_segments[i] for i in indices], sentences))
+    return units
 
 
 def translate_units(
@@ -296,11 +284,10 @@ def translate_units(
             f"model {translator.info.name!r} returned {counted(len(translations), 'translation')}"
             f" for {counted(len(segments), 'sentence')}"
         )
-    units = [
+    return [
         Unit((s.index,), t.text, t.links, t.parts)
         for s, t in zip(segments, translations, strict=True)
     ]
-    return _per_unit(prepared, units)
 
 
 def _model_units(
@@ -390,7 +377,7 @@ def default_flaggers(
 
 
 def place_empty_targets(
-    report: Report, ar_by_unit: Sequence[Segment | None], article: Document
+    report: Report, ar_by_unit: Sequence[Sequence[int]], article: Document
 ) -> Report:
     """``report`` with every omission flag on a unit without target pointing at that unit's
     (empty) line of the synthetic ``article``; ``report`` itself is left as it was."""
@@ -398,10 +385,11 @@ def place_empty_targets(
     for k, ch in enumerate(article.original):
         if ch == "\n":
             line_starts.append(k + 1)
+    units = segment_units(report)
     flags = []
     for flag in report.flags:
-        k = flag.segment
-        if 0 <= k < len(ar_by_unit) and ar_by_unit[k] is None and not flag.ar.text:
+        k = units.get(flag.segment, -1)
+        if 0 <= k < len(ar_by_unit) and not ar_by_unit[k] and not flag.ar.text:
             start = line_starts[k]
             flag = replace(flag, ar=Span("", k + 1, start, start))
         flags.append(flag)
@@ -419,7 +407,7 @@ def evaluate_prepared(
     """:func:`eval.evaluate.evaluate` on prepared documents and their back-translation.
 
     ``timings`` (default: the preparation's) gets the evaluation's stages added.
-    Paired input is pre-aligned, and omissions of empty targets point at their line.
+    Paired input is aligned within each unit, and omissions of empty targets point at their line.
     """
     report = evaluate(
         prepared.article, prepared.reference, prepared.ar_segments, prepared.ref_segments,

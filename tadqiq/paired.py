@@ -2,13 +2,16 @@
 
 :func:`check_paired` runs the check flow of :mod:`eval.flow` on the file:
 :func:`~eval.flow.prepare_paired` reads it and builds two synthetic documents with one
-unit per line (Arabic targets; English sources), a back-translation per unit comes from
-a model (through the translation cache) or from a hypothesis file with one line per
-unit, and the evaluation is pre-aligned: segment k of the report is unit k of the file.
+unit per line (Arabic targets; English sources), split into sentences as plain text is;
+the back-translation comes from a model (through the translation cache, sentence by
+sentence) or from a hypothesis file with one line per unit, and the sentences are
+aligned within each unit, never across units. The same text thus gives the same flags
+as an XLIFF/TMX file and as plain text (one paragraph per unit).
 
 Offsets and lines in the report point into those synthetic documents: line k+1 is
-unit k, and ``text == units[k].target_ar[...]``. :func:`paired_json` adds the unit
-ids and notes, so every flag can be traced back to its unit.
+unit k, and ``text == units[k].target_ar[...]``; a segment lies inside one unit
+(:func:`unit_of`, :func:`eval.reports.units.segment_units`). :func:`paired_json` adds
+the unit ids and notes, so every flag can be traced back to its unit.
 """
 
 from __future__ import annotations
@@ -23,11 +26,12 @@ from eval import flow
 from eval.evaluate import Flagger
 from eval.flow import ProgressFactory
 from eval.reports.outputs import paired_json, report_json
+from eval.reports.units import segment_units
 from eval.text.files import write_atomic
-from eval.text.formats import PairedInput
-from eval.values import Report, counted
+from eval.text.formats import PairedInput, PairedUnit
+from eval.values import Flag, Report, counted
 
-__all__ = ["check_paired", "paired_json", "write_paired_json"]
+__all__ = ["check_paired", "paired_json", "unit_of", "write_paired_json"]
 
 
 def check_paired(
@@ -46,8 +50,8 @@ def check_paired(
 ) -> tuple[Report, PairedInput]:
     """Check an XLIFF/TMX file; returns the report and the units it read (nothing is written).
 
-    Segment k of the report (and every flag with ``segment == k``) is
-    ``paired.units[k]``. The back-translation comes from ``hypothesis`` (one line per
+    Every segment of the report lies inside one unit: :func:`unit_of` gives a flag's
+    unit. The back-translation comes from ``hypothesis`` (one line per
     unit) if given, else from ``model`` (or the default model of ``models_file``).
     """
     prepared = flow.prepare_paired(path)
@@ -63,11 +67,16 @@ def check_paired(
     )
     skipped = ", ".join(f"{n} ({why})" for why, n in paired.skipped.items())
     note = (
-        f"paired input: {paired.format_name}, {counted(len(paired.units), 'unit')} checked without "
-        "sentence alignment; lines and offsets are into the units' text, one unit per line"
+        f"paired input: {paired.format_name}, {counted(len(paired.units), 'unit')}, their sentences "
+        "aligned within each unit; lines and offsets are into the units' text, one unit per line"
         + (f"; units skipped: {skipped}" if skipped else "")
     )
     return replace(report, notes=[*report.notes, note]), paired
+
+
+def unit_of(report: Report, paired: PairedInput, flag: Flag) -> PairedUnit:
+    """The unit of ``paired`` a flag of ``report`` (from :func:`check_paired`) lies in."""
+    return paired.units[segment_units(report)[flag.segment]]
 
 
 def write_paired_json(report: Report, paired: PairedInput, path: str | os.PathLike[str]) -> None:

@@ -21,7 +21,7 @@ import math
 import re
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from eval.values import Bead, Unit
 
@@ -306,4 +306,37 @@ def align(
         hyp = " ".join(u.hypothesis for u in units[i0:i1])
         links = units[i0].links if i1 - i0 == 1 else None
         beads.append(Bead(bead_id, segs, tuple(range(j0, j1)), hyp, round(sim, 4), links))
+    return beads
+
+
+def align_within(
+    units: Sequence[Unit],
+    unit_blocks: Sequence[int],
+    references: Sequence[str],
+    ref_blocks: Sequence[int],
+    settings: AlignSettings | None = None,
+) -> list[Bead]:
+    """:func:`align` inside each block, never across blocks (the units of a paired file).
+
+    ``unit_blocks[i]`` is the block of ``units[i]`` and ``ref_blocks[j]`` that of
+    ``references[j]``, both non-decreasing. Each block is aligned on its own, exactly as
+    :func:`align` aligns a document; a block with reference sentences and no unit (a
+    unit left untranslated) is one bead holding them all. Beads are numbered in order,
+    ``Bead.ref`` indexes ``references``.
+    """
+    if len(unit_blocks) != len(units) or len(ref_blocks) != len(references):
+        raise ValueError("every unit and every reference sentence needs a block")
+    by_block: dict[int, tuple[list[Unit], list[int]]] = {}
+    for unit, block in zip(units, unit_blocks, strict=True):
+        by_block.setdefault(block, ([], []))[0].append(unit)
+    for j, block in enumerate(ref_blocks):
+        by_block.setdefault(block, ([], []))[1].append(j)
+    beads: list[Bead] = []
+    for block in sorted(by_block):
+        block_units, refs = by_block[block]
+        if not block_units:
+            beads.append(Bead(len(beads), (), tuple(refs), "", 0.0))
+            continue
+        for bead in align(block_units, [references[j] for j in refs], settings):
+            beads.append(replace(bead, id=len(beads), ref=tuple(refs[j] for j in bead.ref)))
     return beads

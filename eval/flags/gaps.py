@@ -127,9 +127,12 @@ def _abbreviates(short: str, word: str) -> bool:
     return all(ch in rest for ch in short[1:])
 
 
-def _is_name(tok: Token, entity_idx: set[int], position: int) -> bool:
+def _is_name(tok: Token, entity_idx: set[int], titles: frozenset[int]) -> bool:
+    """A reference name: an acronym, a gazetteer entity, or a capitalised word past the
+    first that the lexicon does not know and that is no title (``titles``: Chancellor Merz)."""
     return tok.kind == "acronym" or tok.index in entity_idx or (
-        tok.is_capitalised and position > 0 and tok.kind == "word" and not in_lexicon(tok.key)
+        tok.is_capitalised and tok.index > 0 and tok.kind == "word" and not in_lexicon(tok.key)
+        and tok.index not in titles
     )
 
 
@@ -181,7 +184,7 @@ def sense_errors(view: SegmentView) -> list[SenseError]:
         # back-translation's word is a name unless the reference word has one too.
         return (
             r.kind == h.kind == "word" and len(r.text) > 2 and len(h.text) > 2
-            and not _is_name(r, entity_idx, r.index)
+            and not _is_name(r, entity_idx, view.ref_titles)
             and (not h.is_capitalised or r.is_capitalised and in_lexicon(h.key))
             and r.text.lower() not in number_words and h.text.lower() not in number_words
             and not same_family(r, h)
@@ -453,13 +456,13 @@ def gap_flags(view: SegmentView, ctx: DocumentContext, check: Check) -> list[Fla
     gaps: list[tuple[list[Token], list[Token]]] = []
     consumed: set[int] = set()
     unmatched = [i for i in range(len(ref_c)) if i not in matched_r]
-    name_runs = _runs([i for i in unmatched if _is_name(ref_c[i], entity_idx, ref_c[i].index)])
-    word_runs = _runs([i for i in unmatched if not _is_name(ref_c[i], entity_idx, ref_c[i].index)])
+    name_runs = _runs([i for i in unmatched if _is_name(ref_c[i], entity_idx, view.ref_titles)])
+    word_runs = _runs([i for i in unmatched if not _is_name(ref_c[i], entity_idx, view.ref_titles)])
     for run in sorted(name_runs + word_runs):
         tokens = [ref_c[i] for i in run]
         region = {t.index for t in view.hyp_between(tokens)}
         # A name stands against names, a word against words.
-        is_name = _is_name(tokens[0], entity_idx, tokens[0].index)
+        is_name = _is_name(tokens[0], entity_idx, view.ref_titles)
         h_idx = [
             j for j, h in enumerate(hyp_c)
             if j not in matched_h and h.index in region and (h.is_capitalised or h.kind == "acronym") == is_name
@@ -494,7 +497,9 @@ def gap_flags(view: SegmentView, ctx: DocumentContext, check: Check) -> list[Fla
         r_gap, h_gap = _paraphrased(view, ref_run, r_gap, h_gap, entity_idx)
         # A reference word is only evidence when the lexicon or the thesaurus knows it:
         # for rare words, silence from the lexicon means nothing.
-        r_gap = [r for r in r_gap if r.kind != "word" or r.is_capitalised or known_word(r.key)]
+        # A title (Chancellor Merz) is a word like any other here, not a name.
+        r_gap = [r for r in r_gap if r.kind != "word" or r.is_capitalised and r.index not in view.ref_titles
+                 or known_word(r.key)]
         if not r_gap and not h_gap:
             continue
         whole = _compound_phrase(view, r_gap)
@@ -508,7 +513,7 @@ def gap_flags(view: SegmentView, ctx: DocumentContext, check: Check) -> list[Fla
             # Back-translation words the Arabic does not carry are MT noise, and a word or
             # two more is usually a paraphrase: an addition is a phrase of its own.
             continue
-        names = [r for r in r_gap if _is_name(r, entity_idx, r.index)]
+        names = [r for r in r_gap if _is_name(r, entity_idx, view.ref_titles)]
         ref_tokens, hyp_tokens = list(r_gap), list(h_gap or view.hyp_between(r_gap))
         if whole:
             ref_tokens, hyp_tokens = whole[0], whole[1]
@@ -582,7 +587,7 @@ def _paraphrased(
     context = tuple(t.text for t in view.ref if t.kind == "word")
 
     def plain(t: Token, is_ref: bool) -> bool:
-        return t.kind == "word" and (not _is_name(t, entity_idx, t.index) if is_ref else not t.is_capitalised)
+        return t.kind == "word" and (not _is_name(t, entity_idx, view.ref_titles) if is_ref else not t.is_capitalised)
 
     def same(r: Token, h: Token) -> bool:
         return (plain(r, True) and plain(h, False) and not _opposite(r, h)

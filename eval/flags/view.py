@@ -23,6 +23,7 @@ from eval.lexicon.bilingual import (
     related,
     supports,
 )
+from eval.lexicon.names import is_title
 from eval.text.tokens import Token, is_function_en, tokenize_ar, tokenize_en
 from eval.values import HypSpan, Span, WordLink
 
@@ -104,6 +105,12 @@ class SegmentView:
 
     def entity_token_indices(self) -> set[int]:
         return {k for a, b, _ in self.ref_entities for k in range(a, b)}
+
+    @functools.cached_property
+    def ref_titles(self) -> frozenset[int]:
+        """Indices of the reference words standing as titles, not names (Chancellor Merz,
+        the Chancellor: :func:`eval.lexicon.names.is_title`)."""
+        return frozenset(k for k in range(len(self.ref)) if is_title(self.ref, k))
 
     # -- locating a stretch of the reference in the other two sides ----------------------
 

@@ -21,17 +21,25 @@ from __future__ import annotations
 import functools
 import gzip
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from importlib import resources as _resources
 from types import MappingProxyType
 
-from eval.lexicon import resources
+from eval.lexicon import resources, wordnet
 from eval.lexicon.bilingual import en_entities, in_lexicon
 from eval.lexicon.morphology import Gender
 from eval.text.tokens import Token, fold_latin, stem, tokenize_en
 
-__all__ = ["Person", "first_name_gender", "name_key", "name_particle", "people", "pronoun_gender"]
+__all__ = [
+    "Person",
+    "first_name_gender",
+    "is_title",
+    "name_key",
+    "name_particle",
+    "people",
+    "pronoun_gender",
+]
 
 _HONORIFICS = {
     "mr": Gender.MASCULINE, "mister": Gender.MASCULINE, "sir": Gender.MASCULINE,
@@ -88,6 +96,46 @@ def first_name_gender(name: str) -> Gender | None:
 def pronoun_gender(word: str) -> Gender | None:
     """he/his/him/himself → masculine, she/her/hers/herself → feminine, else ``None``."""
     return _PRONOUNS.get(word.lower())
+
+
+#: WordNet's synset person.n.01 ("a human being").
+_PERSON_SYNSET = "00007846n"
+
+
+@functools.lru_cache(maxsize=4096)
+def _names_a_kind_of_person(word: str) -> bool:
+    """The word's first WordNet noun sense is a kind of person (chancellor, pope, senator)."""
+    senses = wordnet.synsets(word, "n")
+    if not senses:
+        return False
+    seen: set[str] = set()
+    todo = [senses[0].id]
+    while todo:
+        sid = todo.pop()
+        if sid == _PERSON_SYNSET:
+            return True
+        if sid in seen:
+            continue
+        seen.add(sid)
+        synset = wordnet.synset(sid)
+        if synset is not None:
+            todo.extend(r for r in synset.related if r.endswith("n"))
+    return False
+
+
+def is_title(tokens: Sequence[Token], k: int) -> bool:
+    """``tokens[k]`` is a capitalised common noun standing as a title, not a name: a word
+    WordNet knows as a kind of person (its first noun sense), not a first name, right before
+    a capitalised word (Chancellor Merz) or right after "the" (the Chancellor)."""
+    tok = tokens[k]
+    if tok.kind != "word" or not tok.is_capitalised or first_name_gender(tok.text) is not None:
+        return False
+    after = tokens[k + 1] if k + 1 < len(tokens) else None
+    before = tokens[k - 1] if k > 0 else None
+    as_title = (after is not None and after.kind == "word" and after.is_capitalised
+                and after.start == tok.end + 1) or (
+        before is not None and before.text.lower() == "the" and tok.start == before.end + 1)
+    return as_title and _names_a_kind_of_person(tok.text.lower())
 
 
 @dataclass(frozen=True)

@@ -26,9 +26,10 @@ from collections.abc import Sequence
 
 from lxml import etree
 
+from eval.reports.units import segment_units
 from eval.text.files import write_atomic, write_atomic_bytes
 from eval.text.formats import NOTE_ORIGIN, TMX_NOTE_PREFIX, PairedInput, load_store
-from eval.values import Category, Flag, Report, Severity, counted
+from eval.values import Category, Flag, Report, Severity
 
 __all__ = [
     "COLUMNS",
@@ -103,14 +104,18 @@ def flag_note(flag: Flag) -> str:
 def _flags_by_unit(
     paired: PairedInput, report: Report, include_false_alarms: bool
 ) -> dict[int, list[Flag]]:
-    if len(report.segments) != len(paired.units):
+    """Flags by the index of their unit (:func:`eval.reports.units.segment_units`)."""
+    units = segment_units(report)
+    if report.article.path != paired.path or any(
+        not 0 <= k < len(paired.units) for k in units.values()
+    ):
         raise ValueError(
-            f"the report has {counted(len(report.segments), 'segment')} but {paired.path} has "
-            f"{counted(len(paired.units), 'unit')}: was it checked with check_paired()?"
+            f"the report was not made from the units of {paired.path}: "
+            "was it checked with check_paired()?"
         )
     by_unit: dict[int, list[Flag]] = {}
     for flag in report.flags if include_false_alarms else report.active_flags:
-        by_unit.setdefault(flag.segment, []).append(flag)
+        by_unit.setdefault(units[flag.segment], []).append(flag)
     return by_unit
 
 
@@ -432,6 +437,7 @@ COLUMNS = (
 def flag_rows(report: Report, paired: PairedInput | None = None) -> tuple[list[str], list[list]]:
     """Header and one row per flag (values unescaped: ints, floats and strings)."""
     header = [c for c in COLUMNS if c != "unit" or paired is not None]
+    units = segment_units(report) if paired is not None else {}
     rows: list[list] = []
     for flag in report.flags:
         values: dict[str, object] = {
@@ -449,8 +455,9 @@ def flag_rows(report: Report, paired: PairedInput | None = None) -> tuple[list[s
             "evidence": "; ".join(f"{e.signal}: {e.detail}" for e in flag.evidence),
             "review": flag.review or "",
         }
-        if paired is not None and 0 <= flag.segment < len(paired.units):
-            values["unit"] = paired.units[flag.segment].id
+        k = units.get(flag.segment, -1)
+        if paired is not None and 0 <= k < len(paired.units):
+            values["unit"] = paired.units[k].id
         rows.append([values[c] if values[c] is not None else "" for c in header])
     return header, rows
 

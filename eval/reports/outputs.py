@@ -12,11 +12,19 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
+from eval.reports.units import segment_units
 from eval.text.files import write_atomic, write_atomic_bytes
 from eval.text.formats import PairedInput
 from eval.values import Report
 
-__all__ = ["OutputPaths", "build_outputs", "paired_json", "report_json", "write_outputs"]
+__all__ = [
+    "OutputPaths",
+    "build_outputs",
+    "paired_json",
+    "report_json",
+    "segment_units",
+    "write_outputs",
+]
 
 
 @dataclass(frozen=True)
@@ -32,7 +40,8 @@ class OutputPaths:
 
 def paired_json(report: Report, paired: PairedInput) -> dict:
     """``report.to_json()`` plus ``"input"`` (the file, its format and languages),
-    ``"units"`` (segment k → unit id, file, notes) and a ``"unit"`` id on every flag."""
+    ``"units"`` (per unit: id, file, notes, its line and the ids of its segments) and a
+    ``"unit"`` id on every flag."""
     data = report.to_json()
     data["input"] = {
         "path": paired.path,
@@ -44,12 +53,17 @@ def paired_json(report: Report, paired: PairedInput) -> dict:
         "skipped": dict(paired.skipped),
         "sha256": paired.sha256,
     }
+    units = segment_units(report)
+    segments: dict[int, list[int]] = {}
+    for seg_id, k in units.items():
+        segments.setdefault(k, []).append(seg_id)
     data["units"] = [
-        {"segment": k, "id": u.id, "file": u.file, "notes": list(u.notes)}
+        {"id": u.id, "file": u.file, "notes": list(u.notes), "line": k + 1,
+         "segments": sorted(segments.get(k, []))}
         for k, u in enumerate(paired.units)
     ]
     for flag in data["flags"]:
-        k = flag["segment"]
+        k = units.get(flag["segment"], -1)
         flag["unit"] = paired.units[k].id if 0 <= k < len(paired.units) else None
     return data
 

@@ -49,7 +49,7 @@ def units_from_hypothesis(
     if len(lines) == len(paragraphs):
         units: list[Unit] = []
         for line, segs in zip(lines, paragraphs.values(), strict=True):
-            units.extend(_pair_paragraph(segs, [s.text for s in segment(line, "en")] or [line]))
+            units.extend(pair_paragraph(segs, [s.text for s in segment(line, "en")] or [line]))
         return units
     if len(lines) == len(ar_segments):
         return [Unit((seg.index,), line) for seg, line in zip(ar_segments, lines, strict=True)]
@@ -60,7 +60,9 @@ def units_from_hypothesis(
     )
 
 
-def _pair_paragraph(ar: Sequence[Segment], en: Sequence[str]) -> list[Unit]:
+def pair_paragraph(ar: Sequence[Segment], en: Sequence[str]) -> list[Unit]:
+    """The Arabic sentences of one paragraph with the English sentences rendering them:
+    one to one when they are as many, else grouped by length (see the module's docstring)."""
     if len(ar) == len(en):
         return [Unit((seg.index,), text) for seg, text in zip(ar, en, strict=True)]
     ar_len = [max(1, len(s.text)) for s in ar]

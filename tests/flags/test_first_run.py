@@ -86,6 +86,33 @@ def test_latin_name_left_in_the_arabic_takes_one_place_in_the_reference():
     assert flags[0].reference.start == ref.rindex("Brandt")
 
 
+# -- a title is not a name ---------------------------------------------------------------
+
+@pytest.mark.parametrize(("text", "titles"), [
+    ("Chancellor Merz said the government would back the plan.", ["Chancellor"]),
+    ("The government will back the plan, the Chancellor said.", ["Chancellor"]),
+    ("Pope Leo met President Aoun in Beirut.", ["Pope", "President"]),
+    # a first name, a place and a building are no titles, before a name or after "the"
+    ("Jordan Peterson and Frank Walter visited the Kremlin.", []),
+])
+def test_a_common_noun_before_a_name_or_after_the_is_a_title(text, titles):
+    from eval.lexicon.names import is_title
+    from eval.text.tokens import tokenize_en
+
+    tokens = tokenize_en(text)
+    assert [t.text for k, t in enumerate(tokens) if is_title(tokens, k)] == titles
+
+
+@pytest.mark.parametrize(("ar", "ref", "hyp"), [
+    ("وقال المستشار إن الحكومة ستدعم الخطة.", "The government will back the plan, the Chancellor said.",
+     "The adviser said that the government will support the plan."),
+    ("قال المستشار ميرز إن الحكومة ستدعم الخطة.", "Chancellor Merz said the government would back the plan.",
+     "The adviser Merz said that the government will support the plan."),
+])
+def test_a_title_the_lexicon_lacks_is_no_missing_name(ar, ref, hyp):
+    assert [f for f in flags_of(None, ar, ref, hyp, min_confidence=0) if f.reference.text == "Chancellor"] == []
+
+
 # -- the seed example ---------------------------------------------------------------------
 
 def _seed_report(tmp_path: Path, *source: str) -> dict:
@@ -141,6 +168,14 @@ def test_seed_gloss_run_reads_names_through_the_links(seed_runs):
     assert not [f for f in gloss["flags"] if f["ar"]["text"] == "ماكرون"]
 
 
+def test_seed_gloss_run_has_no_critical_the_file_run_lacks(seed_runs):
+    def criticals(run: str) -> set[tuple[str, str]]:
+        return {(f["ar"]["text"], f["reference"]["text"]) for f in seed_runs[run]["flags"]
+                if f["severity"] == "critical"}
+
+    assert criticals("gloss") <= criticals("file"), criticals("gloss") - criticals("file")
+
+
 def test_seed_critical_on_the_mistranslated_us_stays(seed_runs):
     flag = next(f for f in seed_runs["file"]["flags"] if f["ar"]["text"] == "منا يدعم")
     assert flag["severity"] == "critical"
@@ -148,24 +183,53 @@ def test_seed_critical_on_the_mistranslated_us_stays(seed_runs):
 
 # -- XLIFF and plain text -----------------------------------------------------------------
 
-def _seed_units(n: int = 4) -> list[tuple[str, str, str, None]]:
-    ar = (SEED / "article.ar.txt").read_text(encoding="utf-8").split("\n")[:n]
-    en = (SEED / "reference.en.txt").read_text(encoding="utf-8").split("\n")[:n]
-    return [(f"u{k + 1}", escape(e), escape(a), None) for k, (a, e) in enumerate(zip(ar, en, strict=True))]
+def _paragraphs(name: str) -> list[str]:
+    return [line for line in (SEED / name).read_text(encoding="utf-8").split("\n") if line.strip()]
+
+
+def _flag_key(f) -> tuple:
+    return (f.category.value, f.severity.value, f.ar.text, f.reference.text, f.hypothesis.text,
+            tuple(e.detail for e in f.evidence))
+
+
+@pytest.fixture(scope="module")
+def seed_plain_flags() -> list[tuple]:
+    ar, en, hyp = (_paragraphs(n) for n in ("article.ar.txt", "reference.en.txt", "hypothesis.en.txt"))
+    return [_flag_key(f) for f in flags_of(None, "\n".join(ar), "\n".join(en), "\n".join(hyp) + "\n")]
 
 
 @pytest.mark.parametrize("make", [xliff12_text, xliff20_text])
-def test_xliff_unit_gives_the_plain_text_reference_spans(tmp_path, make):
-    units = _seed_units()
-    hyp = "\n".join((SEED / "hypothesis.en.txt").read_text(encoding="utf-8").split("\n")[:4]) + "\n"
+def test_xliff_gives_the_plain_text_flags(tmp_path, make, seed_plain_flags):
+    """The seed as XLIFF, one paragraph per unit (many units hold several sentences), gives
+    exactly the flags of the plain text; write-back and CSV put each flag on its unit."""
+    ar, en, hyp = (_paragraphs(n) for n in ("article.ar.txt", "reference.en.txt", "hypothesis.en.txt"))
+    units = [(f"u{k + 1}", escape(e), escape(a), None) for k, (a, e) in enumerate(zip(ar, en, strict=True))]
     xlf = tmp_path / "seed.xlf"
     xlf.write_text(make(units), encoding="utf-8")
-    (tmp_path / "hyp.txt").write_text(hyp, encoding="utf-8")
+    (tmp_path / "hyp.txt").write_text("\n".join(hyp) + "\n", encoding="utf-8")
     report, paired = check_paired(xlf, hypothesis=tmp_path / "hyp.txt")
-    texts = [u.target_ar for u in paired.units]
-    plain = flags_of(None, "\n".join(a for _, _, a, _ in units), "\n".join(e for _, e, _, _ in units), hyp)
-    # The Latin name left in the Arabic points at the same one word of the reference.
-    xliff_untranslated = sorted((f.ar.text, f.reference.text) for f in report.flags if f.category.value == "untranslated")
-    plain_untranslated = sorted((f.ar.text, f.reference.text) for f in plain if f.category.value == "untranslated")
-    assert xliff_untranslated == plain_untranslated == [("Witkoff", "Witkoff")]
-    assert texts
+    assert [_flag_key(f) for f in report.flags] == seed_plain_flags
+    assert any(len(u.target_ar.split(". ")) > 1 for u in paired.units)
+
+    from lxml import etree
+
+    from eval.reports.export import flag_note, flag_rows, flagged_document
+    from tadqiq.paired import unit_of
+
+    # Each flag belongs to the unit holding its text: its line is the unit's.
+    where = {}
+    for f in report.flags:
+        unit = unit_of(report, paired, f)
+        span = f.ar if f.ar.text else f.reference
+        assert paired.units.index(unit) == span.line - 1
+        assert f.ar.text in unit.target_ar and f.reference.text in unit.source_en
+        where[f.id] = unit.id
+    header, rows = flag_rows(report, paired)
+    assert {r[header.index("id")]: r[header.index("unit")] for r in rows} == where
+    tree = etree.fromstring(flagged_document(paired, report))
+    written: dict[str, str] = {}
+    for unit_elem in tree.iter("{*}trans-unit", "{*}unit"):
+        for note in unit_elem.iter("{*}note"):
+            if "tadqiq" in (note.get("from"), note.get("category")):
+                written[note.text] = unit_elem.get("id")
+    assert written == {flag_note(f): where[f.id] for f in report.flags}

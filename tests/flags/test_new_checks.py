@@ -192,6 +192,30 @@ def test_a_name_spelled_two_ways_flags_the_spelling_the_back_translation_misread
     assert "but كلمان in 1 other place(s)" in flags[0].evidence[0].detail
 
 
+def test_a_name_twice_in_one_sentence_is_two_places_not_four():
+    """Each Arabic word is one place, tied to one reference occurrence: a sentence naming
+    someone twice on both sides neither counts 2 × 2 places nor repeats a flag's evidence."""
+    flags = flags_of("consistency",
+                     "التقى زيلينسكي ماكرون في باريس، ثم أشاد ماكرون بشجاعة زيلينسكي.\n"
+                     "وقال زيلنسكي إن المحادثات كانت مثمرة.\n"
+                     "وأضاف زيلنسكي أن بلاده تحتاج إلى المزيد من الدعم.\n"
+                     "وختم زيلنسكي بالقول إن السلام ممكن.",
+                     "Zelenskyy met Macron in Paris, and Macron then praised Zelenskyy's courage.\n"
+                     "Zelenskyy said the talks had been fruitful.\n"
+                     "Zelenskyy added that his country needs more support.\n"
+                     "Zelenskyy concluded by saying that peace is possible.",
+                     "Zelenskyy met Macron in Paris, then Macron praised the courage of Zelenskyy.\n"
+                     "Zelenskyy said the talks were fruitful.\n"
+                     "Zelenskyy added that his country needs more support.\n"
+                     "Zelenskyy concluded by saying that peace is possible.",
+                     min_confidence=0)
+    assert [(f.ar.text, f.ar.line) for f in flags] == [("زيلينسكي", 1), ("زيلينسكي", 1)]
+    assert [f.reference.start for f in flags] == [0, 55]
+    for f in flags:
+        assert [e.detail for e in f.evidence] == [
+            "'Zelenskyy' is spelled زيلينسكي here but زيلنسكي in 3 other place(s)"]
+
+
 def test_a_function_word_is_never_a_spelling_of_a_name():
     assert flags_of("consistency",
                     "قالت هيلينا إن الاتفاق جيد.\nوأضافت أنها لن تتراجع عن موقفها.",

@@ -1,4 +1,4 @@
-"""check_paired: pre-aligned checks of XLIFF/TMX units, the paired JSON, hypothesis errors."""
+"""check_paired: XLIFF/TMX units (sentences aligned within each), the paired JSON, hypothesis errors."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from paired_samples import IDS, NOTE, UNITS, xliff12_text
 
 from eval.values import Category
 from tadqiq.errors import InputError
-from tadqiq.paired import check_paired, paired_json, write_paired_json
+from tadqiq.paired import check_paired, paired_json, unit_of, write_paired_json
 
 NAMES = ("story.xlf", "story2.xlf", "story.tmx")
 
@@ -22,16 +22,16 @@ def test_number_flag_on_the_right_unit(checked, name):
     number = [f for f in report.flags if f.category is Category.NUMBER]
     assert number, [f.to_json() for f in report.flags]
     flag = number[0]
-    assert paired.units[flag.segment].id == "p1"
+    assert unit_of(report, paired, flag).id == "p1"
     assert "مليون" in flag.ar.text and "billion" in flag.reference.text
     # one unit per line: the span is inside unit p1's target, on line 2
     assert flag.ar.line == 2
     assert flag.ar.text in paired.units[1].target_ar
-    assert all(f.segment == 1 for f in number)
+    assert all(f.segment == flag.segment for f in number)
 
 
 @pytest.mark.parametrize("name", NAMES)
-def test_segments_are_the_units(checked, name):
+def test_units_of_one_sentence_are_one_segment_each(checked, name):
     report, paired = checked[name]
     for k, (seg, unit) in enumerate(zip(report.segments, paired.units, strict=True)):
         assert seg.id == k and seg.bead.kind == "1-1"
@@ -46,7 +46,8 @@ def test_paired_json(checked, tmp_path: Path):
     data = paired_json(report, paired)
     assert data["schema"] == "tadqiq.check/1"
     assert data["units"] == [
-        {"segment": k, "id": uid, "file": "story.txt", "notes": [NOTE] if uid == "p1" else []}
+        {"id": uid, "file": "story.txt", "notes": [NOTE] if uid == "p1" else [], "line": k + 1,
+         "segments": [k]}
         for k, uid in enumerate(IDS)
     ]
     assert data["input"]["format"] == "xliff1" and data["input"]["units"] == 4
@@ -70,7 +71,7 @@ def test_empty_target_is_an_omission_on_its_line(tmp_path: Path):
     )
     report, paired = check_paired(path, hypothesis=hyp)
     omissions = [f for f in report.flags if f.category is Category.OMISSION]
-    assert [paired.units[f.segment].id for f in omissions] == ["p3"]
+    assert [unit_of(report, paired, f).id for f in omissions] == ["p3"]
     flag = omissions[0]
     assert flag.ar.text == "" and flag.ar.line == 4
     assert flag.reference.text == UNITS[3][1]
@@ -112,7 +113,7 @@ def test_model_back_translation(tmp_path: Path):
     assert report.model["name"] == "gloss" and report.model["rough"] is True
     assert [bool(s.hypothesis) for s in report.segments] == [True, True, True, False]
     assert any(
-        f.category is Category.NUMBER and paired.units[f.segment].id == "p1" for f in report.flags
+        f.category is Category.NUMBER and unit_of(report, paired, f).id == "p1" for f in report.flags
     )
 
 

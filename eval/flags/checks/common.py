@@ -42,7 +42,8 @@ def hyp_find(view: SegmentView, text: str) -> HypSpan:
 
 
 def reference_names(view: SegmentView, include_initial: bool = False) -> list[tuple[list[Token], str | None]]:
-    """Reference names: gazetteer mentions and capitalised words the lexicon does not know.
+    """Reference names: gazetteer mentions and capitalised words the lexicon does not know,
+    titles left out (Chancellor in "Chancellor Merz" or "the Chancellor").
 
     A capitalised word opening a sentence counts only with ``include_initial`` (used where
     a transliteration match must confirm it anyway).
@@ -63,7 +64,7 @@ def reference_names(view: SegmentView, include_initial: bool = False) -> list[tu
             continue
         if len(tok.text) <= 4 and view.ref_text[tok.end - view.ref_start : tok.end - view.ref_start + 1] == ".":
             continue  # a title or abbreviation: Col., Gen., Gov.
-        if in_lexicon(tok.key) or tok.text.lower() in resources.stopwords_en():
+        if in_lexicon(tok.key) or tok.text.lower() in resources.stopwords_en() or tok.index in view.ref_titles:
             continue
         if tok.text.lower().rstrip(".") in resources.calendar().english:
             continue

@@ -25,12 +25,17 @@ def inconsistency_flags(views: Sequence[SegmentView], ctx: DocumentContext, chec
         # Gazetteer forms (الروسي, أوكرانيا) are all correct renderings: only transliterated
         # names can be spelled two ways.
         covered = {k for a, b, _ in view.ar_entities for k in range(a, b)}
+        by_name: dict[str, list[Token]] = {}
         for tokens, _entity in reference_names(view, include_initial=True):
             for tok in tokens:
-                for k, word in enumerate(view.ar):
-                    if (word.token.kind == "word" and k not in covered and not word.function
-                            and translit.matches_name(word.token.text, tok.text)):
-                        spellings.setdefault(tok.text, []).append((view, word, tok))
+                by_name.setdefault(tok.text, []).append(tok)
+        for name, places in by_name.items():
+            # Each Arabic word is one place, tied to the reference occurrence nearest its
+            # relative position, however often the name recurs in the segment.
+            for k, word in enumerate(view.ar):
+                if (word.token.kind == "word" and k not in covered and not word.function
+                        and translit.matches_name(word.token.text, name)):
+                    spellings.setdefault(name, []).append((view, word, _nearest(view, word, places)))
     flags = []
     for name, hits in spellings.items():
         forms = Counter(_bare(w.token.key, name) for _, w, _ in hits)
@@ -58,6 +63,13 @@ def inconsistency_flags(views: Sequence[SegmentView], ctx: DocumentContext, chec
                 f"{canonical} in {forms[canonical]} other place(s)",
             ))
     return flags
+
+
+def _nearest(view: SegmentView, word: ArWord, places: list[Token]) -> Token:
+    """The reference token of ``places`` whose relative place in the segment is nearest
+    the Arabic word's (the first one on a tie)."""
+    where = word.token.index / max(len(view.ar), 1)
+    return min(places, key=lambda t: abs(t.index / max(len(view.ref), 1) - where))
 
 
 def _bare(key: str, name: str) -> str:
