@@ -436,19 +436,7 @@ def _literal_complement(tok: Token) -> bool:
 
 @functools.lru_cache(maxsize=65536)
 def _reaches_literal_root(sid: str) -> bool:
-    seen: set[str] = set()
-    todo = [sid]
-    while todo:
-        current = todo.pop()
-        if current in _LITERAL_ROOTS:
-            return True
-        if current in seen:
-            continue
-        seen.add(current)
-        synset = wordnet.synset(current)
-        if synset is not None:
-            todo.extend(r for r in synset.related if r.endswith("n"))
-    return False
+    return wordnet.reaches(sid, _LITERAL_ROOTS)
 
 
 def find(tokens: Sequence[Token], text: str, offset: int = 0) -> list[Occurrence]:

@@ -106,21 +106,7 @@ _PERSON_SYNSET = "00007846n"
 def _names_a_kind_of_person(word: str) -> bool:
     """The word's first WordNet noun sense is a kind of person (chancellor, pope, senator)."""
     senses = wordnet.synsets(word, "n")
-    if not senses:
-        return False
-    seen: set[str] = set()
-    todo = [senses[0].id]
-    while todo:
-        sid = todo.pop()
-        if sid == _PERSON_SYNSET:
-            return True
-        if sid in seen:
-            continue
-        seen.add(sid)
-        synset = wordnet.synset(sid)
-        if synset is not None:
-            todo.extend(r for r in synset.related if r.endswith("n"))
-    return False
+    return bool(senses) and wordnet.reaches(senses[0].id, frozenset({_PERSON_SYNSET}))
 
 
 def is_title(tokens: Sequence[Token], k: int) -> bool:

@@ -525,6 +525,24 @@ def near_synonyms(a: str, b: str, *, context: Iterable[str] = ()) -> bool:
     return True
 
 
+def reaches(sid: str, roots: frozenset[str]) -> bool:
+    """Whether the noun synset ``sid`` is one of ``roots`` or reaches one through its related
+    noun synsets (hypernyms first of all): "chancellor" reaches person, "street" physical entity."""
+    seen: set[str] = set()
+    todo = [sid]
+    while todo:
+        current = todo.pop()
+        if current in roots:
+            return True
+        if current in seen:
+            continue
+        seen.add(current)
+        row = synset(current)
+        if row is not None:
+            todo.extend(r for r in row.related if r.endswith("n"))
+    return False
+
+
 @functools.lru_cache(maxsize=65536)
 def word_forms(word: str) -> frozenset[str]:
     """``word`` (cleaned: lower case, "_" as a space) and every WordNet lemma it may be a

@@ -40,22 +40,6 @@ def empty_hub(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 @pytest.fixture
-def no_network(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """Make any hub call fail loudly; returns the list of attempted calls."""
-    import huggingface_hub
-
-    attempts: list[str] = []
-
-    def refuse(*args: Any, **kwargs: Any) -> Any:
-        attempts.append(repr(args))
-        raise AssertionError("the test tried to use the network")
-
-    monkeypatch.setattr(huggingface_hub, "snapshot_download", refuse)
-    monkeypatch.setattr(huggingface_hub.HfApi, "list_repo_files", refuse)
-    return attempts
-
-
-@pytest.fixture
 def hub_answers(monkeypatch: pytest.MonkeyPatch) -> None:
     """The reachability check passes without a request (the tests fake the hub's answers)."""
     monkeypatch.setattr(hub, "hub_unreachable", lambda timeout=None: None)
