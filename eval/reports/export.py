@@ -27,6 +27,7 @@ from collections.abc import Sequence
 from lxml import etree
 
 from eval.reports.units import segment_units
+from eval.reports.wording import segment_number
 from eval.text.files import write_atomic, write_atomic_bytes
 from eval.text.formats import NOTE_ORIGIN, TMX_NOTE_PREFIX, PairedInput, load_store
 from eval.values import Category, Flag, Report, Severity
@@ -429,7 +430,7 @@ def write_xliff_with_flags(
 
 #: Column names of the CSV and XLSX exports ("unit" only with paired input).
 COLUMNS = (
-    "id", "fingerprint", "unit", "segment", "line", "severity", "category", "confidence",
+    "id", "fingerprint", "unit", "seg", "line", "severity", "category", "confidence",
     "arabic", "reference", "back_translation", "evidence", "review",
 )
 
@@ -444,7 +445,7 @@ def flag_rows(report: Report, paired: PairedInput | None = None) -> tuple[list[s
             "id": flag.id,
             "fingerprint": flag.fingerprint,
             "unit": "",
-            "segment": flag.segment,
+            "seg": segment_number(flag.segment),
             "line": flag.ar.line if flag.ar.line is not None else flag.reference.line,
             "severity": flag.severity.value,
             "category": flag.category.value,

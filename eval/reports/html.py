@@ -96,7 +96,7 @@ class FlagView:
     fingerprint: str
     category: str
     severity: str
-    confidence: int  # percent
+    confidence: str  # as the terminal shows it: "0.47"
     line: int | None
     ar: str
     reference: str
@@ -294,7 +294,7 @@ def _flag_view(flag: Flag, seg: AlignedSegment | None) -> FlagView:
         fingerprint=flag.fingerprint,
         category=flag.category.value,
         severity=flag.severity.value,
-        confidence=round(100 * flag.confidence),
+        confidence=f"{flag.confidence:.2f}",
         line=flag.ar.line if flag.ar.line is not None else flag.reference.line,
         ar=flag.ar.text,
         reference=flag.reference.text,

@@ -111,7 +111,7 @@ def test_hover_and_focus_highlight_the_counterparts(chromium: Any, seed_page: Pa
     assert "is-active" in flag_elements(driver, flag.id, "hyp")[0].get_attribute("class")
     tip = driver.find_element(By.ID, "tip")
     assert tip.is_displayed()
-    for text in (flag.id, flag.severity.value, flag.category.value, f"{round(100 * flag.confidence)}%"):
+    for text in (flag.id, flag.severity.value, flag.category.value, f"confidence {flag.confidence:.2f}"):
         assert text in tip.text
     ActionChains(driver).move_to_element(driver.find_element(By.CSS_SELECTOR, "h1")).perform()
     assert "is-active" not in ref.get_attribute("class")

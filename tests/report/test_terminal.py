@@ -157,3 +157,22 @@ def test_models_list_keeps_hub_ids_whole(tmp_path: Path, width: int) -> None:
     assert "…" not in result.stdout
     assert "nllb default" in " ".join(result.stdout.split())
     assert "long description that needs more room" in " ".join(result.stdout.split())
+
+
+def test_every_view_numbers_a_flag_and_its_confidence_alike(seed: Report) -> None:
+    """A flag's segment number and confidence read the same in the terminal, the HTML
+    card and the CSV/XLSX rows: segments from 1, confidence with two decimals."""
+    from eval.reports.export import flag_rows
+
+    flag = next(f for f in seed.flags if f.severity.value == "critical")
+    shown = f"confidence {flag.confidence:.2f}"
+    text = " ".join(terminal(seed, 100).split())
+    assert f"{flag.id} critical mistranslation line {flag.ar.line} {shown}" in text
+    [conf] = [e for e in Page(render_html(seed)).find("span", "conf")
+              if any(a.attrs.get("id") == f"card-{flag.id}" for a in e.ancestors)]
+    assert " ".join(conf.text.split()) == shown
+    header, rows = flag_rows(seed)
+    row = dict(zip(header, next(r for r in rows if r[0] == flag.id), strict=True))
+    assert row["seg"] == flag.segment + 1 and "segment" not in header
+    segno = [e.text.split()[1] for e in Page(render_html(seed)).find("span", "segno")]
+    assert segno[flag.segment] == str(row["seg"])
