@@ -125,7 +125,7 @@ class LocalEngine:
 
     def __init__(self) -> None:
         self.seconds: Counter[str] = Counter()
-        self.counts: Counter[str] = Counter()
+        self.counts: Counter[str] = Counter(documents=0, sentences_translated=0, cache_hits=0)
 
     def run_model(self, run: ModelRun, job: ModelJob) -> None:
         from translator import load_translator

@@ -260,7 +260,7 @@ class RayEngine:
         self.ray = import_ray()
         self.started = connect(address)
         self.seconds: Counter[str] = Counter(connect=time.perf_counter() - t)
-        self.counts: Counter[str] = Counter()
+        self.counts: Counter[str] = Counter(documents=0, sentences_translated=0, cache_hits=0)
         resources = self.ray.cluster_resources()
         if workers is None:
             gpus = resources.get("GPU", 0)

@@ -104,54 +104,64 @@ def _run(env: dict[str, Path], out: Path, cache: Path, **kwargs: Any):
     )
 
 
-def test_ray_gives_the_local_files_and_history_rows(
-    ray_cluster: Path, nightly_env: dict[str, Path], tmp_path: Path, open_test_history: Any
+@pytest.fixture(scope="module")
+def local_run(
+    nightly_env: dict[str, Path], tmp_path_factory: pytest.TempPathFactory, open_test_history: Any
+) -> Path:
+    """The local engine's out folder and history (``local.db`` next to it), all models."""
+    root = tmp_path_factory.mktemp("local-run")
+    with open_test_history(root / "local.db") as history:
+        outcome = _run(nightly_env, root / "out", root / "cache.sqlite3", history=history)
+    assert outcome.engine is not None and outcome.engine.name == "local"
+    return root
+
+
+def test_ray_gives_the_local_files_and_history_rows_and_hits_the_cache_next_time(
+    ray_cluster: Path, nightly_env: dict[str, Path], local_run: Path, tmp_path: Path,
+    open_test_history: Any,
 ) -> None:
-    with open_test_history(tmp_path / "local.db") as history:
-        local = _run(nightly_env, tmp_path / "local", tmp_path / "local.sqlite3", history=history)
     engine = _engine()
+    cache = tmp_path / "ray.sqlite3"
     with open_test_history(tmp_path / "ray.db") as history:
-        remote = _run(
-            nightly_env, tmp_path / "ray", tmp_path / "ray.sqlite3", history=history, engine=engine
-        )
-    assert_same_outputs(tmp_path / "local", tmp_path / "ray")
-    assert _history_rows(tmp_path / "local.db") == _history_rows(tmp_path / "ray.db")
-    assert local.engine is not None and local.engine.name == "local"
-    assert remote.engine is not None and remote.engine.to_json()["name"] == "ray"
-    assert remote.engine.workers == 2
-    assert {"connect", "load", "translate", "cache"} <= set(remote.engine.seconds)
-    # Cut into batches of 2 across 2 workers: every distinct Arabic sentence translated once.
-    assert remote.engine.counts["documents"] == len(GOOD_NAMES) * len(MODELS)
-    assert remote.engine.counts["sentences_translated"] > 0
+        remote = _run(nightly_env, tmp_path / "ray", cache, history=history, engine=engine)
+    assert_same_outputs(local_run / "out", tmp_path / "ray")
+    assert _history_rows(local_run / "local.db") == _history_rows(tmp_path / "ray.db")
+    report = remote.engine
+    assert report is not None and report.to_json()["name"] == "ray" and report.workers == 2
+    assert {"connect", "load", "translate", "cache"} <= set(report.seconds)
+    assert report.counts["documents"] == len(GOOD_NAMES) * len(MODELS)
+    # Every distinct sentence (3 + 2 + 3 per model) went to a worker once.
+    assert report.counts == {"documents": 9, "sentences_translated": 16, "cache_hits": 0}
+
+    # Next night, same cache: the driver answers every sentence; no worker translates.
+    with open_test_history(tmp_path / "again.db") as history:
+        again = _run(nightly_env, tmp_path / "again", cache, history=history, engine=_engine()).engine
+    assert again is not None
+    assert again.counts == {"documents": 9, "sentences_translated": 0, "cache_hits": 16}
+    assert_same_outputs(local_run / "out", tmp_path / "again")
 
 
-def test_second_ray_run_is_answered_by_the_driver_cache(
-    ray_cluster: Path, nightly_env: dict[str, Path], tmp_path: Path
-) -> None:
-    cache = tmp_path / "cache.sqlite3"
-    first = _run(nightly_env, tmp_path / "1", cache, models=["tiny-a"], engine=_engine()).engine
-    second = _run(nightly_env, tmp_path / "2", cache, models=["tiny-a"], engine=_engine()).engine
-    assert first is not None and second is not None
-    assert first.counts["cache_hits"] == 0
-    assert first.counts["sentences_translated"] == 8  # 3 + 2 + 3 sentences
-    assert second.counts["sentences_translated"] == 0
-    assert second.counts["cache_hits"] == 8
+def _assert_model_files(out: Path, reference: Path, models: list[str]) -> None:
+    for model in models:
+        lines = _masked_lines(out, model)
+        assert [x["document"] for x in lines] == GOOD_NAMES  # each once, in corpus order
+        assert lines == _masked_lines(reference, model)
+        assert (out / f"{model}.segments.json").read_bytes() == (
+            reference / f"{model}.segments.json"
+        ).read_bytes()
 
 
 def test_a_worker_dying_mid_run_is_restarted_and_nothing_is_lost(
-    ray_cluster: Path, nightly_env: dict[str, Path], tmp_path: Path
+    ray_cluster: Path, nightly_env: dict[str, Path], local_run: Path, tmp_path: Path
 ) -> None:
-    models = ["tiny-a", "vendor"]
-    clean = _run(nightly_env, tmp_path / "clean", tmp_path / "c1.sqlite3", models=models)
     (ray_cluster / "die-once").write_text("", encoding="utf-8")
     engine = _engine()
-    killed = _run(nightly_env, tmp_path / "killed", tmp_path / "c2.sqlite3", models=models, engine=engine)
+    outcome = _run(
+        nightly_env, tmp_path / "killed", tmp_path / "c.sqlite3", models=["tiny-a"], engine=engine
+    )
     assert (ray_cluster / "died").exists() and not (ray_cluster / "die-once").exists()
-    assert killed.failures == clean.failures
-    for model in models:
-        lines = _masked_lines(tmp_path / "killed", model)
-        assert [x["document"] for x in lines] == GOOD_NAMES  # each once, in corpus order
-        assert lines == _masked_lines(tmp_path / "clean", model)
+    assert outcome.failures == [] or all(f.model is None for f in outcome.failures)
+    _assert_model_files(tmp_path / "killed", local_run / "out", ["tiny-a"])
     assert engine.counts["sentences_translated"] == 8  # the lost batch is counted once
 
 
@@ -168,19 +178,16 @@ def _interrupt_after(n: int) -> Callable[[str, str, int], Callable[[int], None]]
 
 
 def test_interrupted_ray_run_resumes(
-    ray_cluster: Path, nightly_env: dict[str, Path], tmp_path: Path
+    ray_cluster: Path, nightly_env: dict[str, Path], local_run: Path, tmp_path: Path,
+    open_test_history: Any,
 ) -> None:
-    models = ["tiny-a", "vendor"]
-    _run(nightly_env, tmp_path / "clean", tmp_path / "c1.sqlite3", models=models)
     out = tmp_path / "interrupted"
+    cache = tmp_path / "c.sqlite3"
     with pytest.raises(KeyboardInterrupt):
-        _run(
-            nightly_env, out, tmp_path / "c2.sqlite3", models=models, engine=_engine(1),
-            progress=_interrupt_after(2),
-        )
+        _run(nightly_env, out, cache, engine=_engine(1), progress=_interrupt_after(2))
     assert not (out / "summary.json").exists()
-    done = sorted(p.stem for p in (out / ".state" / "tiny-a").glob("*.json"))
-    assert len(done) < len(GOOD_NAMES)
+    done = {m: sorted(p.stem for p in (out / ".state" / m).glob("*.json")) for m in MODELS}
+    assert sum(map(len, done.values())) < len(GOOD_NAMES) * len(MODELS)
 
     calls: list[tuple[str, str]] = []
 
@@ -188,13 +195,10 @@ def test_interrupted_ray_run_resumes(
         calls.append((model, document))
         return lambda k: None
 
-    _run(
-        nightly_env, out, tmp_path / "c2.sqlite3", models=models, engine=_engine(), resume=True,
-        progress=counting,
-    )
-    assert sorted(calls) == sorted(
-        [("tiny-a", n) for n in GOOD_NAMES if n not in done] + [("vendor", n) for n in GOOD_NAMES]
-    )
-    assert _masked_summary(out) == _masked_summary(tmp_path / "clean")
-    for model in models:
-        assert _masked_lines(out, model) == _masked_lines(tmp_path / "clean", model)
+    with open_test_history(tmp_path / "resumed.db") as history:
+        _run(
+            nightly_env, out, cache, engine=_engine(), resume=True, progress=counting,
+            history=history,
+        )
+    assert sorted(calls) == sorted((m, n) for m in MODELS for n in GOOD_NAMES if n not in done[m])
+    assert_same_outputs(local_run / "out", out)
