@@ -202,3 +202,24 @@ def test_interrupted_ray_run_resumes(
         )
     assert sorted(calls) == sorted((m, n) for m in MODELS for n in GOOD_NAMES if n not in done[m])
     assert_same_outputs(local_run / "out", out)
+
+
+def test_cli_ray_run_records_engine_workers_and_stage_times(
+    ray_cluster: Path, nightly_env: dict[str, Path], tmp_path: Path
+) -> None:
+    from typer.testing import CliRunner
+
+    from tadqiq.cli import app
+
+    result = CliRunner().invoke(app, [
+        "eval", str(nightly_env["corpus"]), "--models", "vendor,tiny-a", "--models-file",
+        str(nightly_env["models"]), "--no-history", "--cache", str(tmp_path / "c.sqlite3"),
+        "--quiet", "--samples", "10", "--engine", "ray", "--workers", "1",
+        "--json", str(tmp_path / "outcome.json"), "--out", str(tmp_path / "out"),
+    ])
+    assert result.exit_code == 1, result.output  # the corpus has two broken documents
+    engine = json.loads((tmp_path / "outcome.json").read_text("utf-8"))["engine"]
+    assert engine["name"] == "ray" and engine["workers"] == 1
+    assert {"connect", "load", "cache", "translate", "flag"} <= set(engine["seconds"])
+    assert engine["counts"] == {"cache_hits": 0, "documents": 6, "sentences_translated": 8}
+    assert ray.is_initialized()  # a cluster the command did not start is left running
