@@ -49,7 +49,7 @@ from eval.values import Document, Report, Segment, Span, Unit, counted
 from tadqiq.errors import InputError, ModelError
 
 if TYPE_CHECKING:
-    from translator import Translator
+    from translator import Translation, Translator
 
 __all__ = [
     "BackTranslation",
@@ -71,6 +71,7 @@ __all__ = [
     "prepare_texts",
     "synthetic_documents",
     "translate_units",
+    "translated_units",
 ]
 
 #: Called once with the number of sentences to translate; returns a callback advanced
@@ -279,9 +280,18 @@ def translate_units(
     """
     segments = prepared.ar_segments
     translations = translator.translate([s.text for s in segments], progress=progress)
+    return translated_units(prepared, translations, translator.info.name)
+
+
+def translated_units(
+    prepared: Prepared, translations: Sequence[Translation], model: str = "model"
+) -> list[Unit]:
+    """The Arabic units with ``translations``, one per Arabic sentence of ``prepared``
+    (made by ``model``, named in the :class:`ModelError` of a wrong count)."""
+    segments = prepared.ar_segments
     if len(translations) != len(segments):
         raise ModelError(
-            f"model {translator.info.name!r} returned {counted(len(translations), 'translation')}"
+            f"model {model!r} returned {counted(len(translations), 'translation')}"
             f" for {counted(len(segments), 'sentence')}"
         )
     return [

@@ -15,7 +15,7 @@ import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, NoReturn
 
 try:
     import typer
@@ -27,6 +27,9 @@ except KeyboardInterrupt:  # Ctrl-C while the command line is still starting up
 from eval.scoring.registry import DEFAULT_METRIC, METRICS
 from tadqiq import __version__
 from tadqiq.errors import TadqiqError
+
+if TYPE_CHECKING:
+    from rich.progress import TaskID
 
 #: click's UsageError, the base of every command-line mistake (typer exports only its subclass
 #: BadParameter; recent typers carry their own copy of click, older ones use click itself).
@@ -97,6 +100,13 @@ app.add_typer(bench_app, name="bench")
 
 #: The ``--metric`` choices: the keys of the metric registry.
 Metric = enum.Enum("Metric", {key: key for key in METRICS}, type=str)
+
+
+class Engine(str, enum.Enum):
+    """Where ``tadqiq eval`` translates and flags (:mod:`eval.nightly.engine`)."""
+
+    local = "local"
+    ray = "ray"
 
 
 class FailOn(str, enum.Enum):
@@ -474,6 +484,10 @@ def eval_command(
     samples: Annotated[int, typer.Option("--samples", min=10, help="Resamples for paired bootstrap / approximate randomization.")] = 1000,
     json_out: Annotated[Path | None, typer.Option("--json", help="Write the run's outcome as JSON here.")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bars (the summary is still printed).")] = False,
+    engine: Annotated[Engine, typer.Option("--engine", help="Where documents are translated and flagged: this process, or a Ray cluster (pip install -e '.[ray]').")] = "local",  # type: ignore[assignment]
+    ray_address: Annotated[str | None, typer.Option("--ray-address", help="Ray cluster: 'auto' (the one running here), host:port or ray://host:10001 (default: start a local one).")] = None,
+    workers: Annotated[int | None, typer.Option("--workers", min=1, help="Ray: translation workers per model (default: half the cluster's CPUs).")] = None,
+    gpus_per_worker: Annotated[float | None, typer.Option("--gpus-per-worker", min=0.0, help="Ray: GPUs per translation worker (default: 1 for models with device: cuda, else 0).")] = None,
 ) -> None:
     """Evaluate several models over a corpus: scores, significance, history, regressions."""
     import json
@@ -490,10 +504,17 @@ def eval_command(
         _fail("--models needs at least one model name")
     if resume and out is None:
         _fail("--resume needs --out (the folder of the interrupted run)")
+    if Engine(engine) is Engine.local and (ray_address, workers, gpus_per_worker) != (None, None, None):
+        _fail("--ray-address, --workers and --gpus-per-worker need --engine ray")
     console = Console(highlight=False)
     store = None
+    runner = None
     progress = _eval_progress(quiet)
     try:
+        if Engine(engine) is Engine.ray:
+            from eval.nightly.ray_engine import RayEngine
+
+            runner = RayEngine(ray_address, workers=workers, gpus_per_worker=gpus_per_worker)
         if not no_history:
             from eval.nightly.store import open_history
 
@@ -503,7 +524,7 @@ def eval_command(
             out_dir=out, resume=resume, cache=cache, use_cache=not no_cache,
             progress=progress, fail_on_regression=fail_on_regression,
             metric=Metric(metric).value, glossary=glossary, min_confidence=min_confidence,
-            checks=selected, n_samples=samples,
+            checks=selected, n_samples=samples, engine=runner,
         )
         if json_out is not None:
             write_atomic(json_out, json.dumps(outcome.to_json(), ensure_ascii=False, indent=2) + "\n")
@@ -516,6 +537,8 @@ def eval_command(
             store.close()
         if progress is not None:
             progress.stop()
+        if runner is not None:
+            runner.close()
     for line in summary_lines(outcome):
         console.print(line, markup=False)
     _say_written(console, json_out)
@@ -523,17 +546,27 @@ def eval_command(
 
 
 class _EvalProgress:
-    """One rich progress bar per model and document, on a terminal only."""
+    """One rich progress bar per model over the sentences of its documents, on a terminal only."""
 
     def __init__(self) -> None:
         from rich.progress import Progress
 
         self.bars = Progress(transient=True)
+        self.tasks: dict[str, TaskID] = {}
+        self.totals: dict[str, int] = {}
+        self.documents: dict[str, int] = {}
 
     def __call__(self, model: str, document: str, total: int):
         if not self.bars.live.is_started:
             self.bars.start()
-        task = self.bars.add_task(f"{model}: {document}", total=max(total, 1))
+        self.documents[model] = self.documents.get(model, 0) + 1
+        self.totals[model] = self.totals.get(model, 0) + total
+        label = f"{model}: document {self.documents[model]} ({document})"
+        if model not in self.tasks:
+            self.tasks[model] = self.bars.add_task(label, total=max(total, 1))
+        else:
+            self.bars.update(self.tasks[model], description=label, total=max(self.totals[model], 1))
+        task = self.tasks[model]
 
         def advance(n: int) -> None:
             self.bars.advance(task, n)

@@ -27,25 +27,16 @@ Nothing is printed: progress goes to the ``progress`` callback, the summary is
 from __future__ import annotations
 
 import os
-import time
 from collections import Counter
 from collections.abc import Callable, Collection, Iterable, Sequence
-from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from eval import flow
-from eval.evaluate import Flagger
 from eval.nightly.compare import RunComparison, baseline_significance, compare_with_history
 from eval.nightly.corpus import corpus_revision, load_corpus
-from eval.nightly.documents import (
-    DocumentResult,
-    PreparedDocument,
-    document_result,
-    prepare_document,
-)
+from eval.nightly.documents import DocumentResult, PreparedDocument, prepare_document
+from eval.nightly.engine import Engine, FlaggerOptions, LocalEngine, ModelJob, ModelRun
 from eval.nightly.outdir import OutDir, new_run_id
 from eval.nightly.records import FlagRecord, ModelResult, RunRecord
 from eval.nightly.summary import EvalOutcome, Failure
@@ -54,26 +45,17 @@ from eval.scoring.registry import DEFAULT_METRIC, get_metric
 from eval.scoring.significance import DEFAULT_SAMPLES
 from eval.values import MQMScore, Severity, counted
 from tadqiq import __version__
-from tadqiq.errors import ConfigError, InputError, ModelError, TadqiqError
+from tadqiq.errors import ConfigError, InputError
 
 if TYPE_CHECKING:
     from eval.nightly.store import History
-    from translator import ModelSpec, TranslationCache, Translator
+    from translator import ModelSpec, TranslationCache
 
 __all__ = ["EvalProgress", "run_eval"]
 
 #: Called with (model, document, number of Arabic sentences) when a document starts;
 #: returns a callback advanced with the number of sentences just translated.
 EvalProgress = Callable[[str, str, int], Callable[[int], None]]
-
-
-@dataclass
-class _ModelRun:
-    spec: ModelSpec
-    results: dict[str, DocumentResult] = field(default_factory=dict)
-    failures: list[Failure] = field(default_factory=list)
-    load_seconds: float = 0.0
-    model_info: dict | None = None
 
 
 def run_eval(
@@ -95,6 +77,7 @@ def run_eval(
     checks: Collection[str] | None = None,
     n_samples: int = DEFAULT_SAMPLES,
     allow_download: bool = True,
+    engine: Engine | None = None,
 ) -> EvalOutcome:
     """Evaluate ``models`` (names in models.yaml) on the corpus at ``corpus_path``.
 
@@ -107,6 +90,9 @@ def run_eval(
     lose against its previous run before that is a regression (None: never).
     ``glossary``, ``min_confidence`` and ``checks`` (check names, None: all) choose the
     flaggers as for a single check (:func:`eval.flow.default_flaggers`).
+    ``engine``: where documents are translated and flagged (default: a
+    :class:`~eval.nightly.engine.LocalEngine`, this process; see
+    :class:`eval.nightly.ray_engine.RayEngine`). The caller closes an engine it gives.
 
     Raises :class:`~tadqiq.errors.ConfigError` for bad arguments, an unknown model or an
     invalid models.yaml, and :class:`~tadqiq.errors.InputError` for a corpus that cannot
@@ -139,8 +125,10 @@ def run_eval(
     out = OutDir(Path(out_dir)) if out_dir is not None else None
     run_id, started = out.start(resume, now) if out is not None else (new_run_id(now), now)
 
-    flaggers = flow.default_flaggers(glossary, min_confidence, checks)
-    runs: list[_ModelRun] = []
+    options = FlaggerOptions.of(glossary, min_confidence, checks)
+    flaggers = options.flaggers()
+    runner: Engine = engine if engine is not None else LocalEngine()
+    runs: list[ModelRun] = []
     translation_cache: TranslationCache | None = None
     try:
         for spec in specs:
@@ -148,9 +136,13 @@ def run_eval(
                 from translator.cache import TranslationCache
 
                 translation_cache = TranslationCache(cache)
-            runs.append(
-                _run_model(spec, prepared, out, resume, translation_cache, flaggers, progress, allow_download)
-            )
+            model_run, todo = _resumed(spec, prepared, out, resume)
+            runs.append(model_run)
+            if todo:
+                job = ModelJob(
+                    spec, todo, out, translation_cache, options, flaggers, progress, allow_download
+                )
+                runner.run_model(model_run, job)
     finally:
         if translation_cache is not None:
             translation_cache.close()
@@ -210,6 +202,7 @@ def run_eval(
         metric=metric,
         notes=notes,
         documents=[p.name for p in prepared],
+        engine=runner.report(),
     )
     if out is not None:
         out.write_summary(outcome.to_json())
@@ -247,20 +240,11 @@ def _check_arguments(
         raise ConfigError(f"the number of resamples must be at least 1, got {n_samples}")
 
 
-def _run_model(
-    spec: ModelSpec,
-    prepared: Sequence[PreparedDocument],
-    out: OutDir | None,
-    resume: bool,
-    cache: TranslationCache | None,
-    flaggers: Sequence[Flagger],
-    progress: EvalProgress | None,
-    allow_download: bool,
-) -> _ModelRun:
-    """Evaluate one model on every prepared document (reusing finished ones on resume)."""
-    from translator import load_translator
-
-    run = _ModelRun(spec)
+def _resumed(
+    spec: ModelSpec, prepared: Sequence[PreparedDocument], out: OutDir | None, resume: bool
+) -> tuple[ModelRun, list[PreparedDocument]]:
+    """The model's run with the documents finished before (on resume), and those still to do."""
+    run = ModelRun(spec)
     model_key = spec.cache_key()
     todo: list[PreparedDocument] = []
     for doc in prepared:
@@ -270,41 +254,10 @@ def _run_model(
             run.model_info = done.model_info
         else:
             todo.append(doc)
-    if not todo:
-        return run
-
-    t = time.perf_counter()
-    try:
-        translator: Translator = load_translator(spec, cache=None, allow_download=allow_download)
-    except ModelError as exc:
-        run.failures.append(Failure(None, spec.name, str(exc)))
-        return run
-    from translator.precomputed import PrecomputedTranslator
-
-    if cache is not None and not isinstance(translator, PrecomputedTranslator):
-        from translator.cache import CachedTranslator
-
-        translator = CachedTranslator(translator, cache)
-    run.load_seconds = time.perf_counter() - t
-    info = translator.info.to_json()
-    run.model_info = info
-
-    for doc in todo:
-        source = flow.LoadedModel(translator, info, doc.name)
-        started = partial(progress, spec.name, doc.name) if progress else None
-        try:
-            report = flow.check(doc.prepared, source, flaggers=flaggers, progress=started)
-        except TadqiqError as exc:
-            run.failures.append(Failure(doc.name, spec.name, str(exc)))
-            continue
-        result = document_result(doc.name, report)
-        run.results[doc.name] = result
-        if out is not None:
-            out.save_done(spec.name, result, doc.digest, model_key)
-    return run
+    return run, todo
 
 
-def _model_result(run: _ModelRun, ordered: Sequence[DocumentResult], all_names: Iterable[str]) -> ModelResult:
+def _model_result(run: ModelRun, ordered: Sequence[DocumentResult], all_names: Iterable[str]) -> ModelResult:
     pairs = [pair for r in ordered for pair in r.pairs]
     scores = corpus_scores([h for h, _ in pairs], [r for _, r in pairs])
     by_severity: Counter[str] = Counter({s.value: 0 for s in Severity})

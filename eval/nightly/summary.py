@@ -21,7 +21,7 @@ from eval.scoring.significance import SignificanceTable
 from eval.values import counted
 from tadqiq import __version__
 
-__all__ = ["SUMMARY_SCHEMA", "EvalOutcome", "Failure", "significance_lines", "summary_lines"]
+__all__ = ["SUMMARY_SCHEMA", "EngineReport", "EvalOutcome", "Failure", "significance_lines", "summary_lines"]
 
 SUMMARY_SCHEMA = "tadqiq.eval/1"
 
@@ -42,6 +42,27 @@ class Failure(NamedTuple):
         return {"document": self.document, "model": self.model, "message": self.message}
 
 
+@dataclass(frozen=True)
+class EngineReport:
+    """How a run was executed: the engine (``local`` or ``ray``), its number of workers
+    (translation actors for Ray), the seconds spent per stage (stages of a Ray run
+    overlap; see :mod:`eval.nightly.engine`) and counts (documents, sentences
+    translated, cache hits)."""
+
+    name: str
+    workers: int
+    seconds: dict[str, float] = field(default_factory=dict)
+    counts: dict[str, int] = field(default_factory=dict)
+
+    def to_json(self) -> dict:
+        return {
+            "name": self.name,
+            "workers": self.workers,
+            "seconds": {k: round(v, 4) for k, v in sorted(self.seconds.items())},
+            "counts": dict(sorted(self.counts.items())),
+        }
+
+
 @dataclass
 class EvalOutcome:
     """Everything a nightly run produced (also written to ``out_dir/summary.json``)."""
@@ -56,6 +77,7 @@ class EvalOutcome:
     metric: str = DEFAULT_METRIC
     notes: list[str] = field(default_factory=list)
     documents: list[str] = field(default_factory=list)  # usable corpus documents, in order
+    engine: EngineReport | None = None
 
     @property
     def results(self) -> dict[str, ModelResult]:
@@ -100,6 +122,7 @@ class EvalOutcome:
             },
             "failures": [f.to_json() for f in self.failures],
             "notes": list(self.notes),
+            "engine": self.engine.to_json() if self.engine is not None else None,
         }
 
 

@@ -1,0 +1,518 @@
+"""The Ray engine of ``tadqiq eval --engine ray``: a nightly run spread over a Ray cluster.
+
+Imported only when asked for (``pip install -e '.[ray]'``). What runs where:
+
+- **driver** (the ``tadqiq eval`` process): reads and segments the corpus, looks every
+  Arabic sentence up in the translation cache and sends only the misses, cut into
+  batches of ``batch_size`` sentences (a long article is spread over several workers),
+  writes the translations back to the cache (no SQLite file is shared across
+  machines), saves each finished document in the resume state, then, as the local run
+  does (:mod:`eval.nightly.runner`), assembles the results in corpus order, computes
+  significance, writes ``--out`` and the history;
+- **translation actors** (``workers`` per model, :class:`TranslationWorker`): each loads
+  the model once from its models.yaml entry (hf, ctranslate2, gloss) and translates the
+  batches it is sent; ``num_gpus`` per actor is ``gpus_per_worker``, or 1 where the
+  entry says ``device: cuda``. A precomputed model needs no actor: the driver reads its
+  hypothesis files;
+- **flag tasks** (:func:`flag_document`, one per document and model): alignment,
+  scores and flags of one document, as :func:`eval.flow.check` does locally.
+
+Faults: an actor whose process dies is restarted by Ray (``max_restarts``) and its
+unfinished batch is sent again (``max_task_retries``); a flag task is retried
+(``max_retries``). Nothing is lost or counted twice: the driver keeps each batch's
+result once, by batch. Ctrl-C (KeyboardInterrupt) cancels the pending tasks, kills
+the actors and leaves ``--out`` resumable.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import time
+from collections import Counter
+from collections.abc import Callable, Sequence
+from contextlib import suppress
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
+
+from eval import flow
+from eval.nightly.documents import DocumentResult, PreparedDocument, document_result
+from eval.nightly.engine import FlaggerOptions, ModelJob, ModelRun, finish_document
+from eval.nightly.summary import EngineReport, Failure
+from eval.text.documents import read_text
+from tadqiq.errors import ConfigError, ModelError, TadqiqError
+
+if TYPE_CHECKING:
+    from translator import ModelSpec, Translation
+
+__all__ = [
+    "FAULT_DIR_ENV",
+    "RAY_EXTRA",
+    "RayEngine",
+    "TranslationWorker",
+    "connect",
+    "flag_document",
+    "import_ray",
+]
+
+#: The one line shown when Ray is not installed.
+RAY_EXTRA = "install the ray extra: pip install -e '.[ray]'"
+#: Tests only: a folder holding a file ``die-once`` makes the first actor that finds it
+#: (it is renamed, so exactly one does) exit in the middle of a batch.
+FAULT_DIR_ENV = "TADQIQ_RAY_FAULT_DIR"
+#: Seconds to wait for a cluster address to answer before calling it unreachable.
+CONNECT_TIMEOUT = 5.0
+_IN_FLIGHT = 2  # batches queued per actor: one running, one waiting
+
+
+def import_ray() -> Any:
+    """The ``ray`` module; :class:`ConfigError` (:data:`RAY_EXTRA`) when it is not installed."""
+    try:
+        import ray
+    except ImportError:
+        raise ConfigError(RAY_EXTRA) from None
+    return ray
+
+
+def _host_port(address: str) -> tuple[str, int] | None:
+    """(host, port) of ``host:port`` or ``ray://host:port`` (None for ``auto`` and the like)."""
+    parts = urlsplit(address if "://" in address else f"//{address}")
+    try:
+        port = parts.port
+    except ValueError:
+        raise ConfigError(f"--ray-address {address!r}: the port is not a number") from None
+    if not parts.hostname or port is None:
+        return None
+    return parts.hostname, port
+
+
+def connect(address: str | None = None, *, timeout: float = CONNECT_TIMEOUT) -> bool:
+    """Connect to the Ray cluster at ``address`` (None: a new local one; ``auto``: the one
+    running here or at ``$RAY_ADDRESS``); True when this call started Ray (so the caller
+    shuts it down). Already connected: nothing happens.
+
+    An address that does not answer within ``timeout`` seconds, or any other failure to
+    connect, is a one-line :class:`ConfigError`.
+    """
+    ray = import_ray()
+    if ray.is_initialized():
+        return False
+    where = address or "a new local cluster"
+    target = _host_port(address) if address else None
+    if target is not None:
+        try:
+            socket.create_connection(target, timeout=timeout).close()
+        except OSError as exc:
+            reason = exc.strerror or str(exc) or type(exc).__name__
+            raise ConfigError(f"cannot reach the Ray cluster at {address}: {reason}") from None
+    try:
+        ray.init(
+            address=address, include_dashboard=False, log_to_driver=False,
+            configure_logging=False,
+        )
+    except Exception as exc:  # ray raises ConnectionError, ValueError, RuntimeError...
+        lines = str(exc).strip().splitlines() or [type(exc).__name__]
+        raise ConfigError(f"cannot use the Ray cluster at {where}: {lines[0]}") from None
+    return True
+
+
+def _maybe_die() -> None:
+    folder = os.environ.get(FAULT_DIR_ENV)
+    if not folder:
+        return
+    try:
+        os.rename(os.path.join(folder, "die-once"), os.path.join(folder, "died"))
+    except OSError:
+        return
+    os._exit(1)
+
+
+class TranslationWorker:
+    """A Ray actor's body: one model, loaded once, translating the batches it is sent.
+
+    A model that cannot be loaded is not an actor failure (Ray would restart it in
+    vain): :meth:`describe` returns the error message instead of the model's info.
+    """
+
+    def __init__(self, spec: ModelSpec, allow_download: bool) -> None:
+        from translator import load_translator
+
+        self.error: str | None = None
+        self.translated = 0
+        t = time.perf_counter()
+        try:
+            self.translator: Any = load_translator(spec, allow_download=allow_download)
+        except ModelError as exc:
+            self.translator, self.error = None, str(exc)
+        self.load_seconds = time.perf_counter() - t
+
+    def describe(self) -> tuple[str, dict, str, float]:
+        """("ok", report model info, cache key, load seconds) or ("error", {}, message, 0)."""
+        if self.translator is None:
+            return "error", {}, self.error or "the model could not be loaded", 0.0
+        info = self.translator.info
+        return "ok", info.to_json(), info.cache_key or "", self.load_seconds
+
+    def translate(self, sentences: Sequence[str]) -> tuple[str, list[Translation] | str, float]:
+        """("ok", one translation per sentence, seconds) or ("error", message, seconds)."""
+        t = time.perf_counter()
+        _maybe_die()
+        try:
+            out = self.translator.translate(list(sentences))
+            if len(out) != len(sentences):
+                raise ModelError(
+                    f"model {self.translator.info.name!r} returned {len(out)} translations"
+                    f" for {len(sentences)} sentences"
+                )
+        except TadqiqError as exc:
+            return "error", str(exc), time.perf_counter() - t
+        self.translated += len(sentences)
+        return "ok", out, time.perf_counter() - t
+
+
+_FLAGGERS: dict[FlaggerOptions, list] = {}
+
+
+def _flaggers(options: FlaggerOptions, glossary: tuple) -> list:
+    """The flaggers of ``options`` in this worker process (built once), with the glossary
+    terms read by the driver (the glossary file need not exist on the worker)."""
+    if options not in _FLAGGERS:
+        made = FlaggerOptions(None, options.min_confidence, options.checks).flaggers()
+        for flagger in made:
+            flagger.glossary = glossary
+        _FLAGGERS[options] = made
+    return _FLAGGERS[options]
+
+
+def flag_document(
+    doc: PreparedDocument,
+    source: tuple,
+    info: dict,
+    translate_seconds: float,
+    options: FlaggerOptions,
+    glossary: tuple,
+) -> tuple[str, DocumentResult | str]:
+    """One document's alignment, scores and flags (a Ray task), as :func:`eval.flow.check`.
+
+    ``source``: ``("translations", [Translation, ...])`` (one per Arabic sentence) or
+    ``("hypothesis", text, path)`` (a precomputed model's file). Returns ``("ok",
+    DocumentResult)`` or ``("error", message)``.
+    """
+    t = time.perf_counter()
+    try:
+        if source[0] == "hypothesis":
+            units = flow.hypothesis_units(doc.prepared, source[1], source[2])
+            translate_seconds += time.perf_counter() - t
+        else:
+            units = flow.translated_units(doc.prepared, source[1], str(info.get("name")))
+        timings = {**doc.prepared.timings, "translate": translate_seconds}
+        back = flow.BackTranslation(tuple(units), info)
+        report = flow.evaluate_prepared(
+            doc.prepared, back, flaggers=_flaggers(options, glossary), timings=timings
+        )
+    except TadqiqError as exc:
+        return "error", str(exc)
+    return "ok", document_result(doc.name, report)
+
+
+class _Document:
+    """The driver's bookkeeping for one document of the model being run."""
+
+    def __init__(self, doc: PreparedDocument) -> None:
+        self.doc = doc
+        self.sentences = [s.text for s in doc.prepared.ar_segments]
+        self.found: dict[str, Translation] = {}
+        self.waiting: set[str] = set()
+        self.seconds = 0.0
+        self.failed = False
+        self.advance: Callable[[int], None] | None = None
+
+
+class RayEngine:
+    """Translation in Ray actors, flagging as Ray tasks; the driver keeps cache and files.
+
+    ``address``: see :func:`connect`. ``workers``: translation actors per model
+    (default: half the cluster's CPUs, at least 1, or its GPUs over ``gpus_per_worker``).
+    ``gpus_per_worker``: GPUs per actor (default: 1 for entries with ``device: cuda``,
+    else 0). ``batch_size``: sentences per batch sent to an actor. ``max_restarts``:
+    how often a dead actor is restarted and a failed task retried.
+    """
+
+    name = "ray"
+
+    def __init__(
+        self,
+        address: str | None = None,
+        *,
+        workers: int | None = None,
+        gpus_per_worker: float | None = None,
+        cpus_per_worker: float = 1.0,
+        batch_size: int = 32,
+        max_restarts: int = 3,
+    ) -> None:
+        if workers is not None and workers < 1:
+            raise ConfigError(f"--workers must be at least 1, got {workers}")
+        if gpus_per_worker is not None and gpus_per_worker < 0:
+            raise ConfigError(f"--gpus-per-worker must be 0 or more, got {gpus_per_worker}")
+        if batch_size < 1:
+            raise ConfigError(f"the batch size must be at least 1, got {batch_size}")
+        t = time.perf_counter()
+        self.ray = import_ray()
+        self.started = connect(address)
+        self.seconds: Counter[str] = Counter(connect=time.perf_counter() - t)
+        self.counts: Counter[str] = Counter(documents=0, sentences_translated=0, cache_hits=0)
+        resources = self.ray.cluster_resources()
+        if workers is None:
+            gpus = resources.get("GPU", 0)
+            if gpus_per_worker and gpus:
+                workers = int(gpus // gpus_per_worker)
+            else:
+                workers = int(resources.get("CPU", 2) // (2 * cpus_per_worker))
+        self.workers = max(1, workers)
+        self.gpus_per_worker = gpus_per_worker
+        self.cpus_per_worker = cpus_per_worker
+        self.batch_size = batch_size
+        self.max_restarts = max_restarts
+        self._actor_class = self.ray.remote(TranslationWorker)
+        self._flag = self.ray.remote(flag_document).options(num_cpus=1, max_retries=max_restarts)
+        self._doc_refs: dict[tuple[str, str], Any] = {}
+
+    # --- the Engine interface ----------------------------------------------------------
+
+    def report(self) -> EngineReport:
+        return EngineReport("ray", self.workers, dict(self.seconds), dict(self.counts))
+
+    def close(self) -> None:
+        """Shut Ray down if this engine started it."""
+        if self.started and self.ray.is_initialized():
+            self.ray.shutdown()
+            self.started = False
+
+    def run_model(self, run: ModelRun, job: ModelJob) -> None:
+        options = self.ray.put(job.flagger_options)
+        glossary = self.ray.put(tuple(job.flaggers[0].glossary) if job.flaggers else ())
+        if job.spec.backend == "precomputed":
+            self._run_precomputed(run, job, options, glossary)
+            return
+        actors = self._start_actors(job)
+        try:
+            self._translate_and_flag(run, job, actors, options, glossary)
+        except BaseException:
+            self._stop(actors)
+            raise
+        self._stop(actors)
+
+    # --- pieces ---------------------------------------------------------------------------
+
+    def _doc_ref(self, doc: PreparedDocument) -> Any:
+        key = (doc.name, doc.digest)
+        if key not in self._doc_refs:
+            self._doc_refs[key] = self.ray.put(doc)
+        return self._doc_refs[key]
+
+    def _start_actors(self, job: ModelJob) -> list:
+        spec = job.spec
+        gpus = self.gpus_per_worker
+        if gpus is None:
+            gpus = 1 if spec.device.startswith("cuda") else 0
+        actor = self._actor_class.options(
+            num_cpus=self.cpus_per_worker, num_gpus=gpus,
+            max_restarts=self.max_restarts, max_task_retries=self.max_restarts,
+        )
+        return [actor.remote(spec, job.allow_download) for _ in range(self.workers)]
+
+    def _stop(self, actors: Sequence) -> None:
+        for actor in actors:
+            with suppress(Exception):
+                self.ray.kill(actor, no_restart=True)
+
+    def _wait_flags(self, run: ModelRun, job: ModelJob, pending: dict) -> None:
+        """Wait for the flag tasks in ``pending`` (ref → document), keeping each result."""
+        ray = self.ray
+        try:
+            while pending:
+                ready, _ = ray.wait(list(pending), num_returns=1)
+                self._flagged(run, job, pending.pop(ready[0]), ray.get(ready[0]))
+        except BaseException:
+            self._cancel(pending)
+            raise
+
+    def _cancel(self, refs: Any) -> None:
+        for ref in list(refs):
+            with suppress(Exception):
+                self.ray.cancel(ref, force=True)
+
+    def _flagged(self, run: ModelRun, job: ModelJob, doc: PreparedDocument, answer: tuple) -> None:
+        status, value = answer
+        if status == "ok":
+            finish_document(run, job, doc, value)
+            self.counts["documents"] += 1
+        else:
+            run.failures.append(Failure(doc.name, job.spec.name, str(value)))
+
+    def _run_precomputed(self, run: ModelRun, job: ModelJob, options: Any, glossary: Any) -> None:
+        from translator import load_translator
+
+        spec = job.spec
+        t = time.perf_counter()
+        try:
+            translator = load_translator(spec, cache=None, allow_download=job.allow_download)
+        except ModelError as exc:
+            run.failures.append(Failure(None, spec.name, str(exc)))
+            return
+        run.load_seconds = time.perf_counter() - t
+        info = translator.info.to_json()
+        run.model_info = info
+        pending: dict[Any, PreparedDocument] = {}
+        t = time.perf_counter()
+        try:
+            for doc in job.documents:
+                if job.progress is not None:
+                    job.progress(spec.name, doc.name, len(doc.prepared.ar_segments))(
+                        len(doc.prepared.ar_segments)
+                    )
+                try:
+                    path = translator.hypothesis_for(doc.name)
+                    text = read_text(path, "hypothesis")[0]
+                except TadqiqError as exc:
+                    run.failures.append(Failure(doc.name, spec.name, str(exc)))
+                    continue
+                ref = self._flag.remote(
+                    self._doc_ref(doc), ("hypothesis", text, str(path)), info, 0.0, options, glossary
+                )
+                pending[ref] = doc
+        except BaseException:
+            self._cancel(pending)
+            raise
+        self._wait_flags(run, job, pending)
+        self.seconds["flag"] += time.perf_counter() - t
+
+    def _translate_and_flag(
+        self, run: ModelRun, job: ModelJob, actors: list, options: Any, glossary: Any
+    ) -> None:
+        ray, spec = self.ray, job.spec
+        t = time.perf_counter()
+        status, info, key, _ = ray.get(actors[0].describe.remote())
+        self.seconds["load"] += time.perf_counter() - t
+        run.load_seconds = time.perf_counter() - t
+        if status != "ok":
+            run.failures.append(Failure(None, spec.name, key))
+            return
+        run.model_info = info
+
+        # The cache, on the driver: only misses go to the actors.
+        t = time.perf_counter()
+        docs = [_Document(doc) for doc in job.documents]
+        wanted = list(dict.fromkeys(s for d in docs for s in d.sentences if s.strip()))
+        found: dict[str, Translation] = (
+            job.cache.get_many(key, wanted) if job.cache is not None and key else {}
+        )
+        self.seconds["cache"] += time.perf_counter() - t
+        self.counts["cache_hits"] += len(found)
+        misses = [s for s in wanted if s not in found]
+        by_sentence: dict[str, list[_Document]] = {}
+        for d in docs:
+            d.waiting = {s for s in d.sentences if s.strip() and s not in found}
+            for s in d.waiting:
+                by_sentence.setdefault(s, []).append(d)
+        batches = [misses[k : k + self.batch_size] for k in range(0, len(misses), self.batch_size)]
+
+        pending_flags: dict[Any, PreparedDocument] = {}
+        running: dict[Any, tuple[int, Any]] = {}  # batch ref → (batch index, actor)
+        next_batch = 0
+        load: Counter = Counter()  # batches in flight per actor
+        t_translate = time.perf_counter()
+
+        def started(d: _Document) -> Callable[[int], None]:
+            if d.advance is None:
+                if job.progress is not None:
+                    d.advance = job.progress(spec.name, d.doc.name, len(d.sentences))
+                else:
+                    d.advance = lambda n: None
+            return d.advance
+
+        def ready_to_flag(d: _Document) -> None:
+            translations = [
+                found.get(s) or _blank(s) for s in d.sentences
+            ]
+            ref = self._flag.remote(
+                self._doc_ref(d.doc), ("translations", translations), info, d.seconds,
+                options, glossary,
+            )
+            pending_flags[ref] = d.doc
+
+        try:
+            for d in docs:  # fully cached documents go to flagging at once
+                if not d.waiting:
+                    started(d)(len(d.sentences))
+                    ready_to_flag(d)
+            while running or next_batch < len(batches) or pending_flags:
+                for k, actor in enumerate(actors):  # keep every actor busy
+                    while load[k] < _IN_FLIGHT and next_batch < len(batches):
+                        ref = actor.translate.remote(batches[next_batch])
+                        running[ref] = (next_batch, k)
+                        load[k] += 1
+                        next_batch += 1
+                if not running and next_batch >= len(batches) and actors:
+                    self._stop(actors)  # free their CPUs/GPUs for the flag tasks
+                    actors = []
+                    self.seconds["translate"] += time.perf_counter() - t_translate
+                if not refs_left(running, pending_flags):
+                    break
+                refs = list(running) + list(pending_flags)
+                ready, _ = ray.wait(refs, num_returns=1)
+                ref = ready[0]
+                if ref in pending_flags:
+                    self._flagged(run, job, pending_flags.pop(ref), ray.get(ref))
+                    continue
+                index, k = running.pop(ref)
+                load[k] -= 1
+                status, value, seconds = ray.get(ref)
+                batch = batches[index]
+                if status != "ok":
+                    for s in batch:
+                        for d in by_sentence.get(s, []):
+                            if not d.failed:
+                                d.failed = True
+                                run.failures.append(Failure(d.doc.name, spec.name, str(value)))
+                    continue
+                fresh = [
+                    tr if tr.source == s else type(tr)(s, tr.text, tr.links, tr.parts)
+                    for s, tr in zip(batch, value, strict=True)
+                ]
+                self.counts["sentences_translated"] += len(fresh)
+                if job.cache is not None and key:
+                    tc = time.perf_counter()
+                    job.cache.put_many(key, fresh)
+                    self.seconds["cache"] += time.perf_counter() - tc
+                share = seconds / len(batch)
+                sources = {tr.source for tr in fresh}
+                touched: dict[int, _Document] = {}
+                for tr in fresh:
+                    found[tr.source] = tr
+                    for d in by_sentence.get(tr.source, []):
+                        d.waiting.discard(tr.source)
+                        d.seconds += share
+                        touched[id(d)] = d
+                for d in touched.values():
+                    if d.failed:
+                        continue
+                    done = sum(1 for s in d.sentences if s in sources)
+                    started(d)(done)
+                    if not d.waiting:
+                        ready_to_flag(d)
+        except BaseException:
+            self._cancel(pending_flags)
+            raise
+        finally:
+            self.seconds["translate+flag"] += time.perf_counter() - t_translate
+
+
+def refs_left(running: dict, pending_flags: dict) -> bool:
+    return bool(running or pending_flags)
+
+
+def _blank(sentence: str) -> Translation:
+    from translator import Translation
+
+    return Translation(sentence, "")

@@ -1,0 +1,68 @@
+"""`tadqiq eval --engine ray` at the command line: errors before any work, and Ray never
+imported without it. (Ray runs themselves: tests/nightly/test_nightly_ray.py.)"""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from test_cli_eval import _corpus, _models
+from typer.testing import CliRunner
+
+from tadqiq.cli import app
+
+runner = CliRunner()
+
+
+def _args(tmp_path: Path) -> list[str]:
+    corpus, good, _ = _corpus(tmp_path)
+    return ["eval", str(corpus), "--models", "vendor", "--models-file", str(_models(tmp_path, good)),
+            "--no-history", "--no-cache", "--quiet", "--samples", "10"]
+
+
+def test_local_run_and_help_never_import_ray(tmp_path: Path) -> None:
+    code = (
+        "import sys\n"
+        "from typer.testing import CliRunner\n"
+        "from tadqiq.cli import app\n"
+        "assert CliRunner().invoke(app, ['--help']).exit_code == 0\n"
+        "assert CliRunner().invoke(app, ['eval', '--help']).exit_code == 0\n"
+        "print('ray' in sys.modules)\n"
+        f"r = CliRunner().invoke(app, {_args(tmp_path)!r})\n"
+        "assert r.exit_code in (0, 1), r.output\n"
+        "print('ray' in sys.modules, sorted(m for m in sys.modules if m.startswith('eval.nightly.ray')))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split("\n")[:2] == ["False", "False []"]
+
+
+def test_missing_ray_is_one_line_naming_the_extra(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "ray", None)  # `import ray` raises ImportError
+    result = runner.invoke(app, [*_args(tmp_path), "--engine", "ray"])
+    assert result.exit_code == 2
+    assert result.stderr == "tadqiq: error: install the ray extra: pip install -e '.[ray]'\n"
+
+
+def test_unreachable_cluster_is_one_line_and_fast(tmp_path: Path) -> None:
+    pytest.importorskip("ray", reason="ray is not installed: pip install -e '.[ray]'")
+    with socket.socket() as s:  # a port nothing listens on
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    args = [*_args(tmp_path), "--engine", "ray"]
+    for address in (f"127.0.0.1:{port}", f"ray://127.0.0.1:{port}"):
+        t = time.monotonic()
+        result = runner.invoke(app, [*args, "--ray-address", address])
+        assert time.monotonic() - t < 15  # the issue asks for a quick answer, not Ray's own retries
+        assert result.exit_code == 2
+        assert result.stderr.startswith(f"tadqiq: error: cannot reach the Ray cluster at {address}: ")
+        assert result.stderr.count("\n") == 1
+        assert not (tmp_path / "out").exists()
+
+
+def test_ray_options_need_the_ray_engine(tmp_path: Path) -> None:
+    result = runner.invoke(app, [*_args(tmp_path), "--workers", "2"])
+    assert result.exit_code == 2 and "need --engine ray" in result.stderr
