@@ -73,7 +73,7 @@ class BeamEditDistance:
         ref, m = self._ref, self._m
         n = len(words_h)
         ratio = m / n if words_h else 1
-        beam = math.ceil(ratio / 2 + _BEAM_WIDTH) if _BEAM_WIDTH < ratio / 2 else _BEAM_WIDTH
+        beam = math.ceil(ratio / 2 + _BEAM_WIDTH) if ratio / 2 > _BEAM_WIDTH else _BEAM_WIDTH
         inf = _INF
         for i in range(len(rows), n + 1):
             prev, _ = rows[i - 1]
@@ -113,7 +113,7 @@ class BeamEditDistance:
         while i > 0 or j > 0:
             op = rows[i][1][j]
             out.append(op)
-            if op == _SUB or op == _NOP:
+            if op in (_SUB, _NOP):
                 i -= 1
                 j -= 1
             elif op == _INS:
