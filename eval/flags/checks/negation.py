@@ -215,7 +215,7 @@ def _unprefixed(t: Token) -> Token:
 
 
 def _render(view: SegmentView, head: Token) -> int | None:
-    candidates = [k for k, a in enumerate(view.ar) if not a.function and supports(a, head)]
+    candidates = [k for k in view.supporters(head) if not view.ar[k].function]
     if not candidates:
         hyp = _hyp_counterparts(view, head)
         candidates = [
