@@ -72,11 +72,12 @@ def ar_words(tokens: Sequence[Token]) -> list[ArWord]:
     return [ar_word(t) for t in tokens]
 
 
-def strip_prefixes(key: str) -> list[str]:
+@functools.lru_cache(maxsize=1 << 16)
+def strip_prefixes(key: str) -> tuple[str, ...]:
     """The normalised word and its forms with one Arabic clitic prefix removed (at least two
     letters left), longest prefix first: :data:`eval.text.arabic.NAME_CLITIC_PREFIXES`, since
     the forms are compared loosely (by prefix, against word lists)."""
-    return strip_clitics(key, NAME_CLITIC_PREFIXES)
+    return tuple(strip_clitics(key, NAME_CLITIC_PREFIXES))
 
 
 @functools.lru_cache(maxsize=1)

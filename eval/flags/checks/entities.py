@@ -9,6 +9,7 @@ all (an omission unless the gazetteer knows it) weaker still.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from difflib import SequenceMatcher
 
@@ -21,6 +22,7 @@ from eval.text.tokens import Token, fold_latin
 from eval.values import Category, Flag, Severity, Span
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def _spelling_close(a: str, b: str, ratio: float = 0.8) -> bool:
     """Two Latin spellings of one name (Thiago/Tiago, Saïss/Sais), not two names (Doyle/Daly)."""
     a, b = fold_latin(a), fold_latin(b)
