@@ -22,6 +22,7 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from itertools import accumulate, chain
 
 from eval.values import Bead, Unit
 
@@ -96,24 +97,17 @@ class _SlotLayout:
     """
 
     def __init__(self, features: Sequence[_Features]) -> None:
-        # Per order: n-gram → (byte, bit) of its first slot, and its first slot.
-        self.first: list[dict[str, tuple[int, int]]] = []
+        # Per order: n-gram → its first slot.
         self.base: list[dict[str, int]] = []
         self.nbytes: list[int] = []
         self.usable = True
         for n in range(_CHAR_ORDER):
             # A span's count never exceeds the n-gram's count over all texts of one side,
             # so the sum over both sides is always room enough.
-            room: Counter = Counter()
-            for f in features:
-                room.update(f.ngrams[n])
-            base: dict[str, int] = {}
-            size = 0
-            for gram, count in room.items():
-                base[gram] = size
-                size += count
-            self.base.append(base)
-            self.first.append({g: (slot >> 3, 1 << (slot & 7)) for g, slot in base.items()})
+            room = Counter(chain.from_iterable(f.ngrams[n].elements() for f in features))
+            firsts = list(accumulate(room.values(), initial=0))
+            self.base.append(dict(zip(room, firsts[:-1], strict=True)))
+            size = firsts[-1]
             self.nbytes.append(size // 8 + 1)
             self.usable = self.usable and size <= _MAX_SLOTS
 
@@ -173,13 +167,12 @@ class _SlotLayout:
 
     def _mask(self, n: int, counts: Counter) -> int:
         bits = bytearray(self.nbytes[n])
-        first = self.first[n]
+        base = self.base[n]
         for gram, count in counts.items():
+            slot = base[gram]
             if count == 1:
-                byte, bit = first[gram]
-                bits[byte] |= bit
+                bits[slot >> 3] |= 1 << (slot & 7)
             else:
-                slot = self.base[n][gram]
                 for k in range(slot, slot + count):
                     bits[k >> 3] |= 1 << (k & 7)
         return int.from_bytes(bits, "little")
