@@ -30,6 +30,8 @@ from eval.values import Bead, Unit
 BEAD_SHAPES: tuple[tuple[int, int], ...] = (
     (1, 1), (1, 2), (2, 1), (2, 2), (1, 3), (3, 1), (1, 0), (0, 1),
 )
+_SKIP_SHAPES = tuple((a, r) for a, r in BEAD_SHAPES if a == 0 or r == 0)
+_MERGE_SHAPES = tuple((a, r) for a, r in BEAD_SHAPES if a and r)
 _CHAR_ORDER = 6
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 _NAME = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][a-zA-Z'’-]+")
@@ -312,19 +314,25 @@ def align(
             if (x == 0 and y == 0) or not (in_band(x, y) or x == n or y == m):
                 continue
             candidates = []
-            for a, r in BEAD_SHAPES:
+            # A skip's cost is known at once; a bead whose merge penalty alone costs more
+            # than it cannot be the cheapest (its similarity bound is not even needed).
+            skips = [
+                (cost[i][j] + s.skip_cost, i, j, a, r, True)
+                for a, r in _SKIP_SHAPES
+                if (i := x - a) >= 0 and (j := y - r) >= 0 and cost[i][j] != inf
+            ]
+            known = min(skips)[0] if skips else inf
+            for a, r in _MERGE_SHAPES:
                 i, j = x - a, y - r
                 if i < 0 or j < 0:
                     continue
                 base = cost[i][j]
-                if base == inf:
+                if base == inf or base + s.merge_penalty * (a + r - 2) > known:
                     continue
-                if a == 0 or r == 0:
-                    candidates.append((base + s.skip_cost, i, j, a, r, True))
-                else:
-                    ub = _upper_similarity(hyp_bound.span(i, x), ref_bound.span(j, y))
-                    lowest = base + ((1.0 - ub) * (a + r) / 2 + s.merge_penalty * (a + r - 2))
-                    candidates.append((lowest, i, j, a, r, False))
+                ub = _upper_similarity(hyp_bound.span(i, x), ref_bound.span(j, y))
+                lowest = base + ((1.0 - ub) * (a + r) / 2 + s.merge_penalty * (a + r - 2))
+                candidates.append((lowest, i, j, a, r, False))
+            candidates += skips
             candidates.sort()
             best, best_at, best_sim = inf, (n + 1, m + 1), 0.0
             for lowest, i, j, a, r, exact in candidates:
