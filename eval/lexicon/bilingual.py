@@ -72,11 +72,15 @@ def ar_words(tokens: Sequence[Token]) -> list[ArWord]:
     return [ar_word(t) for t in tokens]
 
 
-@functools.lru_cache(maxsize=1 << 16)
-def strip_prefixes(key: str) -> tuple[str, ...]:
+def strip_prefixes(key: str) -> list[str]:
     """The normalised word and its forms with one Arabic clitic prefix removed (at least two
     letters left), longest prefix first: :data:`eval.text.arabic.NAME_CLITIC_PREFIXES`, since
     the forms are compared loosely (by prefix, against word lists)."""
+    return list(_prefix_forms(key))
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _prefix_forms(key: str) -> tuple[str, ...]:
     return tuple(strip_clitics(key, NAME_CLITIC_PREFIXES))
 
 
