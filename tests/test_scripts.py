@@ -16,6 +16,8 @@ ROOT = Path(__file__).resolve().parent.parent
 @pytest.mark.parametrize(("script", "args", "says"), [
     ("bench/calibrate.py", ["{tmp}/dev"], "no labelled documents"),
     ("bench/calibrate.py", ["{tmp}/C-test"], "held-out split"),
+    ("bench/stage_speed.py", ["{tmp}/C-test"], "held-out split"),
+    ("bench/stage_speed.py", ["{tmp}/dev"], "no such folder"),
     ("tools/span_misses.py", ["{tmp}/dev"], "no labelled documents"),
     ("bench/update_readme_figures.py", ["{tmp}/a.json", "{tmp}/b.json", "{tmp}/c.json"], "a.json"),
     ("tools/build_first_names.py", ["--source", "{tmp}/none.whl", "--out", "{tmp}/out.gz"], "none.whl"),

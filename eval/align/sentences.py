@@ -22,6 +22,7 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
+from itertools import accumulate, chain
 
 from eval.values import Bead, Unit
 
@@ -29,6 +30,8 @@ from eval.values import Bead, Unit
 BEAD_SHAPES: tuple[tuple[int, int], ...] = (
     (1, 1), (1, 2), (2, 1), (2, 2), (1, 3), (3, 1), (1, 0), (0, 1),
 )
+_SKIP_SHAPES = tuple((a, r) for a, r in BEAD_SHAPES if a == 0 or r == 0)
+_MERGE_SHAPES = tuple((a, r) for a, r in BEAD_SHAPES if a and r)
 _CHAR_ORDER = 6
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 _NAME = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][a-zA-Z'’-]+")
@@ -96,24 +99,17 @@ class _SlotLayout:
     """
 
     def __init__(self, features: Sequence[_Features]) -> None:
-        # Per order: n-gram → (byte, bit) of its first slot, and its first slot.
-        self.first: list[dict[str, tuple[int, int]]] = []
+        # Per order: n-gram → its first slot.
         self.base: list[dict[str, int]] = []
         self.nbytes: list[int] = []
         self.usable = True
         for n in range(_CHAR_ORDER):
             # A span's count never exceeds the n-gram's count over all texts of one side,
             # so the sum over both sides is always room enough.
-            room: Counter = Counter()
-            for f in features:
-                room.update(f.ngrams[n])
-            base: dict[str, int] = {}
-            size = 0
-            for gram, count in room.items():
-                base[gram] = size
-                size += count
-            self.base.append(base)
-            self.first.append({g: (slot >> 3, 1 << (slot & 7)) for g, slot in base.items()})
+            room = Counter(chain.from_iterable(f.ngrams[n].elements() for f in features))
+            firsts = list(accumulate(room.values(), initial=0))
+            self.base.append(dict(zip(room, firsts[:-1], strict=True)))
+            size = firsts[-1]
             self.nbytes.append(size // 8 + 1)
             self.usable = self.usable and size <= _MAX_SLOTS
 
@@ -173,13 +169,12 @@ class _SlotLayout:
 
     def _mask(self, n: int, counts: Counter) -> int:
         bits = bytearray(self.nbytes[n])
-        first = self.first[n]
+        base = self.base[n]
         for gram, count in counts.items():
+            slot = base[gram]
             if count == 1:
-                byte, bit = first[gram]
-                bits[byte] |= bit
+                bits[slot >> 3] |= 1 << (slot & 7)
             else:
-                slot = self.base[n][gram]
                 for k in range(slot, slot + count):
                     bits[k >> 3] |= 1 << (k & 7)
         return int.from_bytes(bits, "little")
@@ -226,6 +221,44 @@ def similarity(hyp: _Features, ref: _Features) -> float:
     return min(1.0, chrf + bonus)
 
 
+class _Bounds:
+    """What bounds a span's similarity from above, summed from its texts: n-gram totals
+    per order, characters, whether it has numbers, whether it has names."""
+
+    def __init__(self, features: Sequence[_Features]) -> None:
+        self.features = features
+        self.spans: dict[tuple[int, int], tuple[list[int], int, bool, bool]] = {}
+
+    def span(self, i: int, k: int) -> tuple[list[int], int, bool, bool]:
+        out = self.spans.get((i, k))
+        if out is None:
+            parts = self.features[i:k]
+            out = self.spans[i, k] = (
+                [sum(f.totals[n] for f in parts) for n in range(_CHAR_ORDER)],
+                sum(f.chars for f in parts),
+                any(f.numbers for f in parts),
+                any(f.names for f in parts),
+            )
+        return out
+
+
+def _upper_similarity(hyp: tuple[list[int], int, bool, bool], ref: tuple[list[int], int, bool, bool]) -> float:
+    """An upper bound of :func:`similarity` from lengths alone: each order's F-score is
+    at most ``2 min(h, r) / (h + r)`` of its n-gram totals (all n-grams of the shorter
+    side shared), each bonus at most 0.15; with a margin for rounding."""
+    hyp_totals, hyp_chars, hyp_numbers, hyp_names = hyp
+    ref_totals, ref_chars, ref_numbers, ref_names = ref
+    chrf = 0.0
+    for h, r in zip(hyp_totals, ref_totals, strict=True):
+        if h and r:
+            chrf += 2 * min(h, r) / (h + r)
+    chrf /= _CHAR_ORDER
+    if hyp_chars and ref_chars:
+        chrf *= 0.75 + 0.25 * math.sqrt(min(hyp_chars, ref_chars) / max(hyp_chars, ref_chars))
+    bonus = 0.15 * (hyp_numbers and ref_numbers) + 0.15 * (hyp_names and ref_names)
+    return min(1.0, chrf + bonus + 1e-9)
+
+
 def text_similarity(hypothesis: str, reference: str) -> float:
     """Similarity of two strings as used by the aligner (for tests and diagnostics)."""
     return similarity(_features(hypothesis), _features(reference))
@@ -260,6 +293,8 @@ def align(
             merged_ref[j, k] = slots.span(ref_feats[j:k])
         return merged_ref[j, k]
     band = max(s.band_min, int(s.band_fraction * max(n, m)))
+    hyp_bound = _Bounds(hyp_feats)
+    ref_bound = _Bounds(ref_feats)
 
     def in_band(i: int, j: int) -> bool:
         expected = i * m / n if n else 0
@@ -269,25 +304,51 @@ def align(
     cost = [[inf] * (m + 1) for _ in range(n + 1)]
     back: list[list[tuple[int, int, float] | None]] = [[None] * (m + 1) for _ in range(n + 1)]
     cost[0][0] = 0.0
-    for i in range(n + 1):
-        for j in range(m + 1):
-            base = cost[i][j]
-            if base == inf or not (in_band(i, j) or i == n or j == m):
+    # Each cell takes the cheapest of its predecessor beads (the first in reading order on
+    # a tie, as relaxing cells in reading order would). Only cells in the band (or on the
+    # last row or column) lead anywhere. A bead's similarity is computed only when an
+    # upper bound of it (from lengths alone, see _Bounds) leaves the bead a chance to be
+    # the cheapest: most are not, and the result is the same as computing them all.
+    for x in range(n + 1):
+        for y in range(m + 1):
+            if (x == 0 and y == 0) or not (in_band(x, y) or x == n or y == m):
                 continue
-            for a, r in BEAD_SHAPES:
-                ni, nj = i + a, j + r
-                if ni > n or nj > m:
+            candidates = []
+            # A skip's cost is known at once; a bead whose merge penalty alone costs more
+            # than it cannot be the cheapest (its similarity bound is not even needed).
+            skips = [
+                (cost[i][j] + s.skip_cost, i, j, a, r, True)
+                for a, r in _SKIP_SHAPES
+                if (i := x - a) >= 0 and (j := y - r) >= 0 and cost[i][j] != inf
+            ]
+            known = min(skips)[0] if skips else inf
+            for a, r in _MERGE_SHAPES:
+                i, j = x - a, y - r
+                if i < 0 or j < 0:
                     continue
-                if a == 0 or r == 0:
-                    sim = 0.0
-                    step = s.skip_cost
+                base = cost[i][j]
+                if base == inf or base + s.merge_penalty * (a + r - 2) > known:
+                    continue
+                ub = _upper_similarity(hyp_bound.span(i, x), ref_bound.span(j, y))
+                lowest = base + ((1.0 - ub) * (a + r) / 2 + s.merge_penalty * (a + r - 2))
+                candidates.append((lowest, i, j, a, r, False))
+            candidates += skips
+            candidates.sort()
+            best, best_at, best_sim = inf, (n + 1, m + 1), 0.0
+            for lowest, i, j, a, r, exact in candidates:
+                if lowest > best or (lowest == best and (i, j) > best_at):
+                    break  # sorted: no later candidate can win either
+                if exact:
+                    total, sim = lowest, 0.0
                 else:
-                    sim = similarity(hyp_span(i, ni), ref_span(j, nj))
+                    sim = similarity(hyp_span(i, x), ref_span(j, y))
                     step = (1.0 - sim) * (a + r) / 2 + s.merge_penalty * (a + r - 2)
-                total = base + step
-                if total < cost[ni][nj]:
-                    cost[ni][nj] = total
-                    back[ni][nj] = (i, j, sim)
+                    total = cost[i][j] + step
+                if total < best or (total == best and (i, j) < best_at):
+                    best, best_at, best_sim = total, (i, j), sim
+            if best < inf:
+                cost[x][y] = best
+                back[x][y] = (best_at[0], best_at[1], best_sim)
     if cost[n][m] == inf:  # pragma: no cover - the band always reaches the corner via skips
         raise RuntimeError("alignment found no path")
     pairs: list[tuple[int, int, int, int, float]] = []

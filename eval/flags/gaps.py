@@ -385,7 +385,7 @@ def _glosses_near(word: ArWord, token: Token) -> bool:
 def _rendering(view: SegmentView, h: Token, r: Token) -> tuple[int, ...]:
     """Arabic words that the back-translation word ``h`` reads: those with ``h`` among their
     glosses, else those with a gloss near both ``h`` and the reference word ``r``."""
-    exact = tuple(k for k, a in enumerate(view.ar) if not a.function and supports(a, h))
+    exact = tuple(k for k in view.supporters(h) if not view.ar[k].function)
     if exact:
         return exact
     return tuple(
@@ -686,7 +686,7 @@ def _compound_phrase(
                 break
             extra.append(t)
             k += step
-    ar = {k for c in copies for k, a in enumerate(view.ar) if supports(a, c)}
+    ar = {k for c in copies for k in view.supporters(c)}
     ar.update(view.by_position(extra))
     if not ar:
         return None

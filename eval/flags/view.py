@@ -21,7 +21,7 @@ from eval.lexicon.bilingual import (
     en_entities,
     pronoun_forms,
     related,
-    supports,
+    supporting,
 )
 from eval.lexicon.names import is_title
 from eval.text.tokens import Token, is_function_en, tokenize_ar, tokenize_en
@@ -83,6 +83,19 @@ class SegmentView:
                 for x in links
             ) if links else None,
         )
+
+    @functools.cached_property
+    def _supporters(self) -> dict[Token, tuple[int, ...]]:
+        return {}
+
+    def supporters(self, en: Token) -> tuple[int, ...]:
+        """Indices of the Arabic words that can render ``en``
+        (:func:`eval.lexicon.bilingual.supports`), worked out once per token."""
+        memo = self._supporters
+        out = memo.get(en)
+        if out is None:
+            out = memo[en] = supporting(self.ar, en)
+        return out
 
     def ar_span(self, words: Sequence[ArWord], original: str, line_of) -> Span:
         if not words:
@@ -178,11 +191,12 @@ class SegmentView:
                         if link.src_start < a.token.end and a.token.start < link.src_end
                         and (_may_link(a, h) or not a.function)
                     )
+        supported = [(h, self.supporters(h)) for h in hyp_tokens]
         return [
             k for k, a in enumerate(self.ar)
             if k not in self.explained_ar and (
                 k in linked
-                or any(supports(a, h) or _soft(a, h) for h in hyp_tokens if _may_link(a, h))
+                or any(k in ks or _soft(a, h) for h, ks in supported if _may_link(a, h))
             )
         ]
 
@@ -227,7 +241,8 @@ class SegmentView:
         for h in self.hyp_tokens:
             if is_function_en(h):
                 continue
-            ks = tuple(k for k, a in enumerate(self.ar) if not a.function and (supports(a, h) or _soft(a, h)))
+            exact = self.supporters(h)
+            ks = tuple(k for k, a in enumerate(self.ar) if not a.function and (k in exact or _soft(a, h)))
             if ks:
                 rendered[h.index] = ks
         return rendered
@@ -409,7 +424,7 @@ def support_map(view: SegmentView, ref_tokens: Sequence[Token]) -> dict[int, lis
     Gazetteer entities count as a whole: "U.S." is rendered by الأمريكية when both
     name the United States.
     """
-    out = {r.index: [k for k, a in enumerate(view.ar) if supports(a, r)] for r in ref_tokens}
+    out = {r.index: list(view.supporters(r)) for r in ref_tokens}
     ar_by_name: dict[str, list[int]] = {}
     for a, b, name in view.ar_entities:
         ar_by_name.setdefault(name, []).extend(range(a, b))

@@ -76,7 +76,12 @@ def strip_prefixes(key: str) -> list[str]:
     """The normalised word and its forms with one Arabic clitic prefix removed (at least two
     letters left), longest prefix first: :data:`eval.text.arabic.NAME_CLITIC_PREFIXES`, since
     the forms are compared loosely (by prefix, against word lists)."""
-    return strip_clitics(key, NAME_CLITIC_PREFIXES)
+    return list(_prefix_forms(key))
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _prefix_forms(key: str) -> tuple[str, ...]:
+    return tuple(strip_clitics(key, NAME_CLITIC_PREFIXES))
 
 
 @functools.lru_cache(maxsize=1)
@@ -324,17 +329,54 @@ def supports(ar: ArWord, en: Token) -> bool:
     """Can the Arabic token render the English token?"""
     if en.kind == "number":
         return ar.token.kind == "number" and ar.token.key.replace(",", "") == en.key.replace(",", "")
-    if ar.is_latin:
-        return ar.token.key == en.key or ar.token.text.lower() == en.text.lower()
-    if ar.token.kind != "word":
+    token = ar.token
+    if token.kind == "latin":
+        return token.key == en.key or token.text.lower() == en.text.lower()
+    if token.kind != "word":
         return False
-    if en.text[:1].isupper() and translit.matches_name(ar.token.text, en.text):
-        return True
     if en.key in ar.stems:
         return True
-    if en.is_capitalised and _calendar_name(en.text) and _calendar_name(en.text) == _calendar_ar(ar.token.key):
-        return True
-    return en.kind == "word" and clitic_match(ar, en.text)
+    text = en.text
+    if text[:1].isupper():
+        # A name written the same way, or the same weekday or month.
+        if translit.matches_name(token.text, text):
+            return True
+        name = _calendar_name(text)
+        if name and name == _calendar_ar(token.key):
+            return True
+    return en.kind == "word" and clitic_match(ar, text)
+
+
+def supporting(words: Sequence[ArWord], en: Token) -> tuple[int, ...]:
+    """Indices of the Arabic words that can render the English token: the same as
+    ``tuple(k for k, a in enumerate(words) if supports(a, en))``, with what depends on the
+    English token worked out once."""
+    if en.kind == "number":
+        key = en.key.replace(",", "")
+        return tuple(k for k, a in enumerate(words)
+                     if a.token.kind == "number" and a.token.key.replace(",", "") == key)
+    en_key, text = en.key, en.text
+    low = text.lower()
+    upper = text[:1].isupper()
+    calendar = _calendar_name(text) if upper else None
+    pronoun = en.kind == "word"
+    forms = _PRONOUN_FORMS.get(low)
+    out = []
+    for k, a in enumerate(words):
+        token = a.token
+        kind = token.kind
+        if kind == "latin":
+            if token.key == en_key or token.text.lower() == low:
+                out.append(k)
+        elif kind == "word" and (
+            en_key in a.stems
+            or upper and (translit.matches_name(token.text, text)
+                          or bool(calendar) and calendar == _calendar_ar(token.key))
+            or pronoun and bool(a.clitics)
+            and (low in a.clitics if forms is None else not a.clitics.isdisjoint(forms))
+        ):
+            out.append(k)
+    return tuple(out)
 
 
 def _calendar_name(word: str) -> str | None:
@@ -348,21 +390,28 @@ def _calendar_ar(key: str) -> str | None:
 
 def clitic_match(ar: ArWord, word: str) -> bool:
     """The Arabic word's clitics gloss as ``word`` (pronouns in any case: we ~ us ~ our)."""
-    return not ar.clitics.isdisjoint(pronoun_forms(word.lower()))
+    if not ar.clitics:
+        return False
+    low = word.lower()
+    forms = _PRONOUN_FORMS.get(low)
+    return low in ar.clitics if forms is None else not ar.clitics.isdisjoint(forms)
 
 
 _PRONOUN_SETS = (
     {"we", "us", "our", "ours"}, {"they", "them", "their", "theirs"}, {"he", "him", "his"},
     {"she", "her", "hers"}, {"i", "me", "my", "mine"}, {"you", "your", "yours"}, {"it", "its"},
 )
+#: A pronoun → its set of :data:`_PRONOUN_SETS` (the first that has it).
+_PRONOUN_FORMS: dict[str, set[str]] = {}
+for _forms in _PRONOUN_SETS:
+    for _word in _forms:
+        _PRONOUN_FORMS.setdefault(_word, _forms)
 
 
 def pronoun_forms(word: str) -> set[str]:
     """A pronoun with its other case forms (we → we, us, our), anything else alone."""
-    for forms in _PRONOUN_SETS:
-        if word in forms:
-            return forms
-    return {word}
+    forms = _PRONOUN_FORMS.get(word)
+    return {word} if forms is None else forms
 
 
 def is_verb(word: ArWord) -> bool:

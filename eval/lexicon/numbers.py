@@ -54,9 +54,10 @@ the numbers that disagree.
 
 from __future__ import annotations
 
+import functools
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Literal
 
@@ -200,13 +201,31 @@ def _gap_ok(gap: str, language: str) -> bool:
     return language == "en" and gap.strip() == "-"
 
 
-def _ar_word_candidates(key: str) -> list[tuple[str, bool]]:
+@functools.lru_cache(maxsize=1 << 16)
+def _ar_word_candidates(key: str) -> tuple[tuple[str, bool], ...]:
     """A folded Arabic word and its clitic-stripped forms, with "had the conjunction و"."""
     out = [(key, False)]
     for prefix, rest in clitic_splits(key, CLITIC_PREFIXES):
         if len(rest) >= 3 or (len(rest) >= 2 and prefix == "و"):
             out.append((rest, prefix.startswith("و")))
-    return out
+    return tuple(out)
+
+
+#: id of a number table → (the table, the words a phrase of it can start with).
+_OPENINGS: dict[int, tuple[Mapping[str, NumberWord], frozenset[str]]] = {}
+
+
+def _openings(table: Mapping[str, NumberWord], language: str) -> frozenset[str]:
+    """The first words of the table's keys, and (Arabic) its one-word keys with a pronoun
+    suffix: a word that is none of these starts no number phrase (see :func:`_word_at`)."""
+    hit = _OPENINGS.get(id(table))
+    if hit is not None and hit[0] is table:
+        return hit[1]
+    words = {key.split(" ")[0] for key in table}
+    if language == "ar":
+        words |= {key + suffix for key in table if " " not in key for suffix in PRONOUN_SUFFIXES}
+    _OPENINGS[id(table)] = (table, frozenset(words))
+    return _OPENINGS[id(table)][1]
 
 
 def _month_at(toks: list[_Tok], i: int, text: str, language: str) -> int:
@@ -246,6 +265,12 @@ def _word_at(toks: list[_Tok], i: int, text: str, language: str) -> tuple[Number
         return None
     if language == "ar" and _is_weekday_ar(toks[i].key):
         return None  # الاثنين, الأحد: Monday and Sunday, not "the two" and "one"
+    # Every key looked up below starts with one of the first word's forms, or (a pronoun
+    # suffix stripped from one word) is that form without its suffix.
+    openings = _openings(table, language)
+    firsts = _ar_word_candidates(toks[i].key) if language == "ar" else ((toks[i].key, False),)
+    if not any(first in openings for first, _conj in firsts):
+        return None
     span = [toks[i]]
     for k in range(i + 1, min(i + _MAX_WORDS, len(toks))):
         if toks[k].kind != kind or not _gap_ok(text[toks[k - 1].end:toks[k].start], language):
@@ -253,7 +278,6 @@ def _word_at(toks: list[_Tok], i: int, text: str, language: str) -> tuple[Number
         span.append(toks[k])
     for n in range(len(span), 0, -1):
         rest = " ".join(t.key for t in span[1:n])
-        firsts = _ar_word_candidates(span[0].key) if language == "ar" else [(span[0].key, False)]
         for first, conj in firsts:
             key = f"{first} {rest}" if rest else first
             word = table.get(key)

@@ -83,6 +83,7 @@ def stem(word: str) -> str:
     return _stemmer().stemWord(_irregular().get(low, low))
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def fold_latin(word: str) -> str:
     """Lower case without accents: Saïss → saiss, Crédit → credit."""
     return "".join(c for c in unicodedata.normalize("NFKD", word.lower()) if not unicodedata.combining(c))

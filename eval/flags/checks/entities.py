@@ -9,6 +9,7 @@ all (an omission unless the gazetteer knows it) weaker still.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from difflib import SequenceMatcher
 
@@ -16,11 +17,12 @@ from eval.flags.checks.common import make_flag, reference_names
 from eval.flags.context import Check, DocumentContext
 from eval.flags.view import SegmentView
 from eval.lexicon import translit
-from eval.lexicon.bilingual import ArWord, supports
+from eval.lexicon.bilingual import ArWord
 from eval.text.tokens import Token, fold_latin
 from eval.values import Category, Flag, Severity, Span
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def _spelling_close(a: str, b: str, ratio: float = 0.8) -> bool:
     """Two Latin spellings of one name (Thiago/Tiago, Saïss/Sais), not two names (Doyle/Daly)."""
     a, b = fold_latin(a), fold_latin(b)
@@ -130,7 +132,8 @@ def entity_flags(view: SegmentView, ctx: DocumentContext, check: Check) -> list[
         if any(w.is_latin and w.token.key == t.key for t in tokens for w in view.ar):
             continue  # left in Latin script: the untranslated check reports it
         in_hyp = any(_same_name(h, t) for t in tokens for h in view.hyp_tokens)
-        rendered = [w for w in view.ar if any(supports(w, t) for t in tokens)]
+        supported = {k for t in tokens for k in view.supporters(t)}
+        rendered = [w for k, w in enumerate(view.ar) if k in supported]
         if not rendered and len(tokens) == 1:
             rendered = _split_rendering(view, tokens[0].text)
         if entity is not None and entity in present or entity is None and rendered:
@@ -160,7 +163,7 @@ def entity_flags(view: SegmentView, ctx: DocumentContext, check: Check) -> list[
             w for k, w in enumerate(view.ar)
             if (k in foreign or k in located or (k not in covered and w.proper and not w.known))
             and w.token.kind == "word"
-            and not w.function and not any(supports(w, r) for r in view.ref)
+            and not w.function and not any(k in view.supporters(r) for r in view.ref)
         ]
         if candidates:
             best = max(candidates, key=lambda w: (

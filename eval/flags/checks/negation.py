@@ -28,6 +28,7 @@ negated reference word.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
@@ -162,10 +163,18 @@ _NOMINAL_NEGATORS = frozenset({"عدم", "غير"})
 _PREPOSITIONAL_AR = frozenset({"دون", "بدون", "بلا"})
 
 
+@functools.lru_cache(maxsize=1)
+def _negation_words() -> tuple[frozenset[str], tuple[tuple[str, ...], ...], frozenset[str]]:
+    """Arabic negators, fixed phrases that only look negated, prepositional negators: normalised."""
+    return (
+        frozenset(normalise_ar_word(w) for w in resources.negators_ar()),
+        tuple(tuple(normalise_ar_word(w) for w in f.split()) for f in resources.negation_fixed_ar()),
+        frozenset(normalise_ar_word(w) for w in _PREPOSITIONAL_AR),
+    )
+
+
 def _ar_negations(view: SegmentView) -> list[ArNegation]:
-    negators = {normalise_ar_word(w) for w in resources.negators_ar()}
-    fixed = [tuple(normalise_ar_word(w) for w in f.split()) for f in resources.negation_fixed_ar()]
-    prepositional = {normalise_ar_word(w) for w in _PREPOSITIONAL_AR}
+    negators, fixed, prepositional = _negation_words()
     out = []
     keys = [w.token.key for w in view.ar]
     for i, word in enumerate(view.ar):
@@ -215,7 +224,7 @@ def _unprefixed(t: Token) -> Token:
 
 
 def _render(view: SegmentView, head: Token) -> int | None:
-    candidates = [k for k, a in enumerate(view.ar) if not a.function and supports(a, head)]
+    candidates = [k for k in view.supporters(head) if not view.ar[k].function]
     if not candidates:
         hyp = _hyp_counterparts(view, head)
         candidates = [

@@ -1,0 +1,112 @@
+"""The stages around translation, per article: ``python bench/stage_speed.py [--repeats N] [SET ...] [--json OUT]``.
+
+With the back-translation given (a hypothesis file: the nightly case of cached or
+precomputed translations), a check's cost is alignment, scoring and flagging. This
+measures them through the library (:func:`tadqiq.pipeline.check`), in one process, as a
+nightly run over many documents pays them (issue 14):
+
+- **first check**: the bundled example (examples/seed) checked once in a fresh process;
+  its flag stage includes loading what the lexicon and WordNet look-ups need, which a
+  long run pays once (``tadqiq check`` on the command line pays it every time).
+- **warm**: the same article checked ``--repeats`` more times (default 10); the best
+  and the median time of each stage.
+- **labelled sets**: every article of each SET folder (default: bench/data/flags/A, B
+  and C-dev; never the held-out C-test), each checked ``max(1, repeats // 3)`` times; the
+  mean over articles of each article's best time per stage.
+
+Times are the stage times a report records (``--timings``), in milliseconds. They vary
+with the machine's load, so compare figures measured in one session: run the script on
+two checkouts one after the other (``PYTHONPATH=OLD python bench/stage_speed.py`` then
+``PYTHONPATH=NEW …``; it uses only the library's public API). ``--json`` writes
+``{"first": {stage: ms}, "warm_best": {…}, "warm_median": {…}, "sets": {stage: ms},
+"documents": n, "repeats": n}``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+from pathlib import Path
+
+from tadqiq.pipeline import CheckRequest, check
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED = ROOT / "examples" / "seed"
+SETS = [ROOT / "bench" / "data" / "flags" / s for s in ("A", "B", "C-dev")]
+STAGES = ("align", "score", "flag")
+
+
+def _request(doc: Path) -> CheckRequest:
+    glossary = doc / "glossary.csv"
+    return CheckRequest(
+        doc / "article.ar.txt", doc / "reference.en.txt", hypothesis=doc / "hypothesis.en.txt",
+        glossary=glossary if glossary.exists() else None,
+    )
+
+
+def _stages(doc: Path) -> dict[str, float]:
+    timings = check(_request(doc)).timings
+    return {k: timings[k] * 1000 for k in STAGES}
+
+
+def _fail(message: str) -> None:
+    """Bad input: one line on stderr, exit code 2 (as the CLI)."""
+    print(message, file=sys.stderr)
+    sys.exit(2)
+
+
+def _documents(sets: list[Path]) -> list[Path]:
+    docs: list[Path] = []
+    for folder in sets:
+        if folder.name == "C-test":
+            _fail(f"{folder}: the held-out split is not measured here")
+        if not folder.is_dir():
+            _fail(f"{folder}: no such folder of labelled articles")
+        docs += sorted(p for p in folder.iterdir() if (p / "article.ar.txt").is_file())
+    if not docs:
+        _fail(f"{', '.join(map(str, sets))}: no labelled articles (article.ar.txt) found")
+    return docs
+
+
+def _row(label: str, figures: dict[str, float]) -> str:
+    cells = "".join(f"{figures[k]:>9.0f}" for k in STAGES)
+    return f"{label:<28}{cells}{sum(figures.values()):>9.0f}"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("sets", nargs="*", type=Path, help="folders of labelled articles")
+    parser.add_argument("--repeats", type=int, default=10)
+    parser.add_argument("--json", type=Path)
+    args = parser.parse_args(argv)
+    docs = _documents(args.sets or SETS)
+
+    first = _stages(SEED)
+    warm = [_stages(SEED) for _ in range(max(1, args.repeats))]
+    best_of = {k: min(w[k] for w in warm) for k in STAGES}
+    median_of = {k: statistics.median(w[k] for w in warm) for k in STAGES}
+    per_doc: dict[Path, dict[str, float]] = {}
+    for _ in range(max(1, args.repeats // 3)):
+        for doc in docs:
+            got = _stages(doc)
+            old = per_doc.setdefault(doc, got)
+            per_doc[doc] = {k: min(old[k], got[k]) for k in STAGES}
+    sets = {k: statistics.fmean(d[k] for d in per_doc.values()) for k in STAGES}
+
+    print(f"{'ms per article':<28}" + "".join(f"{k:>9}" for k in STAGES) + f"{'total':>9}")
+    print(_row("example, first check", first))
+    print(_row(f"example, warm best of {len(warm)}", best_of))
+    print(_row("example, warm median", median_of))
+    print(_row(f"labelled sets ({len(docs)} articles)", sets))
+    if args.json:
+        args.json.write_text(json.dumps({
+            "first": first, "warm_best": best_of, "warm_median": median_of, "sets": sets,
+            "documents": len(docs), "repeats": len(warm),
+        }, indent=1) + "\n", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
