@@ -189,7 +189,7 @@ def test_a_name_spelled_two_ways_flags_the_spelling_the_back_translation_misread
                      "Kilman said that the agreement is good.\nKelman added that the talks will continue.")
     assert [(f.ar.text, f.ar.line) for f in flags] == [("كيلمان", 1)]
     # the name's own first letter is not the clitic ك "like": the other spelling is كلمان
-    assert "but كلمان in 1 other place(s)" in flags[0].evidence[0].detail
+    assert flags[0].evidence[0].detail.endswith("but كلمان in 1 other place")
 
 
 def test_a_name_twice_in_one_sentence_is_two_places_not_four():
@@ -213,7 +213,7 @@ def test_a_name_twice_in_one_sentence_is_two_places_not_four():
     assert [f.reference.start for f in flags] == [0, 55]
     for f in flags:
         assert [e.detail for e in f.evidence] == [
-            "'Zelenskyy' is spelled زيلينسكي here but زيلنسكي in 3 other place(s)"]
+            "'Zelenskyy' is spelled زيلينسكي here but زيلنسكي in 3 other places"]
 
 
 def test_a_function_word_is_never_a_spelling_of_a_name():

@@ -15,7 +15,7 @@ from eval.flags.view import SegmentView
 from eval.lexicon import translit
 from eval.lexicon.bilingual import ArWord, strip_prefixes
 from eval.text.tokens import Token
-from eval.values import Flag
+from eval.values import Flag, counted
 
 
 def inconsistency_flags(views: Sequence[SegmentView], ctx: DocumentContext, check: Check) -> list[Flag]:
@@ -60,7 +60,7 @@ def inconsistency_flags(views: Sequence[SegmentView], ctx: DocumentContext, chec
                 ctx.ar_span(word.token.start, word.token.end),
                 ctx.ref_span(tok.start, tok.end),
                 f"'{name}' is spelled {word.token.text} here but "
-                f"{canonical} in {forms[canonical]} other place(s)",
+                f"{canonical} in {counted(forms[canonical], 'other place')}",
             ))
     return flags
 

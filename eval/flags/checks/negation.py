@@ -38,7 +38,7 @@ from eval.flags.view import SegmentView
 from eval.lexicon import resources
 from eval.lexicon.bilingual import ArWord, is_verb, known_word, related, strip_prefixes, supports
 from eval.text.tokens import Token, en_key, is_function_en, normalise_ar_word, stem
-from eval.values import Flag, Span
+from eval.values import Flag, Span, counted
 
 
 @dataclass(frozen=True)
@@ -303,7 +303,7 @@ def negation_flags(view: SegmentView, ctx: DocumentContext, check: Check) -> lis
         hyp_required = [n for n in hyp_neg if not n.optional]
         flags.append(make_flag(
             view, check, ctx.ar_span(word.token.start, end), Span(),
-            f"negation added: the Arabic has {ar_lo} negator(s) "
+            f"negation added: the Arabic has {counted(ar_lo, 'negator')} "
             f"({', '.join(a.word.token.text for a in ar_neg if not a.optional)}), the reference {ref_hi}",
             hyp_find(view, hyp_required[-1].token.text) if hyp_required else None,
             confidence=check.adjusted(-0.35) if nominal else check.confidence,
@@ -321,7 +321,7 @@ def negation_flags(view: SegmentView, ctx: DocumentContext, check: Check) -> lis
             view, check, ar,
             ctx.ref_span(ref_start, ref_end),
             f"negation lost: the reference says '{lost.token.text}', the Arabic has "
-            f"{ar_hi} negator(s) for {ref_lo}",
+            f"{counted(ar_hi, 'negator')} for {ref_lo}",
             confidence=check.adjusted(-0.1),
         ))
     return flags
