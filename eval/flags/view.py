@@ -56,6 +56,9 @@ class SegmentView:
     # gloss backend), with Arabic offsets made absolute; None when the hypothesis came
     # from a file.
     links: tuple[WordLink, ...] | None = None
+    # :meth:`supporters`' answers by English token; shared with the copy :meth:`build`
+    # returns (same Arabic words), so what :func:`support_map` worked out is kept.
+    _supporters: dict[Token, tuple[int, ...]] = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
     def build(
@@ -83,10 +86,6 @@ class SegmentView:
                 for x in links
             ) if links else None,
         )
-
-    @functools.cached_property
-    def _supporters(self) -> dict[Token, tuple[int, ...]]:
-        return {}
 
     def supporters(self, en: Token) -> tuple[int, ...]:
         """Indices of the Arabic words that can render ``en``
