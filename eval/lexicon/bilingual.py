@@ -274,8 +274,6 @@ def thesaurus_words(a: str, b: str) -> bool:
     return False
 
 
-
-
 def synonym_in_text(word: str, own_text: str, other_text: str) -> bool:
     """A thesaurus group holds ``word`` (alone or in a phrase found in ``own_text``) and
     another member found in ``other_text``: "wildfire" ~ "forest fire", "news" ~ "press".

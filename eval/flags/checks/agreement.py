@@ -718,11 +718,10 @@ def plural_made_singular(view: SegmentView, ctx: DocumentContext, check: Check) 
         words = view.arabic_for([h]) or view.ar_for_ref.get(r.index, [])
         if not words:
             continue
-        k = words[0]
-        agreement = noun_agreement(view.ar[k].token.text)
+        word = view.ar[words[0]].token
+        agreement = noun_agreement(word.text)
         if agreement is not None and agreement.number in (Number.PLURAL, Number.DUAL):
             continue
-        word = view.ar[k].token
         flags.append(make_flag(
             view, check, ctx.ar_span(word.start, word.end), ctx.ref_span(r.start, r.end),
             f"the reference's plural '{r.text}' is read back as one: "
