@@ -28,9 +28,12 @@ TABLE = ROOT / "eval" / "flags" / calibration.TABLE
 
 
 def samples(sets: list[Path]) -> list[tuple[str, float, bool]]:
-    raw = SpanFlagger(min_confidence=0.0, calibration=calibration.IDENTITY)
-
     def run(folder: Path):
+        # The document's glossary goes to the flagger: check() reads a request's glossary
+        # only when it builds the flaggers itself.
+        glossary = folder / "glossary.csv"
+        raw = SpanFlagger(glossary if glossary.exists() else None, min_confidence=0.0,
+                          calibration=calibration.IDENTITY)
         return check(CheckRequest(
             article=folder / "article.ar.txt", reference=folder / "reference.en.txt",
             hypothesis=folder / "hypothesis.en.txt",
