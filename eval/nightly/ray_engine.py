@@ -37,7 +37,7 @@ from urllib.parse import urlsplit
 
 from eval import flow
 from eval.nightly.documents import DocumentResult, PreparedDocument, document_result
-from eval.nightly.engine import FlaggerOptions, ModelJob, ModelRun, finish_document
+from eval.nightly.engine import FlaggerOptions, ModelJob, ModelRun, finish_document, load_model
 from eval.nightly.summary import EngineReport, Failure
 from eval.text.documents import read_text
 from tadqiq.errors import ConfigError, ModelError, TadqiqError
@@ -351,18 +351,11 @@ class RayEngine:
             run.failures.append(Failure(doc.name, job.spec.name, str(value)))
 
     def _run_precomputed(self, run: ModelRun, job: ModelJob, options: Any, glossary: Any) -> None:
-        from translator import load_translator
-
         spec = job.spec
-        t = time.perf_counter()
-        try:
-            translator = load_translator(spec, cache=None, allow_download=job.allow_download)
-        except ModelError as exc:
-            run.failures.append(Failure(None, spec.name, str(exc)))
+        translator = load_model(run, job)
+        if translator is None:
             return
-        run.load_seconds = time.perf_counter() - t
-        info = translator.info.to_json()
-        run.model_info = info
+        info = run.model_info
         pending: dict[Any, PreparedDocument] = {}
         t = time.perf_counter()
         try:
@@ -393,8 +386,8 @@ class RayEngine:
         ray, spec = self.ray, job.spec
         t = time.perf_counter()
         status, info, key, _ = ray.get(actors[0].describe.remote())
-        self.seconds["load"] += time.perf_counter() - t
         run.load_seconds = time.perf_counter() - t
+        self.seconds["load"] += run.load_seconds
         if status != "ok":
             run.failures.append(Failure(None, spec.name, key))
             return
@@ -432,9 +425,7 @@ class RayEngine:
             return d.advance
 
         def ready_to_flag(d: _Document) -> None:
-            translations = [
-                found.get(s) or _blank(s) for s in d.sentences
-            ]
+            translations = [found.get(s) or _blank(s) for s in d.sentences]
             ref = self._flag.remote(
                 self._doc_ref(d.doc), ("translations", translations), info, d.seconds,
                 options, glossary,
@@ -457,7 +448,7 @@ class RayEngine:
                     self._stop(actors)  # free their CPUs/GPUs for the flag tasks
                     actors = []
                     self.seconds["translate"] += time.perf_counter() - t_translate
-                if not refs_left(running, pending_flags):
+                if not (running or pending_flags):
                     break
                 refs = list(running) + list(pending_flags)
                 ready, _ = ray.wait(refs, num_returns=1)
@@ -506,10 +497,6 @@ class RayEngine:
             raise
         finally:
             self.seconds["translate+flag"] += time.perf_counter() - t_translate
-
-
-def refs_left(running: dict, pending_flags: dict) -> bool:
-    return bool(running or pending_flags)
 
 
 def _blank(sentence: str) -> Translation:
