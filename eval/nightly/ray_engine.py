@@ -80,7 +80,7 @@ def _host_port(address: str) -> tuple[str, int] | None:
     try:
         port = parts.port
     except ValueError:
-        raise ConfigError(f"--ray-address {address!r}: the port is not a number") from None
+        raise ConfigError(f"--ray-address {address!r}: the port must be a number from 0 to 65535") from None
     if not parts.hostname or port is None:
         return None
     return parts.hostname, port
