@@ -1,8 +1,10 @@
 """Where a nightly run's documents are translated and flagged: the engine interface.
 
 :func:`eval.nightly.runner.run_eval` reads the corpus, reuses finished documents on
-resume, and after the engine has run assembles the results in corpus order, computes
-significance, writes ``--out`` and the history. In between, for every model, an
+resume, starts the engine (:meth:`Engine.start`: Ray connects there, once models.yaml
+and the corpus were checked and before ``--out`` is written), and after the engine has
+run assembles the results in corpus order, computes significance, writes ``--out`` and
+the history. In between, for every model, an
 :class:`Engine` turns the documents still to do into
 :class:`~eval.nightly.documents.DocumentResult` (or
 :class:`~eval.nightly.summary.Failure`) and saves each finished document in the resume
@@ -102,6 +104,11 @@ class Engine(Protocol):
 
     name: str
 
+    def start(self) -> None:
+        """Get ready to run (connect to a cluster); called once, after the run's arguments,
+        models.yaml and corpus were checked."""
+        ...
+
     def run_model(self, run: ModelRun, job: ModelJob) -> None:
         """Fill ``run`` with ``job``'s documents; each finished one is saved in ``job.out``."""
         ...
@@ -142,6 +149,9 @@ class LocalEngine:
     def __init__(self) -> None:
         self.seconds: Counter[str] = Counter()
         self.counts: Counter[str] = Counter(documents=0, sentences_translated=0, cache_hits=0)
+
+    def start(self) -> None:
+        pass
 
     def run_model(self, run: ModelRun, job: ModelJob) -> None:
         spec = job.spec

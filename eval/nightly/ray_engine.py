@@ -231,7 +231,8 @@ class _Document:
 class RayEngine:
     """Translation in Ray actors, flagging as Ray tasks; the driver keeps cache and files.
 
-    ``address``: see :func:`connect`. ``workers``: translation actors per model
+    ``address``: see :func:`connect`, called by :meth:`start` (not here, so that a bad
+    models.yaml or corpus is reported before any cluster is started). ``workers``: translation actors per model
     (default: half the cluster's CPUs, at least 1, or its GPUs over ``gpus_per_worker``).
     ``gpus_per_worker``: GPUs per actor (default: 1 for entries with ``device: cuda``,
     else 0). ``batch_size``: sentences per batch sent to an actor. ``max_restarts``:
@@ -256,19 +257,13 @@ class RayEngine:
             raise ConfigError(f"--gpus-per-worker must be 0 or more, got {gpus_per_worker}")
         if batch_size < 1:
             raise ConfigError(f"the batch size must be at least 1, got {batch_size}")
-        t = time.perf_counter()
         self.ray = import_ray()
-        self.started = connect(address)
-        self.seconds: Counter[str] = Counter(connect=time.perf_counter() - t)
+        self.address = address
+        self.started = False
+        self.seconds: Counter[str] = Counter()
         self.counts: Counter[str] = Counter(documents=0, sentences_translated=0, cache_hits=0)
-        resources = self.ray.cluster_resources()
-        if workers is None:
-            gpus = resources.get("GPU", 0)
-            if gpus_per_worker and gpus:
-                workers = int(gpus // gpus_per_worker)
-            else:
-                workers = int(resources.get("CPU", 2) // (2 * cpus_per_worker))
-        self.workers = max(1, workers)
+        self.requested_workers = workers
+        self.workers = workers or 1
         self.gpus_per_worker = gpus_per_worker
         self.cpus_per_worker = cpus_per_worker
         self.batch_size = batch_size
@@ -278,6 +273,21 @@ class RayEngine:
         self._doc_refs: dict[tuple[str, str], Any] = {}
 
     # --- the Engine interface ----------------------------------------------------------
+
+    def start(self) -> None:
+        """Connect to the cluster (:func:`connect`) and size the workers on its resources."""
+        t = time.perf_counter()
+        self.started = connect(self.address)
+        self.seconds["connect"] += time.perf_counter() - t
+        workers = self.requested_workers
+        if workers is None:
+            resources = self.ray.cluster_resources()
+            gpus = resources.get("GPU", 0)
+            if self.gpus_per_worker and gpus:
+                workers = int(gpus // self.gpus_per_worker)
+            else:
+                workers = int(resources.get("CPU", 2) // (2 * self.cpus_per_worker))
+        self.workers = max(1, workers)
 
     def report(self) -> EngineReport:
         return EngineReport("ray", self.workers, dict(self.seconds), dict(self.counts))
