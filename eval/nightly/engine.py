@@ -1,8 +1,10 @@
 """Where a nightly run's documents are translated and flagged: the engine interface.
 
 :func:`eval.nightly.runner.run_eval` reads the corpus, reuses finished documents on
-resume, and after the engine has run assembles the results in corpus order, computes
-significance, writes ``--out`` and the history. In between, for every model, an
+resume, starts the engine (:meth:`Engine.start`: Ray connects there, once models.yaml
+and the corpus were checked and before ``--out`` is written), and after the engine has
+run assembles the results in corpus order, computes significance, writes ``--out`` and
+the history. In between, for every model, an
 :class:`Engine` turns the documents still to do into
 :class:`~eval.nightly.documents.DocumentResult` (or
 :class:`~eval.nightly.summary.Failure`) and saves each finished document in the resume
@@ -102,6 +104,11 @@ class Engine(Protocol):
 
     name: str
 
+    def start(self) -> None:
+        """Get ready to run (connect to a cluster); called once, after the run's arguments,
+        models.yaml and corpus were checked."""
+        ...
+
     def run_model(self, run: ModelRun, job: ModelJob) -> None:
         """Fill ``run`` with ``job``'s documents; each finished one is saved in ``job.out``."""
         ...
@@ -118,6 +125,22 @@ def finish_document(run: ModelRun, job: ModelJob, doc: PreparedDocument, result:
         job.out.save_done(job.spec.name, result, doc.digest, job.spec.cache_key())
 
 
+def load_model(run: ModelRun, job: ModelJob) -> Translator | None:
+    """``job``'s model loaded in this process, its info and load time kept in ``run``;
+    None, with the failure kept in ``run``, when it cannot be loaded."""
+    from translator import load_translator
+
+    t = time.perf_counter()
+    try:
+        translator = load_translator(job.spec, cache=None, allow_download=job.allow_download)
+    except ModelError as exc:
+        run.failures.append(Failure(None, job.spec.name, str(exc)))
+        return None
+    run.load_seconds = time.perf_counter() - t
+    run.model_info = translator.info.to_json()
+    return translator
+
+
 class LocalEngine:
     """This process: one document after another through :func:`eval.flow.check`."""
 
@@ -127,15 +150,13 @@ class LocalEngine:
         self.seconds: Counter[str] = Counter()
         self.counts: Counter[str] = Counter(documents=0, sentences_translated=0, cache_hits=0)
 
-    def run_model(self, run: ModelRun, job: ModelJob) -> None:
-        from translator import load_translator
+    def start(self) -> None:
+        pass
 
+    def run_model(self, run: ModelRun, job: ModelJob) -> None:
         spec = job.spec
-        t = time.perf_counter()
-        try:
-            translator: Translator = load_translator(spec, cache=None, allow_download=job.allow_download)
-        except ModelError as exc:
-            run.failures.append(Failure(None, spec.name, str(exc)))
+        translator = load_model(run, job)
+        if translator is None:
             return
         from translator.precomputed import PrecomputedTranslator
 
@@ -144,10 +165,8 @@ class LocalEngine:
             from translator.cache import CachedTranslator
 
             translator = cached = CachedTranslator(translator, job.cache)
-        run.load_seconds = time.perf_counter() - t
         self.seconds["load"] += run.load_seconds
-        info = translator.info.to_json()
-        run.model_info = info
+        info = run.model_info
 
         for doc in job.documents:
             source = flow.LoadedModel(translator, info, doc.name)

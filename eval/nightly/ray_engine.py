@@ -37,7 +37,7 @@ from urllib.parse import urlsplit
 
 from eval import flow
 from eval.nightly.documents import DocumentResult, PreparedDocument, document_result
-from eval.nightly.engine import FlaggerOptions, ModelJob, ModelRun, finish_document
+from eval.nightly.engine import FlaggerOptions, ModelJob, ModelRun, finish_document, load_model
 from eval.nightly.summary import EngineReport, Failure
 from eval.text.documents import read_text
 from tadqiq.errors import ConfigError, ModelError, TadqiqError
@@ -80,7 +80,7 @@ def _host_port(address: str) -> tuple[str, int] | None:
     try:
         port = parts.port
     except ValueError:
-        raise ConfigError(f"--ray-address {address!r}: the port is not a number") from None
+        raise ConfigError(f"--ray-address {address!r}: the port must be a number from 0 to 65535") from None
     if not parts.hostname or port is None:
         return None
     return parts.hostname, port
@@ -231,7 +231,8 @@ class _Document:
 class RayEngine:
     """Translation in Ray actors, flagging as Ray tasks; the driver keeps cache and files.
 
-    ``address``: see :func:`connect`. ``workers``: translation actors per model
+    ``address``: see :func:`connect`, called by :meth:`start` (not here, so that a bad
+    models.yaml or corpus is reported before any cluster is started). ``workers``: translation actors per model
     (default: half the cluster's CPUs, at least 1, or its GPUs over ``gpus_per_worker``).
     ``gpus_per_worker``: GPUs per actor (default: 1 for entries with ``device: cuda``,
     else 0). ``batch_size``: sentences per batch sent to an actor. ``max_restarts``:
@@ -256,19 +257,13 @@ class RayEngine:
             raise ConfigError(f"--gpus-per-worker must be 0 or more, got {gpus_per_worker}")
         if batch_size < 1:
             raise ConfigError(f"the batch size must be at least 1, got {batch_size}")
-        t = time.perf_counter()
         self.ray = import_ray()
-        self.started = connect(address)
-        self.seconds: Counter[str] = Counter(connect=time.perf_counter() - t)
+        self.address = address
+        self.started = False
+        self.seconds: Counter[str] = Counter()
         self.counts: Counter[str] = Counter(documents=0, sentences_translated=0, cache_hits=0)
-        resources = self.ray.cluster_resources()
-        if workers is None:
-            gpus = resources.get("GPU", 0)
-            if gpus_per_worker and gpus:
-                workers = int(gpus // gpus_per_worker)
-            else:
-                workers = int(resources.get("CPU", 2) // (2 * cpus_per_worker))
-        self.workers = max(1, workers)
+        self.requested_workers = workers
+        self.workers = workers or 1
         self.gpus_per_worker = gpus_per_worker
         self.cpus_per_worker = cpus_per_worker
         self.batch_size = batch_size
@@ -278,6 +273,21 @@ class RayEngine:
         self._doc_refs: dict[tuple[str, str], Any] = {}
 
     # --- the Engine interface ----------------------------------------------------------
+
+    def start(self) -> None:
+        """Connect to the cluster (:func:`connect`) and size the workers on its resources."""
+        t = time.perf_counter()
+        self.started = connect(self.address)
+        self.seconds["connect"] += time.perf_counter() - t
+        workers = self.requested_workers
+        if workers is None:
+            resources = self.ray.cluster_resources()
+            gpus = resources.get("GPU", 0)
+            if self.gpus_per_worker and gpus:
+                workers = int(gpus // self.gpus_per_worker)
+            else:
+                workers = int(resources.get("CPU", 2) // (2 * self.cpus_per_worker))
+        self.workers = max(1, workers)
 
     def report(self) -> EngineReport:
         return EngineReport("ray", self.workers, dict(self.seconds), dict(self.counts))
@@ -351,18 +361,11 @@ class RayEngine:
             run.failures.append(Failure(doc.name, job.spec.name, str(value)))
 
     def _run_precomputed(self, run: ModelRun, job: ModelJob, options: Any, glossary: Any) -> None:
-        from translator import load_translator
-
         spec = job.spec
-        t = time.perf_counter()
-        try:
-            translator = load_translator(spec, cache=None, allow_download=job.allow_download)
-        except ModelError as exc:
-            run.failures.append(Failure(None, spec.name, str(exc)))
+        translator = load_model(run, job)
+        if translator is None:
             return
-        run.load_seconds = time.perf_counter() - t
-        info = translator.info.to_json()
-        run.model_info = info
+        info = run.model_info
         pending: dict[Any, PreparedDocument] = {}
         t = time.perf_counter()
         try:
@@ -393,8 +396,8 @@ class RayEngine:
         ray, spec = self.ray, job.spec
         t = time.perf_counter()
         status, info, key, _ = ray.get(actors[0].describe.remote())
-        self.seconds["load"] += time.perf_counter() - t
         run.load_seconds = time.perf_counter() - t
+        self.seconds["load"] += run.load_seconds
         if status != "ok":
             run.failures.append(Failure(None, spec.name, key))
             return
@@ -432,9 +435,7 @@ class RayEngine:
             return d.advance
 
         def ready_to_flag(d: _Document) -> None:
-            translations = [
-                found.get(s) or _blank(s) for s in d.sentences
-            ]
+            translations = [found.get(s) or _blank(s) for s in d.sentences]
             ref = self._flag.remote(
                 self._doc_ref(d.doc), ("translations", translations), info, d.seconds,
                 options, glossary,
@@ -457,7 +458,7 @@ class RayEngine:
                     self._stop(actors)  # free their CPUs/GPUs for the flag tasks
                     actors = []
                     self.seconds["translate"] += time.perf_counter() - t_translate
-                if not refs_left(running, pending_flags):
+                if not (running or pending_flags):
                     break
                 refs = list(running) + list(pending_flags)
                 ready, _ = ray.wait(refs, num_returns=1)
@@ -506,10 +507,6 @@ class RayEngine:
             raise
         finally:
             self.seconds["translate+flag"] += time.perf_counter() - t_translate
-
-
-def refs_left(running: dict, pending_flags: dict) -> bool:
-    return bool(running or pending_flags)
 
 
 def _blank(sentence: str) -> Translation:

@@ -121,13 +121,14 @@ def run_eval(
         more = f" (and {counted(len(failures) - 1, 'other broken document')})" if len(failures) > 1 else ""
         raise InputError(f"{corpus.path}: no usable document in the corpus: {first}{more}")
 
+    runner: Engine = engine if engine is not None else LocalEngine()
+    runner.start()  # after the checks above, before --out is written: a bad cluster leaves no trace
     now = datetime.now(timezone.utc)
     out = OutDir(Path(out_dir)) if out_dir is not None else None
     run_id, started = out.start(resume, now) if out is not None else (new_run_id(now), now)
 
     options = FlaggerOptions.of(glossary, min_confidence, checks)
     flaggers = options.flaggers()
-    runner: Engine = engine if engine is not None else LocalEngine()
     runs: list[ModelRun] = []
     translation_cache: TranslationCache | None = None
     try:
