@@ -17,14 +17,7 @@ from eval.text.files import write_atomic, write_atomic_bytes
 from eval.text.formats import PairedInput
 from eval.values import Report
 
-__all__ = [
-    "OutputPaths",
-    "build_outputs",
-    "paired_json",
-    "report_json",
-    "segment_units",
-    "write_outputs",
-]
+__all__ = ["OutputPaths", "build_outputs", "paired_json", "report_json", "write_outputs"]
 
 
 @dataclass(frozen=True)

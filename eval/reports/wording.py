@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from types import MappingProxyType
 
-from eval.values import MQMScore
+from eval.values import MQMScore, Severity
 
 __all__ = [
     "DIRECTION_LEGEND",
@@ -75,7 +75,8 @@ ROUGH_GLOSS_EXPLANATION = (
 
 MQM_QUALITY = "MQM quality"
 MQM_PENALTY_PER_1000 = "penalty points per 1,000 Arabic words"
-MQM_WEIGHTS = "minor 1, major 5, critical 10"
+#: The penalty weights, from :attr:`eval.values.Severity.weight`: "minor 1, major 5, critical 10".
+MQM_WEIGHTS = ", ".join(f"{s.value} {s.weight}" for s in Severity)
 
 #: The legend of the arrows after metric names.
 DIRECTION_LEGEND = "↑ higher is better, ↓ lower is better"

@@ -128,24 +128,26 @@ def test_counted_agrees_with_its_number():
     assert counted(1, "entry", "entries") == "1 entry" and counted(3, "entry", "entries") == "3 entries"
 
 
+def write_texts(tmp_path: Path, ar: str, ref: str, hyp: str) -> tuple[Path, Path, Path]:
+    """The article, reference and back-translation files of one check, one text each."""
+    paths = (tmp_path / "a.ar.txt", tmp_path / "r.en.txt", tmp_path / "h.en.txt")
+    for path, text in zip(paths, (ar, ref, hyp), strict=True):
+        path.write_text(text, encoding="utf-8")
+    return paths
+
+
 def test_a_one_paragraph_article_is_counted_in_the_singular(tmp_path):
-    article = tmp_path / "a.ar.txt"
-    article.write_text("قال الوزير إن المحادثات ستستأنف. وأضاف أنها مهمة.\n", encoding="utf-8")
-    reference = tmp_path / "r.en.txt"
-    reference.write_text("The minister said talks would resume. He added they matter.\n", encoding="utf-8")
-    hypothesis = tmp_path / "h.en.txt"
-    hypothesis.write_text("one\ntwo\nthree\n", encoding="utf-8")
+    article, reference, hypothesis = write_texts(
+        tmp_path, "قال الوزير إن المحادثات ستستأنف. وأضاف أنها مهمة.\n",
+        "The minister said talks would resume. He added they matter.\n", "one\ntwo\nthree\n")
     one_line_error(run("check", article, "-r", reference, "--hypothesis", hypothesis),
                    "has 3 non-empty lines but the article has 1 paragraph and 2 sentences")
 
 
 def test_the_summary_counts_one_flag_in_the_singular(tmp_path):
-    article = tmp_path / "a.ar.txt"
-    article.write_text("قال الوزير إن 14 سفينة تنتظر.\n", encoding="utf-8")
-    reference = tmp_path / "r.en.txt"
-    reference.write_text("The minister said 40 ships were waiting.\n", encoding="utf-8")
-    hypothesis = tmp_path / "h.en.txt"
-    hypothesis.write_text("The minister said 14 ships were waiting.\n", encoding="utf-8")
+    article, reference, hypothesis = write_texts(
+        tmp_path, "قال الوزير إن 14 سفينة تنتظر.\n", "The minister said 40 ships were waiting.\n",
+        "The minister said 14 ships were waiting.\n")
     result = run("check", article, "-r", reference, "--hypothesis", hypothesis, "--checks", "numbers",
                  "--fail-on", "never")
     assert result.exit_code == 0, result.output

@@ -16,7 +16,7 @@ DOCS = ["A/a02-solar-tender", "B/b01-wheat-harvest", "B/b05-tunisia-central-bank
 runner = CliRunner()
 
 
-def _corpus(tmp_path: Path) -> tuple[Path, Path, Path]:
+def eval_corpus(tmp_path: Path) -> tuple[Path, Path, Path]:
     corpus, good, bad = tmp_path / "corpus", tmp_path / "good", tmp_path / "bad"
     for d in (corpus, good, bad):
         d.mkdir()
@@ -32,7 +32,7 @@ def _corpus(tmp_path: Path) -> tuple[Path, Path, Path]:
     return corpus, good, bad
 
 
-def _models(tmp_path: Path, hyp_dir: Path) -> Path:
+def models_file(tmp_path: Path, hyp_dir: Path) -> Path:
     path = tmp_path / "models.yaml"
     path.write_text(f"default: vendor\nmodels:\n  vendor:\n    backend: precomputed\n    path: {hyp_dir}\n"
                     "  gloss:\n    backend: gloss\n", encoding="utf-8")
@@ -40,9 +40,9 @@ def _models(tmp_path: Path, hyp_dir: Path) -> Path:
 
 
 def test_two_nights_then_a_regression(tmp_path):
-    corpus, good, bad = _corpus(tmp_path)
+    corpus, good, bad = eval_corpus(tmp_path)
     history = tmp_path / "runs.db"
-    models = _models(tmp_path, good)
+    models = models_file(tmp_path, good)
     base = ["eval", str(corpus), "--models", "vendor,gloss", "--models-file", str(models),
             "--history", str(history), "--samples", "100", "--no-cache", "--quiet"]
     first = runner.invoke(app, [*base, "--out", str(tmp_path / "n1")])
@@ -64,10 +64,10 @@ def test_two_nights_then_a_regression(tmp_path):
 
 
 def test_bad_document_is_reported_and_the_night_goes_on(tmp_path):
-    corpus, good, _ = _corpus(tmp_path)
+    corpus, good, _ = eval_corpus(tmp_path)
     (corpus / "orphan.ar.txt").write_text("نص بلا مرجع.\n", encoding="utf-8")
     result = runner.invoke(app, ["eval", str(corpus), "--models", "vendor", "--models-file",
-                                 str(_models(tmp_path, good)), "--no-history", "--no-cache",
+                                 str(models_file(tmp_path, good)), "--no-history", "--no-cache",
                                  "--quiet", "--out", str(tmp_path / "out")])
     assert result.exit_code == 1, result.output
     assert "orphan" in result.stdout

@@ -10,7 +10,7 @@ import time
 from pathlib import Path
 
 import pytest
-from test_cli_eval import _corpus, _models
+from test_cli_eval import eval_corpus, models_file
 from typer.testing import CliRunner
 
 from tadqiq.cli import app
@@ -19,8 +19,8 @@ runner = CliRunner()
 
 
 def _args(tmp_path: Path) -> list[str]:
-    corpus, good, _ = _corpus(tmp_path)
-    return ["eval", str(corpus), "--models", "vendor", "--models-file", str(_models(tmp_path, good)),
+    corpus, good, _ = eval_corpus(tmp_path)
+    return ["eval", str(corpus), "--models", "vendor", "--models-file", str(models_file(tmp_path, good)),
             "--no-history", "--no-cache", "--quiet", "--samples", "10"]
 
 

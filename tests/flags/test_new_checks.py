@@ -8,8 +8,15 @@ import pytest
 
 from eval.flags.checks.numbers import bound_of
 from eval.flags.checks.phrasal import phrasal_verb
-from eval.values import Category, Severity
+from eval.values import Category, Flag, Severity
 from tests.flag_texts import flags_of
+
+
+def only_flag(flags: list[Flag], ar: str, reference: str) -> Flag:
+    """The one flag of ``flags``, checked to lie on the Arabic ``ar`` and the reference ``reference``."""
+    assert len(flags) == 1, flags
+    assert flags[0].ar.text == ar and flags[0].reference.text == reference, flags[0]
+    return flags[0]
 
 # -- names written as another name ------------------------------------------------------
 
@@ -18,10 +25,9 @@ def test_a_name_with_a_letter_more_is_another_name():
                      "قال الوزير كوفاليك إن المحادثات ستستأنف الأسبوع المقبل.",
                      "Minister Koval said the talks would resume next week.",
                      "Minister Kovalik said that the talks will resume next week.")
-    assert len(flags) == 1
-    assert flags[0].ar.text == "كوفاليك" and flags[0].reference.text == "Koval"
-    assert flags[0].category is Category.NAMED_ENTITY
-    assert "reads as 'Kovalik'" in flags[0].evidence[0].detail
+    flag = only_flag(flags, "كوفاليك", "Koval")
+    assert flag.category is Category.NAMED_ENTITY
+    assert "reads as 'Kovalik'" in flag.evidence[0].detail
 
 
 def test_a_correct_name_spelled_otherwise_by_the_back_translation_is_not_flagged():
@@ -165,9 +171,7 @@ def test_a_written_offer_read_back_as_verbal_is_a_reversal():
                      "قدمت الشركة للنقابة عرضا شفهيا يوم الخميس.",
                      "The company made the union a written offer on Thursday.",
                      "The company presented to the union a verbal offer on Thursday.")
-    assert len(flags) == 1
-    assert flags[0].ar.text == "شفهيا" and flags[0].reference.text == "written"
-    assert flags[0].severity is Severity.CRITICAL
+    assert only_flag(flags, "شفهيا", "written").severity is Severity.CRITICAL
 
 
 def test_a_reference_word_behind_function_words_only_is_an_omission_not_a_mistranslation():
@@ -232,9 +236,8 @@ def test_a_plural_read_back_as_a_single_thing_is_flagged_on_the_arabic_noun():
                                  "Aid groups set up field hospitals in the valley.",
                                  "Aid organisations set up a field hospital in the valley.")
              if "plural" in f.evidence[0].detail]
-    assert len(flags) == 1
-    assert flags[0].ar.text == "مستشفى" and flags[0].reference.text == "hospitals"
-    assert flags[0].severity is Severity.MAJOR and flags[0].category is Category.GRAMMAR
+    flag = only_flag(flags, "مستشفى", "hospitals")
+    assert flag.severity is Severity.MAJOR and flag.category is Category.GRAMMAR
 
 
 @pytest.mark.parametrize(("ar", "hyp"), [
