@@ -81,6 +81,7 @@ __all__ = [
     "extract_numbers_ar",
     "extract_numbers_en",
     "is_small_word",
+    "openings",
     "pair_numbers",
     "same_number",
 ]
@@ -215,7 +216,7 @@ def _ar_word_candidates(key: str) -> tuple[tuple[str, bool], ...]:
 _OPENINGS: dict[int, tuple[Mapping[str, NumberWord], frozenset[str]]] = {}
 
 
-def _openings(table: Mapping[str, NumberWord], language: str) -> frozenset[str]:
+def openings(table: Mapping[str, NumberWord], language: str) -> frozenset[str]:
     """The first words of the table's keys, and (Arabic) its one-word keys with a pronoun
     suffix: a word that is none of these starts no number phrase (see :func:`_word_at`)."""
     hit = _OPENINGS.get(id(table))
@@ -267,9 +268,9 @@ def _word_at(toks: list[_Tok], i: int, text: str, language: str) -> tuple[Number
         return None  # الاثنين, الأحد: Monday and Sunday, not "the two" and "one"
     # Every key looked up below starts with one of the first word's forms, or (a pronoun
     # suffix stripped from one word) is that form without its suffix.
-    openings = _openings(table, language)
+    starts = openings(table, language)
     firsts = _ar_word_candidates(toks[i].key) if language == "ar" else ((toks[i].key, False),)
-    if not any(first in openings for first, _conj in firsts):
+    if not any(first in starts for first, _conj in firsts):
         return None
     span = [toks[i]]
     for k in range(i + 1, min(i + _MAX_WORDS, len(toks))):

@@ -263,7 +263,7 @@ def test_number_phrases_start_with_an_opening_word():
     from eval.text.arabic import PRONOUN_SUFFIXES
 
     for table, language in ((resources.numbers_ar(), "ar"), (resources.numbers_en(), "en")):
-        openings = numbers._openings(table, language)
+        openings = numbers.openings(table, language)
         assert all(key.split(" ")[0] in openings for key in table)
         if language == "ar":
             assert all(key + s in openings for key in table if " " not in key for s in PRONOUN_SUFFIXES)
