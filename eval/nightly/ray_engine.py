@@ -28,10 +28,12 @@ from __future__ import annotations
 
 import os
 import socket
+import sys
 import time
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, MutableMapping, Sequence
 from contextlib import suppress
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
@@ -53,6 +55,7 @@ __all__ = [
     "connect",
     "flag_document",
     "import_ray",
+    "use_token_if_available",
 ]
 
 #: The one line shown when Ray is not installed.
@@ -62,11 +65,21 @@ RAY_EXTRA = "install the ray extra: pip install -e '.[ray]'"
 FAULT_DIR_ENV = "TADQIQ_RAY_FAULT_DIR"
 #: Seconds to wait for a cluster address to answer before calling it unreachable.
 CONNECT_TIMEOUT = 5.0
+#: Ray's token authentication: the mode, and where a client finds the token.
+AUTH_MODE_ENV = "RAY_AUTH_MODE"
+AUTH_TOKEN_ENV = "RAY_AUTH_TOKEN"
+AUTH_TOKEN_PATH_ENV = "RAY_AUTH_TOKEN_PATH"
+AUTH_TOKEN_FILE = "~/.ray/auth_token"
 _IN_FLIGHT = 2  # batches queued per actor: one running, one waiting
 
 
 def import_ray() -> Any:
-    """The ``ray`` module; :class:`ConfigError` (:data:`RAY_EXTRA`) when it is not installed."""
+    """The ``ray`` module; :class:`ConfigError` (:data:`RAY_EXTRA`) when it is not installed.
+
+    Before Ray is first imported, :func:`use_token_if_available` decides on token
+    authentication (Ray reads ``$RAY_AUTH_MODE`` once, when it is imported)."""
+    if "ray" not in sys.modules:
+        use_token_if_available()
     try:
         import ray
     except ImportError:
@@ -111,9 +124,45 @@ def connect(address: str | None = None, *, timeout: float = CONNECT_TIMEOUT) -> 
             configure_logging=False,
         )
     except Exception as exc:  # ray raises ConnectionError, ValueError, RuntimeError...
+        if _refused_token(exc):
+            raise ConfigError(
+                f"the Ray cluster at {where} refused this client's token: give the cluster's"
+                f" token in ${AUTH_TOKEN_ENV} or {AUTH_TOKEN_FILE} (Ray token authentication)"
+            ) from None
         lines = str(exc).strip().splitlines() or [type(exc).__name__]
         raise ConfigError(f"cannot use the Ray cluster at {where}: {lines[0]}") from None
     return True
+
+
+def use_token_if_available(environ: MutableMapping[str, str] = os.environ) -> bool:
+    """Turn Ray's token authentication on for this process when ``$RAY_AUTH_MODE`` is not
+    set and a token is at hand (``$RAY_AUTH_TOKEN``, ``$RAY_AUTH_TOKEN_PATH`` or
+    ``~/.ray/auth_token``); True when it is on.
+
+    Ray 2.5x's ``ray start --head`` turns token authentication on when the mode is not
+    set, and saves the token in ``~/.ray/auth_token``; ``ray.init(address=...)`` does not,
+    so a client on the head machine would be refused after 20 s of retries. Ray reads the
+    mode when it is imported: this must run before (:func:`import_ray` calls it). A cluster
+    without authentication accepts a client that sends a token, so sending it is safe.
+    """
+    mode = environ.get(AUTH_MODE_ENV)
+    if mode is not None:
+        return mode.lower() == "token"
+    path = environ.get(AUTH_TOKEN_PATH_ENV)
+    if environ.get(AUTH_TOKEN_ENV) or Path(path or Path.home() / AUTH_TOKEN_FILE[2:]).is_file():
+        environ[AUTH_MODE_ENV] = "token"
+        return True
+    return False
+
+
+def _refused_token(exc: BaseException) -> bool:
+    """Whether ``exc`` (or an exception it was raised from) is Ray's authentication error."""
+    seen: BaseException | None = exc
+    while seen is not None:
+        if type(seen).__name__ == "AuthenticationError" or "InvalidAuthToken" in str(seen):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
 
 
 def _maybe_die() -> None:
