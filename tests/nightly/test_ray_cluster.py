@@ -21,6 +21,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import uuid
 from collections.abc import Iterator
@@ -81,13 +82,19 @@ def two_nodes(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, P
     if RAY is None:
         pytest.skip("the ray command is not installed")
     root = tmp_path_factory.mktemp("cluster")
+    # Ray's own folder: short (its socket paths must fit in 107 bytes) and private, so
+    # that its ray_current_cluster file never points another test's ray.init() here.
+    temp_dir = Path(tempfile.mkdtemp(prefix="tqray", dir="/tmp"))
     token = root / "auth_token"
     token.write_text(uuid.uuid4().hex, encoding="utf-8")
     env = {**os.environ, "RAY_AUTH_MODE": "token", "RAY_AUTH_TOKEN_PATH": str(token)}
     env.pop("RAY_ADDRESS", None)
     port = _free_port()
     address = f"127.0.0.1:{port}"
-    started = [_start(["--head", "--port", str(port), "--include-dashboard", "false"], env, root / "head.log")]
+    started = [_start(
+        ["--head", "--port", str(port), "--include-dashboard", "false", "--temp-dir", str(temp_dir)],
+        env, root / "head.log",
+    )]
     try:
         deadline = time.monotonic() + 90
         while time.monotonic() < deadline:
@@ -104,6 +111,7 @@ def two_nodes(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, P
     finally:
         for process in reversed(started):
             _stop(process)
+        shutil.rmtree(temp_dir, ignore_errors=True)
 
 
 def _eval(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess:
