@@ -49,6 +49,7 @@ from eval.values import Document, Report, Segment, Span, Unit, counted
 from tadqiq.errors import InputError, ModelError
 
 if TYPE_CHECKING:
+    from eval.text.glossary import GlossaryTerm
     from translator import Translation, Translator
 
 __all__ = [
@@ -370,20 +371,23 @@ def back_translate(
 
 
 def default_flaggers(
-    glossary: str | os.PathLike[str] | None = None,
+    glossary: str | os.PathLike[str] | Sequence[GlossaryTerm] | None = None,
     min_confidence: float | None = None,
     checks: Collection[str] | None = None,
 ) -> list[Flagger]:
     """The span flaggers a check runs by default.
 
-    ``min_confidence`` None: the flagger's default; ``checks`` None: every registered
-    check (:mod:`eval.flags.registry`), else only those named.
+    ``glossary``: a CSV file, or its terms already read
+    (:func:`eval.text.glossary.load_glossary`). ``min_confidence`` None: the flagger's
+    default; ``checks`` None: every registered check (:mod:`eval.flags.registry`), else
+    only those named.
     """
     from eval.flags.merge import MIN_CONFIDENCE, SpanFlagger
 
-    path = Path(glossary) if glossary is not None else None
+    if isinstance(glossary, (str, os.PathLike)):
+        glossary = Path(glossary)
     threshold = MIN_CONFIDENCE if min_confidence is None else min_confidence
-    return [SpanFlagger(glossary=path, min_confidence=threshold, checks=checks)]
+    return [SpanFlagger(glossary=glossary, min_confidence=threshold, checks=checks)]
 
 
 def place_empty_targets(

@@ -22,6 +22,7 @@ Nothing here mutates its input: flaggers and checks return flags.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -32,7 +33,7 @@ from eval.flags.context import CheckContext, DocumentContext
 from eval.flags.registry import PRIORITY, UNKNOWN_PRIORITY, Findings, run_checks, select
 from eval.flags.segment_score import chrf_deviations
 from eval.flags.view import SegmentView
-from eval.text.glossary import load_glossary
+from eval.text.glossary import GlossaryTerm, load_glossary
 from eval.text.tokens import compound_bounds
 from eval.values import AlignedSegment, Category, Evidence, Flag, Span
 
@@ -48,23 +49,26 @@ class SpanFlagger:
     """The default :data:`~eval.flags.context.Flagger`: every registered check, merged.
 
     ``glossary``: a CSV read by :func:`eval.text.glossary.load_glossary` (a bad file is a
-    :class:`~tadqiq.errors.ConfigError`, raised here). ``min_confidence``: span flags
-    below it are left out. ``checks``: the names of the checks to run (all when ``None``;
-    an unknown name is a :class:`~tadqiq.errors.ConfigError`). ``calibration``: raw score →
-    confidence (the committed table when ``None``; :data:`~eval.flags.calibration.IDENTITY`
-    keeps raw scores).
+    :class:`~tadqiq.errors.ConfigError`, raised here), or its terms already read.
+    ``min_confidence``: span flags below it are left out. ``checks``: the names of the
+    checks to run (all when ``None``; an unknown name is a
+    :class:`~tadqiq.errors.ConfigError`). ``calibration``: raw score → confidence (the
+    committed table when ``None``; :data:`~eval.flags.calibration.IDENTITY` keeps raw
+    scores).
     """
 
     def __init__(
         self,
-        glossary: Path | None = None,
+        glossary: Path | Sequence[GlossaryTerm] | None = None,
         min_confidence: float = MIN_CONFIDENCE,
         checks: Collection[str] | None = None,
         calibration: calib.Calibration | None = None,
     ) -> None:
         self.checks = select(checks)
         self.calibration = calib.default() if calibration is None else calibration
-        self.glossary = tuple(load_glossary(glossary)) if glossary else ()
+        if isinstance(glossary, (str, os.PathLike)):
+            glossary = load_glossary(Path(glossary))
+        self.glossary = tuple(glossary or ())
         self.min_confidence = min_confidence
 
     def __call__(self, segments: Sequence[AlignedSegment], context: CheckContext) -> list[Flag]:

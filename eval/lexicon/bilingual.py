@@ -325,56 +325,50 @@ def in_lexicon(en_stem: str) -> bool:
 
 def supports(ar: ArWord, en: Token) -> bool:
     """Can the Arabic token render the English token?"""
-    if en.kind == "number":
-        return ar.token.kind == "number" and ar.token.key.replace(",", "") == en.key.replace(",", "")
-    token = ar.token
-    if token.kind == "latin":
-        return token.key == en.key or token.text.lower() == en.text.lower()
-    if token.kind != "word":
-        return False
-    if en.key in ar.stems:
-        return True
-    text = en.text
-    if text[:1].isupper():
-        # A name written the same way, or the same weekday or month.
-        if translit.matches_name(token.text, text):
-            return True
-        name = _calendar_name(text)
-        if name and name == _calendar_ar(token.key):
-            return True
-    return en.kind == "word" and clitic_match(ar, text)
+    return _EnglishToken(en).rendered_by(ar)
 
 
 def supporting(words: Sequence[ArWord], en: Token) -> tuple[int, ...]:
     """Indices of the Arabic words that can render the English token: the same as
     ``tuple(k for k, a in enumerate(words) if supports(a, en))``, with what depends on the
     English token worked out once."""
-    if en.kind == "number":
-        key = en.key.replace(",", "")
-        return tuple(k for k, a in enumerate(words)
-                     if a.token.kind == "number" and a.token.key.replace(",", "") == key)
-    en_key, text = en.key, en.text
-    low = text.lower()
-    upper = text[:1].isupper()
-    calendar = _calendar_name(text) if upper else None
-    pronoun = en.kind == "word"
-    forms = _PRONOUN_FORMS.get(low)
-    out = []
-    for k, a in enumerate(words):
-        token = a.token
+    english = _EnglishToken(en)
+    return tuple(k for k, a in enumerate(words) if english.rendered_by(a))
+
+
+class _EnglishToken:
+    """An English token as :func:`supports` compares it with Arabic words: what depends on
+    it alone (its lower case, number key, weekday or month, pronoun forms) worked out once."""
+
+    __slots__ = ("calendar", "capitalised", "forms", "key", "low", "number", "text", "word")
+
+    def __init__(self, en: Token) -> None:
+        self.key, self.text = en.key, en.text
+        self.number = en.key.replace(",", "") if en.kind == "number" else None
+        self.low = en.text.lower()
+        self.capitalised = en.text[:1].isupper()
+        self.calendar = _calendar_name(en.text) if self.capitalised else None
+        self.word = en.kind == "word"  # a word (not an acronym) may be an Arabic clitic's gloss
+        self.forms = _PRONOUN_FORMS.get(self.low)
+
+    def rendered_by(self, ar: ArWord) -> bool:
+        """Can ``ar`` render this token? The same number; a Latin-script word spelled the
+        same; an Arabic word glossed by its stem, a name written the same way, the same
+        weekday or month, or clitics glossing it."""
+        token = ar.token
         kind = token.kind
+        if self.number is not None:
+            return kind == "number" and token.key.replace(",", "") == self.number
         if kind == "latin":
-            if token.key == en_key or token.text.lower() == low:
-                out.append(k)
-        elif kind == "word" and (
-            en_key in a.stems
-            or upper and (translit.matches_name(token.text, text)
-                          or bool(calendar) and calendar == _calendar_ar(token.key))
-            or pronoun and bool(a.clitics)
-            and (low in a.clitics if forms is None else not a.clitics.isdisjoint(forms))
-        ):
-            out.append(k)
-    return tuple(out)
+            return token.key == self.key or token.text.lower() == self.low
+        return kind == "word" and (
+            self.key in ar.stems
+            or self.capitalised and (
+                translit.matches_name(token.text, self.text)
+                or bool(self.calendar) and self.calendar == _calendar_ar(token.key)
+            )
+            or self.word and _clitics_gloss(ar.clitics, self.low, self.forms)
+        )
 
 
 def _calendar_name(word: str) -> str | None:
@@ -388,11 +382,15 @@ def _calendar_ar(key: str) -> str | None:
 
 def clitic_match(ar: ArWord, word: str) -> bool:
     """The Arabic word's clitics gloss as ``word`` (pronouns in any case: we ~ us ~ our)."""
-    if not ar.clitics:
-        return False
     low = word.lower()
-    forms = _PRONOUN_FORMS.get(low)
-    return low in ar.clitics if forms is None else not ar.clitics.isdisjoint(forms)
+    return _clitics_gloss(ar.clitics, low, _PRONOUN_FORMS.get(low))
+
+
+def _clitics_gloss(clitics: frozenset[str], low: str, forms: set[str] | None) -> bool:
+    """``clitics`` gloss as the lower-cased word ``low``, or as one of its pronoun ``forms``."""
+    if not clitics:
+        return False
+    return low in clitics if forms is None else not clitics.isdisjoint(forms)
 
 
 _PRONOUN_SETS = (

@@ -20,6 +20,7 @@ Both give the same results, byte for byte apart from timings.
 
 from __future__ import annotations
 
+import os
 import time
 from collections import Counter
 from collections.abc import Collection, Sequence
@@ -38,6 +39,7 @@ from tadqiq.errors import ModelError, TadqiqError
 if TYPE_CHECKING:
     from collections.abc import Callable
 
+    from eval.text.glossary import GlossaryTerm
     from translator import ModelSpec, TranslationCache, Translator
 
     #: (model, document, number of Arabic sentences) → advance(number translated).
@@ -48,24 +50,33 @@ __all__ = ["Engine", "FlaggerOptions", "LocalEngine", "ModelJob", "ModelRun"]
 
 @dataclass(frozen=True)
 class FlaggerOptions:
-    """What chooses the span flaggers (:func:`eval.flow.default_flaggers`)."""
+    """What chooses the span flaggers (:func:`eval.flow.default_flaggers`), resolved:
+    the glossary's terms already read, so that an engine can build the flaggers anywhere
+    (on a worker that does not have the glossary file) from these options alone."""
 
-    glossary: Path | None = None
+    glossary: tuple[GlossaryTerm, ...] = ()
     min_confidence: float | None = None
     checks: tuple[str, ...] | None = None
 
     @classmethod
     def of(
-        cls, glossary: object = None, min_confidence: float | None = None,
+        cls, glossary: str | os.PathLike[str] | None = None, min_confidence: float | None = None,
         checks: Collection[str] | None = None,
     ) -> FlaggerOptions:
+        """The options with the glossary CSV at ``glossary`` read and the ``checks`` names
+        checked: a bad file or an unknown check is a :class:`~tadqiq.errors.ConfigError`."""
+        from eval.flags.registry import select
+        from eval.text.glossary import load_glossary
+
+        select(checks)
         return cls(
-            Path(str(glossary)) if glossary is not None else None,
+            tuple(load_glossary(Path(glossary))) if glossary is not None else (),
             min_confidence,
             tuple(checks) if checks is not None else None,
         )
 
     def flaggers(self) -> list[Flagger]:
+        """The flaggers these options choose, built anew."""
         return flow.default_flaggers(self.glossary, self.min_confidence, self.checks)
 
 
@@ -85,8 +96,7 @@ class ModelJob:
     """What an engine needs to run one model over the documents still to do.
 
     ``cache`` None: no translation cache. ``out`` None: nothing is saved for resume.
-    ``flaggers``: built once by the runner from ``flagger_options`` (an engine that
-    flags elsewhere rebuilds them there from the options).
+    The engine builds the flaggers from ``flagger_options`` where it flags.
     """
 
     spec: ModelSpec
@@ -94,7 +104,6 @@ class ModelJob:
     out: OutDir | None
     cache: TranslationCache | None
     flagger_options: FlaggerOptions
-    flaggers: Sequence[Flagger]
     progress: Progress | None = None
     allow_download: bool = True
 
@@ -167,13 +176,14 @@ class LocalEngine:
             translator = cached = CachedTranslator(translator, job.cache)
         self.seconds["load"] += run.load_seconds
         info = run.model_info
+        flaggers = job.flagger_options.flaggers()
 
         for doc in job.documents:
             source = flow.LoadedModel(translator, info, doc.name)
             started = partial(job.progress, spec.name, doc.name) if job.progress else None
             t = time.perf_counter()
             try:
-                report = flow.check(doc.prepared, source, flaggers=job.flaggers, progress=started)
+                report = flow.check(doc.prepared, source, flaggers=flaggers, progress=started)
             except TadqiqError as exc:
                 run.failures.append(Failure(doc.name, spec.name, str(exc)))
                 continue

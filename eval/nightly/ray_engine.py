@@ -26,6 +26,7 @@ the actors and leaves ``--out`` resumable.
 
 from __future__ import annotations
 
+import functools
 import os
 import socket
 import sys
@@ -45,7 +46,8 @@ from eval.text.documents import read_text
 from tadqiq.errors import ConfigError, ModelError, TadqiqError
 
 if TYPE_CHECKING:
-    from translator import ModelSpec, Translation
+    from eval.evaluate import Flagger
+    from translator import ModelSpec, Translation, TranslationCache
 
 __all__ = [
     "FAULT_DIR_ENV",
@@ -176,11 +178,19 @@ def _maybe_die() -> None:
     os._exit(1)
 
 
+def _node() -> str:
+    """The id of the Ray node this worker runs on."""
+    import ray
+
+    return str(ray.get_runtime_context().get_node_id())
+
+
 class TranslationWorker:
     """A Ray actor's body: one model, loaded once, translating the batches it is sent.
 
     A model that cannot be loaded is not an actor failure (Ray would restart it in
     vain): :meth:`describe` returns the error message instead of the model's info.
+    Every answer ends with the id of the Ray node the actor runs on.
     """
 
     def __init__(self, spec: ModelSpec, allow_download: bool) -> None:
@@ -195,15 +205,15 @@ class TranslationWorker:
             self.translator, self.error = None, str(exc)
         self.load_seconds = time.perf_counter() - t
 
-    def describe(self) -> tuple[str, dict, str, float]:
-        """("ok", report model info, cache key, load seconds) or ("error", {}, message, 0)."""
+    def describe(self) -> tuple[str, dict, str, float, str]:
+        """("ok", report model info, cache key, load seconds, node) or ("error", {}, message, 0, node)."""
         if self.translator is None:
-            return "error", {}, self.error or "the model could not be loaded", 0.0
+            return "error", {}, self.error or "the model could not be loaded", 0.0, _node()
         info = self.translator.info
-        return "ok", info.to_json(), info.cache_key or "", self.load_seconds
+        return "ok", info.to_json(), info.cache_key or "", self.load_seconds, _node()
 
-    def translate(self, sentences: Sequence[str]) -> tuple[str, list[Translation] | str, float]:
-        """("ok", one translation per sentence, seconds) or ("error", message, seconds)."""
+    def translate(self, sentences: Sequence[str]) -> tuple[str, list[Translation] | str, float, str]:
+        """("ok", one translation per sentence, seconds, node) or ("error", message, seconds, node)."""
         t = time.perf_counter()
         _maybe_die()
         try:
@@ -214,23 +224,16 @@ class TranslationWorker:
                     f" for {len(sentences)} sentences"
                 )
         except TadqiqError as exc:
-            return "error", str(exc), time.perf_counter() - t
+            return "error", str(exc), time.perf_counter() - t, _node()
         self.translated += len(sentences)
-        return "ok", out, time.perf_counter() - t
+        return "ok", out, time.perf_counter() - t, _node()
 
 
-_FLAGGERS: dict[FlaggerOptions, list] = {}
-
-
-def _flaggers(options: FlaggerOptions, glossary: tuple) -> list:
-    """The flaggers of ``options`` in this worker process (built once), with the glossary
-    terms read by the driver (the glossary file need not exist on the worker)."""
-    if options not in _FLAGGERS:
-        made = FlaggerOptions(None, options.min_confidence, options.checks).flaggers()
-        for flagger in made:
-            flagger.glossary = glossary
-        _FLAGGERS[options] = made
-    return _FLAGGERS[options]
+@functools.lru_cache(maxsize=4)
+def _flaggers(options: FlaggerOptions) -> list[Flagger]:
+    """The flaggers of ``options`` in this worker process, built once (from the glossary
+    terms the driver read: the glossary file need not exist on the worker)."""
+    return options.flaggers()
 
 
 def flag_document(
@@ -239,13 +242,13 @@ def flag_document(
     info: dict,
     translate_seconds: float,
     options: FlaggerOptions,
-    glossary: tuple,
-) -> tuple[str, DocumentResult | str]:
+) -> tuple[str, DocumentResult | str, str]:
     """One document's alignment, scores and flags (a Ray task), as :func:`eval.flow.check`.
 
     ``source``: ``("translations", [Translation, ...])`` (one per Arabic sentence) or
     ``("hypothesis", text, path)`` (a precomputed model's file). Returns ``("ok",
-    DocumentResult)`` or ``("error", message)``.
+    DocumentResult, node)`` or ``("error", message, node)``, ``node`` the id of the Ray
+    node the task ran on.
     """
     t = time.perf_counter()
     try:
@@ -257,24 +260,11 @@ def flag_document(
         timings = {**doc.prepared.timings, "translate": translate_seconds}
         back = flow.BackTranslation(tuple(units), info)
         report = flow.evaluate_prepared(
-            doc.prepared, back, flaggers=_flaggers(options, glossary), timings=timings
+            doc.prepared, back, flaggers=_flaggers(options), timings=timings
         )
     except TadqiqError as exc:
-        return "error", str(exc)
-    return "ok", document_result(doc.name, report)
-
-
-class _Document:
-    """The driver's bookkeeping for one document of the model being run."""
-
-    def __init__(self, doc: PreparedDocument) -> None:
-        self.doc = doc
-        self.sentences = [s.text for s in doc.prepared.ar_segments]
-        self.found: dict[str, Translation] = {}
-        self.waiting: set[str] = set()
-        self.seconds = 0.0
-        self.failed = False
-        self.advance: Callable[[int], None] | None = None
+        return "error", str(exc), _node()
+    return "ok", document_result(doc.name, report), _node()
 
 
 class RayEngine:
@@ -286,6 +276,9 @@ class RayEngine:
     ``gpus_per_worker``: GPUs per actor (default: 1 for entries with ``device: cuda``,
     else 0). ``batch_size``: sentences per batch sent to an actor. ``max_restarts``:
     how often a dead actor is restarted and a failed task retried.
+
+    :meth:`report` counts, besides documents, sentences translated and cache hits, the
+    ``nodes``: how many distinct Ray nodes ran this run's translation actors and flag tasks.
     """
 
     name = "ray"
@@ -311,6 +304,7 @@ class RayEngine:
         self.started = False
         self.seconds: Counter[str] = Counter()
         self.counts: Counter[str] = Counter(documents=0, sentences_translated=0, cache_hits=0)
+        self.nodes: set[str] = set()  # the Ray nodes that ran an actor or a task of this run
         self.requested_workers = workers
         self.workers = workers or 1
         self.gpus_per_worker = gpus_per_worker
@@ -339,7 +333,8 @@ class RayEngine:
         self.workers = max(1, workers)
 
     def report(self) -> EngineReport:
-        return EngineReport("ray", self.workers, dict(self.seconds), dict(self.counts))
+        counts = {**self.counts, "nodes": len(self.nodes)}
+        return EngineReport("ray", self.workers, dict(self.seconds), counts)
 
     def close(self) -> None:
         """Shut Ray down if this engine started it."""
@@ -349,13 +344,12 @@ class RayEngine:
 
     def run_model(self, run: ModelRun, job: ModelJob) -> None:
         options = self.ray.put(job.flagger_options)
-        glossary = self.ray.put(tuple(job.flaggers[0].glossary) if job.flaggers else ())
         if job.spec.backend == "precomputed":
-            self._run_precomputed(run, job, options, glossary)
+            self._run_precomputed(run, job, options)
             return
         actors = self._start_actors(job)
         try:
-            self._translate_and_flag(run, job, actors, options, glossary)
+            self._translate_and_flag(run, job, actors, options)
         except BaseException:
             self._stop(actors)
             raise
@@ -402,14 +396,15 @@ class RayEngine:
                 self.ray.cancel(ref, force=True)
 
     def _flagged(self, run: ModelRun, job: ModelJob, doc: PreparedDocument, answer: tuple) -> None:
-        status, value = answer
+        status, value, node = answer
+        self.nodes.add(node)
         if status == "ok":
             finish_document(run, job, doc, value)
             self.counts["documents"] += 1
         else:
             run.failures.append(Failure(doc.name, job.spec.name, str(value)))
 
-    def _run_precomputed(self, run: ModelRun, job: ModelJob, options: Any, glossary: Any) -> None:
+    def _run_precomputed(self, run: ModelRun, job: ModelJob, options: Any) -> None:
         spec = job.spec
         translator = load_model(run, job)
         if translator is None:
@@ -430,7 +425,7 @@ class RayEngine:
                     run.failures.append(Failure(doc.name, spec.name, str(exc)))
                     continue
                 ref = self._flag.remote(
-                    self._doc_ref(doc), ("hypothesis", text, str(path)), info, 0.0, options, glossary
+                    self._doc_ref(doc), ("hypothesis", text, str(path)), info, 0.0, options
                 )
                 pending[ref] = doc
         except BaseException:
@@ -439,123 +434,203 @@ class RayEngine:
         self._wait_flags(run, job, pending)
         self.seconds["flag"] += time.perf_counter() - t
 
-    def _translate_and_flag(
-        self, run: ModelRun, job: ModelJob, actors: list, options: Any, glossary: Any
-    ) -> None:
-        ray, spec = self.ray, job.spec
+    def _translate_and_flag(self, run: ModelRun, job: ModelJob, actors: list, options: Any) -> None:
+        """The model's info from its first actor (a model that cannot be loaded is one
+        failure), then :class:`_Schedule`: cache, translation batches, flag tasks."""
         t = time.perf_counter()
-        status, info, key, _ = ray.get(actors[0].describe.remote())
+        status, info, key, _, node = self.ray.get(actors[0].describe.remote())
         run.load_seconds = time.perf_counter() - t
         self.seconds["load"] += run.load_seconds
+        self.nodes.add(node)
         if status != "ok":
-            run.failures.append(Failure(None, spec.name, key))
+            run.failures.append(Failure(None, job.spec.name, key))
             return
         run.model_info = info
+        schedule = _Schedule(self, run, job, actors, options, key)
+        schedule.look_up_cache()
+        schedule.drive()
 
-        # The cache, on the driver: only misses go to the actors.
+
+class _Document:
+    """The driver's bookkeeping for one document of the model being run."""
+
+    def __init__(self, doc: PreparedDocument) -> None:
+        self.doc = doc
+        self.sentences = [s.text for s in doc.prepared.ar_segments]
+        self.waiting: set[str] = set()  # sentences still to be translated
+        self.seconds = 0.0  # its share of the translation time
+        self.failed = False
+        self._advance: Callable[[int], None] | None = None
+
+    def advance(self, job: ModelJob, n: int) -> None:
+        """Progress: ``n`` more of its sentences translated (the first call starts the document)."""
+        if self._advance is None:
+            if job.progress is not None:
+                self._advance = job.progress(job.spec.name, self.doc.name, len(self.sentences))
+            else:
+                self._advance = _ignore
+        self._advance(n)
+
+
+def _ignore(n: int) -> None:
+    pass
+
+
+class _Schedule:
+    """One model's translation and flagging, driven from the driver.
+
+    The cache is looked up first (:meth:`look_up_cache`); only its misses are cut into
+    batches and sent to the actors, :data:`_IN_FLIGHT` at a time per actor
+    (:meth:`submit_batches`). Each translated batch (:meth:`on_batch`) goes to the cache
+    and to the documents waiting for its sentences; a document whose last sentence came
+    is sent to a flag task (:meth:`ready_to_flag`). A failed batch fails each document
+    that needs one of its sentences, once. When nothing is left to translate the actors
+    are stopped, freeing their CPUs (or GPUs) for the flag tasks. Ctrl-C cancels the
+    pending flag tasks. Stage seconds: ``cache`` (look-ups and writes), ``translate``
+    (until the actors are stopped), ``translate+flag`` (the whole of :meth:`drive`).
+    """
+
+    def __init__(
+        self, engine: RayEngine, run: ModelRun, job: ModelJob, actors: Sequence, options: Any,
+        key: str,
+    ) -> None:
+        self.engine, self.ray = engine, engine.ray
+        self.run, self.job = run, job
+        self.actors = list(actors)
+        self.options = options
+        self.key = key  # the model's cache key ("": not cached)
+        self.docs = [_Document(doc) for doc in job.documents]
+        self.found: dict[str, Translation] = {}  # sentence → translation (cached or translated)
+        self.by_sentence: dict[str, list[_Document]] = {}  # a sentence to translate → its documents
+        self.batches: list[list[str]] = []
+        self.next_batch = 0
+        self.running: dict[Any, tuple[int, int]] = {}  # batch ref → (batch index, actor index)
+        self.in_flight: Counter[int] = Counter()  # batches sent per actor, not yet back
+        self.pending_flags: dict[Any, PreparedDocument] = {}
+        self.started = 0.0
+
+    @property
+    def cache(self) -> TranslationCache | None:
+        return self.job.cache if self.key else None
+
+    def look_up_cache(self) -> None:
+        """The cached translations; every other sentence is waited for, in batches."""
         t = time.perf_counter()
-        docs = [_Document(doc) for doc in job.documents]
-        wanted = list(dict.fromkeys(s for d in docs for s in d.sentences if s.strip()))
-        found: dict[str, Translation] = (
-            job.cache.get_many(key, wanted) if job.cache is not None and key else {}
-        )
-        self.seconds["cache"] += time.perf_counter() - t
-        self.counts["cache_hits"] += len(found)
-        misses = [s for s in wanted if s not in found]
-        by_sentence: dict[str, list[_Document]] = {}
-        for d in docs:
-            d.waiting = {s for s in d.sentences if s.strip() and s not in found}
+        wanted = list(dict.fromkeys(s for d in self.docs for s in d.sentences if s.strip()))
+        if self.cache is not None:
+            self.found = self.cache.get_many(self.key, wanted)
+        self.engine.seconds["cache"] += time.perf_counter() - t
+        self.engine.counts["cache_hits"] += len(self.found)
+        for d in self.docs:
+            d.waiting = {s for s in d.sentences if s.strip() and s not in self.found}
             for s in d.waiting:
-                by_sentence.setdefault(s, []).append(d)
-        batches = [misses[k : k + self.batch_size] for k in range(0, len(misses), self.batch_size)]
+                self.by_sentence.setdefault(s, []).append(d)
+        misses = [s for s in wanted if s not in self.found]
+        size = self.engine.batch_size
+        self.batches = [misses[k : k + size] for k in range(0, len(misses), size)]
 
-        pending_flags: dict[Any, PreparedDocument] = {}
-        running: dict[Any, tuple[int, Any]] = {}  # batch ref → (batch index, actor)
-        next_batch = 0
-        load: Counter = Counter()  # batches in flight per actor
-        t_translate = time.perf_counter()
+    @property
+    def translating(self) -> bool:
+        """A batch is out or still to send."""
+        return bool(self.running) or self.next_batch < len(self.batches)
 
-        def started(d: _Document) -> Callable[[int], None]:
-            if d.advance is None:
-                if job.progress is not None:
-                    d.advance = job.progress(spec.name, d.doc.name, len(d.sentences))
-                else:
-                    d.advance = lambda n: None
-            return d.advance
-
-        def ready_to_flag(d: _Document) -> None:
-            translations = [found.get(s) or _blank(s) for s in d.sentences]
-            ref = self._flag.remote(
-                self._doc_ref(d.doc), ("translations", translations), info, d.seconds,
-                options, glossary,
-            )
-            pending_flags[ref] = d.doc
-
+    def drive(self) -> None:
+        """Until every document is flagged (or failed)."""
+        self.started = time.perf_counter()
         try:
-            for d in docs:  # fully cached documents go to flagging at once
+            for d in self.docs:  # fully cached documents go to flagging at once
                 if not d.waiting:
-                    started(d)(len(d.sentences))
-                    ready_to_flag(d)
-            while running or next_batch < len(batches) or pending_flags:
-                for k, actor in enumerate(actors):  # keep every actor busy
-                    while load[k] < _IN_FLIGHT and next_batch < len(batches):
-                        ref = actor.translate.remote(batches[next_batch])
-                        running[ref] = (next_batch, k)
-                        load[k] += 1
-                        next_batch += 1
-                if not running and next_batch >= len(batches) and actors:
-                    self._stop(actors)  # free their CPUs/GPUs for the flag tasks
-                    actors = []
-                    self.seconds["translate"] += time.perf_counter() - t_translate
-                if not (running or pending_flags):
+                    d.advance(self.job, len(d.sentences))
+                    self.ready_to_flag(d)
+            while self.translating or self.pending_flags:
+                self.submit_batches()
+                if not self.translating and self.actors:
+                    self.stop_actors()
+                if not (self.running or self.pending_flags):
                     break
-                refs = list(running) + list(pending_flags)
-                ready, _ = ray.wait(refs, num_returns=1)
+                ready, _ = self.ray.wait([*self.running, *self.pending_flags], num_returns=1)
                 ref = ready[0]
-                if ref in pending_flags:
-                    self._flagged(run, job, pending_flags.pop(ref), ray.get(ref))
-                    continue
-                index, k = running.pop(ref)
-                load[k] -= 1
-                status, value, seconds = ray.get(ref)
-                batch = batches[index]
-                if status != "ok":
-                    for s in batch:
-                        for d in by_sentence.get(s, []):
-                            if not d.failed:
-                                d.failed = True
-                                run.failures.append(Failure(d.doc.name, spec.name, str(value)))
-                    continue
-                fresh = [
-                    tr if tr.source == s else type(tr)(s, tr.text, tr.links, tr.parts)
-                    for s, tr in zip(batch, value, strict=True)
-                ]
-                self.counts["sentences_translated"] += len(fresh)
-                if job.cache is not None and key:
-                    tc = time.perf_counter()
-                    job.cache.put_many(key, fresh)
-                    self.seconds["cache"] += time.perf_counter() - tc
-                share = seconds / len(batch)
-                sources = {tr.source for tr in fresh}
-                touched: dict[int, _Document] = {}
-                for tr in fresh:
-                    found[tr.source] = tr
-                    for d in by_sentence.get(tr.source, []):
-                        d.waiting.discard(tr.source)
-                        d.seconds += share
-                        touched[id(d)] = d
-                for d in touched.values():
-                    if d.failed:
-                        continue
-                    done = sum(1 for s in d.sentences if s in sources)
-                    started(d)(done)
-                    if not d.waiting:
-                        ready_to_flag(d)
+                if ref in self.pending_flags:
+                    doc = self.pending_flags.pop(ref)
+                    self.engine._flagged(self.run, self.job, doc, self.ray.get(ref))
+                else:
+                    self.on_batch(ref)
         except BaseException:
-            self._cancel(pending_flags)
+            self.engine._cancel(self.pending_flags)
             raise
         finally:
-            self.seconds["translate+flag"] += time.perf_counter() - t_translate
+            self.engine.seconds["translate+flag"] += time.perf_counter() - self.started
+
+    def submit_batches(self) -> None:
+        """Keep every actor busy: up to :data:`_IN_FLIGHT` batches each."""
+        for k, actor in enumerate(self.actors):
+            while self.in_flight[k] < _IN_FLIGHT and self.next_batch < len(self.batches):
+                ref = actor.translate.remote(self.batches[self.next_batch])
+                self.running[ref] = (self.next_batch, k)
+                self.in_flight[k] += 1
+                self.next_batch += 1
+
+    def stop_actors(self) -> None:
+        """Translation is done: free the actors' CPUs/GPUs for the flag tasks."""
+        self.engine._stop(self.actors)
+        self.actors = []
+        self.engine.seconds["translate"] += time.perf_counter() - self.started
+
+    def on_batch(self, ref: Any) -> None:
+        """A batch came back: its translations kept, or its documents failed."""
+        index, k = self.running.pop(ref)
+        self.in_flight[k] -= 1
+        status, value, seconds, node = self.ray.get(ref)
+        self.engine.nodes.add(node)
+        batch = self.batches[index]
+        if status != "ok":
+            self.fail(batch, str(value))
+            return
+        fresh = [
+            tr if tr.source == s else type(tr)(s, tr.text, tr.links, tr.parts)
+            for s, tr in zip(batch, value, strict=True)
+        ]
+        self.engine.counts["sentences_translated"] += len(fresh)
+        if self.cache is not None:
+            t = time.perf_counter()
+            self.cache.put_many(self.key, fresh)
+            self.engine.seconds["cache"] += time.perf_counter() - t
+        self.translated(fresh, seconds / len(batch))
+
+    def fail(self, batch: Sequence[str], message: str) -> None:
+        """Every document needing a sentence of ``batch`` fails, once."""
+        for s in batch:
+            for d in self.by_sentence.get(s, []):
+                if not d.failed:
+                    d.failed = True
+                    self.run.failures.append(Failure(d.doc.name, self.job.spec.name, message))
+
+    def translated(self, fresh: Sequence[Translation], share: float) -> None:
+        """``fresh`` translations given to the documents waiting for them (each sentence
+        counting ``share`` seconds of translation); those now complete are flagged."""
+        touched: dict[int, _Document] = {}
+        for tr in fresh:
+            self.found[tr.source] = tr
+            for d in self.by_sentence.get(tr.source, []):
+                d.waiting.discard(tr.source)
+                d.seconds += share
+                touched[id(d)] = d
+        sources = {tr.source for tr in fresh}
+        for d in touched.values():
+            if d.failed:
+                continue
+            d.advance(self.job, sum(1 for s in d.sentences if s in sources))
+            if not d.waiting:
+                self.ready_to_flag(d)
+
+    def ready_to_flag(self, d: _Document) -> None:
+        """Send the document, with its translations, to a flag task."""
+        translations = [self.found.get(s) or _blank(s) for s in d.sentences]
+        ref = self.engine._flag.remote(
+            self.engine._doc_ref(d.doc), ("translations", translations), self.run.model_info,
+            d.seconds, self.options,
+        )
+        self.pending_flags[ref] = d.doc
 
 
 def _blank(sentence: str) -> Translation:

@@ -94,10 +94,10 @@ def run_eval(
     :class:`~eval.nightly.engine.LocalEngine`, this process; see
     :class:`eval.nightly.ray_engine.RayEngine`). The caller closes an engine it gives.
 
-    Raises :class:`~tadqiq.errors.ConfigError` for bad arguments, an unknown model or an
-    invalid models.yaml, and :class:`~tadqiq.errors.InputError` for a corpus that cannot
-    be read at all; everything about single documents is a
-    :class:`~eval.nightly.summary.Failure` instead.
+    Raises :class:`~tadqiq.errors.ConfigError` for bad arguments, an unknown model, an
+    invalid models.yaml or glossary (all before the engine starts), and
+    :class:`~tadqiq.errors.InputError` for a corpus that cannot be read at all;
+    everything about single documents is a :class:`~eval.nightly.summary.Failure` instead.
     """
     from translator.registry import load_registry
 
@@ -121,14 +121,13 @@ def run_eval(
         more = f" (and {counted(len(failures) - 1, 'other broken document')})" if len(failures) > 1 else ""
         raise InputError(f"{corpus.path}: no usable document in the corpus: {first}{more}")
 
+    options = FlaggerOptions.of(glossary, min_confidence, checks)  # the glossary is read here, once
     runner: Engine = engine if engine is not None else LocalEngine()
     runner.start()  # after the checks above, before --out is written: a bad cluster leaves no trace
     now = datetime.now(timezone.utc)
     out = OutDir(Path(out_dir)) if out_dir is not None else None
     run_id, started = out.start(resume, now) if out is not None else (new_run_id(now), now)
 
-    options = FlaggerOptions.of(glossary, min_confidence, checks)
-    flaggers = options.flaggers()
     runs: list[ModelRun] = []
     translation_cache: TranslationCache | None = None
     try:
@@ -140,9 +139,7 @@ def run_eval(
             model_run, todo = _resumed(spec, prepared, out, resume)
             runs.append(model_run)
             if todo:
-                job = ModelJob(
-                    spec, todo, out, translation_cache, options, flaggers, progress, allow_download
-                )
+                job = ModelJob(spec, todo, out, translation_cache, options, progress, allow_download)
                 runner.run_model(model_run, job)
     finally:
         if translation_cache is not None:

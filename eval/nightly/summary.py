@@ -47,7 +47,7 @@ class EngineReport:
     """How a run was executed: the engine (``local`` or ``ray``), its number of workers
     (translation actors for Ray), the seconds spent per stage (stages of a Ray run
     overlap; see :mod:`eval.nightly.engine`) and counts (documents, sentences
-    translated, cache hits)."""
+    translated, cache hits; a Ray run also ``nodes``, the Ray nodes that did its work)."""
 
     name: str
     workers: int

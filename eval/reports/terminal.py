@@ -6,7 +6,7 @@ expect); ``visual=True`` reorders it for terminals without bidi support.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from rich.console import Console, RenderableType
@@ -140,10 +140,20 @@ def segment_table(report: Report, width: int, *, visual: bool = False) -> Fitted
 
 def _labelled(label: str, value: str | Text, style: str = "dim") -> Table:
     """``label value`` with the value wrapping under itself (a hanging indent)."""
+    return _label_grid([(label, value)], style)
+
+
+def _label_grid(
+    rows: Iterable[tuple[str, str | RenderableType]], style: str = "dim", label_width: int | None = None
+) -> Table:
+    """One ``label value`` line per row: the labels in a column of their own (``style``,
+    never wrapped; ``label_width`` wide, or as wide as the longest), each value wrapping
+    under itself."""
     grid = Table.grid(padding=(0, 1, 0, 0))
-    grid.add_column(no_wrap=True, style=style)
+    grid.add_column(no_wrap=True, style=style, width=label_width)
     grid.add_column(overflow="fold")
-    grid.add_row(label, value if isinstance(value, Text) else Text(value))
+    for label, value in rows:
+        grid.add_row(label, Text(value) if isinstance(value, str) else value)
     return grid
 
 
@@ -179,12 +189,7 @@ def _render_flags(flags: list[Flag], console: Console, visual: bool) -> None:
             ("back-transl.", _short(f.hypothesis.text, 200) or "∅"),
             *((_safe(signal_label(e.signal)), _short(e.detail, 300)) for e in f.evidence),
         ]
-        grid = Table.grid(padding=(0, 1, 0, 0))
-        grid.add_column(no_wrap=True, style="dim", width=label_width)
-        grid.add_column(overflow="fold")
-        for label, value in rows:
-            grid.add_row(label, Text(value) if isinstance(value, str) else value)
-        console.print(Padding(grid, (0, 0, 0, 6), expand=False))
+        console.print(Padding(_label_grid(rows, label_width=label_width), (0, 0, 0, 6), expand=False))
 
 
 # --- the other commands' tables ----------------------------------------------------------------
@@ -210,12 +215,8 @@ def models_view(title: str, rows: Sequence[Sequence[str]], width: int) -> list[R
         out: list[RenderableType] = [Text(title, style="italic")]
         for row in rows:
             out.append(Text(_safe(row[0]), style="bold"))
-            grid = Table.grid(padding=(0, 1, 0, 0))
-            grid.add_column(no_wrap=True, style="dim")
-            grid.add_column(overflow="fold")
-            for label, value in zip([c.header for c in columns][1:], row[1:], strict=True):
-                if value:
-                    grid.add_row(label, Text(_safe(value)))
+            labelled = zip([c.header for c in columns][1:], row[1:], strict=True)
+            grid = _label_grid((label, _safe(value)) for label, value in labelled if value)
             out.append(Padding(grid, (0, 0, 0, 2), expand=False))
         return out
     out = [fitted.table]

@@ -78,3 +78,18 @@ def test_resume_needs_out(tmp_path):
     result = runner.invoke(app, ["eval", str(tmp_path), "--models", "x", "--resume"])
     assert result.exit_code == 2
     assert "--out" in result.stderr
+
+
+def test_a_bad_glossary_is_one_line_and_nothing_is_written(tmp_path):
+    corpus, good, _ = eval_corpus(tmp_path)
+    glossary = tmp_path / "glossary.csv"
+    glossary.write_text("english,arabic\ntender,مناقصة\nceasefire\n", encoding="utf-8")
+    result = runner.invoke(app, ["eval", str(corpus), "--models", "vendor", "--models-file",
+                                 str(models_file(tmp_path, good)), "--no-history", "--no-cache",
+                                 "--quiet", "--glossary", str(glossary), "--out", str(tmp_path / "out")])
+    assert result.exit_code == 2
+    assert result.stderr == (
+        f"tadqiq: error: {glossary}: line 3: expected 'english term,arabic rendering(s)', "
+        "got 1 cell: 'ceasefire'\n"
+    )
+    assert not (tmp_path / "out").exists()

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from nightly_corpus import GOOD_NAMES
+from nightly_corpus import GLOSSARY, GOOD_NAMES
 
 from eval.nightly.runner import run_eval
 
@@ -130,14 +130,15 @@ def test_ray_gives_the_local_files_and_history_rows_and_hits_the_cache_next_time
     assert report is not None and report.to_json()["name"] == "ray" and report.workers == 2
     assert {"connect", "load", "translate", "cache"} <= set(report.seconds)
     assert report.counts["documents"] == len(GOOD_NAMES) * len(MODELS)
-    # Every distinct sentence (3 + 2 + 3 per model) went to a worker once.
-    assert report.counts == {"documents": 9, "sentences_translated": 16, "cache_hits": 0}
+    # Every distinct sentence (3 + 2 + 3 per model) went to a worker once; the test cluster
+    # is one node, which ran every actor and flag task.
+    assert report.counts == {"documents": 9, "sentences_translated": 16, "cache_hits": 0, "nodes": 1}
 
     # Next night, same cache: the driver answers every sentence; no worker translates.
     with open_test_history(tmp_path / "again.db") as history:
         again = _run(nightly_env, tmp_path / "again", cache, history=history, engine=_engine()).engine
     assert again is not None
-    assert again.counts == {"documents": 9, "sentences_translated": 0, "cache_hits": 16}
+    assert again.counts == {"documents": 9, "sentences_translated": 0, "cache_hits": 16, "nodes": 1}
     assert_same_outputs(local_run / "out", tmp_path / "again")
 
 
@@ -163,6 +164,28 @@ def test_a_worker_dying_mid_run_is_restarted_and_nothing_is_lost(
     assert outcome.failures == [] or all(f.model is None for f in outcome.failures)
     _assert_model_files(tmp_path / "killed", local_run / "out", ["tiny-a"])
     assert engine.counts["sentences_translated"] == 8  # the lost batch is counted once
+
+
+def test_flag_tasks_use_the_glossary_the_driver_read(
+    ray_cluster: Path, nightly_env: dict[str, Path], tmp_path: Path
+) -> None:
+    glossary = tmp_path / "glossary.csv"
+    glossary.write_text(GLOSSARY, encoding="utf-8")
+    local = tmp_path / "local"
+    _run(nightly_env, local, tmp_path / "c.sqlite3", models=["vendor"], glossary=glossary)
+
+    def removing(model: str, document: str, total: int) -> Callable[[int], None]:
+        glossary.unlink(missing_ok=True)  # the flag tasks run after this: they never read the file
+        return lambda k: None
+
+    remote = tmp_path / "ray"
+    _run(nightly_env, remote, tmp_path / "c.sqlite3", models=["vendor"], glossary=glossary,
+         engine=_engine(1), progress=removing)
+    assert not glossary.exists()
+    lines = _masked_lines(remote, "vendor")
+    assert lines == _masked_lines(local, "vendor")
+    evidence = [e for x in lines for f in x["flags"] for e in f["evidence"]]
+    assert any("'port authority' must be rendered as" in str(e) for e in evidence)
 
 
 def _interrupt_after(n: int) -> Callable[[str, str, int], Callable[[int], None]]:
@@ -222,5 +245,5 @@ def test_cli_ray_run_records_engine_workers_and_stage_times(
     engine = json.loads((tmp_path / "outcome.json").read_text("utf-8"))["engine"]
     assert engine["name"] == "ray" and engine["workers"] == 1
     assert {"connect", "load", "cache", "translate", "flag"} <= set(engine["seconds"])
-    assert engine["counts"] == {"cache_hits": 0, "documents": 6, "sentences_translated": 8}
+    assert engine["counts"] == {"cache_hits": 0, "documents": 6, "nodes": 1, "sentences_translated": 8}
     assert ray.is_initialized()  # a cluster the command did not start is left running

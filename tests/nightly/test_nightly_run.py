@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from nightly_corpus import DOCUMENTS, GOOD, GOOD_NAMES, WORSE, XLIFF, write_hypotheses
+from nightly_corpus import DOCUMENTS, GLOSSARY, GOOD, GOOD_NAMES, WORSE, XLIFF, write_hypotheses
 
 from eval.nightly.runner import run_eval
 from eval.nightly.summary import EvalOutcome, summary_lines
@@ -194,6 +194,21 @@ def test_bad_arguments_are_config_errors(nightly_env: dict[str, Path]) -> None:
         run_eval(corpus, ["vendor"], models_file=models, metric="meteor")
     with pytest.raises(ConfigError, match="output folder"):
         run_eval(corpus, ["vendor"], models_file=models, resume=True)
+
+
+def test_flagger_options_carry_the_glossary_terms_read_once(tmp_path: Path) -> None:
+    from eval.nightly.engine import FlaggerOptions
+    from eval.text.glossary import load_glossary
+
+    path = tmp_path / "glossary.csv"
+    path.write_text(GLOSSARY, encoding="utf-8")
+    options = FlaggerOptions.of(path, None, ["glossary"])
+    terms = tuple(load_glossary(path))
+    assert options.glossary == terms and len(terms) == 1
+    path.unlink()  # an engine builds its flaggers from the options alone (a worker has no file)
+    assert [tuple(f.glossary) for f in options.flaggers()] == [terms]
+    with pytest.raises(ConfigError, match="unknown check"):
+        FlaggerOptions.of(None, None, ["nope"])
 
 
 def _comparable(out: Path) -> dict:
