@@ -8,13 +8,26 @@ What is measured (issue 14):
   so no two documents share a sentence and no engine saves work by deduplication.
 - Model: the opus-mt-ar-en-shaped random Marian model of ``bench/translate_speed.py``
   (~76.8 M parameters), greedy, ``max_new_tokens`` 32, through the hf backend.
-- Engines, in one run on this machine, each with an empty translation cache: the local
-  engine; Ray with 1 worker sent one document's sentences at a time, as the local engine
-  translates them (its time against the local run is Ray's overhead); Ray with 1 and with
-  2 workers sent batches of 32 sentences (a local Ray cluster with the machine's CPUs). Each figure is the wall-clock time of :func:`eval.nightly.runner.run_eval`
-  (model loading included; starting Ray is reported apart). The local process is warmed
-  up first on two other documents (its first check loads the lexical resources); Ray's
-  worker processes are not, since a real run pays for that on every worker.
+- Engines, in one run on this machine, each with an empty translation cache:
+
+  * ``local``: the local engine (torch on its default threads, flagging after each
+    document's translation, in this process);
+  * ``ray-1-same-work``: Ray with 1 worker doing the local run's work the local run's
+    way: sent one document's sentences at a time (the local engine's batches), holding
+    all the machine's CPUs (so torch runs on as many threads as locally, and no flag
+    task runs beside it: the documents are flagged once translation is over). Its
+    translation stage against the local run's is **Ray's overhead** on translation
+    (shipping batches and results, scheduling); its whole time against the local run's
+    adds starting the worker and flag-task processes and flagging in parallel tasks;
+  * ``ray-1`` and ``ray-2``: Ray as ``tadqiq eval --engine ray`` runs by default, 1 and 2
+    workers of one CPU each, batches of 32 sentences across documents, flag tasks on
+    the CPUs left.
+
+  Each figure is the wall-clock time of :func:`eval.nightly.runner.run_eval` (model
+  loading included; starting the local Ray cluster is reported apart). The local process
+  is warmed up first on two other documents (its first check loads the lexical
+  resources); Ray's worker processes are not, since a real run pays for that on every
+  worker.
 - Driver limits: translation-cache look-ups per second (``get_many`` over a cache of
   20,000 sentences) and history writes per second (recording this run's record again
   under new run ids in a SQLite history).
@@ -103,10 +116,12 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     import ray
+    import torch
     from translate_speed import build_marian
 
     from eval.nightly.ray_engine import RayEngine
 
+    threads = torch.get_num_threads()
     results: dict[str, Any] = {"documents": args.documents, "cpus": os.cpu_count()}
     with tempfile.TemporaryDirectory() as name:
         tmp = Path(name)
@@ -129,14 +144,13 @@ def main(argv: list[str] | None = None) -> int:
         t = time.perf_counter()
         ray.init(include_dashboard=False, log_to_driver=False, configure_logging=False)
         results["ray_start_seconds"] = round(time.perf_counter() - t, 2)
-        stages = {}
-        # "ray-1-document-batches": one worker sent one document's sentences at a time, as
-        # the local engine translates them, so that its time against the local run is Ray's
-        # overhead rather than the gain of larger batches.
-        for name, workers, batch in (
-            ("ray-1-document-batches", 1, args.sentences), ("ray-1", 1, 32), ("ray-2", 2, 32),
+        stages = {"local": outcome.engine.to_json()}
+        for name, workers, batch, cpus in (
+            ("ray-1-same-work", 1, args.sentences, float(os.cpu_count() or 1)),
+            ("ray-1", 1, 32, 1.0),
+            ("ray-2", 2, 32, 1.0),
         ):
-            engine = RayEngine(workers=workers, batch_size=batch)
+            engine = RayEngine(workers=workers, batch_size=batch, cpus_per_worker=cpus)
             seconds, ray_outcome = timed_run(tmp / "corpus", models, tmp / f"{name}.sqlite3", engine)
             runs[name] = seconds
             stages[name] = engine.report().to_json()
@@ -159,7 +173,12 @@ def main(argv: list[str] | None = None) -> int:
         }
         for name, s in runs.items()
     }
-    results["ray_1_worker_overhead"] = round(runs["ray-1-document-batches"] / local - 1, 3)
+    translate = {name: stage["seconds"]["translate"] for name, stage in stages.items()}
+    results["torch_threads_local"] = threads
+    results["ray_1_worker_overhead"] = {
+        "translation": round(translate["ray-1-same-work"] / translate["local"] - 1, 3),
+        "whole_run": round(runs["ray-1-same-work"] / local - 1, 3),
+    }
     results["ray_2_vs_1_workers"] = round(runs["ray-1"] / runs["ray-2"], 3)
     results["stages"] = stages
     results["driver"] = {
