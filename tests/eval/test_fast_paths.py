@@ -5,7 +5,6 @@ pre-filter (the idiom finder's sentence pre-filter: tests/eval/test_mwe.py)."""
 from __future__ import annotations
 
 import random
-import re
 from pathlib import Path
 
 import pytest
@@ -268,30 +267,3 @@ def test_number_phrases_start_with_an_opening_word():
         assert all(key.split(" ")[0] in openings for key in table)
         if language == "ar":
             assert all(key + s in openings for key in table if " " not in key for s in PRONOUN_SUFFIXES)
-
-
-def test_the_c_stemmer_is_used_and_stems_as_the_python_one():
-    """PyStemmer (a dependency) is the C build of the Snowball stemmers; snowballstemmer
-    hands it out when it is installed. It must stem every word exactly as the pure-Python
-    stemmer does: the English words of the example, the labelled development sets and the
-    lexical resources, in lower case and as written."""
-    import gzip
-
-    import snowballstemmer
-    from snowballstemmer.english_stemmer import EnglishStemmer
-
-    from eval.text.tokens import stem
-
-    fast = snowballstemmer.stemmer("english")
-    assert type(fast).__module__ == "Stemmer", "snowballstemmer did not pick up PyStemmer"
-    texts = [_read(doc / "reference.en.txt") + _read(doc / "hypothesis.en.txt") for doc in DOCS]
-    resources = ROOT / "eval" / "lexicon" / "resources"
-    texts += [p.read_text(encoding="utf-8") for p in resources.glob("*_en.tsv")]
-    texts.append(gzip.decompress((resources / "wordnet.tsv.gz").read_bytes()).decode("utf-8"))
-    words = sorted({w for t in texts for w in re.findall(r"[A-Za-z][A-Za-z'’-]*", t)})
-    words += [w.lower() for w in words]
-    assert len(words) > 50_000
-    plain = EnglishStemmer()
-    differ = [w for w in words if fast.stemWord(w) != plain.stemWord(w)]
-    assert differ == []
-    assert stem("Running") == plain.stemWord("running") == "run"
