@@ -32,7 +32,7 @@ import socket
 import sys
 import time
 from collections import Counter
-from collections.abc import Callable, MutableMapping, Sequence
+from collections.abc import Callable, Mapping, MutableMapping, Sequence
 from contextlib import suppress
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -57,6 +57,7 @@ __all__ = [
     "connect",
     "flag_document",
     "import_ray",
+    "recorded_cluster",
     "use_token_if_available",
 ]
 
@@ -102,23 +103,35 @@ def _host_port(address: str) -> tuple[str, int] | None:
 
 
 def connect(address: str | None = None, *, timeout: float = CONNECT_TIMEOUT) -> bool:
-    """Connect to the Ray cluster at ``address`` (None: a new local one; ``auto``: the one
-    running here or at ``$RAY_ADDRESS``); True when this call started Ray (so the caller
-    shuts it down). Already connected: nothing happens.
+    """Connect to the Ray cluster at ``address``; True when this call started Ray (so the
+    caller shuts it down). Already connected: nothing happens.
 
-    An address that does not answer within ``timeout`` seconds, or any other failure to
-    connect, is a one-line :class:`ConfigError`.
+    ``address`` None or ``auto``: as Ray does, the cluster :func:`recorded_cluster` names
+    (``$RAY_ADDRESS``, or the last ``ray start`` on this machine), else (None) a new local
+    one. An address that does not answer within ``timeout`` seconds — given, or recorded
+    by a cluster that has stopped without ``ray stop`` — or any other failure to connect,
+    is a one-line :class:`ConfigError`.
     """
     ray = import_ray()
     if ray.is_initialized():
         return False
     where = address or "a new local cluster"
     target = _host_port(address) if address else None
+    recorded = recorded_cluster() if address in (None, "auto") else None
+    if recorded is not None:
+        where, source = recorded
+        target = _host_port(where)
     if target is not None:
         try:
             socket.create_connection(target, timeout=timeout).close()
         except OSError as exc:
             reason = exc.strerror or str(exc) or type(exc).__name__
+            if recorded is not None:
+                raise ConfigError(
+                    f"no --ray-address was given and the Ray cluster {source} names, {where},"
+                    f" does not answer ({reason}): run `ray stop` to forget a cluster that has"
+                    " stopped, or give --ray-address"
+                ) from None
             raise ConfigError(f"cannot reach the Ray cluster at {address}: {reason}") from None
     try:
         ray.init(
@@ -134,6 +147,23 @@ def connect(address: str | None = None, *, timeout: float = CONNECT_TIMEOUT) -> 
         lines = str(exc).strip().splitlines() or [type(exc).__name__]
         raise ConfigError(f"cannot use the Ray cluster at {where}: {lines[0]}") from None
     return True
+
+
+def recorded_cluster(environ: Mapping[str, str] = os.environ) -> tuple[str, str] | None:
+    """(address, where it was found) of the cluster ``ray.init()`` joins when given no
+    address: ``$RAY_ADDRESS``, or the address the last ``ray start`` on this machine left
+    in ``ray/ray_current_cluster`` under Ray's temporary folder (``$RAY_TMPDIR``, else
+    ``$TMPDIR``, else ``/tmp``; ``ray stop`` removes it). None: there is none, and Ray
+    starts a new local cluster."""
+    if environ.get("RAY_ADDRESS"):
+        return environ["RAY_ADDRESS"], "$RAY_ADDRESS"
+    folder = environ.get("RAY_TMPDIR") or environ.get("TMPDIR") or "/tmp"  # noqa: S108 - Ray's default
+    record = Path(folder) / "ray" / "ray_current_cluster"
+    try:
+        address = record.read_text(encoding="utf-8").strip()
+    except (OSError, UnicodeDecodeError):
+        return None
+    return (address, str(record)) if address else None
 
 
 def use_token_if_available(environ: MutableMapping[str, str] = os.environ) -> bool:

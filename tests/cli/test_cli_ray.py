@@ -66,3 +66,48 @@ def test_unreachable_cluster_is_one_line_and_fast(tmp_path: Path) -> None:
 def test_ray_options_need_the_ray_engine(tmp_path: Path) -> None:
     result = runner.invoke(app, [*_args(tmp_path), "--workers", "2"])
     assert result.exit_code == 2 and "need --engine ray" in result.stderr
+
+
+def test_a_recorded_cluster_that_has_stopped_is_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Without --ray-address Ray joins the cluster the last `ray start` recorded (or
+    $RAY_ADDRESS names); one that has stopped without `ray stop` would cost 20 s of Ray's
+    retries and a message about "a new local cluster"."""
+    pytest.importorskip("ray", reason="ray is not installed: pip install -e '.[ray]'")
+    with socket.socket() as s:  # a port nothing listens on
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    record = tmp_path / "raytmp" / "ray" / "ray_current_cluster"
+    record.parent.mkdir(parents=True)
+    record.write_text(f"127.0.0.1:{port}\n", encoding="utf-8")
+    monkeypatch.setenv("RAY_TMPDIR", str(tmp_path / "raytmp"))
+    monkeypatch.delenv("RAY_ADDRESS", raising=False)
+    args = [*_args(tmp_path), "--engine", "ray", "--out", str(tmp_path / "out")]
+    for extra, source in (([], str(record)), (["--ray-address", "auto"], str(record))):
+        result = runner.invoke(app, [*args, *extra])
+        assert result.exit_code == 2
+        assert result.stderr.startswith(
+            f"tadqiq: error: no --ray-address was given and the Ray cluster {source} names,"
+            f" 127.0.0.1:{port}, does not answer ("
+        )
+        assert result.stderr.endswith("run `ray stop` to forget a cluster that has stopped, or give --ray-address\n")
+        assert result.stderr.count("\n") == 1
+        assert not (tmp_path / "out").exists()
+    monkeypatch.setenv("RAY_ADDRESS", f"127.0.0.1:{port}")
+    result = runner.invoke(app, args)
+    assert result.exit_code == 2
+    assert f"the Ray cluster $RAY_ADDRESS names, 127.0.0.1:{port}, does not answer" in result.stderr
+
+
+def test_the_recorded_cluster_is_read_as_ray_reads_it(tmp_path: Path) -> None:
+    from eval.nightly.ray_engine import recorded_cluster
+
+    assert recorded_cluster({"RAY_TMPDIR": str(tmp_path)}) is None  # nothing recorded
+    (tmp_path / "ray").mkdir()
+    (tmp_path / "ray" / "ray_current_cluster").write_text("10.0.0.5:6379\n", encoding="utf-8")
+    record = str(tmp_path / "ray" / "ray_current_cluster")
+    assert recorded_cluster({"RAY_TMPDIR": str(tmp_path)}) == ("10.0.0.5:6379", record)
+    assert recorded_cluster({"TMPDIR": str(tmp_path)}) == ("10.0.0.5:6379", record)
+    both = {"RAY_TMPDIR": str(tmp_path), "RAY_ADDRESS": "ray://head:10001"}
+    assert recorded_cluster(both) == ("ray://head:10001", "$RAY_ADDRESS")
