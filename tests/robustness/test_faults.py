@@ -49,6 +49,9 @@ HARNESS = r"""
 import os, signal, sys
 
 STAGE, ARGS = sys.argv[1], sys.argv[2:]
+# A shell that runs the tests in the background (`cmd &`) starts them with SIGINT
+# ignored, and Python then keeps it ignored; a user's Ctrl-C reaches a foreground tadqiq.
+signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 def interrupt():
