@@ -171,7 +171,7 @@ def use_token_if_available(environ: MutableMapping[str, str] = os.environ) -> bo
     set and a token is at hand (``$RAY_AUTH_TOKEN``, ``$RAY_AUTH_TOKEN_PATH`` or
     ``~/.ray/auth_token``); True when it is on.
 
-    Ray 2.5x's ``ray start --head`` turns token authentication on when the mode is not
+    Recent Ray's (2.60's) ``ray start --head`` turns token authentication on when the mode is not
     set, and saves the token in ``~/.ray/auth_token``; ``ray.init(address=...)`` does not,
     so a client on the head machine would be refused after 20 s of retries. Ray reads the
     mode when it is imported: this must run before (:func:`import_ray` calls it). A cluster

@@ -2,7 +2,7 @@
 
 The cluster is started as docs/cluster.md shows it, with ``ray start``: a head and a
 second node (one CPU each, both on 127.0.0.1 here), with Ray's token authentication on,
-as ``ray start --head`` has it by default since Ray 2.5x. tadqiq is given the token's
+as recent Ray's ``ray start --head`` has it by default (2.60 here). tadqiq is given the token's
 file only (``$RAY_AUTH_TOKEN_PATH``, no ``$RAY_AUTH_MODE``), as a user on the head
 machine has it, and must turn token authentication on itself. The run, in a separate
 process as a user runs it, must give the local run's files, use both nodes, and leave
