@@ -19,7 +19,9 @@ nightly run over many documents pays them (issue 14):
 - **labelled sets, best**: each article checked ``max(1, repeats // 3)`` more times; the
   mean over articles of each article's best time per stage (a floor, as warm).
 
-Times are the stage times a report records (``--timings``), in milliseconds. They vary
+The garbage collector's thresholds are tuned as the ``tadqiq`` command tunes them
+(:func:`eval.runtime.tune_gc`), unless ``--default-gc``. Times are the stage times a
+report records (``--timings``), in milliseconds. They vary
 with the machine's load, so compare figures measured in one session: run the script on
 two checkouts one after the other (``PYTHONPATH=OLD python bench/stage_speed.py`` then
 ``PYTHONPATH=NEW …``; it uses only the library's public API). ``--json`` writes
@@ -34,6 +36,7 @@ import json
 import statistics
 from pathlib import Path
 
+from eval.runtime import tune_gc
 from tadqiq.errors import InputError
 from tadqiq.pipeline import CheckRequest, check
 
@@ -79,7 +82,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("sets", nargs="*", type=Path, help="folders of labelled articles")
     parser.add_argument("--repeats", type=int, default=10)
     parser.add_argument("--json", type=Path)
+    parser.add_argument(
+        "--default-gc", action="store_true",
+        help="keep Python's garbage-collector thresholds (default: tune them as the tadqiq command does)",
+    )
     args = parser.parse_args(argv)
+    if not args.default_gc:
+        tune_gc()
     docs = _documents(args.sets or SETS)
 
     first = _stages(SEED)

@@ -24,6 +24,7 @@ except KeyboardInterrupt:  # Ctrl-C while the command line is still starting up
     sys.stderr.write("tadqiq: interrupted\n")
     raise SystemExit(130) from None
 
+from eval.runtime import tune_gc
 from eval.scoring.registry import DEFAULT_METRIC, METRICS
 from tadqiq import __version__
 from tadqiq.errors import TadqiqError
@@ -617,6 +618,7 @@ def history_command(
 
 def main() -> None:
     """Console-script entry point: typer's own usage errors also exit 2; Ctrl-C exits 130."""
+    tune_gc()
     try:
         app()
     except KeyboardInterrupt:

@@ -42,6 +42,7 @@ from eval import flow
 from eval.nightly.documents import DocumentResult, PreparedDocument, document_result
 from eval.nightly.engine import FlaggerOptions, ModelJob, ModelRun, finish_document, load_model
 from eval.nightly.summary import EngineReport, Failure
+from eval.runtime import tune_gc
 from eval.text.documents import read_text
 from tadqiq.errors import ConfigError, ModelError, TadqiqError
 
@@ -262,7 +263,9 @@ class TranslationWorker:
 @functools.lru_cache(maxsize=4)
 def _flaggers(options: FlaggerOptions) -> list[Flagger]:
     """The flaggers of ``options`` in this worker process, built once (from the glossary
-    terms the driver read: the glossary file need not exist on the worker)."""
+    terms the driver read: the glossary file need not exist on the worker). The worker
+    process is tadqiq's: its garbage collector is tuned as the command's is."""
+    tune_gc()
     return options.flaggers()
 
 
