@@ -182,7 +182,7 @@ def use_token_if_available(environ: MutableMapping[str, str] = os.environ) -> bo
     if mode is not None:
         return mode.lower() == "token"
     path = environ.get(AUTH_TOKEN_PATH_ENV)
-    if environ.get(AUTH_TOKEN_ENV) or Path(path or Path.home() / AUTH_TOKEN_FILE[2:]).is_file():
+    if environ.get(AUTH_TOKEN_ENV) or Path(path or AUTH_TOKEN_FILE).expanduser().is_file():
         environ[AUTH_MODE_ENV] = "token"
         return True
     return False
@@ -228,20 +228,17 @@ class TranslationWorker:
         from translator import load_translator
 
         self.error: str | None = None
-        self.translated = 0
-        t = time.perf_counter()
         try:
             self.translator: Any = load_translator(spec, allow_download=allow_download)
         except ModelError as exc:
             self.translator, self.error = None, str(exc)
-        self.load_seconds = time.perf_counter() - t
 
-    def describe(self) -> tuple[str, dict, str, float, str]:
-        """("ok", report model info, cache key, load seconds, node) or ("error", {}, message, 0, node)."""
+    def describe(self) -> tuple[str, dict, str, str]:
+        """("ok", report model info, cache key, node) or ("error", {}, message, node)."""
         if self.translator is None:
-            return "error", {}, self.error or "the model could not be loaded", 0.0, _node()
+            return "error", {}, self.error or "the model could not be loaded", _node()
         info = self.translator.info
-        return "ok", info.to_json(), info.cache_key or "", self.load_seconds, _node()
+        return "ok", info.to_json(), info.cache_key or "", _node()
 
     def translate(self, sentences: Sequence[str]) -> tuple[str, list[Translation] | str, float, str]:
         """("ok", one translation per sentence, seconds, node) or ("error", message, seconds, node)."""
@@ -256,7 +253,6 @@ class TranslationWorker:
                 )
         except TadqiqError as exc:
             return "error", str(exc), time.perf_counter() - t, _node()
-        self.translated += len(sentences)
         return "ok", out, time.perf_counter() - t, _node()
 
 
@@ -367,7 +363,7 @@ class RayEngine:
 
     def report(self) -> EngineReport:
         counts = {**self.counts, "nodes": len(self.nodes)}
-        return EngineReport("ray", self.workers, dict(self.seconds), counts)
+        return EngineReport(self.name, self.workers, dict(self.seconds), counts)
 
     def close(self) -> None:
         """Shut Ray down if this engine started it."""
@@ -412,13 +408,23 @@ class RayEngine:
             with suppress(Exception):
                 self.ray.kill(actor, no_restart=True)
 
+    def _get(self, ref: Any) -> tuple[tuple, str | None]:
+        """(the answer of a task or actor call, None), or ((), a one-line message) when Ray
+        itself failed it: an actor dead past its restarts, a task that raised past its
+        retries. Either way the run goes on and the failure is kept as a
+        :class:`~eval.nightly.summary.Failure`, not raised as a traceback."""
+        try:
+            return self.ray.get(ref), None
+        except self.ray.exceptions.RayError as exc:
+            lines = [line for line in str(exc).splitlines() if line.strip()] or [type(exc).__name__]
+            return (), f"the Ray worker failed: {lines[0].strip()}"
+
     def _wait_flags(self, run: ModelRun, job: ModelJob, pending: dict) -> None:
         """Wait for the flag tasks in ``pending`` (ref → document), keeping each result."""
-        ray = self.ray
         try:
             while pending:
-                ready, _ = ray.wait(list(pending), num_returns=1)
-                self._flagged(run, job, pending.pop(ready[0]), ray.get(ready[0]))
+                ready, _ = self.ray.wait(list(pending), num_returns=1)
+                self._flagged(run, job, pending.pop(ready[0]), ready[0])
         except BaseException:
             self._cancel(pending)
             raise
@@ -428,7 +434,12 @@ class RayEngine:
             with suppress(Exception):
                 self.ray.cancel(ref, force=True)
 
-    def _flagged(self, run: ModelRun, job: ModelJob, doc: PreparedDocument, answer: tuple) -> None:
+    def _flagged(self, run: ModelRun, job: ModelJob, doc: PreparedDocument, ref: Any) -> None:
+        """The flag task ``ref`` of ``doc`` is done: its result kept, or its failure."""
+        answer, error = self._get(ref)
+        if error is not None:
+            run.failures.append(Failure(doc.name, job.spec.name, error))
+            return
         status, value, node = answer
         self.nodes.add(node)
         if status == "ok":
@@ -471,9 +482,13 @@ class RayEngine:
         """The model's info from its first actor (a model that cannot be loaded is one
         failure), then :class:`_Schedule`: cache, translation batches, flag tasks."""
         t = time.perf_counter()
-        status, info, key, _, node = self.ray.get(actors[0].describe.remote())
+        answer, error = self._get(actors[0].describe.remote())
         run.load_seconds = time.perf_counter() - t
         self.seconds["load"] += run.load_seconds
+        if error is not None:
+            run.failures.append(Failure(None, job.spec.name, error))
+            return
+        status, info, key, node = answer
         self.nodes.add(node)
         if status != "ok":
             run.failures.append(Failure(None, job.spec.name, key))
@@ -585,7 +600,7 @@ class _Schedule:
                 ref = ready[0]
                 if ref in self.pending_flags:
                     doc = self.pending_flags.pop(ref)
-                    self.engine._flagged(self.run, self.job, doc, self.ray.get(ref))
+                    self.engine._flagged(self.run, self.job, doc, ref)
                 else:
                     self.on_batch(ref)
         except BaseException:
@@ -613,9 +628,13 @@ class _Schedule:
         """A batch came back: its translations kept, or its documents failed."""
         index, k = self.running.pop(ref)
         self.in_flight[k] -= 1
-        status, value, seconds, node = self.ray.get(ref)
-        self.engine.nodes.add(node)
         batch = self.batches[index]
+        answer, error = self.engine._get(ref)
+        if error is not None:
+            self.fail(batch, error)
+            return
+        status, value, seconds, node = answer
+        self.engine.nodes.add(node)
         if status != "ok":
             self.fail(batch, str(value))
             return

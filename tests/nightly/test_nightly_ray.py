@@ -247,3 +247,24 @@ def test_cli_ray_run_records_engine_workers_and_stage_times(
     assert {"connect", "load", "cache", "translate", "flag"} <= set(engine["seconds"])
     assert engine["counts"] == {"cache_hits": 0, "documents": 6, "nodes": 1, "sentences_translated": 8}
     assert ray.is_initialized()  # a cluster the command did not start is left running
+
+
+def test_a_worker_dead_past_its_restarts_fails_documents_not_the_run(
+    ray_cluster: Path, nightly_env: dict[str, Path], tmp_path: Path
+) -> None:
+    """An actor that dies with no restarts left (max_restarts=0) makes Ray raise an error
+    for its batches: the documents needing them are failures of the run, with a one-line
+    message, and the run completes (no traceback)."""
+    from eval.nightly.ray_engine import RayEngine
+
+    (ray_cluster / "died").unlink(missing_ok=True)
+    (ray_cluster / "die-once").write_text("", encoding="utf-8")
+    engine = RayEngine(workers=1, batch_size=2, max_restarts=0)
+    outcome = _run(
+        nightly_env, tmp_path / "dead", tmp_path / "c.sqlite3", models=["tiny-a"], engine=engine
+    )
+    assert (ray_cluster / "died").exists()
+    failed = [f for f in outcome.failures if f.model == "tiny-a" and f.document in GOOD_NAMES]
+    assert failed, outcome.failures
+    assert all(f.message.startswith("the Ray worker failed: ") for f in failed)
+    assert all("\n" not in f.message for f in failed)
