@@ -115,11 +115,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", type=Path, help="write the figures here")
     args = parser.parse_args(argv)
 
-    import ray
     import torch
     from translate_speed import build_marian
 
-    from eval.nightly.ray_engine import RayEngine
+    from eval.nightly.ray_engine import RayEngine, import_ray
+
+    ray = import_ray()  # not installed: one line, exit 2 (run_script)
 
     threads = torch.get_num_threads()
     results: dict[str, Any] = {"documents": args.documents, "cpus": os.cpu_count()}
@@ -193,4 +194,6 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    from tadqiq.script import run_script
+
+    run_script(main)

@@ -36,6 +36,7 @@ import json
 import statistics
 from pathlib import Path
 
+from eval.flags.bench import labelled_documents
 from eval.runtime import tune_gc
 from tadqiq.errors import InputError
 from tadqiq.pipeline import CheckRequest, check
@@ -66,9 +67,7 @@ def _documents(sets: list[Path]) -> list[Path]:
             raise InputError(f"{folder}: the held-out split is not measured here")
         if not folder.is_dir():
             raise InputError(f"{folder}: no such folder of labelled articles")
-        docs += sorted(p for p in folder.iterdir() if (p / "article.ar.txt").is_file())
-    if not docs:
-        raise InputError(f"{', '.join(map(str, sets))}: no labelled articles (article.ar.txt) found")
+        docs += labelled_documents(folder)
     return docs
 
 

@@ -36,7 +36,6 @@ import os
 import time
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field, replace
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from eval.evaluate import Flagger, evaluate
@@ -384,8 +383,6 @@ def default_flaggers(
     """
     from eval.flags.merge import MIN_CONFIDENCE, SpanFlagger
 
-    if isinstance(glossary, (str, os.PathLike)):
-        glossary = Path(glossary)
     threshold = MIN_CONFIDENCE if min_confidence is None else min_confidence
     return [SpanFlagger(glossary=glossary, min_confidence=threshold, checks=checks)]
 

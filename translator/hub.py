@@ -148,13 +148,18 @@ def hub_unreachable(timeout: float | None = None) -> str | None:
         timeout = hub_check_seconds()
     endpoint = hub_endpoint()
     outcome: list[str | None] = []
+    # Imported and built before the clock starts: a slow first import is not "no answer".
+    try:
+        from huggingface_hub.utils import get_session
+
+        session = get_session()
+    except Exception as exc:  # noqa: BLE001 - not installed or misconfigured: cannot be used
+        return f"{type(exc).__name__}: {first_line(exc)}"
 
     def probe() -> None:
         try:
-            from huggingface_hub.utils import get_session
-
             # The request's own limit only ends the thread; the join below decides "no answer".
-            response = get_session().head(endpoint + "/", timeout=2 * timeout)
+            response = session.head(endpoint + "/", timeout=2 * timeout)
             status = response.status_code
             outcome.append(f"HTTP {status}" if status >= 500 else None)
         except Exception as exc:  # noqa: BLE001 - any failure means "cannot be used"

@@ -22,7 +22,7 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
-from itertools import accumulate, chain
+from itertools import accumulate
 
 from eval.values import Bead, Unit
 
@@ -33,6 +33,12 @@ BEAD_SHAPES: tuple[tuple[int, int], ...] = (
 _SKIP_SHAPES = tuple((a, r) for a, r in BEAD_SHAPES if a == 0 or r == 0)
 _MERGE_SHAPES = tuple((a, r) for a, r in BEAD_SHAPES if a and r)
 _CHAR_ORDER = 6
+#: A sentence pair's similarity: the bonus for shared numbers, and again for shared names
+#: (:func:`similarity`, bounded by :func:`_upper_similarity`).
+_MATCH_BONUS = 0.15
+#: chrF is scaled by ``floor + (1 - floor) * sqrt(length ratio)``: very different lengths
+#: are unlikely translations of each other.
+_LENGTH_FLOOR = 0.75
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 _NAME = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][a-zA-Z'’-]+")
 _SPACE = re.compile(r"\s+")
@@ -106,7 +112,9 @@ class _SlotLayout:
         for n in range(_CHAR_ORDER):
             # A span's count never exceeds the n-gram's count over all texts of one side,
             # so the sum over both sides is always room enough.
-            room = Counter(chain.from_iterable(f.ngrams[n].elements() for f in features))
+            room: Counter[str] = Counter()
+            for f in features:
+                room.update(f.ngrams[n])
             firsts = list(accumulate(room.values(), initial=0))
             self.base.append(dict(zip(room, firsts[:-1], strict=True)))
             size = firsts[-1]
@@ -213,11 +221,11 @@ def similarity(hyp: _Features, ref: _Features) -> float:
     for a, b in ((hyp.numbers, ref.numbers), (hyp.names, ref.names)):
         if a and b:
             shared = _common_counts(a, b)  # sum((a & b).values())
-            bonus += 0.15 * shared / max(sum(a.values()), sum(b.values()))
+            bonus += _MATCH_BONUS * shared / max(sum(a.values()), sum(b.values()))
     # Very different lengths are unlikely translations of each other.
     if hyp.chars and ref.chars:
         ratio = min(hyp.chars, ref.chars) / max(hyp.chars, ref.chars)
-        chrf *= 0.75 + 0.25 * math.sqrt(ratio)
+        chrf *= _LENGTH_FLOOR + (1 - _LENGTH_FLOOR) * math.sqrt(ratio)
     return min(1.0, chrf + bonus)
 
 
@@ -245,7 +253,7 @@ class _Bounds:
 def _upper_similarity(hyp: tuple[list[int], int, bool, bool], ref: tuple[list[int], int, bool, bool]) -> float:
     """An upper bound of :func:`similarity` from lengths alone: each order's F-score is
     at most ``2 min(h, r) / (h + r)`` of its n-gram totals (all n-grams of the shorter
-    side shared), each bonus at most 0.15; with a margin for rounding."""
+    side shared), each bonus at most :data:`_MATCH_BONUS`; with a margin for rounding."""
     hyp_totals, hyp_chars, hyp_numbers, hyp_names = hyp
     ref_totals, ref_chars, ref_numbers, ref_names = ref
     chrf = 0.0
@@ -254,8 +262,9 @@ def _upper_similarity(hyp: tuple[list[int], int, bool, bool], ref: tuple[list[in
             chrf += 2 * min(h, r) / (h + r)
     chrf /= _CHAR_ORDER
     if hyp_chars and ref_chars:
-        chrf *= 0.75 + 0.25 * math.sqrt(min(hyp_chars, ref_chars) / max(hyp_chars, ref_chars))
-    bonus = 0.15 * (hyp_numbers and ref_numbers) + 0.15 * (hyp_names and ref_names)
+        ratio = min(hyp_chars, ref_chars) / max(hyp_chars, ref_chars)
+        chrf *= _LENGTH_FLOOR + (1 - _LENGTH_FLOOR) * math.sqrt(ratio)
+    bonus = _MATCH_BONUS * (hyp_numbers and ref_numbers) + _MATCH_BONUS * (hyp_names and ref_names)
     return min(1.0, chrf + bonus + 1e-9)
 
 

@@ -388,9 +388,10 @@ def _rendering(view: SegmentView, h: Token, r: Token) -> tuple[int, ...]:
     exact = tuple(k for k in view.supporters(h) if not view.ar[k].function)
     if exact:
         return exact
+    supported = view.supporters(r)
     return tuple(
         k for k, a in enumerate(view.ar)
-        if _glosses_near(a, h) and (supports(a, r) or _glosses_near(a, r))
+        if _glosses_near(a, h) and (k in supported or _glosses_near(a, r))
     )
 
 

@@ -59,7 +59,7 @@ class SpanFlagger:
 
     def __init__(
         self,
-        glossary: Path | Sequence[GlossaryTerm] | None = None,
+        glossary: str | os.PathLike[str] | Sequence[GlossaryTerm] | None = None,
         min_confidence: float = MIN_CONFIDENCE,
         checks: Collection[str] | None = None,
         calibration: calib.Calibration | None = None,

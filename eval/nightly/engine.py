@@ -23,7 +23,7 @@ from __future__ import annotations
 import os
 import time
 from collections import Counter
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -37,15 +37,17 @@ from eval.nightly.summary import EngineReport, Failure
 from tadqiq.errors import ModelError, TadqiqError
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
-
     from eval.text.glossary import GlossaryTerm
     from translator import ModelSpec, TranslationCache, Translator
 
-    #: (model, document, number of Arabic sentences) → advance(number translated).
-    Progress = Callable[[str, str, int], Callable[[int], None]]
+__all__ = [
+    "Engine", "FlaggerOptions", "LocalEngine", "ModelJob", "ModelRun", "Progress",
+    "finish_document", "load_model",
+]
 
-__all__ = ["Engine", "FlaggerOptions", "LocalEngine", "ModelJob", "ModelRun"]
+#: Called with (model, document, number of Arabic sentences) when a document starts;
+#: returns a callback advanced with the number of sentences just translated.
+Progress = Callable[[str, str, int], Callable[[int], None]]
 
 
 @dataclass(frozen=True)

@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import os
 from collections import Counter
-from collections.abc import Callable, Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -36,7 +36,7 @@ from typing import TYPE_CHECKING
 from eval.nightly.compare import RunComparison, baseline_significance, compare_with_history
 from eval.nightly.corpus import corpus_revision, load_corpus
 from eval.nightly.documents import DocumentResult, PreparedDocument, prepare_document
-from eval.nightly.engine import Engine, FlaggerOptions, LocalEngine, ModelJob, ModelRun
+from eval.nightly.engine import Engine, FlaggerOptions, LocalEngine, ModelJob, ModelRun, Progress
 from eval.nightly.outdir import OutDir, new_run_id
 from eval.nightly.records import FlagRecord, ModelResult, RunRecord
 from eval.nightly.summary import EvalOutcome, Failure
@@ -53,9 +53,8 @@ if TYPE_CHECKING:
 
 __all__ = ["EvalProgress", "run_eval"]
 
-#: Called with (model, document, number of Arabic sentences) when a document starts;
-#: returns a callback advanced with the number of sentences just translated.
-EvalProgress = Callable[[str, str, int], Callable[[int], None]]
+#: The progress callback of :func:`run_eval` (:data:`eval.nightly.engine.Progress`).
+EvalProgress = Progress
 
 
 def run_eval(

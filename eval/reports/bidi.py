@@ -26,14 +26,13 @@ def to_visual(text: str) -> str:
 
 class VisualArabic:
     """A rich renderable: ``text`` (logical order) cut with "…" (or wrapped) to the width
-    it gets, then each line reordered for display — the sentence's start is what is shown."""
+    it gets, then each line reordered for display — the sentence's start is what is shown.
+    A cut line is right-aligned (as Arabic reads), wrapped lines left-aligned."""
 
-    def __init__(self, text: str, *, wrap: bool = False,
-                 justify: Literal["left", "right"] = "right", style: str = "") -> None:
+    def __init__(self, text: str, *, wrap: bool = False) -> None:
         self.text = " ".join(text.split())
         self.wrap = wrap
-        self.justify = justify
-        self.style = style
+        self.justify: Literal["left", "right"] = "left" if wrap else "right"
 
     @property
     def plain(self) -> str:
@@ -53,5 +52,5 @@ class VisualArabic:
             logical.truncate(width, overflow="ellipsis")
             lines = [logical.plain]
         for line in lines:
-            yield Text(to_visual(line.strip()), style=self.style, justify=self.justify,
+            yield Text(to_visual(line.strip()), justify=self.justify,
                        no_wrap=True, overflow="crop", end="\n")

@@ -41,7 +41,7 @@ def _ar(text: str, visual: bool, *, wrap: bool = False) -> str | RenderableType:
         return text
     from eval.reports.bidi import VisualArabic
 
-    return VisualArabic(text, wrap=wrap, justify="left" if wrap else "right")
+    return VisualArabic(text, wrap=wrap)
 
 
 # C0 and C1 control characters from the input are shown as symbols (ESC as ␛): text of an

@@ -6,7 +6,7 @@ from __future__ import annotations
 from eval.flags.checks.common import make_flag
 from eval.flags.context import Check, DocumentContext
 from eval.flags.view import SegmentView
-from eval.lexicon.bilingual import strip_prefixes, supports
+from eval.lexicon.bilingual import strip_prefixes
 from eval.values import Flag
 
 
@@ -33,7 +33,7 @@ def glossary_flags(view: SegmentView, ctx: DocumentContext, check: Check) -> lis
             if any(_ar_contains(view, a) for a in term.arabic):
                 continue
             ref_tokens = view.ref[i : i + n]
-            found = [k for k, w in enumerate(view.ar) if any(supports(w, t) for t in ref_tokens)]
+            found = sorted({k for t in ref_tokens for k in view.supporters(t)})
             found = found or view.locate(ref_tokens)
             ar = (ctx.ar_span(view.ar[found[0]].token.start, view.ar[found[-1]].token.end) if found
                   else view.insertion(ref_tokens, ctx.ar, ctx.ar_line))
