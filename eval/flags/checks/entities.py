@@ -26,7 +26,12 @@ from eval.values import Category, Flag, Severity, Span
 def _spelling_close(a: str, b: str, ratio: float = 0.8) -> bool:
     """Two Latin spellings of one name (Thiago/Tiago, Saïss/Sais), not two names (Doyle/Daly)."""
     a, b = fold_latin(a), fold_latin(b)
-    return a == b or SequenceMatcher(None, a, b).ratio() >= ratio
+    if a == b:
+        return True
+    # difflib's cheap upper bounds first (ratio <= quick_ratio <= real_quick_ratio): most
+    # pairs a segment tries are far apart, and this rules them out without the matching.
+    matcher = SequenceMatcher(None, a, b)
+    return matcher.real_quick_ratio() >= ratio and matcher.quick_ratio() >= ratio and matcher.ratio() >= ratio
 
 
 def _same_name(hyp: Token, ref: Token) -> bool:
