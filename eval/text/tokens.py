@@ -54,6 +54,8 @@ class Token:
 
 @functools.lru_cache(maxsize=1)
 def _stemmer():
+    """The English Snowball stemmer: snowballstemmer hands out PyStemmer's C build when it
+    is installed (a dependency: the same stems, much faster), else its own Python one."""
     return snowballstemmer.stemmer("english")
 
 
