@@ -23,6 +23,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from itertools import accumulate, chain
+from operator import add
 
 from eval.values import Bead, Unit
 
@@ -69,10 +70,10 @@ class _Features:
 
 def _features(text: str) -> _Features:
     squeezed = _SPACE.sub("", text)
-    grams = [
-        [squeezed[i : i + n] for i in range(len(squeezed) - n + 1)]
-        for n in range(1, _CHAR_ORDER + 1)
-    ]
+    # The n-grams of each order, each an (n-1)-gram with the character after it.
+    grams = [list(squeezed)]
+    for n in range(1, _CHAR_ORDER):
+        grams.append(list(map(add, grams[-1], squeezed[n:])))
     ngrams = [Counter(g) for g in grams]
     numbers = Counter(m.group().replace(",", "") for m in _NUMBER.finditer(text))
     names = Counter(m.group().lower() for m in _NAME.finditer(text))
@@ -172,7 +173,9 @@ class _SlotLayout:
                 if slot is None:
                     continue
                 a, c = before[gram], counts[gram]
-                low, high = max(a, c), min(a + c, room[gram])
+                low, high = (a if a > c else c), a + c
+                if high > room[gram]:
+                    high = room[gram]
                 if high > low:
                     mask |= ((1 << (high - low)) - 1) << (slot + low)
             if k + 1 < len(parts):
@@ -270,7 +273,7 @@ def _upper_similarity(hyp: tuple[list[int], int, bool, bool], ref: tuple[list[in
     chrf = 0.0
     for h, r in zip(hyp_totals, ref_totals, strict=True):
         if h and r:
-            chrf += 2 * min(h, r) / (h + r)
+            chrf += 2 * (h if h < r else r) / (h + r)
     chrf /= _CHAR_ORDER
     if hyp_chars and ref_chars:
         ratio = min(hyp_chars, ref_chars) / max(hyp_chars, ref_chars)
