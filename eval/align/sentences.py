@@ -20,9 +20,10 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
-from itertools import accumulate
+from itertools import accumulate, chain
+from operator import add
 
 from eval.values import Bead, Unit
 
@@ -63,17 +64,20 @@ class _Features:
     # Per order, the n-gram counts as a bit set of occurrence slots (see _SlotLayout);
     # filled in by align() only.
     masks: list[int] = field(default_factory=list)
+    # Per order, the n-grams in text order (what ngrams[n] counts); for one text only.
+    grams: list[list[str]] = field(default_factory=list)
 
 
 def _features(text: str) -> _Features:
     squeezed = _SPACE.sub("", text)
-    ngrams = [
-        Counter(squeezed[i : i + n] for i in range(len(squeezed) - n + 1))
-        for n in range(1, _CHAR_ORDER + 1)
-    ]
+    # The n-grams of each order, each an (n-1)-gram with the character after it.
+    grams = [list(squeezed)]
+    for n in range(1, _CHAR_ORDER):
+        grams.append(list(map(add, grams[-1], squeezed[n:])))
+    ngrams = [Counter(g) for g in grams]
     numbers = Counter(m.group().replace(",", "") for m in _NUMBER.finditer(text))
     names = Counter(m.group().lower() for m in _NAME.finditer(text))
-    return _Features(ngrams, numbers, names, len(squeezed), [c.total() for c in ngrams])
+    return _Features(ngrams, numbers, names, len(squeezed), [len(g) for g in grams], grams=grams)
 
 
 def _merge(features: Sequence[_Features]) -> _Features:
@@ -98,28 +102,35 @@ _MAX_SLOTS = 1 << 16
 class _SlotLayout:
     """Counts as bit sets, so that the shared n-gram count of two texts is one AND.
 
-    Every n-gram of an order gets as many consecutive bits ("occurrence slots") as it
-    can occur in any span of the document; a text that has it ``c`` times sets the
-    first ``c`` of them. Then ``sum(min(h[g], r[g]))`` over n-grams ``g`` — the
-    common count of chrF — is ``(h_mask & r_mask).bit_count()``, exactly.
+    Every n-gram of an order that occurs on each of the ``sides`` (the back-translations,
+    the reference sentences) gets as many consecutive bits ("occurrence slots") as it
+    can occur in a span of the side where it is rarer: its count over all texts of that
+    side. A text that has it ``c`` times sets the first ``c`` of them (all of them if
+    ``c`` is more). Then ``sum(min(h[g], r[g]))`` over n-grams ``g`` — the common count
+    of chrF — is ``(h_mask & r_mask).bit_count()``, exactly: a shared n-gram has at least
+    as many slots as its smaller count, and one that a side lacks adds nothing to the sum.
     """
 
-    def __init__(self, features: Sequence[_Features]) -> None:
-        # Per order: n-gram → its first slot.
+    def __init__(self, *sides: Sequence[_Features]) -> None:
+        # Per order: n-gram → its first slot, n-gram → its number of slots.
         self.base: list[dict[str, int]] = []
+        self.room: list[dict[str, int]] = []
         self.nbytes: list[int] = []
         self.usable = True
         for n in range(_CHAR_ORDER):
-            # A span's count never exceeds the n-gram's count over all texts of one side,
-            # so the sum over both sides is always room enough.
-            room: Counter[str] = Counter()
-            for f in features:
-                room.update(f.ngrams[n])
+            # A span's count never exceeds the n-gram's count over all texts of its side.
+            totals = [Counter(chain.from_iterable(f.grams[n] for f in side)) for side in sides]
+            grams: Iterable[str] = totals[0]
+            for other in totals[1:]:
+                grams = filter(other.__contains__, grams)
+            grams = list(grams)
+            counts = [map(t.__getitem__, grams) for t in totals]
+            room = dict(zip(grams, map(min, *counts) if len(counts) > 1 else counts[0], strict=True))
             firsts = list(accumulate(room.values(), initial=0))
-            self.base.append(dict(zip(room, firsts[:-1], strict=True)))
-            size = firsts[-1]
-            self.nbytes.append(size // 8 + 1)
-            self.usable = self.usable and size <= _MAX_SLOTS
+            self.base.append(dict(zip(grams, firsts, strict=False)))
+            self.room.append(room)
+            self.nbytes.append(firsts[-1] // 8 + 1)
+            self.usable = self.usable and firsts[-1] <= _MAX_SLOTS
 
     def fill(self, features: _Features) -> _Features:
         if self.usable and not features.masks:
@@ -145,11 +156,10 @@ class _SlotLayout:
 
     def _merged_mask(self, n: int, parts: Sequence[_Features]) -> int:
         """``_mask`` of the parts' summed counts: the union of their masks, plus, for an
-        n-gram that earlier parts had ``a`` times and this one ``c`` times, the slots
-        ``max(a, c) … a + c - 1`` that the union does not cover."""
-        base = self.base[n]
+        n-gram of the layout that earlier parts had ``a`` times and this one ``c`` times,
+        the slots ``max(a, c) … min(a + c, room) - 1`` that the union does not cover."""
+        base, room = self.base[n], self.room[n]
         mask = 0
-        extra: bytearray | None = None
         before: dict[str, int] | None = None  # summed counts of the parts so far
         for k, part in enumerate(parts):
             counts = part.ngrams[n]
@@ -159,33 +169,37 @@ class _SlotLayout:
                 continue
             shared = counts.keys() & before.keys()
             for gram in shared:
+                slot = base.get(gram)
+                if slot is None:
+                    continue
                 a, c = before[gram], counts[gram]
-                slot = base[gram]
-                if extra is None:
-                    extra = bytearray(self.nbytes[n])
-                for bit in range(slot + max(a, c), slot + a + c):
-                    extra[bit >> 3] |= 1 << (bit & 7)
+                low, high = (a if a > c else c), a + c
+                if high > room[gram]:
+                    high = room[gram]
+                if high > low:
+                    mask |= ((1 << (high - low)) - 1) << (slot + low)
             if k + 1 < len(parts):
                 summed = dict(before)
                 summed.update(counts)
                 for gram in shared:
                     summed[gram] = before[gram] + counts[gram]
                 before = summed
-        if extra is not None:
-            mask |= int.from_bytes(extra, "little")
         return mask
 
     def _mask(self, n: int, counts: Counter) -> int:
+        # Single slots go into a byte array, runs of slots straight into the integer.
         bits = bytearray(self.nbytes[n])
-        base = self.base[n]
+        base, room = self.base[n], self.room[n]
+        runs = 0
         for gram, count in counts.items():
-            slot = base[gram]
+            slot = base.get(gram)
+            if slot is None:
+                continue
             if count == 1:
                 bits[slot >> 3] |= 1 << (slot & 7)
             else:
-                for k in range(slot, slot + count):
-                    bits[k >> 3] |= 1 << (k & 7)
-        return int.from_bytes(bits, "little")
+                runs |= ((1 << min(count, room[gram])) - 1) << slot
+        return int.from_bytes(bits, "little") | runs
 
 
 def _common_counts(hyp: Counter, ref: Counter) -> int:
@@ -259,7 +273,7 @@ def _upper_similarity(hyp: tuple[list[int], int, bool, bool], ref: tuple[list[in
     chrf = 0.0
     for h, r in zip(hyp_totals, ref_totals, strict=True):
         if h and r:
-            chrf += 2 * min(h, r) / (h + r)
+            chrf += 2 * (h if h < r else r) / (h + r)
     chrf /= _CHAR_ORDER
     if hyp_chars and ref_chars:
         ratio = min(hyp_chars, ref_chars) / max(hyp_chars, ref_chars)
@@ -288,7 +302,7 @@ def align(
     n, m = len(units), len(references)
     hyp_feats = [_features(u.hypothesis) for u in units]
     ref_feats = [_features(r) for r in references]
-    slots = _SlotLayout(hyp_feats + ref_feats)
+    slots = _SlotLayout(hyp_feats, ref_feats)
     merged_hyp: dict[tuple[int, int], _Features] = {}
     merged_ref: dict[tuple[int, int], _Features] = {}
 

@@ -1,0 +1,68 @@
+"""The aligner's n-gram bit sets (eval.align.sentences._SlotLayout) count exactly what
+its n-gram counters count, on the sentences of the labelled articles of set A.
+
+The layout gives slots only to n-grams found on both sides, as many as the side where
+the n-gram is rarer has in all; these tests would fail if that ever left a shared count
+short, or if a merged span's bit set differed from the bit set of its summed counts."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from eval.align.sentences import _CHAR_ORDER, _common_counts, _features, _merge, _SlotLayout
+from eval.text.hypothesis import units_from_hypothesis
+from eval.text.segment import segment
+
+ROOT = Path(__file__).resolve().parents[2]
+DOCS = sorted((ROOT / "bench" / "data" / "flags" / "A").iterdir())
+
+
+def _sides(doc: Path):
+    def read(name: str) -> str:
+        return (doc / name).read_text(encoding="utf-8")
+
+    units = units_from_hypothesis(segment(read("article.ar.txt"), "ar"), read("hypothesis.en.txt"))
+    refs = [s.text for s in segment(read("reference.en.txt"), "en")]
+    return [_features(u.hypothesis) for u in units], [_features(r) for r in refs]
+
+
+def _spans(feats):
+    """Every run of 1–3 consecutive texts: (start, its features with masks, merged counters)."""
+    return [(i, k, feats[i : i + k]) for k in (1, 2, 3) for i in range(len(feats) - k + 1)]
+
+
+@pytest.mark.parametrize("doc", DOCS, ids=[p.name for p in DOCS])
+def test_bit_sets_count_the_shared_ngrams_of_every_span_pair(doc: Path):
+    hyp, ref = _sides(doc)
+    layout = _SlotLayout(hyp, ref)
+    assert layout.usable
+    ref_spans = [(j, layout.span(parts), _merge(parts)) for j, _, parts in _spans(ref)]
+    skipped = 0
+    for i, _, parts in _spans(hyp):
+        fast_h, exact_h = layout.span(parts), _merge(parts)
+        centre = i * len(ref) / len(hyp)
+        for j, fast_r, exact_r in ref_spans:
+            if abs(j - centre) > 4:  # near the diagonal, where the aligner looks
+                continue
+            for n in range(_CHAR_ORDER):
+                fast = (fast_h.masks[n] & fast_r.masks[n]).bit_count()
+                assert fast == _common_counts(exact_h.ngrams[n], exact_r.ngrams[n]), (i, j, n)
+    for n in range(_CHAR_ORDER):
+        # n-grams of one side only have no slots (the layout is narrower than all n-grams)
+        one_side = {g for f in hyp for g in f.ngrams[n]} ^ {g for f in ref for g in f.ngrams[n]}
+        skipped += sum(g not in layout.base[n] for g in one_side)
+    assert skipped
+
+
+@pytest.mark.parametrize("doc", DOCS[:4], ids=[p.name for p in DOCS[:4]])
+def test_merged_bit_sets_equal_bit_sets_of_summed_counts(doc: Path):
+    hyp, ref = _sides(doc)
+    layout = _SlotLayout(hyp, ref)
+    for feats in (hyp, ref):
+        for _, k, parts in _spans(feats):
+            if k > 1:
+                merged = layout.span(parts)
+                summed = _merge(parts).ngrams
+                assert merged.masks == [layout._mask(n, c) for n, c in enumerate(summed)]
