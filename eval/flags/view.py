@@ -21,6 +21,7 @@ from eval.lexicon.bilingual import (
     en_entities,
     pronoun_forms,
     related,
+    related_to_any,
     supporting,
 )
 from eval.lexicon.names import is_title
@@ -169,7 +170,7 @@ class SegmentView:
         """Some Arabic word of the segment has a gloss that is a near-synonym of ``token``."""
         if token.kind != "word":
             return False
-        return any(related(token.key, g) for a in self.ar if not a.function for g in a.stems)
+        return any(related_to_any(token.key, a.stems) for a in self.ar if not a.function)
 
     def arabic_for(self, hyp_tokens: Sequence[Token]) -> list[int]:
         """Unexplained Arabic words that the given back-translation words come from.
@@ -329,7 +330,7 @@ class SegmentView:
 
 def _soft(word: ArWord, hyp: Token) -> bool:
     """A gloss of the Arabic word is a near-synonym of the English word (نقص "lack" ~ "shortage")."""
-    return hyp.kind == "word" and any(related(hyp.key, g) for g in word.stems)
+    return hyp.kind == "word" and related_to_any(hyp.key, word.stems)
 
 
 def _may_link(word: ArWord, hyp: Token) -> bool:

@@ -174,15 +174,44 @@ def related(a: str, b: str) -> bool:
     """Two English stems are near-synonyms: equal, in one synonym group, or glossing a common Arabic stem."""
     if a == b:
         return True
+    groups_a, coglosses_a = _relations(a)
+    groups_b, coglosses_b = _relations(b)
+    return not groups_a.isdisjoint(groups_b) or not coglosses_a.isdisjoint(coglosses_b)
+
+
+@functools.lru_cache(maxsize=65536)
+def _relations(en_stem: str) -> tuple[frozenset[int], frozenset[int]]:
+    """What :func:`related` compares of a stem: its thesaurus groups and the lexicon stem
+    entries it glosses (:meth:`eval.lexicon.index.LexIndex.synonym_groups_of`, ``cogloss``)."""
     index = lex_index()
-    for lookup in (index.synonym_groups_of, index.cogloss):
-        ia, ib = lookup(a), lookup(b)
-        if ia and ib and not ia.isdisjoint(ib):
-            return True
-    return False
+    return index.synonym_groups_of(en_stem), index.cogloss(en_stem)
+
+
+@functools.lru_cache(maxsize=65536)
+def _relations_of_any(stems: frozenset[str]) -> tuple[frozenset[int], frozenset[int]]:
+    """The thesaurus groups and lexicon stem entries of all of ``stems`` together."""
+    groups: set[int] = set()
+    coglosses: set[int] = set()
+    for s in stems:
+        g, c = _relations(s)
+        groups |= g
+        coglosses |= c
+    return frozenset(groups), frozenset(coglosses)
+
+
+def related_to_any(word: str, stems: frozenset[str]) -> bool:
+    """``any(related(word, s) for s in stems)``, with the stems' relations pooled once: a
+    group or an entry ``word`` shares with one of them is one it shares with their union."""
+    if word in stems:
+        return True
+    groups, coglosses = _relations(word)
+    pooled_groups, pooled_coglosses = _relations_of_any(stems)
+    return not groups.isdisjoint(pooled_groups) or not coglosses.isdisjoint(pooled_coglosses)
 
 
 on_reset(related.cache_clear)
+on_reset(_relations.cache_clear)
+on_reset(_relations_of_any.cache_clear)
 
 
 def thesaurus_related(a: str, b: str) -> bool:
@@ -340,7 +369,7 @@ class _EnglishToken:
     """An English token as :func:`supports` compares it with Arabic words: what depends on
     it alone (its lower case, number key, weekday or month, pronoun forms) worked out once."""
 
-    __slots__ = ("calendar", "capitalised", "forms", "key", "low", "number", "text", "word")
+    __slots__ = ("calendar", "capitalised", "forms", "key", "low", "name", "number", "text", "word")
 
     def __init__(self, en: Token) -> None:
         self.key, self.text = en.key, en.text
@@ -348,6 +377,7 @@ class _EnglishToken:
         self.low = en.text.lower()
         self.capitalised = en.text[:1].isupper()
         self.calendar = _calendar_name(en.text) if self.capitalised else None
+        self.name = translit.EnglishName(en.text) if self.capitalised else None
         self.word = en.kind == "word"  # a word (not an acronym) may be an Arabic clitic's gloss
         self.forms = _PRONOUN_FORMS.get(self.low)
 
@@ -363,8 +393,8 @@ class _EnglishToken:
             return token.key == self.key or token.text.lower() == self.low
         return kind == "word" and (
             self.key in ar.stems
-            or self.capitalised and (
-                translit.matches_name(token.text, self.text)
+            or self.name is not None and (
+                self.name.matched_by(token.text)
                 or bool(self.calendar) and self.calendar == _calendar_ar(token.key)
             )
             or self.word and _clitics_gloss(ar.clitics, self.low, self.forms)
