@@ -359,10 +359,61 @@ def supports(ar: ArWord, en: Token) -> bool:
 
 def supporting(words: Sequence[ArWord], en: Token) -> tuple[int, ...]:
     """Indices of the Arabic words that can render the English token: the same as
-    ``tuple(k for k, a in enumerate(words) if supports(a, en))``, with what depends on the
-    English token worked out once."""
-    english = _EnglishToken(en)
-    return tuple(k for k, a in enumerate(words) if english.rendered_by(a))
+    ``tuple(k for k, a in enumerate(words) if supports(a, en))``, found through an index
+    of the words (:class:`ArabicWords`; keep one to ask about many tokens)."""
+    return ArabicWords(words).supporting(en)
+
+
+class ArabicWords:
+    """The Arabic words of a segment, indexed by what :func:`supports` compares first, so
+    :meth:`supporting` finds the words that render an English token without trying each
+    (a name or a calendar word is still tried on every Arabic word, clitics on those with
+    clitics)."""
+
+    __slots__ = ("_by_stem", "_clitics", "_latin_key", "_latin_low", "_numbers", "_words", "words")
+
+    def __init__(self, words: Sequence[ArWord]) -> None:
+        self.words = tuple(words)
+        by_stem: dict[str, list[int]] = {}
+        numbers: dict[str, list[int]] = {}
+        latin_key: dict[str, list[int]] = {}
+        latin_low: dict[str, list[int]] = {}
+        self._words: list[tuple[int, Token]] = []
+        self._clitics: list[tuple[int, frozenset[str]]] = []
+        for k, a in enumerate(self.words):
+            token = a.token
+            if token.kind == "number":
+                numbers.setdefault(token.key.replace(",", ""), []).append(k)
+            elif token.kind == "latin":
+                latin_key.setdefault(token.key, []).append(k)
+                latin_low.setdefault(token.text.lower(), []).append(k)
+            elif token.kind == "word":
+                self._words.append((k, token))
+                for stem_ in a.stems:
+                    by_stem.setdefault(stem_, []).append(k)
+                if a.clitics:
+                    self._clitics.append((k, a.clitics))
+        self._by_stem, self._numbers = by_stem, numbers
+        self._latin_key, self._latin_low = latin_key, latin_low
+
+    def supporting(self, en: Token) -> tuple[int, ...]:
+        """``supporting(self.words, en)``: the indices of the words that can render ``en``."""
+        english = _EnglishToken(en)
+        if english.number is not None:
+            return tuple(self._numbers.get(english.number, ()))
+        found = {*self._latin_key.get(english.key, ()), *self._latin_low.get(english.low, ()),
+                 *self._by_stem.get(english.key, ())}
+        if english.name is not None:
+            name, calendar = english.name, english.calendar
+            found.update(
+                k for k, token in self._words if k not in found and (
+                    name.matched_by(token.text) or bool(calendar) and calendar == _calendar_ar(token.key)
+                )
+            )
+        if english.word:
+            low, forms = english.low, english.forms
+            found.update(k for k, clitics in self._clitics if _clitics_gloss(clitics, low, forms))
+        return tuple(sorted(found))
 
 
 class _EnglishToken:

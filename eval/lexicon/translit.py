@@ -541,7 +541,12 @@ def _may_match(arabic_word: str, english_word: str, threshold: float) -> bool:
 
 
 def _bound_reaches(ar: tuple[_Skeleton, ...], en: tuple[_Skeleton, ...], threshold: float) -> bool:
-    return any(_bound(a, e) >= threshold for a in ar for e in en)
+    """Whether some pair of the skeletons has a :func:`_bound` reaching ``threshold``."""
+    for a in ar:
+        for e in en:
+            if _bound(a, e) >= threshold:
+                return True
+    return False
 
 
 def matches_name(ar: str, en: str, threshold: float = THRESHOLD) -> bool:

@@ -153,3 +153,25 @@ def test_relation_memos_are_reset_with_the_index():
     index.reset()
     assert bilingual._relations.cache_info().currsize == 0
     assert bilingual._relations_of_any.cache_info().currsize == 0
+
+
+def test_indexed_supporting_equals_supports_on_every_pair():
+    """Each Arabic sentence of set A against every token (numbers, acronyms, names, pronouns
+    included) of the reference and back-translation sentences at and next to its position."""
+    from eval.lexicon.bilingual import ArabicWords, supports
+    from eval.text.segment import segment
+
+    compared = 0
+    for doc in SET_A:
+        ar = segment((doc / "article.ar.txt").read_text(encoding="utf-8"), "ar")
+        en = [s for name in ("reference.en.txt", "hypothesis.en.txt")
+              for s in segment((doc / name).read_text(encoding="utf-8"), "en")]
+        for k, sentence in enumerate(ar):
+            words = ar_words(tokenize_ar(sentence.text))
+            index = ArabicWords(words)
+            for other in en[max(0, k - 1): k + 2] + en[len(en) // 2 + k: len(en) // 2 + k + 1]:
+                for token in tokenize_en(other.text):
+                    expected = tuple(i for i, a in enumerate(words) if supports(a, token))
+                    assert index.supporting(token) == expected, (token, sentence.text)
+                    compared += len(words)
+    assert compared > 50000
