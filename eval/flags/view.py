@@ -99,8 +99,12 @@ class SegmentView:
         memo = self._supporters
         out = memo.get(en)
         if out is None:
-            out = memo[en] = (self._index or self._own_index).supporting(en)
+            out = memo[en] = self._arabic.supporting(en)
         return out
+
+    @property
+    def _arabic(self) -> ArabicWords:
+        return self._index or self._own_index
 
     @functools.cached_property
     def _own_index(self) -> ArabicWords:
@@ -247,11 +251,13 @@ class SegmentView:
         """Back-translation content token index → the Arabic words (indices) whose glosses
         render it, for the tokens some Arabic word renders."""
         rendered: dict[int, tuple[int, ...]] = {}
+        index = self._arabic
         for h in self.hyp_tokens:
             if is_function_en(h):
                 continue
             exact = self.supporters(h)
-            ks = tuple(k for k, a in enumerate(self.ar) if not a.function and (k in exact or _soft(a, h)))
+            soft = index.related_to(h.key) if h.kind == "word" else ()  # as _soft
+            ks = tuple(k for k, a in enumerate(self.ar) if not a.function and (k in exact or k in soft))
             if ks:
                 rendered[h.index] = ks
         return rendered

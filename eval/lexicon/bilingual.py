@@ -370,7 +370,9 @@ class ArabicWords:
     (a name or a calendar word is still tried on every Arabic word, clitics on those with
     clitics)."""
 
-    __slots__ = ("_by_stem", "_clitics", "_latin_key", "_latin_low", "_numbers", "_words", "words")
+    __slots__ = (
+        "_by_stem", "_clitics", "_latin_key", "_latin_low", "_numbers", "_pooled", "_texts", "_words", "words",
+    )
 
     def __init__(self, words: Sequence[ArWord]) -> None:
         self.words = tuple(words)
@@ -394,6 +396,8 @@ class ArabicWords:
                 if a.clitics:
                     self._clitics.append((k, a.clitics))
         self._by_stem, self._numbers = by_stem, numbers
+        self._texts = [token.text for _, token in self._words]
+        self._pooled: list[tuple[int, frozenset[str], frozenset[int], frozenset[int]]] | None = None
         self._latin_key, self._latin_low = latin_key, latin_low
 
     def supporting(self, en: Token) -> tuple[int, ...]:
@@ -404,16 +408,25 @@ class ArabicWords:
         found = {*self._latin_key.get(english.key, ()), *self._latin_low.get(english.low, ()),
                  *self._by_stem.get(english.key, ())}
         if english.name is not None:
-            name, calendar = english.name, english.calendar
-            found.update(
-                k for k, token in self._words if k not in found and (
-                    name.matched_by(token.text) or bool(calendar) and calendar == _calendar_ar(token.key)
-                )
-            )
+            words = self._words
+            found.update(words[i][0] for i in english.name.matching(self._texts))
+            if calendar := english.calendar:
+                found.update(k for k, token in words if calendar == _calendar_ar(token.key))
         if english.word:
             low, forms = english.low, english.forms
             found.update(k for k, clitics in self._clitics if _clitics_gloss(clitics, low, forms))
         return tuple(sorted(found))
+
+    def related_to(self, en_stem: str) -> set[int]:
+        """Indices of the words with a stem gloss :func:`related` to ``en_stem``: the same as
+        ``{k for k, a in enumerate(self.words) if related_to_any(en_stem, a.stems)}``."""
+        if self._pooled is None:
+            self._pooled = [(k, a.stems, *_relations_of_any(a.stems)) for k, a in enumerate(self.words) if a.stems]
+        groups, coglosses = _relations(en_stem)
+        return {
+            k for k, stems, pooled_groups, pooled_coglosses in self._pooled
+            if en_stem in stems or not groups.isdisjoint(pooled_groups) or not coglosses.isdisjoint(pooled_coglosses)
+        }
 
 
 class _EnglishToken:

@@ -70,6 +70,7 @@ from __future__ import annotations
 import functools
 import re
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from eval.text.arabic import NAME_CLITIC_PREFIXES, fold, strip_clitics
@@ -571,3 +572,11 @@ class EnglishName:
         return _bound_reaches(_skeletons_ar(arabic_word), self.skeletons, self.threshold) and (
             name_similarity(arabic_word, self.word) >= self.threshold
         )
+
+    def matching(self, arabic_words: Iterable[str]) -> list[int]:
+        """Positions of the Arabic words that :meth:`matched_by` accepts."""
+        word, skeletons, threshold = self.word, self.skeletons, self.threshold
+        return [
+            k for k, ar in enumerate(arabic_words)
+            if _bound_reaches(_skeletons_ar(ar), skeletons, threshold) and name_similarity(ar, word) >= threshold
+        ]

@@ -175,3 +175,19 @@ def test_indexed_supporting_equals_supports_on_every_pair():
                     assert index.supporting(token) == expected, (token, sentence.text)
                     compared += len(words)
     assert compared > 50000
+
+
+def test_batched_names_and_near_synonyms_equal_the_word_by_word_answers(arabic_words, english_names, english_stems):
+    from eval.lexicon.bilingual import ArabicWords
+
+    for en in english_names:
+        name = translit.EnglishName(en)
+        assert name.matching(arabic_words) == [k for k, ar in enumerate(arabic_words) if name.matched_by(ar)]
+    words = ar_words(_tokens_ar())[:400]
+    index = ArabicWords(words)
+    hits = 0
+    for en in english_stems[::2]:
+        expected = {k for k, a in enumerate(words) if related_to_any(en, a.stems)}
+        assert index.related_to(en) == expected, en
+        hits += bool(expected)
+    assert hits > 100
