@@ -14,6 +14,7 @@ from dataclasses import dataclass, field, replace
 
 from eval.lexicon import resources
 from eval.lexicon.bilingual import (
+    ArabicWords,
     ArWord,
     ar_entities,
     ar_words,
@@ -21,7 +22,7 @@ from eval.lexicon.bilingual import (
     en_entities,
     pronoun_forms,
     related,
-    supporting,
+    related_to_any,
 )
 from eval.lexicon.names import is_title
 from eval.text.tokens import Token, is_function_en, tokenize_ar, tokenize_en
@@ -59,6 +60,9 @@ class SegmentView:
     # :meth:`supporters`' answers by English token; shared with the copy :meth:`build`
     # returns (same Arabic words), so what :func:`support_map` worked out is kept.
     _supporters: dict[Token, tuple[int, ...]] = field(default_factory=dict, compare=False, repr=False)
+    # The Arabic words indexed for :meth:`supporters`: :meth:`build` makes it (shared with
+    # the copy it returns); a view made otherwise indexes its words on first use.
+    _index: ArabicWords | None = field(default=None, compare=False, repr=False)
 
     @classmethod
     def build(
@@ -66,10 +70,11 @@ class SegmentView:
     ) -> SegmentView:
         ar_tokens = tokenize_ar(ar.text, ar.start or 0)
         ref_tokens = tokenize_en(ref.text, ref.start or 0)
+        words = ar_words(ar_tokens)
         view = cls(
             bead_id, ar.text, ar.start or 0, ref.text, ref.start or 0, hyp,
-            ar_words(ar_tokens), ref_tokens, tokenize_en(hyp), en_entities(ref_tokens),
-            ar_entities(ar_tokens),
+            words, ref_tokens, tokenize_en(hyp), en_entities(ref_tokens),
+            ar_entities(ar_tokens), _index=ArabicWords(words),
         )
         ref_c, hyp_c = _content(view.ref), _content(view.hyp_tokens)
         ar_for_ref = support_map(view, [t for t in view.ref if not is_function_en(t)])
@@ -89,12 +94,21 @@ class SegmentView:
 
     def supporters(self, en: Token) -> tuple[int, ...]:
         """Indices of the Arabic words that can render ``en``
-        (:func:`eval.lexicon.bilingual.supports`), worked out once per token."""
+        (:func:`eval.lexicon.bilingual.supports`), worked out once per token
+        (:meth:`eval.lexicon.bilingual.ArabicWords.supporting`)."""
         memo = self._supporters
         out = memo.get(en)
         if out is None:
-            out = memo[en] = supporting(self.ar, en)
+            out = memo[en] = self._arabic.supporting(en)
         return out
+
+    @property
+    def _arabic(self) -> ArabicWords:
+        return self._index or self._own_index
+
+    @functools.cached_property
+    def _own_index(self) -> ArabicWords:
+        return ArabicWords(self.ar)
 
     def ar_span(self, words: Sequence[ArWord], original: str, line_of) -> Span:
         if not words:
@@ -169,7 +183,7 @@ class SegmentView:
         """Some Arabic word of the segment has a gloss that is a near-synonym of ``token``."""
         if token.kind != "word":
             return False
-        return any(related(token.key, g) for a in self.ar if not a.function for g in a.stems)
+        return any(related_to_any(token.key, a.stems) for a in self.ar if not a.function)
 
     def arabic_for(self, hyp_tokens: Sequence[Token]) -> list[int]:
         """Unexplained Arabic words that the given back-translation words come from.
@@ -237,11 +251,13 @@ class SegmentView:
         """Back-translation content token index → the Arabic words (indices) whose glosses
         render it, for the tokens some Arabic word renders."""
         rendered: dict[int, tuple[int, ...]] = {}
+        index = self._arabic
         for h in self.hyp_tokens:
             if is_function_en(h):
                 continue
             exact = self.supporters(h)
-            ks = tuple(k for k, a in enumerate(self.ar) if not a.function and (k in exact or _soft(a, h)))
+            soft = index.related_to(h.key) if h.kind == "word" else ()  # as _soft
+            ks = tuple(k for k, a in enumerate(self.ar) if not a.function and (k in exact or k in soft))
             if ks:
                 rendered[h.index] = ks
         return rendered
@@ -329,7 +345,7 @@ class SegmentView:
 
 def _soft(word: ArWord, hyp: Token) -> bool:
     """A gloss of the Arabic word is a near-synonym of the English word (نقص "lack" ~ "shortage")."""
-    return hyp.kind == "word" and any(related(hyp.key, g) for g in word.stems)
+    return hyp.kind == "word" and related_to_any(hyp.key, word.stems)
 
 
 def _may_link(word: ArWord, hyp: Token) -> bool:
@@ -374,14 +390,16 @@ def match_tokens(ref: Sequence[Token], hyp: Sequence[Token]) -> list[tuple[int, 
     (ref index, hyp index) pairs sorted by ref index.
     """
     n, m = len(ref), len(hyp)
+    at_hyp = [j / max(m, 1) for j in range(m)]
     candidates = []
     for i, r in enumerate(ref):
+        at_ref = i / max(n, 1)
         for j, h in enumerate(hyp):
+            exact = r.key == h.key
+            distance = abs(at_ref - at_hyp[j])
+            if not exact and distance > MAX_NEAR_DRIFT:
+                continue  # near-synonyms far apart: two different words, not one moved
             if en_match(r, h):
-                exact = r.key == h.key
-                distance = abs(i / max(n, 1) - j / max(m, 1))
-                if not exact and distance > MAX_NEAR_DRIFT:
-                    continue  # near-synonyms far apart: two different words, not one moved
                 candidates.append((not exact, distance, i, j))
     candidates.sort()
     used_r: set[int] = set()

@@ -174,15 +174,44 @@ def related(a: str, b: str) -> bool:
     """Two English stems are near-synonyms: equal, in one synonym group, or glossing a common Arabic stem."""
     if a == b:
         return True
+    groups_a, coglosses_a = _relations(a)
+    groups_b, coglosses_b = _relations(b)
+    return not groups_a.isdisjoint(groups_b) or not coglosses_a.isdisjoint(coglosses_b)
+
+
+@functools.lru_cache(maxsize=65536)
+def _relations(en_stem: str) -> tuple[frozenset[int], frozenset[int]]:
+    """What :func:`related` compares of a stem: its thesaurus groups and the lexicon stem
+    entries it glosses (:meth:`eval.lexicon.index.LexIndex.synonym_groups_of`, ``cogloss``)."""
     index = lex_index()
-    for lookup in (index.synonym_groups_of, index.cogloss):
-        ia, ib = lookup(a), lookup(b)
-        if ia and ib and not ia.isdisjoint(ib):
-            return True
-    return False
+    return index.synonym_groups_of(en_stem), index.cogloss(en_stem)
+
+
+@functools.lru_cache(maxsize=65536)
+def _relations_of_any(stems: frozenset[str]) -> tuple[frozenset[int], frozenset[int]]:
+    """The thesaurus groups and lexicon stem entries of all of ``stems`` together."""
+    groups: set[int] = set()
+    coglosses: set[int] = set()
+    for s in stems:
+        g, c = _relations(s)
+        groups |= g
+        coglosses |= c
+    return frozenset(groups), frozenset(coglosses)
+
+
+def related_to_any(word: str, stems: frozenset[str]) -> bool:
+    """``any(related(word, s) for s in stems)``, with the stems' relations pooled once: a
+    group or an entry ``word`` shares with one of them is one it shares with their union."""
+    if word in stems:
+        return True
+    groups, coglosses = _relations(word)
+    pooled_groups, pooled_coglosses = _relations_of_any(stems)
+    return not groups.isdisjoint(pooled_groups) or not coglosses.isdisjoint(pooled_coglosses)
 
 
 on_reset(related.cache_clear)
+on_reset(_relations.cache_clear)
+on_reset(_relations_of_any.cache_clear)
 
 
 def thesaurus_related(a: str, b: str) -> bool:
@@ -330,17 +359,81 @@ def supports(ar: ArWord, en: Token) -> bool:
 
 def supporting(words: Sequence[ArWord], en: Token) -> tuple[int, ...]:
     """Indices of the Arabic words that can render the English token: the same as
-    ``tuple(k for k, a in enumerate(words) if supports(a, en))``, with what depends on the
-    English token worked out once."""
-    english = _EnglishToken(en)
-    return tuple(k for k, a in enumerate(words) if english.rendered_by(a))
+    ``tuple(k for k, a in enumerate(words) if supports(a, en))``, found through an index
+    of the words (:class:`ArabicWords`; keep one to ask about many tokens)."""
+    return ArabicWords(words).supporting(en)
+
+
+class ArabicWords:
+    """The Arabic words of a segment, indexed by what :func:`supports` compares first, so
+    :meth:`supporting` finds the words that render an English token without trying each
+    (a name or a calendar word is still tried on every Arabic word, clitics on those with
+    clitics)."""
+
+    __slots__ = (
+        "_by_stem", "_clitics", "_latin_key", "_latin_low", "_numbers", "_pooled", "_texts", "_words", "words",
+    )
+
+    def __init__(self, words: Sequence[ArWord]) -> None:
+        self.words = tuple(words)
+        by_stem: dict[str, list[int]] = {}
+        numbers: dict[str, list[int]] = {}
+        latin_key: dict[str, list[int]] = {}
+        latin_low: dict[str, list[int]] = {}
+        self._words: list[tuple[int, Token]] = []
+        self._clitics: list[tuple[int, frozenset[str]]] = []
+        for k, a in enumerate(self.words):
+            token = a.token
+            if token.kind == "number":
+                numbers.setdefault(token.key.replace(",", ""), []).append(k)
+            elif token.kind == "latin":
+                latin_key.setdefault(token.key, []).append(k)
+                latin_low.setdefault(token.text.lower(), []).append(k)
+            elif token.kind == "word":
+                self._words.append((k, token))
+                for stem_ in a.stems:
+                    by_stem.setdefault(stem_, []).append(k)
+                if a.clitics:
+                    self._clitics.append((k, a.clitics))
+        self._by_stem, self._numbers = by_stem, numbers
+        self._texts = [token.text for _, token in self._words]
+        self._pooled: list[tuple[int, frozenset[str], frozenset[int], frozenset[int]]] | None = None
+        self._latin_key, self._latin_low = latin_key, latin_low
+
+    def supporting(self, en: Token) -> tuple[int, ...]:
+        """``supporting(self.words, en)``: the indices of the words that can render ``en``."""
+        english = _EnglishToken(en)
+        if english.number is not None:
+            return tuple(self._numbers.get(english.number, ()))
+        found = {*self._latin_key.get(english.key, ()), *self._latin_low.get(english.low, ()),
+                 *self._by_stem.get(english.key, ())}
+        if english.name is not None:
+            words = self._words
+            found.update(words[i][0] for i in english.name.matching(self._texts))
+            if calendar := english.calendar:
+                found.update(k for k, token in words if calendar == _calendar_ar(token.key))
+        if english.word:
+            low, forms = english.low, english.forms
+            found.update(k for k, clitics in self._clitics if _clitics_gloss(clitics, low, forms))
+        return tuple(sorted(found))
+
+    def related_to(self, en_stem: str) -> set[int]:
+        """Indices of the words with a stem gloss :func:`related` to ``en_stem``: the same as
+        ``{k for k, a in enumerate(self.words) if related_to_any(en_stem, a.stems)}``."""
+        if self._pooled is None:
+            self._pooled = [(k, a.stems, *_relations_of_any(a.stems)) for k, a in enumerate(self.words) if a.stems]
+        groups, coglosses = _relations(en_stem)
+        return {
+            k for k, stems, pooled_groups, pooled_coglosses in self._pooled
+            if en_stem in stems or not groups.isdisjoint(pooled_groups) or not coglosses.isdisjoint(pooled_coglosses)
+        }
 
 
 class _EnglishToken:
     """An English token as :func:`supports` compares it with Arabic words: what depends on
     it alone (its lower case, number key, weekday or month, pronoun forms) worked out once."""
 
-    __slots__ = ("calendar", "capitalised", "forms", "key", "low", "number", "text", "word")
+    __slots__ = ("calendar", "capitalised", "forms", "key", "low", "name", "number", "text", "word")
 
     def __init__(self, en: Token) -> None:
         self.key, self.text = en.key, en.text
@@ -348,6 +441,7 @@ class _EnglishToken:
         self.low = en.text.lower()
         self.capitalised = en.text[:1].isupper()
         self.calendar = _calendar_name(en.text) if self.capitalised else None
+        self.name = translit.EnglishName(en.text) if self.capitalised else None
         self.word = en.kind == "word"  # a word (not an acronym) may be an Arabic clitic's gloss
         self.forms = _PRONOUN_FORMS.get(self.low)
 
@@ -363,8 +457,8 @@ class _EnglishToken:
             return token.key == self.key or token.text.lower() == self.low
         return kind == "word" and (
             self.key in ar.stems
-            or self.capitalised and (
-                translit.matches_name(token.text, self.text)
+            or self.name is not None and (
+                self.name.matched_by(token.text)
                 or bool(self.calendar) and self.calendar == _calendar_ar(token.key)
             )
             or self.word and _clitics_gloss(ar.clitics, self.low, self.forms)

@@ -70,12 +70,15 @@ from __future__ import annotations
 import functools
 import re
 from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
 
 from eval.text.arabic import NAME_CLITIC_PREFIXES, fold, strip_clitics
 from eval.text.tokens import fold_latin
 
 __all__ = [
     "THRESHOLD",
+    "EnglishName",
     "candidates_ar",
     "candidates_en",
     "matches_name",
@@ -455,10 +458,13 @@ def name_similarity(arabic_word: str, english_word: str) -> float:
 def _similarity_bound(sa: str, se: str) -> float:
     """An upper bound of ``_similarity`` for these skeletons (any vowels), cheap to compute.
 
-    Without a Z (so no TS ↔ Z step) every edit step costs at least 0.5 and pairs at most
-    one letter of each side, so the distance is at least half the number of letters of
-    the longer side left over after pairing identical letters as far as the multisets
-    allow; vowel conflicts only add to it.
+    Every edit step but a match of identical letters costs at least 0.5, and all but the
+    TS ↔ Z step take at most one letter of each side. Count the steps that take the
+    letters of one side: the matches are at most the letters the two multisets share, a
+    TS ↔ Z step takes two letters of this side only where it has a TS and the other side
+    a Z, and every other step takes one. So the distance is at least half of (the
+    side's length − the shared letters − the TS ↔ Z steps it can have), for either side;
+    vowel conflicts only add to it.
     """
     if not sa or not se:
         return 0.0
@@ -466,11 +472,11 @@ def _similarity_bound(sa: str, se: str) -> float:
         return 1.0 if sa == se else 0.0
     if min(len(sa), len(se)) < 2:
         return 0.0
-    if "Z" in sa or "Z" in se:
-        return 1.0
     counts_a, counts_e = _letters(sa), _letters(se)
     shared = sum(min(k, counts_e.get(c, 0)) for c, k in counts_a.items())
-    unpaired = max(len(sa), len(se)) - shared
+    pairs_a = min(sa.count("TS"), se.count("Z"))
+    pairs_e = min(se.count("TS"), sa.count("Z"))
+    unpaired = max(len(sa) - pairs_a, len(se) - pairs_e) - shared
     return 1.0 - 0.5 * unpaired / max(len(sa), len(se))
 
 
@@ -479,18 +485,98 @@ def _letters(skeleton: str) -> dict[str, int]:
     return Counter(skeleton)
 
 
+@dataclass(frozen=True, slots=True)
+class _Skeleton:
+    """One skeleton with what :func:`_similarity_bound` reads of it, worked out once per word."""
+
+    text: str
+    length: int
+    ts: int  # how many times TS occurs
+    z: int  # how many Zs
+    #: The multiset of its letters as bits: the k-th occurrence of letter ``c`` (skeleton
+    #: letters are A–Z) sets bit ``26 * k + ord(c) - ord("A")``, so two skeletons share as
+    #: many bits as their letter multisets share letters.
+    bits: int
+
+
+def _skeleton(text: str) -> _Skeleton:
+    seen: dict[str, int] = {}
+    bits = 0
+    for c in text:
+        k = seen.get(c, 0)
+        bits |= 1 << (26 * k + ord(c) - 65)
+        seen[c] = k + 1
+    return _Skeleton(text, len(text), text.count("TS"), text.count("Z"), bits)
+
+
+def _bound(a: _Skeleton, e: _Skeleton) -> float:
+    """:func:`_similarity_bound` of the two skeletons, the shared letters counted on bits."""
+    la, le = a.length, e.length
+    longest = la if la > le else le
+    if not la or not le:
+        return 0.0
+    if longest <= 2:
+        return 1.0 if a.text == e.text else 0.0
+    if la < 2 or le < 2:
+        return 0.0
+    unpaired = max(la - min(a.ts, e.z), le - min(e.ts, a.z)) - (a.bits & e.bits).bit_count()
+    return 1.0 - 0.5 * unpaired / longest
+
+
 @functools.lru_cache(maxsize=65536)
+def _skeletons_ar(arabic_word: str) -> tuple[_Skeleton, ...]:
+    """The skeletons of the Arabic word's clitic-stripped candidates (:func:`candidates_ar`)."""
+    return tuple(_skeleton(_analyse_ar(form)[0]) for form in candidates_ar(arabic_word))
+
+
+@functools.lru_cache(maxsize=65536)
+def _skeletons_en(english_word: str) -> tuple[_Skeleton, ...]:
+    """The skeletons of the English word with and without an article (:func:`candidates_en`)."""
+    return tuple(_skeleton(_analyse_en(e)[0]) for e in candidates_en(english_word))
+
+
 def _may_match(arabic_word: str, english_word: str, threshold: float) -> bool:
-    """False only when :func:`name_similarity` is certainly below ``threshold``."""
-    en_skeletons = [_analyse_en(e)[0] for e in candidates_en(english_word)]
-    return any(
-        _similarity_bound(_analyse_ar(form)[0], se) >= threshold
-        for form in candidates_ar(arabic_word)
-        for se in en_skeletons
-    )
+    """False only when :func:`name_similarity` is certainly below ``threshold``: no pair of
+    candidate skeletons has a :func:`_similarity_bound` reaching it."""
+    return _bound_reaches(_skeletons_ar(arabic_word), _skeletons_en(english_word), threshold)
+
+
+def _bound_reaches(ar: tuple[_Skeleton, ...], en: tuple[_Skeleton, ...], threshold: float) -> bool:
+    """Whether some pair of the skeletons has a :func:`_bound` reaching ``threshold``."""
+    for a in ar:
+        for e in en:
+            if _bound(a, e) >= threshold:
+                return True
+    return False
 
 
 def matches_name(ar: str, en: str, threshold: float = THRESHOLD) -> bool:
     """Whether the Arabic word plausibly transliterates the English name."""
     # Most pairs a check tries are far apart: rule those out without the edit distance.
     return _may_match(ar, en, threshold) and name_similarity(ar, en) >= threshold
+
+
+class EnglishName:
+    """An English word to try against many Arabic words: :meth:`matched_by` answers as
+    :func:`matches_name` does, with what depends on the English word worked out once."""
+
+    __slots__ = ("skeletons", "threshold", "word")
+
+    def __init__(self, word: str, threshold: float = THRESHOLD) -> None:
+        self.word = word
+        self.threshold = threshold
+        self.skeletons = _skeletons_en(word)
+
+    def matched_by(self, arabic_word: str) -> bool:
+        """``matches_name(arabic_word, self.word, self.threshold)``."""
+        return _bound_reaches(_skeletons_ar(arabic_word), self.skeletons, self.threshold) and (
+            name_similarity(arabic_word, self.word) >= self.threshold
+        )
+
+    def matching(self, arabic_words: Iterable[str]) -> list[int]:
+        """Positions of the Arabic words that :meth:`matched_by` accepts."""
+        word, skeletons, threshold = self.word, self.skeletons, self.threshold
+        return [
+            k for k, ar in enumerate(arabic_words)
+            if _bound_reaches(_skeletons_ar(ar), skeletons, threshold) and name_similarity(ar, word) >= threshold
+        ]

@@ -1,0 +1,193 @@
+"""The shortcuts behind the segment view (eval/flags/view.py) give exactly what the plain
+computations give, on the words of the labelled set A: the name pre-filter on per-word
+skeletons and letter bits, the transliteration bound with its TS ↔ Z allowance, and
+:func:`eval.lexicon.bilingual.related` on per-stem relations, alone and pooled over an
+Arabic word's stems."""
+
+from __future__ import annotations
+
+import itertools
+import random
+from pathlib import Path
+
+import pytest
+
+from eval.lexicon import bilingual, translit
+from eval.lexicon.bilingual import ar_words, related, related_to_any
+from eval.lexicon.index import lex_index
+from eval.text.tokens import tokenize_ar, tokenize_en
+
+ROOT = Path(__file__).resolve().parents[2]
+SET_A = sorted((ROOT / "bench" / "data" / "flags" / "A").iterdir())
+
+
+def _tokens_ar():
+    return [t for d in SET_A for t in tokenize_ar((d / "article.ar.txt").read_text(encoding="utf-8"))]
+
+
+def _tokens_en():
+    return [
+        t for d in SET_A for name in ("reference.en.txt", "hypothesis.en.txt")
+        for t in tokenize_en((d / name).read_text(encoding="utf-8"))
+    ]
+
+
+@pytest.fixture(scope="module")
+def arabic_words() -> list[str]:
+    return sorted({t.text for t in _tokens_ar() if t.kind == "word"})
+
+
+@pytest.fixture(scope="module")
+def english_names() -> list[str]:
+    return sorted({t.text for t in _tokens_en() if t.text[:1].isupper()})
+
+
+def _old_related(a: str, b: str) -> bool:
+    """:func:`related` as it was: the index looked up for each pair."""
+    if a == b:
+        return True
+    index = lex_index()
+    for lookup in (index.synonym_groups_of, index.cogloss):
+        ia, ib = lookup(a), lookup(b)
+        if ia and ib and not ia.isdisjoint(ib):
+            return True
+    return False
+
+
+def test_bound_on_bits_equals_bound_on_letter_counts(arabic_words, english_names):
+    ar = {s for w in arabic_words for s in translit._skeletons_ar(w)}
+    en = {s for w in english_names for s in translit._skeletons_en(w)}
+    assert any(s.z for s in ar) and any(s.ts for s in en)  # the TS ↔ Z allowance is exercised
+    for a, e in itertools.product(ar, en):
+        assert translit._bound(a, e) == translit._similarity_bound(a.text, e.text), (a.text, e.text)
+
+
+def test_bound_is_an_upper_bound_of_the_similarity(arabic_words, english_names):
+    """On real candidate skeletons (with their vowels): every pair with a Z or a TS, where
+    the TS ↔ Z allowance counts, and a sample of the others."""
+    ar = sorted({translit._analyse_ar(f) for w in arabic_words for f in translit.candidates_ar(w)})
+    en = sorted({translit._analyse_en(f) for w in english_names for f in translit.candidates_en(w)})
+    rng = random.Random(11)
+    pairs = [(a, e) for a in ar for e in en if "Z" in a[0] + e[0] and "TS" in a[0] + e[0]]
+    pairs += [(rng.choice(ar), rng.choice(en)) for _ in range(20000)]
+    checked = 0
+    for a, e in pairs:
+        bound = translit._similarity_bound(a[0], e[0])
+        if bound < 1.0:
+            assert translit._similarity(a, e) <= bound, (a, e)
+            checked += 1
+    assert checked > 10000
+
+
+def test_bound_holds_for_skeletons_rich_in_ts_and_z():
+    """Random skeletons over few letters, many of them T, S and Z: the bound is never below
+    one minus the edit distance over the longer length (vowel conflicts only lower it)."""
+    rng = random.Random(14)
+    letters = "TTSSZZKDHN"
+    for _ in range(20000):
+        a = "".join(rng.choice(letters) for _ in range(rng.randint(3, 8)))
+        b = "".join(rng.choice(letters) for _ in range(rng.randint(3, 8)))
+        longest = max(len(a), len(b))
+        assert 1.0 - translit.skeleton_distance(a, b) / longest <= translit._similarity_bound(a, b), (a, b)
+
+
+def test_name_prefilter_never_rejects_a_match(arabic_words, english_names):
+    """Every Arabic word of set A against every capitalised English word of its references
+    and back-translations: matches_name and EnglishName.matched_by answer as the plain
+    name_similarity, and the pre-filter rules out nearly all pairs."""
+    rejected = 0
+    for en in english_names:
+        name = translit.EnglishName(en)
+        for ar in arabic_words:
+            may = translit._may_match(ar, en, translit.THRESHOLD)
+            if may:
+                exact = translit.name_similarity(ar, en) >= translit.THRESHOLD
+                assert name.matched_by(ar) == exact == translit.matches_name(ar, en), (ar, en)
+            else:
+                assert not name.matched_by(ar) and not translit.matches_name(ar, en)
+                rejected += 1
+    assert rejected > 0.9 * len(arabic_words) * len(english_names)
+    rng = random.Random(5)
+    for ar, en in [(rng.choice(arabic_words), rng.choice(english_names)) for _ in range(5000)]:
+        for threshold in (translit.THRESHOLD, 0.6):
+            exact = translit.name_similarity(ar, en) >= threshold
+            assert translit.EnglishName(en, threshold).matched_by(ar) == exact, (ar, en, threshold)
+            assert translit.matches_name(ar, en, threshold) == exact, (ar, en, threshold)
+
+
+@pytest.fixture(scope="module")
+def english_stems() -> list[str]:
+    return sorted({t.key for t in _tokens_en() if t.kind == "word"})
+
+
+def test_related_equals_the_pairwise_lookups(english_stems):
+    rng = random.Random(9)
+    gloss_stems = sorted({s for w in ar_words(_tokens_ar()) for s in w.stems})
+    pairs = [(rng.choice(english_stems), rng.choice(gloss_stems)) for _ in range(10000)]
+    pairs += [(rng.choice(english_stems), rng.choice(english_stems)) for _ in range(10000)]
+    hits = 0
+    for a, b in pairs:
+        assert related(a, b) == _old_related(a, b), (a, b)
+        hits += _old_related(a, b) and a != b
+    assert hits > 50
+
+
+def test_related_to_any_equals_any_related(english_stems):
+    words = [w for w in ar_words(_tokens_ar()) if w.stems]
+    hits = 0
+    for w in words[::3]:
+        for en in english_stems[::4]:
+            expected = any(_old_related(en, g) for g in w.stems)
+            assert related_to_any(en, w.stems) == expected, (en, sorted(w.stems))
+            hits += expected
+    assert hits > 100
+    assert not related_to_any("anything", frozenset())
+
+
+def test_relation_memos_are_reset_with_the_index():
+    related("plan", "scheme")
+    related_to_any("plan", frozenset({"scheme"}))
+    lex_index()
+    from eval.lexicon import index
+
+    index.reset()
+    assert bilingual._relations.cache_info().currsize == 0
+    assert bilingual._relations_of_any.cache_info().currsize == 0
+
+
+def test_indexed_supporting_equals_supports_on_every_pair():
+    """Each Arabic sentence of set A against every token (numbers, acronyms, names, pronouns
+    included) of the reference and back-translation sentences at and next to its position."""
+    from eval.lexicon.bilingual import ArabicWords, supports
+    from eval.text.segment import segment
+
+    compared = 0
+    for doc in SET_A:
+        ar = segment((doc / "article.ar.txt").read_text(encoding="utf-8"), "ar")
+        en = [s for name in ("reference.en.txt", "hypothesis.en.txt")
+              for s in segment((doc / name).read_text(encoding="utf-8"), "en")]
+        for k, sentence in enumerate(ar):
+            words = ar_words(tokenize_ar(sentence.text))
+            index = ArabicWords(words)
+            for other in en[max(0, k - 1): k + 2] + en[len(en) // 2 + k: len(en) // 2 + k + 1]:
+                for token in tokenize_en(other.text):
+                    expected = tuple(i for i, a in enumerate(words) if supports(a, token))
+                    assert index.supporting(token) == expected, (token, sentence.text)
+                    compared += len(words)
+    assert compared > 50000
+
+
+def test_batched_names_and_near_synonyms_equal_the_word_by_word_answers(arabic_words, english_names, english_stems):
+    from eval.lexicon.bilingual import ArabicWords
+
+    for en in english_names:
+        name = translit.EnglishName(en)
+        assert name.matching(arabic_words) == [k for k, ar in enumerate(arabic_words) if name.matched_by(ar)]
+    words = ar_words(_tokens_ar())[:400]
+    index = ArabicWords(words)
+    hits = 0
+    for en in english_stems[::2]:
+        expected = {k for k, a in enumerate(words) if related_to_any(en, a.stems)}
+        assert index.related_to(en) == expected, en
+        hits += bool(expected)
+    assert hits > 100
