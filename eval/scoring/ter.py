@@ -11,7 +11,7 @@ computed sooner:
 
 * the words of a segment are interned once, so that two equal words are one object;
 * a hypothesis's distance without a beam comes from Myers' bit-vector algorithm
-  (:class:`_Levenshtein`, a few integer operations per word, resumed after the words a
+  (:class:`BitVectorDistance`, a few integer operations per word, resumed after the words a
   shift leaves in place). It never exceeds the beam-limited distance and equals it when
   small (at most the beam width less 2), so a candidate shift is dropped at once when it
   cannot lower the distance or beat the best shift so far;
@@ -32,7 +32,7 @@ import math
 from sacrebleu.metrics import lib_ter
 from sacrebleu.metrics.ter import TER as SacrebleuTER
 
-__all__ = ["TER", "BeamEditDistance", "translation_edit_rate"]
+__all__ = ["TER", "BeamEditDistance", "BitVectorDistance", "beam_width", "translation_edit_rate"]
 
 _INF = lib_ter._INT_INFINITY
 _BEAM_WIDTH = lib_ter._BEAM_WIDTH
@@ -45,6 +45,13 @@ _NOP, _SUB, _INS, _DEL, _UNDEF = (
 )
 
 _Row = tuple[list[int], list[str]]
+
+
+def beam_width(n_hyp: int, n_ref: int) -> int:
+    """sacrebleu's beam width for a hypothesis of ``n_hyp`` words and a reference of
+    ``n_ref``: cells further than this from the length-scaled diagonal are not computed."""
+    ratio = n_ref / n_hyp if n_hyp else 1
+    return math.ceil(ratio / 2 + _BEAM_WIDTH) if ratio / 2 > _BEAM_WIDTH else _BEAM_WIDTH
 
 
 class BeamEditDistance:
@@ -86,7 +93,7 @@ class BeamEditDistance:
         ref, m = self._ref, self._m
         n = len(words_h)
         ratio = m / n if words_h else 1
-        beam = math.ceil(ratio / 2 + _BEAM_WIDTH) if ratio / 2 > _BEAM_WIDTH else _BEAM_WIDTH
+        beam = beam_width(n, m)
         inf = _INF
         for i in range(len(rows), n + 1):
             prev, _ = rows[i - 1]
@@ -139,7 +146,7 @@ class BeamEditDistance:
         return "".join(out)
 
 
-class _Levenshtein:
+class BitVectorDistance:
     """Unit-cost edit distance to one reference, without a beam, by Myers' bit-vector
     algorithm (as Hyyrö formulates it for edit distance): one reference position per bit,
     a handful of integer operations per hypothesis word.
@@ -251,7 +258,7 @@ def _shift(
     same best shift when it lowers the distance; ``(0, words_h, count)`` when none does.
 
     A candidate's distance is needed only if it could beat the best so far and lower the
-    distance at all; :class:`_Levenshtein` bounds it (from the state of the common prefix),
+    distance at all; :class:`BitVectorDistance` bounds it (from the state of the common prefix),
     and sacrebleu's beam-limited distance is computed only when the bound is not exact.
     """
     align, ref_err, hyp_err = lib_ter.trace_to_alignment(lib_ter._flip_trace(trace))
@@ -304,12 +311,11 @@ class _Search:
     def __init__(self, words_ref: list[str], n_hyp: int) -> None:
         m = len(words_ref)
         self.beam_ed = BeamEditDistance(words_ref)
-        self.levenshtein = _Levenshtein(words_ref)
+        self.levenshtein = BitVectorDistance(words_ref)
         self.positions: dict[str, list[int]] = {}
         for j, word in enumerate(words_ref):
             self.positions.setdefault(word, []).append(j)
-        ratio = m / n_hyp if n_hyp else 1
-        self.beam = math.ceil(ratio / 2 + _BEAM_WIDTH) if ratio / 2 > _BEAM_WIDTH else _BEAM_WIDTH
+        self.beam = beam_width(n_hyp, m)
 
 
 def translation_edit_rate(words_hyp: list[str], words_ref: list[str]) -> tuple[int, int]:
