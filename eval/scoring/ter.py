@@ -1,4 +1,4 @@
-"""sacrebleu's TER with faster edit distances: the same numbers, about ten times sooner.
+"""sacrebleu's TER with faster edit distances: the same numbers, about nine times sooner.
 
 TER's shift search (sacrebleu's ``lib_ter``, after Tercom) computes a beam-limited edit
 distance, with its trace of edit operations, for every candidate shift of every segment;
