@@ -80,6 +80,11 @@ class MetricSpec:
             from eval.scoring.ter import TER
 
             return TER(**dict(options))
+        if self.sacrebleu_name == "CHRF":
+            # sacrebleu's chrF with faster n-gram statistics; the same scores and signature.
+            from eval.scoring.chrf import CHRF
+
+            return CHRF(**dict(options))
         from sacrebleu.metrics import METRICS as SACREBLEU_METRICS
 
         return SACREBLEU_METRICS[self.sacrebleu_name](**dict(options))
