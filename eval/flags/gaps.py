@@ -33,12 +33,14 @@ Its flags carry the evidence signals in :data:`SIGNALS`; it is registered as the
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from difflib import SequenceMatcher
 
 from eval.flags.context import Check, DocumentContext
 from eval.flags.view import SegmentView, densest_run, en_match
+from eval.lexicon import index as lexindex
 from eval.lexicon import resources, wordnet
 from eval.lexicon.bilingual import (
     ArWord,
@@ -250,11 +252,11 @@ def compound_at(tokens: Sequence[Token], index: int) -> Compound | None:
         return None
     for start in range(max(0, index - MAX_COMPOUND + 1), index + 1):
         first = tokens[start]
-        if first.kind != "word":
+        if first.kind != "word" or start + 1 >= len(tokens):
             continue
-        for expression in wordnet.expressions(first.text):
+        for expression in _compounds_before(first.text, tokens[start + 1].text.lower()):
             n = len(expression.words)
-            if expression.pos != "n" or n < 2 or start + n <= index or start + n > len(tokens):
+            if start + n <= index or start + n > len(tokens):
                 continue
             window = tokens[start : start + n]
             if any(t.kind != "word" for t in window):
@@ -272,6 +274,34 @@ def compound_at(tokens: Sequence[Token], index: int) -> Compound | None:
 
 #: The longest WordNet compound looked for, in words.
 MAX_COMPOUND = 5
+
+
+@functools.lru_cache(maxsize=65536)
+def _compounds_by_second(first: str) -> dict[str, tuple[tuple[int, wordnet.Expression], ...]]:
+    """The noun compounds of :func:`eval.lexicon.wordnet.expressions` of ``first`` (two
+    words or more), with their places in that list, by their second word."""
+    out: dict[str, list[tuple[int, wordnet.Expression]]] = {}
+    for k, expression in enumerate(wordnet.expressions(first, "n")):
+        if len(expression.words) >= 2:
+            out.setdefault(expression.words[1], []).append((k, expression))
+    return {w: tuple(v) for w, v in out.items()}
+
+
+def _compounds_before(first: str, second: str) -> list[wordnet.Expression]:
+    """The noun compounds of ``first`` that may go on with the word ``second`` (lower case),
+    in :func:`eval.lexicon.wordnet.expressions` order: their second word is ``second`` or,
+    as the last word of a compound (:func:`_same_word`), one of its noun base forms. Only
+    those can stand where :func:`compound_at` looks."""
+    groups = _compounds_by_second(first)
+    if not groups:
+        return []
+    found = [groups[w] for w in dict.fromkeys((second, *wordnet.base_forms(second, "n"))) if w in groups]
+    if len(found) == 1:
+        return [e for _, e in found[0]]
+    return [e for _, e in sorted(x for group in found for x in group)]
+
+
+lexindex.on_reset(_compounds_by_second.cache_clear)
 
 
 def _same_word(lemma_word: str, token: Token) -> bool:

@@ -53,6 +53,7 @@ __all__ = [
     "Synset",
     "antonyms",
     "base_forms",
+    "expression_senses",
     "expressions",
     "is_lemma",
     "near_synonyms",
@@ -293,6 +294,12 @@ class _Store(abc.ABC):
     def _cached(self, table: str, cache: dict, keys: Iterable[str], decode: Callable) -> dict:
         """Rows of ``table`` by key, each fetched once: ``cache`` keeps every answer
         (``None`` for a key the table lacks)."""
+        if not isinstance(keys, (list, tuple)):
+            keys = list(keys)
+        try:  # the usual case: every key asked before
+            return {k: cache[k] for k in keys}
+        except KeyError:
+            pass
         keys = list(dict.fromkeys(keys))
         missing = [k for k in keys if k not in cache]
         if missing:
@@ -479,11 +486,21 @@ def _latin_words(texts: Iterable[str]) -> Iterator[str]:
 @functools.lru_cache(maxsize=65536)
 def _signature(sid: str) -> frozenset[str]:
     """Stems of a sense's definition, lemmas and related synsets' lemmas (for Lesk)."""
-    s = synset(sid)
-    if s is None:
+    store = _store()
+    row = store.synsets([sid])[sid]
+    if row is None:
         return frozenset()
-    related = _synsets_of(s.related)
-    return frozenset(_content_stems(_latin_words((s.gloss, *s.lemmas, *(lemma for r in related for lemma in r.lemmas)))))
+    # The synset's gloss and lemmas (a,b), then its related synsets' lemmas: their words,
+    # each stemmed once.
+    texts = [row[5], row[1]]
+    texts += [r[1] for r in store.synsets(row[2].split()).values() if r is not None]
+    return frozenset(_content_stems(set(_latin_words(texts))))
+
+
+@functools.lru_cache(maxsize=4096)
+def _context_stems(context: tuple[str, ...]) -> frozenset[str]:
+    """:func:`_content_stems` of the words of a context (one sentence's, for all its words)."""
+    return frozenset(_content_stems(_latin_words(context)))
 
 
 def _lesk(word: str, context: Iterable[str], pos: str | None) -> tuple[Synset | None, int]:
@@ -491,7 +508,7 @@ def _lesk(word: str, context: Iterable[str], pos: str | None) -> tuple[Synset | 
     if not senses:
         return None, 0
     own = {stem(w) for w in _latin_words((word,))}
-    ctx = _content_stems(_latin_words(context)) - own
+    ctx = _context_stems(tuple(context)) - own
     best, score = senses[0], 0
     if ctx and len(senses) > 1:
         for s in senses:
@@ -518,7 +535,7 @@ def near_synonyms(a: str, b: str, *, context: Iterable[str] = ()) -> bool:
     if not linked:
         return False  # whatever sense the context picks (Lesk, the costly part, not needed)
     context = tuple(context)
-    if context:
+    if context and len(linked) < len(synsets(a)):  # (all linked: whichever Lesk picks)
         chosen, score = _lesk(a, context, None)
         if chosen is not None and score > 0:
             return chosen in linked
@@ -583,10 +600,9 @@ def antonyms(word: str) -> frozenset[str]:
 
 
 @functools.lru_cache(maxsize=65536)
-def expressions(word: str) -> tuple[Expression, ...]:
-    """The multiword WordNet lemmas (one per sense) whose first word has a base form among
-    ``word``'s base forms (or is ``word``): ``cut`` → ``cut corners``, ``cut back``, ...;
-    for finding them in a sentence by scanning its tokens."""
+def expression_senses(word: str) -> tuple[tuple[str, str, str], ...]:
+    """(lemma, part of speech, synset id) of each :func:`expressions` of ``word``, in the
+    same order: what finding them needs, without their glosses."""
     word = _clean(word)
     if not word:
         return ()
@@ -594,18 +610,27 @@ def expressions(word: str) -> tuple[Expression, ...]:
     for w in _store().words((*base_forms(word), word)).values():
         if w is not None:
             found += w.expressions
-    found = list(dict.fromkeys(found))
-    _store().synsets(sid for _, _, sid in found)
+    return tuple(dict.fromkeys(found))
+
+
+@functools.lru_cache(maxsize=65536)
+def expressions(word: str, pos: str | None = None) -> tuple[Expression, ...]:
+    """The multiword WordNet lemmas (one per sense) whose first word has a base form among
+    ``word``'s base forms (or is ``word``): ``cut`` → ``cut corners``, ``cut back``, ...;
+    for finding them in a sentence by scanning its tokens. With ``pos``, only those of
+    that part of speech."""
+    found = [x for x in expression_senses(word) if pos is None or x[1] == pos]
+    rows = _store().synsets([sid for _, _, sid in found])
     out = []
-    for lemma, pos, sid in found:
-        s = synset(sid)
-        out.append(Expression(lemma, tuple(lemma.split(" ")), pos, sid, s.gloss if s else ""))
+    for lemma, p, sid in found:
+        row = rows[sid]
+        out.append(Expression(lemma, tuple(lemma.split(" ")), p, sid, row[5] if row is not None else ""))
     return tuple(out)
 
 
 def _reset() -> None:
-    for fn in (_store, base_forms, synset, synsets, _neighbours, _signature, antonyms, word_forms, opposite,
-               expressions):
+    for fn in (_store, base_forms, synset, synsets, _neighbours, _signature, _context_stems, antonyms, word_forms,
+               opposite, expression_senses, expressions):
         fn.cache_clear()
 
 
