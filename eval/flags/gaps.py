@@ -277,13 +277,15 @@ MAX_COMPOUND = 5
 
 
 @functools.lru_cache(maxsize=65536)
-def _compounds_by_second(first: str) -> dict[str, tuple[tuple[int, wordnet.Expression], ...]]:
-    """The noun compounds of :func:`eval.lexicon.wordnet.expressions` of ``first`` (two
-    words or more), with their places in that list, by their second word."""
-    out: dict[str, list[tuple[int, wordnet.Expression]]] = {}
-    for k, expression in enumerate(wordnet.expressions(first, "n")):
-        if len(expression.words) >= 2:
-            out.setdefault(expression.words[1], []).append((k, expression))
+def _compounds_by_second(first: str) -> dict[str, tuple[tuple[int, str, str], ...]]:
+    """The noun compounds of ``first`` (:func:`eval.lexicon.wordnet.expressions`: two words
+    or more) as their place in that list, lemma and synset id, by their second word."""
+    out: dict[str, list[tuple[int, str, str]]] = {}
+    nouns = (x for x in wordnet.expression_senses(first) if x[1] == "n")
+    for k, (lemma, _pos, sid) in enumerate(nouns):
+        words = lemma.split(" ")
+        if len(words) >= 2:
+            out.setdefault(words[1], []).append((k, lemma, sid))
     return {w: tuple(v) for w, v in out.items()}
 
 
@@ -296,9 +298,9 @@ def _compounds_before(first: str, second: str) -> list[wordnet.Expression]:
     if not groups:
         return []
     found = [groups[w] for w in dict.fromkeys((second, *wordnet.base_forms(second, "n"))) if w in groups]
-    if len(found) == 1:
-        return [e for _, e in found[0]]
-    return [e for _, e in sorted(x for group in found for x in group)]
+    if len(found) > 1:
+        found = [sorted(x for group in found for x in group)]
+    return [wordnet.expression(lemma, "n", sid) for group in found for _, lemma, sid in group]
 
 
 lexindex.on_reset(_compounds_by_second.cache_clear)

@@ -53,6 +53,7 @@ __all__ = [
     "Synset",
     "antonyms",
     "base_forms",
+    "expression",
     "expression_senses",
     "expressions",
     "is_lemma",
@@ -160,17 +161,29 @@ def _candidates(word: str, pos: str, exceptions: Iterable[tuple[str, str]]) -> l
     return list(dict.fromkeys(out))
 
 
-def _morphy(word: str, pos: str | None, lookup: Callable[[list[str]], dict[str, _Word | None]]) -> tuple[str, ...]:
-    """Base forms of ``word`` given ``lookup`` (keys → :class:`_Word` or ``None``)."""
+def _forms_by_pos(
+    word: str, poses: Iterable[str], lookup: Callable[[list[str]], dict[str, _Word | None]]
+) -> tuple[bool, dict[str, list[str]]]:
+    """Whether ``word`` is a lemma (of any part of speech), and for each of ``poses`` the
+    forms it may be an inflection of that are lemmas of that part of speech (itself first
+    when it is one), given ``lookup`` (keys → :class:`_Word` or ``None``)."""
     found = lookup([word]).get(word)
     exceptions = found.exceptions if found else ()
-    by_pos = {p: _candidates(word, p, exceptions) for p in (POS if pos is None else (pos,))}
+    by_pos = {p: _candidates(word, p, exceptions) for p in poses}
     words = lookup([form for forms in by_pos.values() for form in forms])
-    out: list[str] = []
-    if found and (pos is None or pos in found.senses) and found.senses:
-        out.append(word)
-    for p, forms in by_pos.items():
-        out += [f for f in forms if words.get(f) and p in words[f].senses]  # type: ignore[union-attr]
+    lemmas = {
+        p: [f for f in forms if words.get(f) and p in words[f].senses]  # type: ignore[union-attr]
+        for p, forms in by_pos.items()
+    }
+    return bool(found and found.senses), lemmas
+
+
+def _morphy(word: str, pos: str | None, lookup: Callable[[list[str]], dict[str, _Word | None]]) -> tuple[str, ...]:
+    """Base forms of ``word`` given ``lookup`` (keys → :class:`_Word` or ``None``)."""
+    is_lemma, by_pos = _forms_by_pos(word, POS if pos is None else (pos,), lookup)
+    out = [word] if is_lemma and pos is None else []  # (for one part of speech, it is first anyway)
+    for forms in by_pos.values():
+        out += forms
     return tuple(dict.fromkeys(out))
 
 
@@ -418,12 +431,25 @@ def _word(word: str) -> _Word | None:
 
 
 @functools.lru_cache(maxsize=65536)
+def _lemma_forms(word: str) -> tuple[bool, dict[str, tuple[str, ...]]]:
+    """:func:`_forms_by_pos` of a clean ``word`` for every part of speech, looked up once
+    for :func:`base_forms` and :func:`synsets` of any part of speech."""
+    is_lemma, by_pos = _forms_by_pos(word, POS, _store().words)
+    return is_lemma, {p: tuple(forms) for p, forms in by_pos.items()}
+
+
+@functools.lru_cache(maxsize=65536)
 def base_forms(word: str, pos: str | None = None) -> tuple[str, ...]:
     """The WordNet lemmas ``word`` may be (an inflection of), of part of speech ``pos``:
     the word itself first when it is a lemma, then the exception lists' and the
     detachment rules' forms, part of speech by part of speech."""
     word = _clean(word)
-    return _morphy(word, pos, _store().words) if word else ()
+    if not word:
+        return ()
+    is_lemma, by_pos = _lemma_forms(word)
+    if pos is not None:
+        return by_pos[pos]  # (the word itself first when it is a lemma of pos)
+    return tuple(dict.fromkeys((*([word] if is_lemma else []), *(f for p in POS for f in by_pos[p]))))
 
 
 def is_lemma(word: str, pos: str | None = None) -> bool:
@@ -456,9 +482,10 @@ def synsets(word: str, pos: str | None = None) -> tuple[Synset, ...]:
     if not word:
         return ()
     store = _store()
+    by_pos = _lemma_forms(word)[1]
     ids: list[str] = []
     for p in POS if pos is None else (pos,):
-        forms = _morphy(word, p, store.words)
+        forms = by_pos[p]
         for form in forms:
             ids += store.words([form])[form].senses[p]  # type: ignore[union-attr]
     return _synsets_of(ids)
@@ -620,16 +647,18 @@ def expressions(word: str, pos: str | None = None) -> tuple[Expression, ...]:
     for finding them in a sentence by scanning its tokens. With ``pos``, only those of
     that part of speech."""
     found = [x for x in expression_senses(word) if pos is None or x[1] == pos]
-    rows = _store().synsets([sid for _, _, sid in found])
-    out = []
-    for lemma, p, sid in found:
-        row = rows[sid]
-        out.append(Expression(lemma, tuple(lemma.split(" ")), p, sid, row[5] if row is not None else ""))
-    return tuple(out)
+    _store().synsets([sid for _, _, sid in found])  # one query for all
+    return tuple(expression(*x) for x in found)
+
+
+def expression(lemma: str, pos: str, synset_id: str) -> Expression:
+    """The :class:`Expression` of one of :func:`expression_senses`."""
+    row = _store().synsets([synset_id])[synset_id]
+    return Expression(lemma, tuple(lemma.split(" ")), pos, synset_id, row[5] if row is not None else "")
 
 
 def _reset() -> None:
-    for fn in (_store, base_forms, synset, synsets, _neighbours, _signature, _context_stems, antonyms, word_forms,
+    for fn in (_store, _lemma_forms, base_forms, synset, synsets, _neighbours, _signature, _context_stems, antonyms, word_forms,
                opposite, expression_senses, expressions):
         fn.cache_clear()
 
