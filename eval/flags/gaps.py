@@ -78,13 +78,25 @@ def same_family(a: Token, b: Token) -> bool:
     if a.key == b.key:
         return True
     x, y = fold_latin(a.text), fold_latin(b.text)
-    if a.is_capitalised and b.is_capitalised and SequenceMatcher(None, x, y).ratio() >= 0.8:
+    if a.is_capitalised and b.is_capitalised and _similar_spelling(x, y):
         return True
     for prefix in ("un", "non"):  # unchanged ~ change: the negation check compares the rest
         if x.startswith(prefix) and len(x) > len(prefix) + 3 and _common_prefix(x[len(prefix):], y)[3:]:
             return True
+    shorter = min(len(x), len(y))
+    if shorter < 4 or x[:3] != y[:3]:  # (then fewer than three letters in common)
+        return False
     common = len(_common_prefix(x, y))
-    return common >= 3 and common >= 0.6 * min(len(x), len(y)) and min(len(x), len(y)) >= 4
+    return common >= 3 and common >= 0.6 * shorter
+
+
+def _similar_spelling(x: str, y: str) -> bool:
+    """``SequenceMatcher(None, x, y).ratio() >= 0.8``, its cheaper upper bounds first."""
+    total = len(x) + len(y)
+    if total and 2.0 * min(len(x), len(y)) / total < 0.8:
+        return False  # real_quick_ratio(): even every letter of the shorter one matching is too few
+    matcher = SequenceMatcher(None, x, y)
+    return matcher.quick_ratio() >= 0.8 and matcher.ratio() >= 0.8
 
 
 def _common_prefix(x: str, y: str) -> str:
@@ -100,8 +112,9 @@ _INITIALS_SKIP = frozenset({"of", "and", "for", "the", "on", "de", "al"})
 def near_any(token: Token, others: Sequence[Token]) -> bool:
     """``near`` to one of ``others``; or, for a name, written together (OpenStreet / Open
     Street), abbreviated (Col. / Colonel), or their initials (AFC / Asian Football Confederation)."""
-    if any(near(token, o) for o in others):
-        return True
+    for o in others:
+        if en_match(token, o) or same_family(token, o):  # near(token, o)
+            return True
     if not token.is_capitalised:
         return False
     x = token.text.lower().rstrip(".")
@@ -411,7 +424,28 @@ def soft_excuse(view: SegmentView, token: Token, spoken: set[int]) -> bool:
 
 
 def _glosses_near(word: ArWord, token: Token) -> bool:
-    return not word.function and token.kind == "word" and any(related(token.key, g) for g in word.stems)
+    """Some stem of ``word``'s glosses is :func:`eval.lexicon.bilingual.related` to
+    ``token``'s: the same, or sharing a thesaurus group or an Arabic stem entry with it
+    (compared with the union of those of all the glosses' stems, gathered once a word)."""
+    if word.function or token.kind != "word":
+        return False
+    key = token.key
+    if key in word.stems:
+        return True
+    groups, entries = _gloss_links(word.stems)
+    index = lexindex.lex_index()
+    return not index.synonym_groups_of(key).isdisjoint(groups) or not index.cogloss(key).isdisjoint(entries)
+
+
+@functools.lru_cache(maxsize=65536)
+def _gloss_links(stems: frozenset[str]) -> tuple[frozenset[int], frozenset[int]]:
+    """The thesaurus groups and the Arabic stem entries of any of ``stems``."""
+    index = lexindex.lex_index()
+    return (frozenset().union(*(index.synonym_groups_of(g) for g in stems)),
+            frozenset().union(*(index.cogloss(g) for g in stems)))
+
+
+lexindex.on_reset(_gloss_links.cache_clear)
 
 
 def _rendering(view: SegmentView, h: Token, r: Token) -> tuple[int, ...]:

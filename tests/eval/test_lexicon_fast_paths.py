@@ -203,3 +203,53 @@ def test_hand_list_idioms_are_still_candidates_of_their_first_word():
             isinstance(c[2], resources.Idiom) and c[2].idiom.lower() == idiom.idiom.lower()
             for c in mwe._candidates(words[0])
         ), idiom.idiom
+
+
+def _ar_words_by_doc():
+    from eval.lexicon.bilingual import ar_words
+    from eval.text.tokens import tokenize_ar
+
+    return [ar_words(tokenize_ar((doc / "article.ar.txt").read_text(encoding="utf-8"))) for doc in DOCS]
+
+
+def test_glosses_near_equals_related_to_some_gloss_stem():
+    from eval.lexicon.bilingual import related
+
+    near = pairs = 0
+    for doc_words, toks in zip(_ar_words_by_doc(), TOKENS[:: max(1, len(TOKENS) // len(DOCS))], strict=False):
+        words = [t for t in toks if t.kind != "number"][:25]
+        for a in doc_words[:80]:
+            for t in words:
+                plain = not a.function and t.kind == "word" and any(related(t.key, g) for g in a.stems)
+                assert gaps._glosses_near(a, t) == plain, (a.token.text, t.text)
+                near += plain
+                pairs += 1
+    assert pairs > 15000 and near > 100
+
+
+def _plain_same_family(a: Token, b: Token) -> bool:
+    from difflib import SequenceMatcher
+
+    from eval.text.tokens import fold_latin
+
+    if a.key == b.key:
+        return True
+    x, y = fold_latin(a.text), fold_latin(b.text)
+    if a.is_capitalised and b.is_capitalised and SequenceMatcher(None, x, y).ratio() >= 0.8:
+        return True
+    for prefix in ("un", "non"):
+        if x.startswith(prefix) and len(x) > len(prefix) + 3 and gaps._common_prefix(x[len(prefix):], y)[3:]:
+            return True
+    common = len(gaps._common_prefix(x, y))
+    return common >= 3 and common >= 0.6 * min(len(x), len(y)) and min(len(x), len(y)) >= 4
+
+
+def test_same_family_with_its_quick_bounds_equals_the_plain_comparison():
+    tokens = list({t.text: t for toks in TOKENS for t in toks if t.kind != "number"}.values())
+    same = 0
+    for a in tokens[::2]:
+        for b in tokens[::7]:
+            fast = gaps.same_family(a, b)
+            assert fast == _plain_same_family(a, b), (a.text, b.text)
+            same += fast
+    assert same > 200
