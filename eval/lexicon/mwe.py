@@ -459,6 +459,7 @@ def find(tokens: Sequence[Token], text: str, offset: int = 0) -> list[Occurrence
     longest first where two overlap; an established calque hides what it overlaps and is
     itself returned (callers skip calques)."""
     lows = [t.text.lower().replace("’", "'") for t in tokens]
+    wordnet.prefetch(lows)
     present = {t.key for t in tokens}.union(*(_norms(low) for low in lows))
     prefixes = {p[:2] for p in present}
     found: list[Occurrence] = []

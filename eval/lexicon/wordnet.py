@@ -40,7 +40,7 @@ import gzip
 import hashlib
 import sqlite3
 import threading
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Container, Iterable, Iterator
 from dataclasses import dataclass
 from importlib import resources as _resources
 from pathlib import Path
@@ -60,6 +60,7 @@ __all__ = [
     "is_lemma",
     "near_synonyms",
     "opposite",
+    "prefetch",
     "word_forms",
     "sense_of",
     "synset",
@@ -299,6 +300,11 @@ class _Store(abc.ABC):
         self._words: dict[str, _Word | None] = {}
         self._synsets: dict[str, SynsetRow | None] = {}
 
+    @property
+    def seen_words(self) -> Container[str]:
+        """The words looked up so far (found or not)."""
+        return self._words
+
     def words(self, keys: Iterable[str]) -> dict[str, _Word | None]:
         return self._cached("words", self._words, keys, _decode_word)  # type: ignore[arg-type]
 
@@ -429,6 +435,19 @@ def _clean(word: str) -> str:
 
 def _word(word: str) -> _Word | None:
     return _store().words([word])[word]
+
+
+def prefetch(words: Iterable[str]) -> None:
+    """Read, in two queries, the rows that :func:`base_forms` and :func:`synsets` of
+    ``words`` (a sentence's) need and that were never read: the answers are the same, the
+    index file is asked once a sentence rather than twice a new word."""
+    store = _store()
+    new = [w for w in dict.fromkeys(map(_clean, words)) if w and w not in store.seen_words]
+    if not new:
+        return
+    found = store.words(new)
+    exceptions = {w: found[w].exceptions if found[w] else () for w in new}  # type: ignore[union-attr]
+    store.words([f for w in new for p in POS for f in _candidates(w, p, exceptions[w])])
 
 
 @functools.lru_cache(maxsize=65536)

@@ -253,3 +253,27 @@ def test_same_family_with_its_quick_bounds_equals_the_plain_comparison():
             assert fast == _plain_same_family(a, b), (a.text, b.text)
             same += fast
     assert same > 200
+
+
+def test_prefetch_reads_a_sentence_at_once_and_changes_no_answer(monkeypatch):
+    from eval.lexicon import index
+
+    wordnet.base_forms("written")  # the index file, if there is one
+    directory = index.cache_dir()
+    key = wordnet.index_key()
+    if directory is None or not wordnet.index_path(directory, key).is_file():
+        pytest.skip("no WordNet index file")
+    path = wordnet.index_path(directory, key)
+    for toks in TOKENS[:60]:
+        words = [wordnet._clean(t.text) for t in toks]
+        plain, fast = wordnet._SqliteStore(path, key), wordnet._SqliteStore(path, key)
+        monkeypatch.setattr(wordnet, "_store", lambda fast=fast: fast)
+        wordnet.prefetch(t.text for t in toks)
+        fetches: list[list[str]] = []
+        read = fast._fetch
+        monkeypatch.setattr(fast, "_fetch", lambda table, keys, read=read, log=fetches: log.append(keys) or read(table, keys))
+        for w in filter(None, words):
+            assert wordnet._forms_by_pos(w, wordnet.POS, fast.words) == wordnet._forms_by_pos(
+                w, wordnet.POS, plain.words)
+        assert fetches == []  # all read by the prefetch
+        assert all(fast._words[k] == plain._words[k] for k in plain._words)
