@@ -33,12 +33,14 @@ Its flags carry the evidence signals in :data:`SIGNALS`; it is registered as the
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from difflib import SequenceMatcher
 
 from eval.flags.context import Check, DocumentContext
 from eval.flags.view import SegmentView, densest_run, en_match
+from eval.lexicon import index as lexindex
 from eval.lexicon import resources, wordnet
 from eval.lexicon.bilingual import (
     ArWord,
@@ -76,13 +78,25 @@ def same_family(a: Token, b: Token) -> bool:
     if a.key == b.key:
         return True
     x, y = fold_latin(a.text), fold_latin(b.text)
-    if a.is_capitalised and b.is_capitalised and SequenceMatcher(None, x, y).ratio() >= 0.8:
+    if a.is_capitalised and b.is_capitalised and _similar_spelling(x, y):
         return True
     for prefix in ("un", "non"):  # unchanged ~ change: the negation check compares the rest
         if x.startswith(prefix) and len(x) > len(prefix) + 3 and _common_prefix(x[len(prefix):], y)[3:]:
             return True
+    shorter = min(len(x), len(y))
+    if shorter < 4 or x[:3] != y[:3]:  # (then fewer than three letters in common)
+        return False
     common = len(_common_prefix(x, y))
-    return common >= 3 and common >= 0.6 * min(len(x), len(y)) and min(len(x), len(y)) >= 4
+    return common >= 3 and common >= 0.6 * shorter
+
+
+def _similar_spelling(x: str, y: str) -> bool:
+    """``SequenceMatcher(None, x, y).ratio() >= 0.8``, its cheaper upper bounds first."""
+    total = len(x) + len(y)
+    if total and 2.0 * min(len(x), len(y)) / total < 0.8:
+        return False  # real_quick_ratio(): even every letter of the shorter one matching is too few
+    matcher = SequenceMatcher(None, x, y)
+    return matcher.quick_ratio() >= 0.8 and matcher.ratio() >= 0.8
 
 
 def _common_prefix(x: str, y: str) -> str:
@@ -98,8 +112,9 @@ _INITIALS_SKIP = frozenset({"of", "and", "for", "the", "on", "de", "al"})
 def near_any(token: Token, others: Sequence[Token]) -> bool:
     """``near`` to one of ``others``; or, for a name, written together (OpenStreet / Open
     Street), abbreviated (Col. / Colonel), or their initials (AFC / Asian Football Confederation)."""
-    if any(near(token, o) for o in others):
-        return True
+    for o in others:
+        if en_match(token, o) or same_family(token, o):  # near(token, o)
+            return True
     if not token.is_capitalised:
         return False
     x = token.text.lower().rstrip(".")
@@ -250,11 +265,11 @@ def compound_at(tokens: Sequence[Token], index: int) -> Compound | None:
         return None
     for start in range(max(0, index - MAX_COMPOUND + 1), index + 1):
         first = tokens[start]
-        if first.kind != "word":
+        if first.kind != "word" or start + 1 >= len(tokens):
             continue
-        for expression in wordnet.expressions(first.text):
+        for expression in _compounds_before(first.text, tokens[start + 1].text.lower()):
             n = len(expression.words)
-            if expression.pos != "n" or n < 2 or start + n <= index or start + n > len(tokens):
+            if start + n <= index or start + n > len(tokens):
                 continue
             window = tokens[start : start + n]
             if any(t.kind != "word" for t in window):
@@ -272,6 +287,36 @@ def compound_at(tokens: Sequence[Token], index: int) -> Compound | None:
 
 #: The longest WordNet compound looked for, in words.
 MAX_COMPOUND = 5
+
+
+@functools.lru_cache(maxsize=65536)
+def _compounds_by_second(first: str) -> dict[str, tuple[tuple[int, str, str], ...]]:
+    """The noun compounds of ``first`` (:func:`eval.lexicon.wordnet.expressions`: two words
+    or more) as their place in that list, lemma and synset id, by their second word."""
+    out: dict[str, list[tuple[int, str, str]]] = {}
+    nouns = (x for x in wordnet.expression_senses(first) if x[1] == "n")
+    for k, (lemma, _pos, sid) in enumerate(nouns):
+        words = lemma.split(" ")
+        if len(words) >= 2:
+            out.setdefault(words[1], []).append((k, lemma, sid))
+    return {w: tuple(v) for w, v in out.items()}
+
+
+def _compounds_before(first: str, second: str) -> list[wordnet.Expression]:
+    """The noun compounds of ``first`` that may go on with the word ``second`` (lower case),
+    in :func:`eval.lexicon.wordnet.expressions` order: their second word is ``second`` or,
+    as the last word of a compound (:func:`_same_word`), one of its noun base forms. Only
+    those can stand where :func:`compound_at` looks."""
+    groups = _compounds_by_second(first)
+    if not groups:
+        return []
+    found = [groups[w] for w in dict.fromkeys((second, *wordnet.base_forms(second, "n"))) if w in groups]
+    if len(found) > 1:
+        found = [sorted(x for group in found for x in group)]
+    return [wordnet.expression(lemma, "n", sid) for group in found for _, lemma, sid in group]
+
+
+lexindex.on_reset(_compounds_by_second.cache_clear)
 
 
 def _same_word(lemma_word: str, token: Token) -> bool:
@@ -379,7 +424,28 @@ def soft_excuse(view: SegmentView, token: Token, spoken: set[int]) -> bool:
 
 
 def _glosses_near(word: ArWord, token: Token) -> bool:
-    return not word.function and token.kind == "word" and any(related(token.key, g) for g in word.stems)
+    """Some stem of ``word``'s glosses is :func:`eval.lexicon.bilingual.related` to
+    ``token``'s: the same, or sharing a thesaurus group or an Arabic stem entry with it
+    (compared with the union of those of all the glosses' stems, gathered once a word)."""
+    if word.function or token.kind != "word":
+        return False
+    key = token.key
+    if key in word.stems:
+        return True
+    groups, entries = _gloss_links(word.stems)
+    index = lexindex.lex_index()
+    return not index.synonym_groups_of(key).isdisjoint(groups) or not index.cogloss(key).isdisjoint(entries)
+
+
+@functools.lru_cache(maxsize=65536)
+def _gloss_links(stems: frozenset[str]) -> tuple[frozenset[int], frozenset[int]]:
+    """The thesaurus groups and the Arabic stem entries of any of ``stems``."""
+    index = lexindex.lex_index()
+    return (frozenset().union(*(index.synonym_groups_of(g) for g in stems)),
+            frozenset().union(*(index.cogloss(g) for g in stems)))
+
+
+lexindex.on_reset(_gloss_links.cache_clear)
 
 
 def _rendering(view: SegmentView, h: Token, r: Token) -> tuple[int, ...]:

@@ -427,7 +427,12 @@ def open_index(root: Path | None = None) -> LexIndex:
 
 def lex_index(root: Path | None = None) -> LexIndex:
     """The process-wide indexes for the lexicon data in ``root`` (opened on first use)."""
-    return _lex_index(root or data_dir())
+    return _default_index() if root is None else _lex_index(root)
+
+
+@functools.lru_cache(maxsize=1)
+def _default_index() -> LexIndex:
+    return _lex_index(data_dir())
 
 
 @functools.lru_cache(maxsize=8)
@@ -451,5 +456,6 @@ def reset() -> None:
     lexicon's analyses, word correspondences: every :func:`on_reset` hook): the next
     lookup opens the indexes again."""
     _lex_index.cache_clear()
+    _default_index.cache_clear()
     for hook in _reset_hooks:
         hook()

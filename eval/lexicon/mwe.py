@@ -242,7 +242,8 @@ def _needed(words: tuple[str, ...]) -> frozenset[str]:
 def _may_hold(words: tuple[str, ...], prefixes: set[str]) -> bool:
     """A quick necessary condition for :func:`_needed` ⊆ the sentence's stems: a stem keeps
     its word's first two letters (English Snowball rewrites endings only), except for an
-    irregular verb form, which is first reduced to its base (went → go)."""
+    irregular verb form, which is first reduced to its base (went → go). The same as
+    :func:`_prefixes_needed` ⊆ ``prefixes``."""
     irregular = irregular_forms()
     return all(
         w[:2] in prefixes or w in irregular or w in _SLOT_WORDS or w in _ARTICLES or not w[:1].isalpha()
@@ -250,8 +251,22 @@ def _may_hold(words: tuple[str, ...], prefixes: set[str]) -> bool:
     )
 
 
+def _prefixes_needed(words: tuple[str, ...]) -> frozenset[str]:
+    """The first two letters of the words that :func:`_may_hold` looks for in ``prefixes``."""
+    irregular = irregular_forms()
+    return frozenset(
+        w[:2] for w in words
+        if not (w in irregular or w in _SLOT_WORDS or w in _ARTICLES or not w[:1].isalpha())
+    )
+
+
+#: What may start at a word: its other words, the first two letters of those (as
+#: :func:`_prefixes_needed`), and the hand-list idiom or WordNet lemma.
+Candidate = tuple[tuple[str, ...], frozenset[str], "resources.Idiom | str"]
+
+
 @functools.lru_cache(maxsize=16384)
-def _candidates(word: str) -> tuple[tuple[tuple[str, ...], resources.Idiom | str], ...]:
+def _candidates(word: str) -> tuple[Candidate, ...]:
     """What may start at ``word`` (lower case), with its other words: hand-list idioms, and
     WordNet lemmas, made into :class:`Expression` (:func:`_list_expression`,
     :func:`_wordnet_expression`) only when a sentence holds all of their words."""
@@ -260,10 +275,10 @@ def _candidates(word: str) -> tuple[tuple[tuple[str, ...], resources.Idiom | str
         for words, idiom in _list_index().get(key, ()):
             found.setdefault(idiom.idiom.lower(), (words[1:], idiom))
     if word.isalpha():
-        for x in wordnet.expressions(word):
-            if x.pos in ("v", "a", "r") and x.lemma not in found:
-                found[x.lemma] = (x.words[1:], x.lemma)
-    return tuple(found.values())
+        for lemma, pos, _sid in wordnet.expression_senses(word):
+            if pos in ("v", "a", "r") and lemma not in found:
+                found[lemma] = (tuple(lemma.split(" ")[1:]), lemma)
+    return tuple((rest, _prefixes_needed(rest), candidate) for rest, candidate in found.values())
 
 
 _JOINED = re.compile(r"\s*|\s*-\s*|['’][sS]?\s+")
@@ -444,14 +459,15 @@ def find(tokens: Sequence[Token], text: str, offset: int = 0) -> list[Occurrence
     longest first where two overlap; an established calque hides what it overlaps and is
     itself returned (callers skip calques)."""
     lows = [t.text.lower().replace("’", "'") for t in tokens]
+    wordnet.prefetch(lows)
     present = {t.key for t in tokens}.union(*(_norms(low) for low in lows))
     prefixes = {p[:2] for p in present}
     found: list[Occurrence] = []
     for i, tok in enumerate(tokens):
         if tok.kind != "word":
             continue
-        for rest, candidate in _candidates(lows[i]):
-            if not _may_hold(rest, prefixes) or not _needed(rest) <= present:
+        for rest, needed_prefixes, candidate in _candidates(lows[i]):
+            if not needed_prefixes <= prefixes or not _needed(rest) <= present:
                 continue
             if isinstance(candidate, str):
                 e = _wordnet_expression(candidate)

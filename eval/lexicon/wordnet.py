@@ -17,7 +17,8 @@ lemmas; parts of speech are ``n``, ``v``, ``a`` (adjectives, satellites included
 * :func:`near_synonyms` — two words with senses in one synset or one step apart
   (hypernym, similar-to, also-see, verb-group, entailment, either direction, or a
   derivational link between the synsets).
-* :func:`antonyms`, :func:`expressions` (multiword lemmas by their first word),
+* :func:`antonyms`, :func:`expressions` (multiword lemmas by their first word;
+  :func:`expression_senses` their rows alone, :func:`expression` one of them),
   :func:`is_lemma`, :func:`synset`.
 
 Parsing the resource takes about a second, so, like the lexicon's indexes
@@ -39,7 +40,7 @@ import gzip
 import hashlib
 import sqlite3
 import threading
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Container, Iterable, Iterator
 from dataclasses import dataclass
 from importlib import resources as _resources
 from pathlib import Path
@@ -53,10 +54,13 @@ __all__ = [
     "Synset",
     "antonyms",
     "base_forms",
+    "expression",
+    "expression_senses",
     "expressions",
     "is_lemma",
     "near_synonyms",
     "opposite",
+    "prefetch",
     "word_forms",
     "sense_of",
     "synset",
@@ -159,17 +163,29 @@ def _candidates(word: str, pos: str, exceptions: Iterable[tuple[str, str]]) -> l
     return list(dict.fromkeys(out))
 
 
-def _morphy(word: str, pos: str | None, lookup: Callable[[list[str]], dict[str, _Word | None]]) -> tuple[str, ...]:
-    """Base forms of ``word`` given ``lookup`` (keys → :class:`_Word` or ``None``)."""
+def _forms_by_pos(
+    word: str, poses: Iterable[str], lookup: Callable[[list[str]], dict[str, _Word | None]]
+) -> tuple[bool, dict[str, list[str]]]:
+    """Whether ``word`` is a lemma (of any part of speech), and for each of ``poses`` the
+    forms it may be an inflection of that are lemmas of that part of speech (itself first
+    when it is one), given ``lookup`` (keys → :class:`_Word` or ``None``)."""
     found = lookup([word]).get(word)
     exceptions = found.exceptions if found else ()
-    by_pos = {p: _candidates(word, p, exceptions) for p in (POS if pos is None else (pos,))}
+    by_pos = {p: _candidates(word, p, exceptions) for p in poses}
     words = lookup([form for forms in by_pos.values() for form in forms])
-    out: list[str] = []
-    if found and (pos is None or pos in found.senses) and found.senses:
-        out.append(word)
-    for p, forms in by_pos.items():
-        out += [f for f in forms if words.get(f) and p in words[f].senses]  # type: ignore[union-attr]
+    lemmas = {
+        p: [f for f in forms if words.get(f) and p in words[f].senses]  # type: ignore[union-attr]
+        for p, forms in by_pos.items()
+    }
+    return bool(found and found.senses), lemmas
+
+
+def _morphy(word: str, pos: str | None, lookup: Callable[[list[str]], dict[str, _Word | None]]) -> tuple[str, ...]:
+    """Base forms of ``word`` given ``lookup`` (keys → :class:`_Word` or ``None``)."""
+    is_lemma, by_pos = _forms_by_pos(word, POS if pos is None else (pos,), lookup)
+    out = [word] if is_lemma and pos is None else []  # (for one part of speech, it is first anyway)
+    for forms in by_pos.values():
+        out += forms
     return tuple(dict.fromkeys(out))
 
 
@@ -284,6 +300,11 @@ class _Store(abc.ABC):
         self._words: dict[str, _Word | None] = {}
         self._synsets: dict[str, SynsetRow | None] = {}
 
+    @property
+    def seen_words(self) -> Container[str]:
+        """The words looked up so far (found or not)."""
+        return self._words
+
     def words(self, keys: Iterable[str]) -> dict[str, _Word | None]:
         return self._cached("words", self._words, keys, _decode_word)  # type: ignore[arg-type]
 
@@ -293,6 +314,12 @@ class _Store(abc.ABC):
     def _cached(self, table: str, cache: dict, keys: Iterable[str], decode: Callable) -> dict:
         """Rows of ``table`` by key, each fetched once: ``cache`` keeps every answer
         (``None`` for a key the table lacks)."""
+        if not isinstance(keys, (list, tuple)):
+            keys = list(keys)
+        try:  # the usual case: every key asked before
+            return {k: cache[k] for k in keys}
+        except KeyError:
+            pass
         keys = list(dict.fromkeys(keys))
         missing = [k for k in keys if k not in cache]
         if missing:
@@ -410,13 +437,39 @@ def _word(word: str) -> _Word | None:
     return _store().words([word])[word]
 
 
+def prefetch(words: Iterable[str]) -> None:
+    """Read, in two queries, the rows that :func:`base_forms` and :func:`synsets` of
+    ``words`` (a sentence's) need and that were never read: the answers are the same, the
+    index file is asked once a sentence rather than twice a new word."""
+    store = _store()
+    new = [w for w in dict.fromkeys(map(_clean, words)) if w and w not in store.seen_words]
+    if not new:
+        return
+    found = store.words(new)
+    exceptions = {w: found[w].exceptions if found[w] else () for w in new}  # type: ignore[union-attr]
+    store.words([f for w in new for p in POS for f in _candidates(w, p, exceptions[w])])
+
+
+@functools.lru_cache(maxsize=65536)
+def _lemma_forms(word: str) -> tuple[bool, dict[str, tuple[str, ...]]]:
+    """:func:`_forms_by_pos` of a clean ``word`` for every part of speech, looked up once
+    for :func:`base_forms` and :func:`synsets` of any part of speech."""
+    is_lemma, by_pos = _forms_by_pos(word, POS, _store().words)
+    return is_lemma, {p: tuple(forms) for p, forms in by_pos.items()}
+
+
 @functools.lru_cache(maxsize=65536)
 def base_forms(word: str, pos: str | None = None) -> tuple[str, ...]:
     """The WordNet lemmas ``word`` may be (an inflection of), of part of speech ``pos``:
     the word itself first when it is a lemma, then the exception lists' and the
     detachment rules' forms, part of speech by part of speech."""
     word = _clean(word)
-    return _morphy(word, pos, _store().words) if word else ()
+    if not word:
+        return ()
+    is_lemma, by_pos = _lemma_forms(word)
+    if pos is not None:
+        return by_pos[pos]  # (the word itself first when it is a lemma of pos)
+    return tuple(dict.fromkeys((*([word] if is_lemma else []), *(f for p in POS for f in by_pos[p]))))
 
 
 def is_lemma(word: str, pos: str | None = None) -> bool:
@@ -449,9 +502,10 @@ def synsets(word: str, pos: str | None = None) -> tuple[Synset, ...]:
     if not word:
         return ()
     store = _store()
+    by_pos = _lemma_forms(word)[1]
     ids: list[str] = []
     for p in POS if pos is None else (pos,):
-        forms = _morphy(word, p, store.words)
+        forms = by_pos[p]
         for form in forms:
             ids += store.words([form])[form].senses[p]  # type: ignore[union-attr]
     return _synsets_of(ids)
@@ -479,11 +533,21 @@ def _latin_words(texts: Iterable[str]) -> Iterator[str]:
 @functools.lru_cache(maxsize=65536)
 def _signature(sid: str) -> frozenset[str]:
     """Stems of a sense's definition, lemmas and related synsets' lemmas (for Lesk)."""
-    s = synset(sid)
-    if s is None:
+    store = _store()
+    row = store.synsets([sid])[sid]
+    if row is None:
         return frozenset()
-    related = _synsets_of(s.related)
-    return frozenset(_content_stems(_latin_words((s.gloss, *s.lemmas, *(lemma for r in related for lemma in r.lemmas)))))
+    # The synset's gloss and lemmas (a,b), then its related synsets' lemmas: their words,
+    # each stemmed once.
+    texts = [row[5], row[1]]
+    texts += [r[1] for r in store.synsets(row[2].split()).values() if r is not None]
+    return frozenset(_content_stems(set(_latin_words(texts))))
+
+
+@functools.lru_cache(maxsize=4096)
+def _context_stems(context: tuple[str, ...]) -> frozenset[str]:
+    """:func:`_content_stems` of the words of a context (one sentence's, for all its words)."""
+    return frozenset(_content_stems(_latin_words(context)))
 
 
 def _lesk(word: str, context: Iterable[str], pos: str | None) -> tuple[Synset | None, int]:
@@ -491,7 +555,7 @@ def _lesk(word: str, context: Iterable[str], pos: str | None) -> tuple[Synset | 
     if not senses:
         return None, 0
     own = {stem(w) for w in _latin_words((word,))}
-    ctx = _content_stems(_latin_words(context)) - own
+    ctx = _context_stems(tuple(context)) - own
     best, score = senses[0], 0
     if ctx and len(senses) > 1:
         for s in senses:
@@ -518,7 +582,7 @@ def near_synonyms(a: str, b: str, *, context: Iterable[str] = ()) -> bool:
     if not linked:
         return False  # whatever sense the context picks (Lesk, the costly part, not needed)
     context = tuple(context)
-    if context:
+    if context and len(linked) < len(synsets(a)):  # (all linked: whichever Lesk picks)
         chosen, score = _lesk(a, context, None)
         if chosen is not None and score > 0:
             return chosen in linked
@@ -583,10 +647,9 @@ def antonyms(word: str) -> frozenset[str]:
 
 
 @functools.lru_cache(maxsize=65536)
-def expressions(word: str) -> tuple[Expression, ...]:
-    """The multiword WordNet lemmas (one per sense) whose first word has a base form among
-    ``word``'s base forms (or is ``word``): ``cut`` → ``cut corners``, ``cut back``, ...;
-    for finding them in a sentence by scanning its tokens."""
+def expression_senses(word: str) -> tuple[tuple[str, str, str], ...]:
+    """(lemma, part of speech, synset id) of each :func:`expressions` of ``word``, in the
+    same order: what finding them needs, without their glosses."""
     word = _clean(word)
     if not word:
         return ()
@@ -594,18 +657,29 @@ def expressions(word: str) -> tuple[Expression, ...]:
     for w in _store().words((*base_forms(word), word)).values():
         if w is not None:
             found += w.expressions
-    found = list(dict.fromkeys(found))
-    _store().synsets(sid for _, _, sid in found)
-    out = []
-    for lemma, pos, sid in found:
-        s = synset(sid)
-        out.append(Expression(lemma, tuple(lemma.split(" ")), pos, sid, s.gloss if s else ""))
-    return tuple(out)
+    return tuple(dict.fromkeys(found))
+
+
+@functools.lru_cache(maxsize=65536)
+def expressions(word: str, pos: str | None = None) -> tuple[Expression, ...]:
+    """The multiword WordNet lemmas (one per sense) whose first word has a base form among
+    ``word``'s base forms (or is ``word``): ``cut`` → ``cut corners``, ``cut back``, ...;
+    for finding them in a sentence by scanning its tokens. With ``pos``, only those of
+    that part of speech."""
+    found = [x for x in expression_senses(word) if pos is None or x[1] == pos]
+    _store().synsets([sid for _, _, sid in found])  # one query for all
+    return tuple(expression(*x) for x in found)
+
+
+def expression(lemma: str, pos: str, synset_id: str) -> Expression:
+    """The :class:`Expression` of one of :func:`expression_senses`."""
+    row = _store().synsets([synset_id])[synset_id]
+    return Expression(lemma, tuple(lemma.split(" ")), pos, synset_id, row[5] if row is not None else "")
 
 
 def _reset() -> None:
-    for fn in (_store, base_forms, synset, synsets, _neighbours, _signature, antonyms, word_forms, opposite,
-               expressions):
+    for fn in (_store, _lemma_forms, base_forms, synset, synsets, _neighbours, _signature, _context_stems, antonyms, word_forms,
+               opposite, expression_senses, expressions):
         fn.cache_clear()
 
 

@@ -1,0 +1,279 @@
+"""The shortcuts of the WordNet look-ups, the idiom finder and the gap check's compound
+look-up give exactly what the plain computations give, on the words and sentences of the
+labelled development set A and the bundled example (never the held-out C-test):
+
+* lemma forms looked up once per word (:func:`eval.lexicon.wordnet.base_forms`,
+  :func:`~eval.lexicon.wordnet.synsets`) ↔ WordNet's morphy per part of speech;
+* Lesk signatures built from the stored rows, each word stemmed once ↔ from the synsets;
+* :func:`~eval.lexicon.wordnet.near_synonyms` skipping Lesk when every sense is linked ↔
+  always choosing the sense;
+* expressions of one part of speech and their (lemma, pos, synset) rows ↔ the filtered list;
+* the store's memo answering from its cache ↔ the key-by-key path;
+* the idiom finder's first-two-letters pre-filter as a subset test ↔ word by word;
+* the gap check's noun compounds indexed by their second word ↔ scanning all of a word's
+  expressions.
+"""
+
+from __future__ import annotations
+
+import itertools
+from pathlib import Path
+
+import pytest
+
+from eval.flags import gaps
+from eval.lexicon import mwe, resources, wordnet
+from eval.text.segment import segment
+from eval.text.tokens import Token, is_function_en, stem, tokenize_en
+
+ROOT = Path(__file__).resolve().parents[2]
+DOCS = [ROOT / "examples" / "seed", *sorted((ROOT / "bench" / "data" / "flags" / "A").iterdir())]
+
+
+def _sentences() -> list[str]:
+    out = []
+    for doc in DOCS:
+        for name in ("reference.en.txt", "hypothesis.en.txt"):
+            out += [s.text for s in segment((doc / name).read_text(encoding="utf-8"), "en")]
+    return out
+
+
+SENTENCES = _sentences()
+TOKENS = [tokenize_en(s) for s in SENTENCES]
+WORDS = sorted({t.text.lower() for toks in TOKENS for t in toks if t.kind == "word"})
+
+
+def test_the_inputs_are_many():
+    assert len(SENTENCES) > 200 and len(WORDS) > 1200
+
+
+def test_base_forms_and_synsets_equal_morphy_per_part_of_speech():
+    store = wordnet._store()
+    for word in WORDS:
+        for pos in (None, *wordnet.POS):
+            assert wordnet.base_forms(word, pos) == wordnet._morphy(word, pos, store.words), (word, pos)
+            ids: list[str] = []
+            for p in wordnet.POS if pos is None else (pos,):
+                for form in wordnet._morphy(word, p, store.words):
+                    ids += store.words([form])[form].senses[p]
+            assert [s.id for s in wordnet.synsets(word, pos)] == list(dict.fromkeys(ids)), (word, pos)
+
+
+def _plain_signature(sid: str) -> frozenset[str]:
+    s = wordnet.synset(sid)
+    if s is None:
+        return frozenset()
+    related = wordnet._synsets_of(s.related)
+    texts = (s.gloss, *s.lemmas, *(lemma for r in related for lemma in r.lemmas))
+    return frozenset(wordnet._content_stems(wordnet._latin_words(texts)))
+
+
+def test_lesk_signatures_equal_the_plain_computation():
+    sids = list(dict.fromkeys(s.id for word in WORDS[::3] for s in wordnet.synsets(word)))
+    assert len(sids) > 2000
+    for sid in sids:
+        assert wordnet._signature(sid) == _plain_signature(sid), sid
+    assert wordnet._signature("99999999n") == _plain_signature("99999999n") == frozenset()
+
+
+def _plain_near_synonyms(a: str, b: str, context: tuple[str, ...]) -> bool:
+    """near_synonyms as it reads without its shortcuts: Lesk whenever a context is given."""
+    ids_b = {s.id for s in wordnet.synsets(b)}
+    linked = [s for s in wordnet.synsets(a) if s.id in ids_b or not wordnet._neighbours(s.id).isdisjoint(ids_b)]
+    if not linked:
+        return False
+    if context:
+        senses = wordnet.synsets(a)
+        own = {stem(w) for w in wordnet._latin_words((a,))}
+        ctx = wordnet._content_stems(wordnet._latin_words(context)) - own
+        best, score = senses[0], 0
+        if ctx and len(senses) > 1:
+            for s in senses:
+                overlap = len(_plain_signature(s.id) & ctx)
+                if overlap > score:
+                    best, score = s, overlap
+        if score > 0:
+            return best in linked
+    return True
+
+
+def test_near_synonyms_in_context_equal_the_plain_computation():
+    checked = linked = 0
+    for toks in TOKENS[::2]:
+        context = tuple(t.text for t in toks if t.kind == "word")
+        content = [t.text for t in toks if t.kind == "word" and not is_function_en(t)][:9]
+        for a, b in itertools.permutations(content, 2):
+            fast = wordnet.near_synonyms(a, b, context=context)
+            assert fast == _plain_near_synonyms(a, b, context), (a, b, context)
+            assert wordnet.near_synonyms(a, b) == _plain_near_synonyms(a, b, ())
+            checked += 1
+            linked += fast
+    assert checked > 3000 and linked > 50
+
+
+def test_expressions_of_a_part_of_speech_and_their_rows_equal_the_filtered_list():
+    seen = 0
+    for word in WORDS:
+        every = wordnet.expressions(word)
+        assert wordnet.expression_senses(word) == tuple((e.lemma, e.pos, e.synset_id) for e in every)
+        for e in every:
+            s = wordnet.synset(e.synset_id)
+            assert e.words == tuple(e.lemma.split(" ")) and e.gloss == (s.gloss if s else "")
+        for pos in wordnet.POS:
+            assert wordnet.expressions(word, pos) == tuple(e for e in every if e.pos == pos)
+        seen += len(every)
+    assert seen > 5000
+
+
+def test_the_store_answers_from_its_memo_as_key_by_key():
+    store = wordnet._MemoryStore(({"a": ("n 1", "", "", ""), "b": ("", "", "", "")}, {}))
+    asks = [["a"], ["b", "a", "b"], ("zz", "a"), iter(["a", "zz", "b"]), ["a", "b", "a"], [], ["zz", "zz"]]
+    for keys in asks:
+        keys = list(keys)
+        answer = store.words(iter(keys) if len(keys) == 3 else keys)
+        assert list(answer) == list(dict.fromkeys(keys))
+        assert all(answer[k] is store._words[k] for k in keys)
+    assert store.words(["zz"]) == {"zz": None}
+
+
+def test_the_idiom_prefilter_equals_the_word_by_word_condition():
+    tested = passed = 0
+    for toks in TOKENS:
+        lows = [t.text.lower().replace("’", "'") for t in toks]
+        present = {t.key for t in toks}.union(*(mwe.norms(low) for low in lows))
+        prefixes = {p[:2] for p in present}
+        for low, tok in zip(lows, toks, strict=True):
+            if tok.kind != "word":
+                continue
+            for rest, needed_prefixes, _candidate in mwe._candidates(low):
+                fast = needed_prefixes <= prefixes
+                assert fast == mwe._may_hold(rest, prefixes), (low, rest)
+                tested += 1
+                passed += fast
+    assert tested > 20000 and 0 < passed < tested
+
+
+def _plain_compound_at(tokens: list[Token], index: int) -> gaps.Compound | None:
+    """compound_at scanning every expression of each word before ``index``."""
+    if not 0 <= index < len(tokens) or tokens[index].kind != "word" or is_function_en(tokens[index]):
+        return None
+    for start in range(max(0, index - gaps.MAX_COMPOUND + 1), index + 1):
+        first = tokens[start]
+        if first.kind != "word":
+            continue
+        for expression in wordnet.expressions(first.text):
+            n = len(expression.words)
+            if expression.pos != "n" or n < 2 or start + n <= index or start + n > len(tokens):
+                continue
+            window = tokens[start : start + n]
+            if any(t.kind != "word" for t in window):
+                continue
+            if not all(w == t.text.lower() for w, t in zip(expression.words[:-1], window, strict=False)):
+                continue
+            if not gaps._same_word(expression.words[-1], window[-1]):
+                continue
+            content = tuple(t for t in window if not is_function_en(t))
+            if len({t.is_capitalised for t in content if t.index > 0}) > 1:
+                continue
+            return gaps.Compound(expression, content)
+    return None
+
+
+def test_compounds_found_by_their_second_word_equal_scanning_all_expressions():
+    found = 0
+    for toks in TOKENS:
+        for i in range(len(toks) + 1):
+            fast = gaps.compound_at(toks, i)
+            assert fast == _plain_compound_at(toks, i), (i, [t.text for t in toks])
+            found += fast is not None
+    assert found > 30
+
+
+@pytest.mark.parametrize(("first", "second"), [("news", "conference"), ("fault", "lines"), ("chamber", "of")])
+def test_compounds_before_keep_the_expressions_order(first, second):
+    forms = {second, *wordnet.base_forms(second, "n")}
+    expected = [e for e in wordnet.expressions(first, "n") if len(e.words) >= 2 and e.words[1] in forms]
+    assert gaps._compounds_before(first, second) == expected and expected
+
+
+def test_hand_list_idioms_are_still_candidates_of_their_first_word():
+    for idiom in resources.idioms(include_established=True):
+        words = mwe._idiom_words(idiom.idiom)
+        assert any(c[2] == idiom or c[2] == idiom.idiom for c in mwe._candidates(words[0])) or any(
+            isinstance(c[2], resources.Idiom) and c[2].idiom.lower() == idiom.idiom.lower()
+            for c in mwe._candidates(words[0])
+        ), idiom.idiom
+
+
+def _ar_words_by_doc():
+    from eval.lexicon.bilingual import ar_words
+    from eval.text.tokens import tokenize_ar
+
+    return [ar_words(tokenize_ar((doc / "article.ar.txt").read_text(encoding="utf-8"))) for doc in DOCS]
+
+
+def test_glosses_near_equals_related_to_some_gloss_stem():
+    from eval.lexicon.bilingual import related
+
+    near = pairs = 0
+    for doc_words, toks in zip(_ar_words_by_doc(), TOKENS[:: max(1, len(TOKENS) // len(DOCS))], strict=False):
+        words = [t for t in toks if t.kind != "number"][:25]
+        for a in doc_words[:80]:
+            for t in words:
+                plain = not a.function and t.kind == "word" and any(related(t.key, g) for g in a.stems)
+                assert gaps._glosses_near(a, t) == plain, (a.token.text, t.text)
+                near += plain
+                pairs += 1
+    assert pairs > 15000 and near > 100
+
+
+def _plain_same_family(a: Token, b: Token) -> bool:
+    from difflib import SequenceMatcher
+
+    from eval.text.tokens import fold_latin
+
+    if a.key == b.key:
+        return True
+    x, y = fold_latin(a.text), fold_latin(b.text)
+    if a.is_capitalised and b.is_capitalised and SequenceMatcher(None, x, y).ratio() >= 0.8:
+        return True
+    for prefix in ("un", "non"):
+        if x.startswith(prefix) and len(x) > len(prefix) + 3 and gaps._common_prefix(x[len(prefix):], y)[3:]:
+            return True
+    common = len(gaps._common_prefix(x, y))
+    return common >= 3 and common >= 0.6 * min(len(x), len(y)) and min(len(x), len(y)) >= 4
+
+
+def test_same_family_with_its_quick_bounds_equals_the_plain_comparison():
+    tokens = list({t.text: t for toks in TOKENS for t in toks if t.kind != "number"}.values())
+    same = 0
+    for a in tokens[::2]:
+        for b in tokens[::7]:
+            fast = gaps.same_family(a, b)
+            assert fast == _plain_same_family(a, b), (a.text, b.text)
+            same += fast
+    assert same > 200
+
+
+def test_prefetch_reads_a_sentence_at_once_and_changes_no_answer(monkeypatch):
+    from eval.lexicon import index
+
+    wordnet.base_forms("written")  # the index file, if there is one
+    directory = index.cache_dir()
+    key = wordnet.index_key()
+    if directory is None or not wordnet.index_path(directory, key).is_file():
+        pytest.skip("no WordNet index file")
+    path = wordnet.index_path(directory, key)
+    for toks in TOKENS[:60]:
+        words = [wordnet._clean(t.text) for t in toks]
+        plain, fast = wordnet._SqliteStore(path, key), wordnet._SqliteStore(path, key)
+        monkeypatch.setattr(wordnet, "_store", lambda fast=fast: fast)
+        wordnet.prefetch(t.text for t in toks)
+        fetches: list[list[str]] = []
+        read = fast._fetch
+        monkeypatch.setattr(fast, "_fetch", lambda table, keys, read=read, log=fetches: log.append(keys) or read(table, keys))
+        for w in filter(None, words):
+            assert wordnet._forms_by_pos(w, wordnet.POS, fast.words) == wordnet._forms_by_pos(
+                w, wordnet.POS, plain.words)
+        assert fetches == []  # all read by the prefetch
+        assert all(fast._words[k] == plain._words[k] for k in plain._words)
