@@ -25,6 +25,7 @@ the registry (``--metric`` choices, labels) without loading it.
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
@@ -37,6 +38,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "DEFAULT_METRIC",
+    "FASTER_METRICS",
     "METRICS",
     "METRIC_KEYS",
     "PAIRED_METRICS",
@@ -51,6 +53,15 @@ def improvement(old: float, new: float, *, higher_is_better: bool) -> float:
     """How much better ``new`` is than ``old`` (positive: better, negative: worse) for a
     measure that is better when higher (or, with ``higher_is_better=False``, when lower)."""
     return new - old if higher_is_better else old - new
+
+
+#: sacrebleu metric class name → (module, class) of its subclass here that counts the same
+#: statistics faster (the same scores and signature; tests/eval/test_scoring_fast.py).
+#: Imported on first use.
+FASTER_METRICS: Mapping[str, tuple[str, str]] = MappingProxyType({
+    "TER": ("eval.scoring.ter", "TER"),
+    "CHRF": ("eval.scoring.chrf", "CHRF"),
+})
 
 
 @dataclass(frozen=True)
@@ -75,16 +86,10 @@ class MetricSpec:
     paired_by_default: bool = True
 
     def _build(self, options: tuple[tuple[str, Any], ...]) -> Metric:
-        if self.sacrebleu_name == "TER":
-            # sacrebleu's TER with a faster edit distance; the same scores and signature.
-            from eval.scoring.ter import TER
-
-            return TER(**dict(options))
-        if self.sacrebleu_name == "CHRF":
-            # sacrebleu's chrF with faster n-gram statistics; the same scores and signature.
-            from eval.scoring.chrf import CHRF
-
-            return CHRF(**dict(options))
+        faster = FASTER_METRICS.get(self.sacrebleu_name)
+        if faster is not None:
+            module, name = faster
+            return getattr(importlib.import_module(module), name)(**dict(options))
         from sacrebleu.metrics import METRICS as SACREBLEU_METRICS
 
         return SACREBLEU_METRICS[self.sacrebleu_name](**dict(options))

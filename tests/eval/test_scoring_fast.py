@@ -126,3 +126,13 @@ def test_document_scores_are_sacrebleus_sentence_and_corpus_scores(set_a):
                     assert scores is None
                     continue
                 assert repr(getattr(scores, key)) == repr(segment_metric.sentence_score(h, [r]).score), (key, h, r)
+
+
+def test_the_registry_builds_the_faster_subclasses():
+    from eval.scoring.registry import get_metric
+    from eval.scoring.ter import TER
+
+    for key, cls in (("chrf", CHRF), ("ter", TER)):
+        spec = get_metric(key)
+        assert type(spec.corpus_metric()) is cls and type(spec.segment_metric()) is cls
+    assert type(get_metric("bleu").corpus_metric()) is BLEU
