@@ -191,9 +191,7 @@ def _chain(tokens: Sequence[Token], k: int, text: str, text_offset: int) -> list
         j -= 1
     while j >= 0:
         tok = tokens[j]
-        if _breaks(text, text_offset, tok, nxt):
-            break
-        if not _joins_group(_low(tok), _low(nxt) if out else ""):
+        if not _joins_group(_low(tok), _low(nxt) if out else "") or _breaks(text, text_offset, tok, nxt):
             break
         out.append(tok)
         nxt = tok
@@ -214,8 +212,14 @@ def verb_group(tokens: Sequence[Token], k: int, text: str, text_offset: int = 0)
     """
     head = tokens[k]
     markers = _chain(tokens, k, text, text_offset)
-    words = [_low(t) for t in markers]
     hw = _low(head)
+    if not markers:
+        # A bare word: certain, active, affirmative; its form and the word before it tell the rest.
+        subject = _subject_before(tokens, head.index)
+        time, finite = _time([], head, subject)
+        bare = subject and irregular_forms().get(hw) == hw
+        return VerbGroup(head, (), time, Mood.CERTAIN, None, False, False, finite, bare)
+    words = [_low(t) for t in markers]
     negated = any(w in NEGATORS or w.endswith("n't") or w == "cannot" for w in words)
 
     hedge = next((w for w in words if w in HEDGE_ADVERBS), None)
@@ -238,14 +242,18 @@ def verb_group(tokens: Sequence[Token], k: int, text: str, text_offset: int = 0)
     # The last auxiliary before the head decides the voice: be (or get) + participle.
     last_aux = aux[-1] if aux else ""
     passive = (last_aux in BE or last_aux in GET) and is_participle(hw)
-    # The word before the group: a determiner or preposition there makes a bare form a
-    # modifier or a noun ("the newly elected", "of cut flowers"), not a finite verb.
-    start = markers[0].index if markers else head.index
-    prev = _low(tokens[start - 1]) if start > 0 else ""
-    subject = bool(prev) and prev not in _NOT_A_SUBJECT and prev not in BE
+    subject = _subject_before(tokens, markers[0].index)
     time, finite = _time(aux, head, subject)
     bare = not aux and subject and irregular_forms().get(hw) == hw
     return VerbGroup(head, tuple(markers), time, mood, hedge, passive, negated, finite, bare)
+
+
+def _subject_before(tokens: Sequence[Token], start: int) -> bool:
+    """The word before a group starting at ``start`` may be its subject: there is one, and
+    it is no determiner, preposition or form of *be* (which make a bare form a modifier or a
+    noun: "the newly elected", "of cut flowers")."""
+    prev = _low(tokens[start - 1]) if start > 0 else ""
+    return bool(prev) and prev not in _NOT_A_SUBJECT and prev not in BE
 
 
 def _time(aux: list[str], head: Token, subject: bool) -> tuple[Time, bool]:
