@@ -154,7 +154,7 @@ def _plain_verb_group(tokens, k, text, text_offset=0) -> verbs.VerbGroup:
     start = markers[0].index if markers else head.index
     prev = v._low(tokens[start - 1]) if start > 0 else ""
     subject = bool(prev) and prev not in v._NOT_A_SUBJECT and prev not in v.BE
-    time, finite = v._time(aux, head, subject)
+    time, finite = v._time(aux, hw, subject)
     bare = not aux and subject and irregular_forms().get(hw) == hw
     return v.VerbGroup(head, tuple(markers), time, mood, hedge, passive, negated, finite, bare)
 
