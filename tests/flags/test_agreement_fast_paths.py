@@ -7,7 +7,10 @@ give, on the segments of the labelled set A and the bundled example:
   before it, equals the general computation (as it was), for every English token;
 * the noun-phrase rules of the agreement check, run only at definite nominals and sharing
   one noun phrase between the relative and adjective rules, flag what running every rule
-  at every word flags.
+  at every word flags;
+* a reference name's Arabic words, found at once for a segment
+  (:meth:`eval.lexicon.translit.EnglishName.matching`, in the agreement and consistency
+  checks), are those :func:`eval.lexicon.translit.matches_name` accepts one by one.
 """
 
 from __future__ import annotations
@@ -19,8 +22,9 @@ import pytest
 from eval.flags import merge
 from eval.flags.checks import agreement
 from eval.flags.registry import BY_NAME
-from eval.lexicon import morphology
+from eval.lexicon import morphology, translit
 from eval.lexicon.buckwalter import lexicon
+from eval.lexicon.names import name_key, people
 from eval.text import verbs
 from eval.text.tokens import irregular_forms, tokenize_ar, tokenize_en
 from tadqiq.pipeline import CheckRequest, check
@@ -227,3 +231,59 @@ def test_rules_run_at_definite_nominals_only_flag_the_same(segments):
         assert agreement.agreement_flags(view, ctx, check_) == plain
         found += len(plain)
     assert skipped > 1000 and phrases > 50 and found > 0
+
+
+# --- names: one English name tried against a segment's Arabic words at once ----------------
+
+
+def test_english_name_matching_equals_matches_name(segments):
+    """The agreement and consistency checks find a reference name's Arabic words with
+    :meth:`translit.EnglishName.matching`: the words :func:`translit.matches_name` accepts."""
+    matched = 0
+    for view, _ in segments:
+        texts = [w.token.text for w in view.ar if w.token.kind == "word"]
+        for name in {t.text for t in view.ref if t.kind == "word" and t.is_capitalised}:
+            plain = [k for k, text in enumerate(texts) if translit.matches_name(text, name)]
+            assert translit.EnglishName(name).matching(texts) == plain
+            matched += len(plain)
+    assert matched > 50
+
+
+def _plain_names_in_arabic(view, ctx):
+    """:func:`agreement._names_in_arabic` as it was: each Arabic word tried with matches_name."""
+    persons = people(ctx.ref)
+    if not persons:
+        return []
+    found = []
+    for text, tokens in agreement._ref_parts(view):
+        person = persons.get(name_key(text))
+        if person is None:
+            continue
+        for k, word in enumerate(view.ar):
+            if word.token.kind == "word" and word.proper and translit.matches_name(word.token.text, text):
+                found.append(agreement._NameInArabic(person, k, k, agreement._mention(view, tokens)))
+    found.sort(key=lambda n: n.first)
+    merged = []
+    for n in found:
+        if merged and merged[-1].person == n.person and n.first - merged[-1].last <= 1:
+            last = merged[-1]
+            merged[-1] = agreement._NameInArabic(last.person, last.first, max(last.last, n.last), last.ref)
+        elif not any(m.first <= n.first <= m.last for m in merged):
+            merged.append(n)
+    out = []
+    for n in merged:
+        first = n.first
+        parts = [t.text for t in n.ref]
+        if first > 0 and any(translit.matches_name(view.ar[first - 1].token.text, p) for p in parts[:-1]):
+            first -= 1
+        out.append(agreement._NameInArabic(n.person, first, n.last, n.ref))
+    return out
+
+
+def test_names_in_arabic_equal_the_plain_ones(segments):
+    seen = 0
+    for view, ctx in segments:
+        names = agreement._names_in_arabic(view, ctx)
+        assert names == _plain_names_in_arabic(view, ctx)
+        seen += len(names)
+    assert seen > 10

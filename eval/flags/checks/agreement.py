@@ -129,13 +129,14 @@ def _names_in_arabic(view: SegmentView, ctx: DocumentContext) -> list[_NameInAra
     if not persons:
         return []
     found: list[_NameInArabic] = []
+    proper = [k for k, word in enumerate(view.ar) if word.token.kind == "word" and word.proper]
+    texts = [view.ar[k].token.text for k in proper]
     for text, tokens in _ref_parts(view):
         person = persons.get(name_key(text))
         if person is None:
             continue
-        for k, word in enumerate(view.ar):
-            if word.token.kind == "word" and word.proper and translit.matches_name(word.token.text, text):
-                found.append(_NameInArabic(person, k, k, _mention(view, tokens)))
+        for m in translit.EnglishName(text).matching(texts):
+            found.append(_NameInArabic(person, proper[m], proper[m], _mention(view, tokens)))
     # Merge the words of one name (توماس رييس) into one occurrence.
     found.sort(key=lambda n: n.first)
     merged: list[_NameInArabic] = []
