@@ -120,14 +120,23 @@ def _agreement(m: re.Match[str] | None, person: bool = True) -> Agreement:
 
 def inflection(analysis: Analysis) -> Inflection:
     """The part of speech and agreement features of one analysis."""
-    stem_pos = analysis.stem.pos
+    stem = analysis.stem
+    return _inflection(analysis.prefix.pos, stem.pos, analysis.suffix.pos,
+                       stem.vocalised if "REL_PRON" in stem.pos else "", stem.category == "Nap")
+
+
+@functools.lru_cache(maxsize=16384)
+def _inflection(prefix_pos: str, stem_pos: str, suffix_pos: str, relative: str, nap: bool) -> Inflection:
+    """:func:`inflection` of an analysis with these tags (memoised: many analyses share
+    them); ``relative``: the vocalised stem of a relative pronoun, ``nap``: the stem's
+    category is ``Nap``."""
     if "VERB" in stem_pos:
-        m = _VERB_PREFIX.search(analysis.prefix.pos) or _VERB_SUFFIX.search(analysis.suffix.pos)
+        m = _VERB_PREFIX.search(prefix_pos) or _VERB_SUFFIX.search(suffix_pos)
         if m is None:
             m = _VERB_SUFFIX.search(stem_pos) or _VERB_PREFIX.search(stem_pos)
         return Inflection("verb", _agreement(m))
     if "REL_PRON" in stem_pos:
-        gender, number = _RELATIVES.get(analysis.stem.vocalised, ("", ""))
+        gender, number = _RELATIVES.get(relative, ("", ""))
         return Inflection("relative", Agreement(
             {"M": Gender.MASCULINE, "F": Gender.FEMININE}.get(gender),
             {"S": Number.SINGULAR, "D": Number.DUAL, "P": Number.PLURAL}.get(number),
@@ -141,12 +150,11 @@ def inflection(analysis: Analysis) -> Inflection:
     kind = {"NOUN_PROP": "name", "NOUN": "noun", "ADJ": "adjective"}.get(stem_pos.split("/")[-1])
     if kind is None:
         return Inflection("other", Agreement(None, None))
-    prefix = analysis.prefix.pos
-    agreement = _agreement(_NOUN_SUFFIX.search(analysis.suffix.pos), person=False)
-    if analysis.stem.category == "Nap" and agreement.number is Number.SINGULAR:
+    agreement = _agreement(_NOUN_SUFFIX.search(suffix_pos), person=False)
+    if nap and agreement.number is Number.SINGULAR:
         # A stem that only ever takes ة may be a broken plural: قادة leaders, قضاة judges.
         agreement = Agreement(None, None)
-    return Inflection(kind, agreement, definite="DET" in prefix, preposition="PREP" in prefix)
+    return Inflection(kind, agreement, definite="DET" in prefix_pos, preposition="PREP" in prefix_pos)
 
 
 @functools.lru_cache(maxsize=65536)

@@ -189,18 +189,19 @@ def _chain(tokens: Sequence[Token], k: int, text: str, text_offset: int) -> list
             and not _breaks(text, text_offset, tokens[j], nxt):
         nxt = tokens[j]
         j -= 1
+    words: list[str] = []  # the lower-case words of ``out``
     while j >= 0:
         tok = tokens[j]
-        if _breaks(text, text_offset, tok, nxt):
-            break
-        if not _joins_group(_low(tok), _low(nxt) if out else ""):
+        word = _low(tok)
+        if not _joins_group(word, words[-1] if words else "") or _breaks(text, text_offset, tok, nxt):
             break
         out.append(tok)
+        words.append(word)
         nxt = tok
         j -= 1
     out.reverse()
+    words.reverse()
     # "in order to": purpose, not a verb group marker; drop "order" and what precedes it.
-    words = [_low(t) for t in out]
     if "order" in words:
         out = out[words.index("order") + 1:]
     return out
@@ -214,8 +215,14 @@ def verb_group(tokens: Sequence[Token], k: int, text: str, text_offset: int = 0)
     """
     head = tokens[k]
     markers = _chain(tokens, k, text, text_offset)
-    words = [_low(t) for t in markers]
     hw = _low(head)
+    if not markers:
+        # A bare word: certain, active, affirmative; its form and the word before it tell the rest.
+        subject = _subject_before(tokens, head.index)
+        time, finite = _time([], hw, subject)
+        bare = subject and irregular_forms().get(hw) == hw
+        return VerbGroup(head, (), time, Mood.CERTAIN, None, False, False, finite, bare)
+    words = [_low(t) for t in markers]
     negated = any(w in NEGATORS or w.endswith("n't") or w == "cannot" for w in words)
 
     hedge = next((w for w in words if w in HEDGE_ADVERBS), None)
@@ -238,18 +245,23 @@ def verb_group(tokens: Sequence[Token], k: int, text: str, text_offset: int = 0)
     # The last auxiliary before the head decides the voice: be (or get) + participle.
     last_aux = aux[-1] if aux else ""
     passive = (last_aux in BE or last_aux in GET) and is_participle(hw)
-    # The word before the group: a determiner or preposition there makes a bare form a
-    # modifier or a noun ("the newly elected", "of cut flowers"), not a finite verb.
-    start = markers[0].index if markers else head.index
-    prev = _low(tokens[start - 1]) if start > 0 else ""
-    subject = bool(prev) and prev not in _NOT_A_SUBJECT and prev not in BE
-    time, finite = _time(aux, head, subject)
+    subject = _subject_before(tokens, markers[0].index)
+    time, finite = _time(aux, hw, subject)
     bare = not aux and subject and irregular_forms().get(hw) == hw
     return VerbGroup(head, tuple(markers), time, mood, hedge, passive, negated, finite, bare)
 
 
-def _time(aux: list[str], head: Token, subject: bool) -> tuple[Time, bool]:
-    hw = _low(head)
+def _subject_before(tokens: Sequence[Token], start: int) -> bool:
+    """The word before a group starting at ``start`` may be its subject: there is one, and
+    it is no determiner, preposition or form of *be* (which make a bare form a modifier or a
+    noun: "the newly elected", "of cut flowers")."""
+    prev = _low(tokens[start - 1]) if start > 0 else ""
+    return bool(prev) and prev not in _NOT_A_SUBJECT and prev not in BE
+
+
+def _time(aux: list[str], hw: str, subject: bool) -> tuple[Time, bool]:
+    """The time of a group with the auxiliaries ``aux`` before the (lower-case) head ``hw``,
+    and whether the group is finite."""
     if not aux:
         if is_past_form(hw) and subject:
             return Time.PAST, True

@@ -129,13 +129,14 @@ def _names_in_arabic(view: SegmentView, ctx: DocumentContext) -> list[_NameInAra
     if not persons:
         return []
     found: list[_NameInArabic] = []
+    proper = [k for k, word in enumerate(view.ar) if word.token.kind == "word" and word.proper]
+    texts = [view.ar[k].token.text for k in proper]
     for text, tokens in _ref_parts(view):
         person = persons.get(name_key(text))
         if person is None:
             continue
-        for k, word in enumerate(view.ar):
-            if word.token.kind == "word" and word.proper and translit.matches_name(word.token.text, text):
-                found.append(_NameInArabic(person, k, k, _mention(view, tokens)))
+        for m in translit.EnglishName(text).matching(texts):
+            found.append(_NameInArabic(person, proper[m], proper[m], _mention(view, tokens)))
     # Merge the words of one name (توماس رييس) into one occurrence.
     found.sort(key=lambda n: n.first)
     merged: list[_NameInArabic] = []
@@ -423,8 +424,8 @@ def _definite_nominal(word: ArWord, *, preposition: bool = False, adjective: boo
 
 
 def _broken(view: SegmentView, a: int, b: int) -> bool:
-    return bool(_CLAUSE_BREAK.search(_between(view, a, b)) or "،" in _between(view, a, b)
-                or "," in _between(view, a, b))
+    gap = _between(view, a, b)
+    return bool(_CLAUSE_BREAK.search(gap) or "،" in gap or "," in gap)
 
 
 def _construct_before(view: SegmentView, i: int) -> bool:
@@ -559,11 +560,10 @@ def _subject_verb(view: SegmentView, ctx: DocumentContext, check: Check, i: int)
     )
 
 
-def _relative(view: SegmentView, ctx: DocumentContext, check: Check, i: int) -> Flag | None:
-    """A relative pronoun after a noun phrase it disagrees with: الطاقة الكهرومائية، الذي يوفر."""
-    if _construct_before(view, i):
-        return None
-    phrase = _noun_phrase(view, i, preposition=True)
+def _relative(view: SegmentView, ctx: DocumentContext, check: Check, i: int,
+              phrase: _Phrase | None) -> Flag | None:
+    """A relative pronoun after a noun phrase it disagrees with: الطاقة الكهرومائية، الذي يوفر.
+    ``phrase``: the noun phrase at word ``i`` (:func:`_phrase_at`)."""
     if phrase is None or phrase.last + 1 >= len(view.ar):
         return None
     k = phrase.last + 1
@@ -611,6 +611,14 @@ def _relative(view: SegmentView, ctx: DocumentContext, check: Check, i: int) -> 
                         Severity.MAJOR if other is not None else Severity.MINOR)
 
 
+def _phrase_at(view: SegmentView, i: int) -> _Phrase | None:
+    """The noun phrase at word ``i`` that a relative or an adjective after it must agree with:
+    none after a construct head (:func:`_construct_before`)."""
+    if _construct_before(view, i):
+        return None
+    return _noun_phrase(view, i, preposition=True)
+
+
 def _gender_free(word: ArWord) -> bool:
     """An adjective whose form does not show agreement: the fuʿlā feminines (الكبرى, الأولى,
     الدنيا) and the elatives, which MSA uses for both genders (الطريقة الأفضل, الدولة الأكبر;
@@ -641,12 +649,11 @@ def _pronoun_complement(word: ArWord) -> bool:
     )
 
 
-def _adjective(view: SegmentView, ctx: DocumentContext, check: Check, i: int) -> Flag | None:
+def _adjective(view: SegmentView, ctx: DocumentContext, check: Check, i: int,
+               phrase: _Phrase | None) -> Flag | None:
     """A masculine adjective after a feminine singular noun: الطاقة النووي; or, after كان and its
-    sisters, a masculine predicate: وكانت الآثار الجانبية خفيف."""
-    if _construct_before(view, i):
-        return None
-    phrase = _noun_phrase(view, i, preposition=True)
+    sisters, a masculine predicate: وكانت الآثار الجانبية خفيف. ``phrase``: the noun phrase at
+    word ``i`` (:func:`_phrase_at`)."""
     if phrase is None or phrase.last + 1 >= len(view.ar) or _broken(view, phrase.last, phrase.last + 1):
         return None
     noun = phrase.agreement
@@ -740,9 +747,14 @@ def agreement_flags(view: SegmentView, ctx: DocumentContext, check: Check) -> li
             if flag is not None:
                 flags.append(flag)
     by_word: dict[int | None, Flag] = {}
-    for i in range(len(view.ar)):
-        for rule in (_subject_verb, _relative, _adjective):
-            flag = rule(view, ctx, check, i)
+    for i, word in enumerate(view.ar):
+        # Every noun phrase starts with a definite nominal (one with a preposition attached
+        # opens none for a verb), so the other words start none.
+        if not _definite_nominal(word, preposition=True):
+            continue
+        phrase = _phrase_at(view, i)
+        for flag in (_subject_verb(view, ctx, check, i), _relative(view, ctx, check, i, phrase),
+                     _adjective(view, ctx, check, i, phrase)):
             if flag is not None:
                 by_word[flag.ar.start] = flag  # the noun phrase nearest the word wins
     flags += [f for f in by_word.values() if not any(g.ar.start == f.ar.start for g in flags)]

@@ -29,13 +29,15 @@ def inconsistency_flags(views: Sequence[SegmentView], ctx: DocumentContext, chec
         for tokens, _entity in reference_names(view, include_initial=True):
             for tok in tokens:
                 by_name.setdefault(tok.text, []).append(tok)
+        if not by_name:
+            continue
+        words = [w for k, w in enumerate(view.ar) if w.token.kind == "word" and k not in covered and not w.function]
+        texts = [w.token.text for w in words]
         for name, places in by_name.items():
             # Each Arabic word is one place, tied to the reference occurrence nearest its
             # relative position, however often the name recurs in the segment.
-            for k, word in enumerate(view.ar):
-                if (word.token.kind == "word" and k not in covered and not word.function
-                        and translit.matches_name(word.token.text, name)):
-                    spellings.setdefault(name, []).append((view, word, _nearest(view, word, places)))
+            for m in translit.EnglishName(name).matching(texts):
+                spellings.setdefault(name, []).append((view, words[m], _nearest(view, words[m], places)))
     flags = []
     for name, hits in spellings.items():
         forms = Counter(_bare(w.token.key, name) for _, w, _ in hits)

@@ -85,6 +85,10 @@ def _en_negations(tokens: Sequence[Token]) -> list[EnNegation]:
     out: list[EnNegation] = []
     for k, t in enumerate(tokens):
         word = _lower(t)
+        # Only these words can be a negation (un-, non- and -less ones: :func:`_negative_word`).
+        if not (word in neg or word in prefixed or word in _NEGATIVE_QUANTIFIERS or word in ("unless", "too")
+                or word.startswith(("un", "non")) or word.endswith(("less", "n't"))):
+            continue
         if word == "nor" and any(_lower(o.token) == "neither" for o in out):
             continue
         nxt = tokens[k + 1 : k + 3]

@@ -207,19 +207,19 @@ def _anchored(view: SegmentView, p: int) -> bool:
     return False
 
 
-# The pairs of the views seen last (several checks read them): id → (view, pairs).
-_MEMO: dict[int, tuple[SegmentView, tuple[VerbPair, ...]]] = {}
+# The pairs of the view seen last, (view, pairs): several checks read them, and the
+# segment checks of one view run one after another (:func:`eval.flags.registry.run_checks`).
+# One view only, so that no earlier segment or document is kept alive here.
+_LAST: list[tuple[SegmentView, tuple[VerbPair, ...]]] = []
 
 
 def verb_pairs(view: SegmentView, anchored: bool = True) -> list[VerbPair]:
     """Content pairs of ``view`` (those :func:`_anchored` only, unless ``anchored`` is false)
     with the verb group in front of each word."""
-    hit = _MEMO.get(id(view))
+    hit = _LAST[0] if _LAST else None
     if hit is None or hit[0] is not view:
-        if len(_MEMO) >= 64:
-            _MEMO.clear()
         hit = (view, tuple(_verb_pairs(view)))
-        _MEMO[id(view)] = hit
+        _LAST[:] = [hit]
     return [p for p in hit[1] if p.anchored or not anchored]
 
 
