@@ -148,7 +148,7 @@ _ROMAN_VALUES = {"I": 1, "V": 5, "X": 10}
 _MAX_WORDS = 3
 
 
-@dataclass
+@dataclass(slots=True)
 class _Item:
     """A token or multi-word unit the number parser sees."""
 
@@ -165,7 +165,7 @@ class _Item:
     text: str = ""
 
 
-@dataclass
+@dataclass(slots=True)
 class _Tok:
     kind: str
     start: int
@@ -174,13 +174,17 @@ class _Tok:
     key: str
 
 
+#: :func:`fold_ar` of one word, memoised (a text's words recur across its segments).
+_fold_word = functools.lru_cache(maxsize=1 << 16)(fold_ar)
+
+
 def _tokens(text: str) -> list[_Tok]:
     out = []
     for m in _TOKEN.finditer(text):
         kind = m.lastgroup or ""
         word = m.group()
         if kind == "ar":
-            key = fold_ar(word)
+            key = _fold_word(word)
         elif kind == "en":
             key = word.lower().replace("’", "'")
         else:
@@ -256,6 +260,49 @@ def _is_weekday_ar(key: str) -> bool:
     cal = resources.calendar()
     return any(cal.kind.get(cal.arabic.get(form, ""), "") == "weekday"
                for form, _conj in _ar_word_candidates(key))
+
+
+#: :func:`_key_flags` bits: what a word may start or be.
+_MONTH = 1  # a month name (:func:`_month_at` may find one here)
+_OPENS = 2  # a number word or phrase (:func:`_word_at` may find one here)
+_UNIT = 4  # Arabic: a unit noun in one of its clitic forms (see :meth:`_Parser.unit_word`)
+_ALL_FLAGS = _MONTH | _OPENS | _UNIT
+
+
+@functools.lru_cache(maxsize=1)
+def _month_pair_prefixes() -> frozenset[str]:
+    """Every beginning, up to a space, of the calendar's Arabic names of several words."""
+    return frozenset(name[:k] for name in resources.calendar().arabic for k, c in enumerate(name) if c == " ")
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _key_flags(key: str, language: str) -> int:
+    """An exact pre-filter for a word of ``language``'s script (its token key): the
+    :data:`_MONTH`, :data:`_OPENS` and :data:`_UNIT` bits of what it may start or be.
+
+    A bit left out means the full test cannot succeed (a superset of the words that do
+    is kept): most words start no number, month or unit, and are passed over at once.
+    """
+    cal = resources.calendar()
+    flags = 0
+    if language == "en":
+        name = cal.english.get(key)
+        if name and cal.kind[name] == "month":
+            flags |= _MONTH
+        if key in openings(resources.numbers_en(), "en"):
+            flags |= _OPENS
+        return flags
+    forms = [form for form, _conj in _ar_word_candidates(key)]
+    pairs = _month_pair_prefixes()
+    if any(form in pairs or cal.kind.get(cal.arabic.get(form, ""), "") == "month" for form in forms):
+        flags |= _MONTH
+    starts = openings(resources.numbers_ar(), "ar")
+    if not _is_weekday_ar(key) and any(form in starts for form in forms):
+        flags |= _OPENS
+    units = resources.units()
+    if any(form in units.arabic_dual or form in units.arabic for form in forms):
+        flags |= _UNIT
+    return flags
 
 
 def _word_at(toks: list[_Tok], i: int, text: str, language: str) -> tuple[NumberWord, int, bool] | None:
@@ -337,6 +384,7 @@ def _roman(numeral: str) -> float:
 def _items(text: str, language: str) -> list[_Item]:
     toks = _tokens(text)
     items: list[_Item] = []
+    own_kind = "ar" if language == "ar" else "en"
     i = 0
     prev_end = 0
     while i < len(toks):
@@ -344,7 +392,10 @@ def _items(text: str, language: str) -> list[_Item]:
         gap = text[prev_end:tok.start]
         item: _Item | None = None
         n = 1
-        months = _month_at(toks, i, text, language)
+        # A word of the other script, or one whose flags say so, starts no month or
+        # number word: _month_at and _word_at would find nothing.
+        flags = _key_flags(tok.key, language) if tok.kind == own_kind else 0
+        months = _month_at(toks, i, text, language) if flags & _MONTH else 0
         if months:
             n = months
             item = _Item("month", tok.start, toks[i + n - 1].end, gap)
@@ -358,7 +409,7 @@ def _items(text: str, language: str) -> list[_Item]:
         elif tok.kind == "pct":
             item = _Item("pct", tok.start, tok.end, gap)
         else:
-            found = _word_at(toks, i, text, language)
+            found = _word_at(toks, i, text, language) if flags & _OPENS else None
             if found is not None:
                 word, n, conj = found
                 item = _Item("word", tok.start, toks[i + n - 1].end, gap, value=word.value,
@@ -574,8 +625,11 @@ class _Parser:
         """An Arabic unit noun standing for a number: a dual (يومين "two days") or a
         singular with a fraction (ساعة ونصف "an hour and a half")."""
         item = self.items[i]
+        key = _fold_word(item.text)
+        if not _key_flags(key, "ar") & _UNIT:
+            return None  # no form of it is a unit
         units = resources.units()
-        for form, _conj in _ar_word_candidates(fold_ar(item.text)):
+        for form, _conj in _ar_word_candidates(key):
             unit = units.arabic_dual.get(form)
             if unit is not None:
                 return self.quantity(2.0, item.start, item.end, i + 1, "cardinal", unit=unit)
