@@ -266,43 +266,65 @@ def _is_weekday_ar(key: str) -> bool:
 _MONTH = 1  # a month name (:func:`_month_at` may find one here)
 _OPENS = 2  # a number word or phrase (:func:`_word_at` may find one here)
 _UNIT = 4  # Arabic: a unit noun in one of its clitic forms (see :meth:`_Parser.unit_word`)
-_ALL_FLAGS = _MONTH | _OPENS | _UNIT
+_SPECIAL = 8  # an article, "of" or "and" item (:func:`_items`)
+_ROMAN_LETTERS = 16  # English: only the letters of a Roman numeral, two or more
+_WEEKDAY = 32  # Arabic, in the form tables only: a weekday name (see :func:`_is_weekday_ar`)
+_ALL_FLAGS = _MONTH | _OPENS | _UNIT | _SPECIAL | _ROMAN_LETTERS
+_SPECIAL_KEYS = {"en": _EN_ARTICLES | _OF["en"] | _EN_JOINERS, "ar": _OF["ar"] | {"و"}}
 
 
-@functools.lru_cache(maxsize=1)
-def _month_pair_prefixes() -> frozenset[str]:
-    """Every beginning, up to a space, of the calendar's Arabic names of several words."""
-    return frozenset(name[:k] for name in resources.calendar().arabic for k, c in enumerate(name) if c == " ")
+@functools.lru_cache(maxsize=2)
+def _form_flags(language: str) -> dict[str, int]:
+    """Word form → its :data:`_MONTH`, :data:`_OPENS`, :data:`_UNIT` and :data:`_WEEKDAY`
+    bits: a month name or the beginning (up to a space) of one, the first word of a number
+    phrase (:func:`openings`), an Arabic unit noun, an Arabic weekday."""
+    cal = resources.calendar()
+    out: dict[str, int] = {}
+
+    def add(form: str, bit: int) -> None:
+        out[form] = out.get(form, 0) | bit
+
+    names = cal.english if language == "en" else cal.arabic
+    for form, name in names.items():
+        if cal.kind[name] == "month":
+            add(form, _MONTH)
+            for k, c in enumerate(form):
+                if c == " ":
+                    add(form[:k], _MONTH)
+        elif cal.kind[name] == "weekday" and language == "ar":
+            add(form, _WEEKDAY)
+    table = resources.numbers_en() if language == "en" else resources.numbers_ar()
+    for form in openings(table, language):
+        add(form, _OPENS)
+    if language == "ar":
+        units = resources.units()
+        for form in [*units.arabic, *units.arabic_dual]:
+            add(form, _UNIT)
+    return out
 
 
 @functools.lru_cache(maxsize=1 << 16)
 def _key_flags(key: str, language: str) -> int:
-    """An exact pre-filter for a word of ``language``'s script (its token key): the
-    :data:`_MONTH`, :data:`_OPENS` and :data:`_UNIT` bits of what it may start or be.
+    """An exact pre-filter for a word of ``language``'s script (its token key): the bits
+    :data:`_MONTH`, :data:`_OPENS`, :data:`_UNIT`, :data:`_SPECIAL` and
+    :data:`_ROMAN_LETTERS` of what it may start or be.
 
     A bit left out means the full test cannot succeed (a superset of the words that do
     is kept): most words start no number, month or unit, and are passed over at once.
+    Arabic words are tested in each of their clitic forms (:func:`_ar_word_candidates`),
+    as :func:`_month_at`, :func:`_word_at` and :meth:`_Parser.unit_word` test them.
     """
-    cal = resources.calendar()
-    flags = 0
+    table = _form_flags(language)
+    flags = _SPECIAL if key in _SPECIAL_KEYS[language] else 0
     if language == "en":
-        name = cal.english.get(key)
-        if name and cal.kind[name] == "month":
-            flags |= _MONTH
-        if key in openings(resources.numbers_en(), "en"):
-            flags |= _OPENS
-        return flags
-    forms = [form for form, _conj in _ar_word_candidates(key)]
-    pairs = _month_pair_prefixes()
-    if any(form in pairs or cal.kind.get(cal.arabic.get(form, ""), "") == "month" for form in forms):
-        flags |= _MONTH
-    starts = openings(resources.numbers_ar(), "ar")
-    if not _is_weekday_ar(key) and any(form in starts for form in forms):
-        flags |= _OPENS
-    units = resources.units()
-    if any(form in units.arabic_dual or form in units.arabic for form in forms):
-        flags |= _UNIT
-    return flags
+        if len(key) >= 2 and not key.strip("ivx"):
+            flags |= _ROMAN_LETTERS
+        return flags | table.get(key, 0)
+    for form, _conj in _ar_word_candidates(key):
+        flags |= table.get(form, 0)
+    if flags & _WEEKDAY:
+        flags &= ~_OPENS  # الاثنين, الأحد: not "the two" and "one" (see _word_at)
+    return flags & _ALL_FLAGS
 
 
 def _word_at(toks: list[_Tok], i: int, text: str, language: str) -> tuple[NumberWord, int, bool] | None:
@@ -392,9 +414,15 @@ def _items(text: str, language: str) -> list[_Item]:
         gap = text[prev_end:tok.start]
         item: _Item | None = None
         n = 1
-        # A word of the other script, or one whose flags say so, starts no month or
-        # number word: _month_at and _word_at would find nothing.
         flags = _key_flags(tok.key, language) if tok.kind == own_kind else 0
+        if not flags and tok.kind == own_kind:
+            # a word that starts no month, number, Roman numeral or article/of/and item
+            items.append(_Item("other", tok.start, tok.end, gap, text=tok.text))
+            prev_end = tok.end
+            i += 1
+            continue
+        # Without its flag bit (or of the other script), a word starts no month or number
+        # word: _month_at and _word_at would find nothing.
         months = _month_at(toks, i, text, language) if flags & _MONTH else 0
         if months:
             n = months
@@ -876,12 +904,20 @@ class _Parser:
         return self.quantity(value, start, end, j, kind, word)
 
 
+#: The item types :meth:`_Parser.parse` may read a number from, per language.
+_PARSED = {"en": frozenset({"a", "word", "num"}), "ar": frozenset({"pct", "other", "word", "num"})}
+
+
 def _extract(text: str, language: str) -> list[NumberMention]:
     items = _items(text, language)
     parser = _Parser(items, language, text)
+    parsed = _PARSED[language]
     out: list[NumberMention] = []
     i = 0
     while i < len(items):
+        if items[i].type not in parsed:
+            i += 1  # _Parser.parse reads nothing from it
+            continue
         result = parser.parse(i)
         if result is None:
             i += 1

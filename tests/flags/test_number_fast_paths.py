@@ -109,3 +109,28 @@ def test_calendar_forms_read_what_all_prefix_forms_read():
         assert _calendar_name(calendar_check._calendar_forms(key), following) == plain, key
         found += plain is not None
     assert found > 50
+
+
+def test_number_check_reading_the_back_translation_only_when_needed_equals_always(monkeypatch):
+    """The numbers check skips the back-translation's numbers when nothing weighs them;
+    its flags are those of always reading them."""
+    from eval.flags.checks import numbers as number_check
+    from tests.flag_texts import report_of
+
+    texts = [tuple((doc / name).read_text(encoding="utf-8")
+                   for name in ("article.ar.txt", "reference.en.txt", "hypothesis.en.txt"))
+             for doc in DOCS]
+    skipped = []
+    reads = number_check._reads_hyp
+
+    def counting(*args) -> bool:
+        skipped.append(not reads(*args))
+        return reads(*args)
+
+    monkeypatch.setattr(number_check, "_reads_hyp", counting)
+    fast = [report_of(*t).flags for t in texts]
+    assert any(skipped) and not all(skipped)
+    monkeypatch.setattr(number_check, "_reads_hyp", lambda *args: True)
+    plain = [report_of(*t).flags for t in texts]
+    assert repr(fast) == repr(plain)
+    assert any(e.signal == "numbers" for flags in plain for f in flags for e in f.evidence)
