@@ -148,7 +148,7 @@ _ROMAN_VALUES = {"I": 1, "V": 5, "X": 10}
 _MAX_WORDS = 3
 
 
-@dataclass
+@dataclass(slots=True)
 class _Item:
     """A token or multi-word unit the number parser sees."""
 
@@ -165,7 +165,7 @@ class _Item:
     text: str = ""
 
 
-@dataclass
+@dataclass(slots=True)
 class _Tok:
     kind: str
     start: int
@@ -174,13 +174,17 @@ class _Tok:
     key: str
 
 
+#: :func:`fold_ar` of one word, memoised (a text's words recur across its segments).
+_fold_word = functools.lru_cache(maxsize=1 << 16)(fold_ar)
+
+
 def _tokens(text: str) -> list[_Tok]:
     out = []
     for m in _TOKEN.finditer(text):
         kind = m.lastgroup or ""
         word = m.group()
         if kind == "ar":
-            key = fold_ar(word)
+            key = _fold_word(word)
         elif kind == "en":
             key = word.lower().replace("’", "'")
         else:
@@ -256,6 +260,71 @@ def _is_weekday_ar(key: str) -> bool:
     cal = resources.calendar()
     return any(cal.kind.get(cal.arabic.get(form, ""), "") == "weekday"
                for form, _conj in _ar_word_candidates(key))
+
+
+#: :func:`_key_flags` bits: what a word may start or be.
+_MONTH = 1  # a month name (:func:`_month_at` may find one here)
+_OPENS = 2  # a number word or phrase (:func:`_word_at` may find one here)
+_UNIT = 4  # Arabic: a unit noun in one of its clitic forms (see :meth:`_Parser.unit_word`)
+_SPECIAL = 8  # an article, "of" or "and" item (:func:`_items`)
+_ROMAN_LETTERS = 16  # English: only the letters of a Roman numeral, two or more
+_WEEKDAY = 32  # Arabic, in the form tables only: a weekday name (see :func:`_is_weekday_ar`)
+_ALL_FLAGS = _MONTH | _OPENS | _UNIT | _SPECIAL | _ROMAN_LETTERS
+_SPECIAL_KEYS = {"en": _EN_ARTICLES | _OF["en"] | _EN_JOINERS, "ar": _OF["ar"] | {"و"}}
+
+
+@functools.lru_cache(maxsize=2)
+def _form_flags(language: str) -> dict[str, int]:
+    """Word form → its :data:`_MONTH`, :data:`_OPENS`, :data:`_UNIT` and :data:`_WEEKDAY`
+    bits: a month name or the beginning (up to a space) of one, the first word of a number
+    phrase (:func:`openings`), an Arabic unit noun, an Arabic weekday."""
+    cal = resources.calendar()
+    out: dict[str, int] = {}
+
+    def add(form: str, bit: int) -> None:
+        out[form] = out.get(form, 0) | bit
+
+    names = cal.english if language == "en" else cal.arabic
+    for form, name in names.items():
+        if cal.kind[name] == "month":
+            add(form, _MONTH)
+            for k, c in enumerate(form):
+                if c == " ":
+                    add(form[:k], _MONTH)
+        elif cal.kind[name] == "weekday" and language == "ar":
+            add(form, _WEEKDAY)
+    table = resources.numbers_en() if language == "en" else resources.numbers_ar()
+    for form in openings(table, language):
+        add(form, _OPENS)
+    if language == "ar":
+        units = resources.units()
+        for form in [*units.arabic, *units.arabic_dual]:
+            add(form, _UNIT)
+    return out
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _key_flags(key: str, language: str) -> int:
+    """An exact pre-filter for a word of ``language``'s script (its token key): the bits
+    :data:`_MONTH`, :data:`_OPENS`, :data:`_UNIT`, :data:`_SPECIAL` and
+    :data:`_ROMAN_LETTERS` of what it may start or be.
+
+    A bit left out means the full test cannot succeed (a superset of the words that do
+    is kept): most words start no number, month or unit, and are passed over at once.
+    Arabic words are tested in each of their clitic forms (:func:`_ar_word_candidates`),
+    as :func:`_month_at`, :func:`_word_at` and :meth:`_Parser.unit_word` test them.
+    """
+    table = _form_flags(language)
+    flags = _SPECIAL if key in _SPECIAL_KEYS[language] else 0
+    if language == "en":
+        if len(key) >= 2 and not key.strip("ivx"):
+            flags |= _ROMAN_LETTERS
+        return flags | table.get(key, 0)
+    for form, _conj in _ar_word_candidates(key):
+        flags |= table.get(form, 0)
+    if flags & _WEEKDAY:
+        flags &= ~_OPENS  # الاثنين, الأحد: not "the two" and "one" (see _word_at)
+    return flags & _ALL_FLAGS
 
 
 def _word_at(toks: list[_Tok], i: int, text: str, language: str) -> tuple[NumberWord, int, bool] | None:
@@ -337,6 +406,7 @@ def _roman(numeral: str) -> float:
 def _items(text: str, language: str) -> list[_Item]:
     toks = _tokens(text)
     items: list[_Item] = []
+    own_kind = "ar" if language == "ar" else "en"
     i = 0
     prev_end = 0
     while i < len(toks):
@@ -344,7 +414,16 @@ def _items(text: str, language: str) -> list[_Item]:
         gap = text[prev_end:tok.start]
         item: _Item | None = None
         n = 1
-        months = _month_at(toks, i, text, language)
+        flags = _key_flags(tok.key, language) if tok.kind == own_kind else 0
+        if not flags and tok.kind == own_kind:
+            # a word that starts no month, number, Roman numeral or article/of/and item
+            items.append(_Item("other", tok.start, tok.end, gap, text=tok.text))
+            prev_end = tok.end
+            i += 1
+            continue
+        # Without its flag bit (or of the other script), a word starts no month or number
+        # word: _month_at and _word_at would find nothing.
+        months = _month_at(toks, i, text, language) if flags & _MONTH else 0
         if months:
             n = months
             item = _Item("month", tok.start, toks[i + n - 1].end, gap)
@@ -358,7 +437,7 @@ def _items(text: str, language: str) -> list[_Item]:
         elif tok.kind == "pct":
             item = _Item("pct", tok.start, tok.end, gap)
         else:
-            found = _word_at(toks, i, text, language)
+            found = _word_at(toks, i, text, language) if flags & _OPENS else None
             if found is not None:
                 word, n, conj = found
                 item = _Item("word", tok.start, toks[i + n - 1].end, gap, value=word.value,
@@ -574,8 +653,11 @@ class _Parser:
         """An Arabic unit noun standing for a number: a dual (يومين "two days") or a
         singular with a fraction (ساعة ونصف "an hour and a half")."""
         item = self.items[i]
+        key = _fold_word(item.text)
+        if not _key_flags(key, "ar") & _UNIT:
+            return None  # no form of it is a unit
         units = resources.units()
-        for form, _conj in _ar_word_candidates(fold_ar(item.text)):
+        for form, _conj in _ar_word_candidates(key):
             unit = units.arabic_dual.get(form)
             if unit is not None:
                 return self.quantity(2.0, item.start, item.end, i + 1, "cardinal", unit=unit)
@@ -822,12 +904,20 @@ class _Parser:
         return self.quantity(value, start, end, j, kind, word)
 
 
+#: The item types :meth:`_Parser.parse` may read a number from, per language.
+_PARSED = {"en": frozenset({"a", "word", "num"}), "ar": frozenset({"pct", "other", "word", "num"})}
+
+
 def _extract(text: str, language: str) -> list[NumberMention]:
     items = _items(text, language)
     parser = _Parser(items, language, text)
+    parsed = _PARSED[language]
     out: list[NumberMention] = []
     i = 0
     while i < len(items):
+        if items[i].type not in parsed:
+            i += 1  # _Parser.parse reads nothing from it
+            continue
         result = parser.parse(i)
         if result is None:
             i += 1

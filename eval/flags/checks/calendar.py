@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections import Counter
 
 from eval.flags.checks.common import hyp_find, make_flag
@@ -13,6 +14,20 @@ from eval.text.tokens import Token
 from eval.values import Flag
 
 
+@functools.lru_cache(maxsize=1)
+def _pair_prefixes() -> frozenset[str]:
+    """Every beginning, up to a space, of the calendar's Arabic names of several words."""
+    return frozenset(name[:k] for name in resources.calendar().arabic for k, c in enumerate(name) if c == " ")
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _calendar_forms(key: str) -> tuple[str, ...]:
+    """The forms of :func:`strip_prefixes` (in its order) that are a calendar name or begin
+    one of several words: the others name nothing, alone or with the next word."""
+    names, pairs = resources.calendar().arabic, _pair_prefixes()
+    return tuple(form for form in strip_prefixes(key) if form in names or form in pairs)
+
+
 def calendar_flags(view: SegmentView, ctx: DocumentContext, check: Check) -> list[Flag]:
     cal = resources.calendar()
     en_found: list[tuple[Token, str]] = []
@@ -22,7 +37,7 @@ def calendar_flags(view: SegmentView, ctx: DocumentContext, check: Check) -> lis
             en_found.append((tok, name))
     ar_found: list[tuple[ArWord, str]] = []
     for i, word in enumerate(view.ar):
-        for form in strip_prefixes(word.token.key):
+        for form in _calendar_forms(word.token.key):
             two = form + " " + view.ar[i + 1].token.key if i + 1 < len(view.ar) else None
             name = (two and cal.arabic.get(two)) or cal.arabic.get(form)
             if name:

@@ -29,6 +29,7 @@ from eval.flags.checks.common import hyp_find, make_flag
 from eval.flags.context import Check, DocumentContext
 from eval.flags.view import SegmentView
 from eval.lexicon.numbers import (
+    NumberComparison,
     NumberMention,
     extract_numbers_ar,
     extract_numbers_en,
@@ -46,7 +47,7 @@ def number_flags(view: SegmentView, ctx: DocumentContext, check: Check) -> list[
     ar_nums = extract_numbers_ar(view.ar_text)
     ref_nums = extract_numbers_en(view.ref_text)
     comparison = pair_numbers(ar_nums, ref_nums, len(view.ar_text), len(view.ref_text))
-    hyp_nums = extract_numbers_en(view.hyp)
+    hyp_nums = extract_numbers_en(view.hyp) if _reads_hyp(comparison, ref_nums, view.ref_text) else []
     flags = []
     for m, e in comparison.pairs:
         whole = _unit_or_sign_changed(m, e)
@@ -174,6 +175,13 @@ def _bound_words(view: SegmentView, ctx: DocumentContext, e: NumberMention, phra
     if first > 0 and view.ar[first - 1].function:
         first -= 1
     return ctx.ar_span(view.ar[first].token.start, view.ar[last].token.end)
+
+
+def _reads_hyp(comparison: NumberComparison, ref_nums: Sequence[NumberMention], ref_text: str) -> bool:
+    """Whether the check reads the back-translation's numbers: they only weigh a
+    disagreement, or a number the reference gives as a bound (:func:`bound_flags`)."""
+    return bool(comparison.pairs or comparison.missing or comparison.extra) or any(
+        bound_of(ref_text, m.start, m.end) is not None for m in ref_nums)
 
 
 def _in(mentions: Sequence[NumberMention], m: NumberMention) -> bool:
