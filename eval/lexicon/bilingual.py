@@ -371,7 +371,8 @@ class ArabicWords:
     clitics)."""
 
     __slots__ = (
-        "_by_stem", "_clitics", "_latin_key", "_latin_low", "_numbers", "_pooled", "_texts", "_words", "words",
+        "_answers", "_by_stem", "_clitics", "_latin_key", "_latin_low", "_numbers", "_pooled", "_texts", "_words",
+        "words",
     )
 
     def __init__(self, words: Sequence[ArWord]) -> None:
@@ -399,10 +400,19 @@ class ArabicWords:
         self._texts = [token.text for _, token in self._words]
         self._pooled: list[tuple[int, frozenset[str], frozenset[int], frozenset[int]]] | None = None
         self._latin_key, self._latin_low = latin_key, latin_low
+        # The answers by what they depend on (the token's kind, key and text): a word of the
+        # reference is often in the back-translation too.
+        self._answers: dict[tuple[str, str, str], tuple[int, ...]] = {}
 
     def supporting(self, en: Token) -> tuple[int, ...]:
         """``supporting(self.words, en)``: the indices of the words that can render ``en``."""
-        english = _EnglishToken(en)
+        seen = (en.kind, en.key, en.text)
+        found = self._answers.get(seen)
+        if found is None:
+            found = self._answers[seen] = self._supporting(_EnglishToken(en))
+        return found
+
+    def _supporting(self, english: _EnglishToken) -> tuple[int, ...]:
         if english.number is not None:
             return tuple(self._numbers.get(english.number, ()))
         found = {*self._latin_key.get(english.key, ()), *self._latin_low.get(english.low, ()),
