@@ -591,10 +591,34 @@ def _bound_reaches(ar: tuple[_Skeleton, ...], en: tuple[_Skeleton, ...], thresho
     return False
 
 
+def _similarity_reaches(arabic_word: str, english_word: str, threshold: float) -> bool:
+    """``name_similarity(arabic_word, english_word) >= threshold``, with only the candidate
+    pairs analysed whose :func:`_bound` less the clitic penalty reaches ``threshold`` (the
+    similarity of a pair is never above its bound)."""
+    if threshold <= 0.0:
+        return True
+    en_forms = candidates_en(english_word)
+    en_skeletons = _skeletons_en(english_word)
+    folded = _fold_ar(arabic_word)
+    for k, (form, a) in enumerate(zip(candidates_ar(arabic_word), _skeletons_ar(arabic_word), strict=True)):
+        # The penalties and the skipped forms of name_similarity.
+        penalty = 0.0 if k == 0 else CLITIC_PENALTY
+        if k == 0 and folded[:1] == "و" and folded[1:2] not in ("ا", "ي", "و", ""):
+            penalty = CLITIC_PENALTY
+        if k and len(folded) - len(form) == 1 and a.length < 3:
+            continue
+        for en, e in zip(en_forms, en_skeletons, strict=True):
+            if _bound(a, e) - penalty >= threshold and (
+                _similarity(_analyse_ar(form), _analyse_en(en)) - penalty >= threshold
+            ):
+                return True
+    return False
+
+
 def matches_name(ar: str, en: str, threshold: float = THRESHOLD) -> bool:
     """Whether the Arabic word plausibly transliterates the English name."""
     # Most pairs a check tries are far apart: rule those out without the edit distance.
-    return _may_match(ar, en, threshold) and name_similarity(ar, en) >= threshold
+    return _may_match(ar, en, threshold) and _similarity_reaches(ar, en, threshold)
 
 
 class EnglishName:
@@ -611,7 +635,7 @@ class EnglishName:
     def matched_by(self, arabic_word: str) -> bool:
         """``matches_name(arabic_word, self.word, self.threshold)``."""
         return _bound_reaches(_skeletons_ar(arabic_word), self.skeletons, self.threshold) and (
-            name_similarity(arabic_word, self.word) >= self.threshold
+            _similarity_reaches(arabic_word, self.word, self.threshold)
         )
 
     def matching(self, arabic_words: Iterable[str]) -> list[int]:
@@ -619,5 +643,5 @@ class EnglishName:
         word, skeletons, threshold = self.word, self.skeletons, self.threshold
         return [
             k for k, ar in enumerate(arabic_words)
-            if _bound_reaches(_skeletons_ar(ar), skeletons, threshold) and name_similarity(ar, word) >= threshold
+            if _bound_reaches(_skeletons_ar(ar), skeletons, threshold) and _similarity_reaches(ar, word, threshold)
         ]

@@ -297,3 +297,22 @@ def test_hyp_renderings_and_repeated_tokens_equal_the_plain_answers():
             assert view.hyp_renderings == expected, h.text
             rendered += len(expected)
     assert rendered > 100
+
+
+def test_similarity_reaches_equals_the_similarity_at_any_threshold(arabic_words, english_names):
+    """Only the candidate pairs whose bound reaches the threshold are analysed: the answer is
+    ``name_similarity >= threshold`` on every pair of set A some bound lets through at 0.5,
+    and on random pairs, at thresholds from 0 to 1."""
+    rng = random.Random(17)
+    pairs = [
+        (ar, en) for en in english_names[::2] for ar in arabic_words
+        if translit._may_match(ar, en, 0.5)
+    ]
+    pairs += [(rng.choice(arabic_words), rng.choice(english_names)) for _ in range(3000)]
+    reached = 0
+    for ar, en in pairs:
+        similarity = translit.name_similarity(ar, en)
+        for threshold in (0.0, 0.5, 0.65, 0.7, 0.8, 0.9, 1.0):
+            assert translit._similarity_reaches(ar, en, threshold) == (similarity >= threshold), (ar, en, threshold)
+        reached += similarity >= translit.THRESHOLD
+    assert reached > 50
