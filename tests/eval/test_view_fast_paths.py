@@ -316,3 +316,17 @@ def test_similarity_reaches_equals_the_similarity_at_any_threshold(arabic_words,
             assert translit._similarity_reaches(ar, en, threshold) == (similarity >= threshold), (ar, en, threshold)
         reached += similarity >= translit.THRESHOLD
     assert reached > 50
+
+
+def test_bound_reaches_equals_the_bound_of_each_pair(arabic_words, english_names):
+    """The pair loop with :func:`translit._bound` written out answers as ``_bound`` per pair."""
+    passed = 0
+    for en in english_names[::3]:
+        e = translit._skeletons_en(en)
+        for ar in arabic_words:
+            a = translit._skeletons_ar(ar)
+            for threshold in (0.0, 0.75, translit.THRESHOLD, 1.0):
+                expected = any(translit._bound(x, y) >= threshold for x in a for y in e)
+                assert translit._bound_reaches(a, e, threshold) == expected, (ar, en, threshold)
+                passed += expected and threshold > 0.5
+    assert passed > 1000
