@@ -330,3 +330,18 @@ def test_bound_reaches_equals_the_bound_of_each_pair(arabic_words, english_names
                 assert translit._bound_reaches(a, e, threshold) == expected, (ar, en, threshold)
                 passed += expected and threshold > 0.5
     assert passed > 1000
+
+
+def test_clitic_words_per_affix_pair_equal_each_analysis_glosses(arabic_words):
+    """Every analysis of every word of set A: the memo per pair of affix glosses gives the
+    words of the analysis's own clitic glosses."""
+    from eval.lexicon.bilingual import LATIN_WORD, lexicon
+    from eval.text.tokens import normalise_ar_word
+
+    compared = 0
+    for word in arabic_words:
+        for a in lexicon().analyse(normalise_ar_word(word)):
+            expected = {w.lower() for g in a.clitic_glosses for w in LATIN_WORD.findall(g)}
+            assert bilingual._clitic_words(a.prefix.gloss, a.suffix.gloss) == expected, a
+            compared += bool(expected)
+    assert compared > 1000
