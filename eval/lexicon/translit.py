@@ -583,21 +583,10 @@ def _may_match(arabic_word: str, english_word: str, threshold: float) -> bool:
 
 
 def _bound_reaches(ar: tuple[_Skeleton, ...], en: tuple[_Skeleton, ...], threshold: float) -> bool:
-    """Whether some pair of the skeletons has a :func:`_bound` reaching ``threshold``
-    (:func:`_bound` written out: this runs for every Arabic word against every name)."""
-    for text_a, la, ts_a, z_a, bits_a in ar:
-        for text_e, le, ts_e, z_e, bits_e in en:
-            longest = la if la > le else le
-            if not la or not le:
-                bound = 0.0
-            elif longest <= 2:
-                bound = 1.0 if text_a == text_e else 0.0
-            elif la < 2 or le < 2:
-                bound = 0.0
-            else:
-                unpaired = max(la - min(ts_a, z_e), le - min(ts_e, z_a)) - (bits_a & bits_e).bit_count()
-                bound = 1.0 - 0.5 * unpaired / longest
-            if bound >= threshold:
+    """Whether some pair of the skeletons has a :func:`_bound` reaching ``threshold``."""
+    for a in ar:
+        for e in en:
+            if _bound(a, e) >= threshold:
                 return True
     return False
 

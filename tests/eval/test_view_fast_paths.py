@@ -319,7 +319,7 @@ def test_similarity_reaches_equals_the_similarity_at_any_threshold(arabic_words,
 
 
 def test_bound_reaches_equals_the_bound_of_each_pair(arabic_words, english_names):
-    """The pair loop with :func:`translit._bound` written out answers as ``_bound`` per pair."""
+    """The pre-filter over all pairs of candidate skeletons answers as ``_bound`` per pair."""
     passed = 0
     for en in english_names[::3]:
         e = translit._skeletons_en(en)
