@@ -176,7 +176,7 @@ def _analyse_ar(word: str) -> Analysis:
     return "".join(out), tuple(frozenset(x) for x in slots)
 
 
-#: :func:`_skeleton_text_ar`: the Arabic letters :func:`_analyse_ar` reads, everything else.
+#: :func:`_skeleton_text_ar` drops everything but the Arabic letters :func:`_analyse_ar` reads.
 _AR_NON_LETTER = re.compile("[^\u0621-\u06ff]")
 #: The letters whose class depends on their neighbours, where it differs from
 #: :data:`_AR_LETTER_CLASS`: تش, a consonantal و / ي, a final ه after a consonant, a final
