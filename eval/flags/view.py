@@ -257,7 +257,7 @@ class SegmentView:
                 continue
             exact = self.supporters(h)
             soft = index.related_to(h.key) if h.kind == "word" else ()  # as _soft
-            ks = tuple(k for k, a in enumerate(self.ar) if not a.function and (k in exact or k in soft))
+            ks = tuple(sorted(k for k in {*exact, *soft} if not self.ar[k].function))
             if ks:
                 rendered[h.index] = ks
         return rendered
@@ -376,6 +376,9 @@ def en_match(a: Token, b: Token) -> bool:
     return a.key == b.key or related(a.key, b.key)
 
 
+#: The token kinds :func:`en_match` compares strictly (the same key, no near-synonyms).
+_STRICT_KINDS = ("acronym", "number")
+
 #: Near-synonyms (not the same stem) pair only this close in relative position: "written"
 #: at the end of a sentence is not the "authority" (a common Arabic gloss) at its start.
 MAX_NEAR_DRIFT = 0.3
@@ -391,15 +394,19 @@ def match_tokens(ref: Sequence[Token], hyp: Sequence[Token]) -> list[tuple[int, 
     """
     n, m = len(ref), len(hyp)
     at_hyp = [j / max(m, 1) for j in range(m)]
+    keys_h = [h.key for h in hyp]
+    words_h = [h.kind not in _STRICT_KINDS for h in hyp]
     candidates = []
     for i, r in enumerate(ref):
         at_ref = i / max(n, 1)
-        for j, h in enumerate(hyp):
-            exact = r.key == h.key
+        key, word = r.key, r.kind not in _STRICT_KINDS
+        for j, key_h in enumerate(keys_h):
+            exact = key == key_h
             distance = abs(at_ref - at_hyp[j])
             if not exact and distance > MAX_NEAR_DRIFT:
                 continue  # near-synonyms far apart: two different words, not one moved
-            if en_match(r, h):
+            # en_match, inlined for two words: the same key or near-synonyms
+            if (exact or related(key, key_h)) if word and words_h[j] else en_match(r, hyp[j]):
                 candidates.append((not exact, distance, i, j))
     candidates.sort()
     used_r: set[int] = set()

@@ -22,6 +22,7 @@ from enum import Enum
 from eval.lexicon import index as lexindex
 from eval.lexicon import resources, translit, wordnet
 from eval.lexicon.buckwalter import lexicon
+from eval.lexicon.dictfiles import split_gloss
 from eval.lexicon.index import lex_index, on_reset
 from eval.text.arabic import NAME_CLITIC_PREFIXES, strip_clitics
 from eval.text.tokens import LATIN_WORD, Token, is_function_ar, normalise_ar_word, stem
@@ -52,13 +53,21 @@ def _analyse(key: str) -> tuple[frozenset[str], frozenset[str], bool, bool]:
     proper = False
     for a in analyses:
         stems |= index.gloss_stems(a.stem.gloss)  # = gloss_stems() of each of a.stem_glosses
-        for g in a.clitic_glosses:
-            clitics |= {w.lower() for w in LATIN_WORD.findall(g)}
+        clitics |= _clitic_words(a.prefix.gloss, a.suffix.gloss)
         proper = proper or a.is_proper_noun
     return frozenset(stems), frozenset(clitics), bool(analyses), proper or not analyses
 
 
 on_reset(_analyse.cache_clear)
+
+
+@functools.lru_cache(maxsize=4096)
+def _clitic_words(prefix_gloss: str, suffix_gloss: str) -> frozenset[str]:
+    """The lower-cased words of the clitic glosses of an analysis with these affix glosses
+    (:attr:`eval.lexicon.buckwalter.Analysis.clitic_glosses`: the prefix's then the suffix's
+    :func:`~eval.lexicon.dictfiles.split_gloss`), worked out once per pair of affixes."""
+    glosses = split_gloss(prefix_gloss) + split_gloss(suffix_gloss)
+    return frozenset(w.lower() for g in glosses for w in LATIN_WORD.findall(g))
 
 
 def ar_word(token: Token) -> ArWord:
@@ -371,7 +380,8 @@ class ArabicWords:
     clitics)."""
 
     __slots__ = (
-        "_by_stem", "_clitics", "_latin_key", "_latin_low", "_numbers", "_pooled", "_texts", "_words", "words",
+        "_answers", "_by_stem", "_clitics", "_latin_key", "_latin_low", "_numbers", "_pooled", "_texts", "_words",
+        "words",
     )
 
     def __init__(self, words: Sequence[ArWord]) -> None:
@@ -399,10 +409,19 @@ class ArabicWords:
         self._texts = [token.text for _, token in self._words]
         self._pooled: list[tuple[int, frozenset[str], frozenset[int], frozenset[int]]] | None = None
         self._latin_key, self._latin_low = latin_key, latin_low
+        # The answers by what they depend on (the token's kind, key and text): a word of the
+        # reference is often in the back-translation too.
+        self._answers: dict[tuple[str, str, str], tuple[int, ...]] = {}
 
     def supporting(self, en: Token) -> tuple[int, ...]:
         """``supporting(self.words, en)``: the indices of the words that can render ``en``."""
-        english = _EnglishToken(en)
+        seen = (en.kind, en.key, en.text)
+        found = self._answers.get(seen)
+        if found is None:
+            found = self._answers[seen] = self._supporting(_EnglishToken(en))
+        return found
+
+    def _supporting(self, english: _EnglishToken) -> tuple[int, ...]:
         if english.number is not None:
             return tuple(self._numbers.get(english.number, ()))
         found = {*self._latin_key.get(english.key, ()), *self._latin_low.get(english.low, ()),

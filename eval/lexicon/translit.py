@@ -71,9 +71,9 @@ import functools
 import re
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass
+from typing import NamedTuple
 
-from eval.text.arabic import NAME_CLITIC_PREFIXES, fold, strip_clitics
+from eval.text.arabic import NAME_CLITIC_PREFIXES, fold_table, strip_clitics
 from eval.text.tokens import fold_latin
 
 __all__ = [
@@ -103,9 +103,12 @@ _AR_VOWEL_LETTERS = frozenset("اوىيةءئؤع")
 _AR_SILENT = frozenset("اىةءئؤع")
 
 
+_FOLD_AR = fold_table(maqsura=False)
+
+
 def _fold_ar(word: str) -> str:
     """:func:`eval.text.arabic.fold` keeping ى: here it is a long *a* (مصطفى), not a ي."""
-    return fold(word, maqsura=False)
+    return word.translate(_FOLD_AR)
 
 
 # Vowel qualities kept beside the skeleton: front (i e y / ي), back (o u w / و), open (a / ا).
@@ -171,6 +174,41 @@ def _analyse_ar(word: str) -> Analysis:
             prev_class = ""
         i += 1
     return "".join(out), tuple(frozenset(x) for x in slots)
+
+
+#: :func:`_skeleton_text_ar` drops everything but the Arabic letters :func:`_analyse_ar` reads.
+_AR_NON_LETTER = re.compile("[^\u0621-\u06ff]")
+#: The letters whose class depends on their neighbours, where it differs from
+#: :data:`_AR_LETTER_CLASS`: تش, a consonantal و / ي, a final ه after a consonant, a final
+#: نغ (the lookarounds read the letters as written, as :func:`_analyse_ar` does).
+_AR_CONTEXT = re.compile(
+    "تش|^[وي]|[وي](?=ا)|(?<=[اوىيةءئؤع])[وي](?=[اوىيةءئؤع])|(?<=[^اوي])ه\\Z|(?<=ن)غ\\Z"
+)
+_AR_CONTEXT_CLASS = {"تش": "X", "و": "W", "ي": "Y", "ه": ".", "غ": "."}
+#: Every Arabic letter → its class out of context, ``.`` for a vowel or unknown letter.
+_AR_LETTER_CLASS = str.maketrans({
+    chr(c): "." if chr(c) in "وي" or chr(c) in _AR_SILENT else _AR_CONSONANT.get(chr(c), ".")
+    for c in range(0x0621, 0x0700)
+})
+_REPEATS = re.compile(r"([A-Z])\1+")
+
+
+def _context_class(match: re.Match[str]) -> str:
+    return _AR_CONTEXT_CLASS[match.group()]
+
+
+def _first_group(match: re.Match[str]) -> str:
+    return match.group(1)
+
+
+def _skeleton_text_ar(word: str) -> str:
+    """``_analyse_ar(word)[0]`` without the vowels, by tables: the letters' classes, ``.``
+    for each vowel, then runs of one class collapsed and the dots dropped."""
+    letters = _AR_NON_LETTER.sub("", _fold_ar(word))
+    classes = _AR_CONTEXT.sub(_context_class, letters).translate(_AR_LETTER_CLASS)
+    if _REPEATS.search(classes):
+        classes = _REPEATS.sub(_first_group, classes)
+    return classes.replace(".", "")
 
 
 def skeleton_ar(word: str) -> str:
@@ -485,9 +523,9 @@ def _letters(skeleton: str) -> dict[str, int]:
     return Counter(skeleton)
 
 
-@dataclass(frozen=True, slots=True)
-class _Skeleton:
-    """One skeleton with what :func:`_similarity_bound` reads of it, worked out once per word."""
+class _Skeleton(NamedTuple):
+    """One skeleton with what :func:`_similarity_bound` reads of it, worked out once per word
+    (a named tuple: a frozen dataclass takes several times as long to build)."""
 
     text: str
     length: int
@@ -499,13 +537,16 @@ class _Skeleton:
     bits: int
 
 
+_LETTER_BIT = {chr(65 + k): 1 << k for k in range(26)}
+
+
 def _skeleton(text: str) -> _Skeleton:
-    seen: dict[str, int] = {}
     bits = 0
     for c in text:
-        k = seen.get(c, 0)
-        bits |= 1 << (26 * k + ord(c) - 65)
-        seen[c] = k + 1
+        bit = _LETTER_BIT[c]
+        while bits & bit:  # the letter's earlier occurrences hold the bits below
+            bit <<= 26
+        bits |= bit
     return _Skeleton(text, len(text), text.count("TS"), text.count("Z"), bits)
 
 
@@ -526,7 +567,7 @@ def _bound(a: _Skeleton, e: _Skeleton) -> float:
 @functools.lru_cache(maxsize=65536)
 def _skeletons_ar(arabic_word: str) -> tuple[_Skeleton, ...]:
     """The skeletons of the Arabic word's clitic-stripped candidates (:func:`candidates_ar`)."""
-    return tuple(_skeleton(_analyse_ar(form)[0]) for form in candidates_ar(arabic_word))
+    return tuple([_skeleton(_skeleton_text_ar(form)) for form in candidates_ar(arabic_word)])
 
 
 @functools.lru_cache(maxsize=65536)
@@ -550,10 +591,35 @@ def _bound_reaches(ar: tuple[_Skeleton, ...], en: tuple[_Skeleton, ...], thresho
     return False
 
 
+@functools.lru_cache(maxsize=65536)
+def _similarity_reaches(arabic_word: str, english_word: str, threshold: float) -> bool:
+    """``name_similarity(arabic_word, english_word) >= threshold``, with only the candidate
+    pairs analysed whose :func:`_bound` less the clitic penalty reaches ``threshold`` (the
+    similarity of a pair is never above its bound)."""
+    if threshold <= 0.0:
+        return True
+    en_forms = candidates_en(english_word)
+    en_skeletons = _skeletons_en(english_word)
+    folded = _fold_ar(arabic_word)
+    for k, (form, a) in enumerate(zip(candidates_ar(arabic_word), _skeletons_ar(arabic_word), strict=True)):
+        # The penalties and the skipped forms of name_similarity.
+        penalty = 0.0 if k == 0 else CLITIC_PENALTY
+        if k == 0 and folded[:1] == "و" and folded[1:2] not in ("ا", "ي", "و", ""):
+            penalty = CLITIC_PENALTY
+        if k and len(folded) - len(form) == 1 and a.length < 3:
+            continue
+        for en, e in zip(en_forms, en_skeletons, strict=True):
+            if _bound(a, e) - penalty >= threshold and (
+                _similarity(_analyse_ar(form), _analyse_en(en)) - penalty >= threshold
+            ):
+                return True
+    return False
+
+
 def matches_name(ar: str, en: str, threshold: float = THRESHOLD) -> bool:
     """Whether the Arabic word plausibly transliterates the English name."""
     # Most pairs a check tries are far apart: rule those out without the edit distance.
-    return _may_match(ar, en, threshold) and name_similarity(ar, en) >= threshold
+    return _may_match(ar, en, threshold) and _similarity_reaches(ar, en, threshold)
 
 
 class EnglishName:
@@ -570,7 +636,7 @@ class EnglishName:
     def matched_by(self, arabic_word: str) -> bool:
         """``matches_name(arabic_word, self.word, self.threshold)``."""
         return _bound_reaches(_skeletons_ar(arabic_word), self.skeletons, self.threshold) and (
-            name_similarity(arabic_word, self.word) >= self.threshold
+            _similarity_reaches(arabic_word, self.word, self.threshold)
         )
 
     def matching(self, arabic_words: Iterable[str]) -> list[int]:
@@ -578,5 +644,5 @@ class EnglishName:
         word, skeletons, threshold = self.word, self.skeletons, self.threshold
         return [
             k for k, ar in enumerate(arabic_words)
-            if _bound_reaches(_skeletons_ar(ar), skeletons, threshold) and name_similarity(ar, word) >= threshold
+            if _bound_reaches(_skeletons_ar(ar), skeletons, threshold) and _similarity_reaches(ar, word, threshold)
         ]

@@ -191,3 +191,157 @@ def test_batched_names_and_near_synonyms_equal_the_word_by_word_answers(arabic_w
         assert index.related_to(en) == expected, en
         hits += bool(expected)
     assert hits > 100
+
+
+def test_table_skeletons_equal_the_letter_by_letter_analysis(arabic_words):
+    """The regular-expression and table skeleton behind the name pre-filter gives the
+    skeleton of :func:`translit._analyse_ar` on every word of set A and its clitic-stripped
+    forms, and on random strings of the letters whose class depends on their neighbours
+    (و ي ه غ ت ش ن, the vowel letters, alef variants, marks, a tatweel and non-Arabic)."""
+    forms = set(arabic_words) | {f for w in arabic_words for f in translit.candidates_ar(w)}
+    assert len(forms) > 1500
+    for form in forms:
+        assert translit._skeleton_text_ar(form) == translit._analyse_ar(form)[0], form
+    rng = random.Random(21)
+    letters = "اوىيةءئؤعتشهغنبلمسإأآپڤـ\u064e\u0651x1 "
+    for _ in range(30000):
+        word = "".join(rng.choice(letters) for _ in range(rng.randint(1, 8)))
+        assert translit._skeleton_text_ar(word) == translit._analyse_ar(word)[0], word
+
+
+def test_skeleton_bits_count_each_letter_occurrence(arabic_words):
+    """The k-th occurrence of a letter sets bit ``26 * k + ord(letter) - 65``."""
+    texts = {s.text for w in arabic_words for s in translit._skeletons_ar(w)} | {"TTT", "SZSZS", "KKKKK"}
+    for text in texts:
+        expected = 0
+        for k, c in enumerate(text):
+            expected |= 1 << (26 * text[:k].count(c) + ord(c) - 65)
+        assert translit._skeleton(text).bits == expected, text
+
+
+def _old_match_tokens(ref, hyp):
+    """:func:`eval.flags.view.match_tokens` as it was: :func:`en_match` on every pair."""
+    from eval.flags.view import MAX_NEAR_DRIFT, en_match
+
+    n, m = len(ref), len(hyp)
+    candidates = []
+    for i, r in enumerate(ref):
+        for j, h in enumerate(hyp):
+            exact = r.key == h.key
+            distance = abs(i / max(n, 1) - j / max(m, 1))
+            if not exact and distance > MAX_NEAR_DRIFT:
+                continue
+            if en_match(r, h):
+                candidates.append((not exact, distance, i, j))
+    candidates.sort()
+    used_r: set[int] = set()
+    used_h: set[int] = set()
+    pairs = []
+    for _, _, i, j in candidates:
+        if i not in used_r and j not in used_h:
+            used_r.add(i)
+            used_h.add(j)
+            pairs.append((i, j))
+    return sorted(pairs)
+
+
+def test_match_tokens_equals_en_match_on_every_pair():
+    """Each reference sentence of set A against its back-translation sentence, all tokens
+    (numbers, acronyms, function words) and the content words only."""
+    from eval.flags.view import _content, match_tokens
+    from eval.text.segment import segment
+
+    kinds: set[str] = set()
+    near = 0
+    for doc in SET_A:
+        ref = segment((doc / "reference.en.txt").read_text(encoding="utf-8"), "en")
+        hyp = segment((doc / "hypothesis.en.txt").read_text(encoding="utf-8"), "en")
+        for r, h in zip(ref, hyp, strict=False):
+            rt, ht = tokenize_en(r.text), tokenize_en(h.text)
+            kinds |= {t.kind for t in rt + ht}
+            for a, b in ((rt, ht), (_content(rt), _content(ht)), (ht, rt)):
+                expected = _old_match_tokens(a, b)
+                assert match_tokens(a, b) == expected, (r.text, h.text)
+                near += sum(a[i].key != b[j].key for i, j in expected)
+    assert {"number", "acronym", "word"} <= kinds
+    assert near > 20
+
+
+def test_hyp_renderings_and_repeated_tokens_equal_the_plain_answers():
+    """Views of set A's sentences: :attr:`SegmentView.hyp_renderings` as every Arabic word
+    tried for every back-translation token, and the supporters of a token as
+    :func:`eval.lexicon.bilingual.supports` on every Arabic word (the view's index answers a
+    word it has seen, in the reference or before, from its memo)."""
+    from eval.flags.view import SegmentView, _soft
+    from eval.lexicon.bilingual import supports
+    from eval.text.segment import segment
+    from eval.text.tokens import is_function_en
+    from eval.values import Span
+
+    rendered = 0
+    for doc in SET_A[:6]:
+        ar = segment((doc / "article.ar.txt").read_text(encoding="utf-8"), "ar")
+        ref = segment((doc / "reference.en.txt").read_text(encoding="utf-8"), "en")
+        hyp = segment((doc / "hypothesis.en.txt").read_text(encoding="utf-8"), "en")
+        for k, (a, r, h) in enumerate(zip(ar, ref, hyp, strict=False)):
+            view = SegmentView.build(k, Span(a.text, 1, 0, len(a.text)), Span(r.text, 1, 0, len(r.text)), h.text)
+            expected = {}
+            for t in view.hyp_tokens:
+                if is_function_en(t):
+                    continue
+                exact = tuple(i for i, w in enumerate(view.ar) if supports(w, t))
+                assert view.supporters(t) == exact, t
+                ks = tuple(i for i, w in enumerate(view.ar) if not w.function and (i in exact or _soft(w, t)))
+                if ks:
+                    expected[t.index] = ks
+            assert view.hyp_renderings == expected, h.text
+            rendered += len(expected)
+    assert rendered > 100
+
+
+def test_similarity_reaches_equals_the_similarity_at_any_threshold(arabic_words, english_names):
+    """Only the candidate pairs whose bound reaches the threshold are analysed: the answer is
+    ``name_similarity >= threshold`` on every pair of set A some bound lets through at 0.5,
+    and on random pairs, at thresholds from 0 to 1."""
+    rng = random.Random(17)
+    pairs = [
+        (ar, en) for en in english_names[::2] for ar in arabic_words
+        if translit._may_match(ar, en, 0.5)
+    ]
+    pairs += [(rng.choice(arabic_words), rng.choice(english_names)) for _ in range(3000)]
+    reached = 0
+    for ar, en in pairs:
+        similarity = translit.name_similarity(ar, en)
+        for threshold in (0.0, 0.5, 0.65, 0.7, 0.8, 0.9, 1.0):
+            assert translit._similarity_reaches(ar, en, threshold) == (similarity >= threshold), (ar, en, threshold)
+        reached += similarity >= translit.THRESHOLD
+    assert reached > 50
+
+
+def test_bound_reaches_equals_the_bound_of_each_pair(arabic_words, english_names):
+    """The pre-filter over all pairs of candidate skeletons answers as ``_bound`` per pair."""
+    passed = 0
+    for en in english_names[::3]:
+        e = translit._skeletons_en(en)
+        for ar in arabic_words:
+            a = translit._skeletons_ar(ar)
+            for threshold in (0.0, 0.75, translit.THRESHOLD, 1.0):
+                expected = any(translit._bound(x, y) >= threshold for x in a for y in e)
+                assert translit._bound_reaches(a, e, threshold) == expected, (ar, en, threshold)
+                passed += expected and threshold > 0.5
+    assert passed > 1000
+
+
+def test_clitic_words_per_affix_pair_equal_each_analysis_glosses(arabic_words):
+    """Every analysis of every word of set A: the memo per pair of affix glosses gives the
+    words of the analysis's own clitic glosses."""
+    from eval.lexicon.bilingual import LATIN_WORD, lexicon
+    from eval.text.tokens import normalise_ar_word
+
+    compared = 0
+    for word in arabic_words:
+        for a in lexicon().analyse(normalise_ar_word(word)):
+            expected = {w.lower() for g in a.clitic_glosses for w in LATIN_WORD.findall(g)}
+            assert bilingual._clitic_words(a.prefix.gloss, a.suffix.gloss) == expected, a
+            compared += bool(expected)
+    assert compared > 1000
