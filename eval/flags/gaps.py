@@ -384,6 +384,16 @@ def _strong(view: SegmentView, r: Token, context: Sequence[str]) -> list[Token]:
     ]
 
 
+def _near_strong(view: SegmentView, r: Token, context: Sequence[str]) -> bool:
+    """``near_any(r, _strong(view, r, context))``: some back-translation token that may
+    stand for ``r`` is near it. A lower-case word is compared with each token alone, and
+    the strong tokens are some of the back-translation's: with none of those near it, the
+    strong ones (the costly part) are not needed."""
+    if not r.is_capitalised and not any(en_match(r, h) or same_family(r, h) for h in view.hyp_tokens):
+        return False
+    return near_any(r, _strong(view, r, context))
+
+
 def _opposite(r: Token, h: Token) -> bool:
     """``h`` says the opposite of ``r``: the hand antonym list (on stems) or WordNet."""
     return antonyms(r.key, h.key) or wordnet.opposite(r.text, h.text)
@@ -554,7 +564,7 @@ def gap_flags(view: SegmentView, ctx: DocumentContext, check: Check) -> list[Fla
         # carries elsewhere is a paraphrase, not an error; likewise the other way round.
         r_gap = [
             r for r in ref_run
-            if not view.ar_for_ref.get(r.index) and not near_any(r, _strong(view, r, context))
+            if not view.ar_for_ref.get(r.index) and not _near_strong(view, r, context)
             and not soft_excuse(view, r, spoken) and not synonym_in_text(r.text, view.ref_text, view.hyp)
         ]
         h_gap = [

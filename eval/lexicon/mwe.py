@@ -165,6 +165,8 @@ def _wordnet_expression(lemma: str) -> Expression | None:
     senses = [e for e in wordnet.expressions(words[0]) if e.lemma == lemma and e.pos in ("v", "a", "r")]
     if len(words) < 2 or not senses or not words[0].isalpha():
         return None
+    # the words whose norms are needed below, read from WordNet at once
+    wordnet.prefetch([*words, *LATIN_WORD.findall(" ".join(e.gloss for e in senses).lower())])
     content = _content_words(words)
     if not content or _compositional(senses[0].gloss, words):
         return None
@@ -260,16 +262,20 @@ def _prefixes_needed(words: tuple[str, ...]) -> frozenset[str]:
     )
 
 
-#: What may start at a word: its other words, the first two letters of those (as
-#: :func:`_prefixes_needed`), and the hand-list idiom or WordNet lemma.
-Candidate = tuple[tuple[str, ...], frozenset[str], "resources.Idiom | str"]
+#: What may start at a word: its place among the word's candidates, the first two letters
+#: of its other words (as :func:`_prefixes_needed`), those words, and the hand-list idiom
+#: or WordNet lemma.
+Candidate = tuple[int, frozenset[str], tuple[str, ...], "resources.Idiom | str"]
 
 
 @functools.lru_cache(maxsize=16384)
-def _candidates(word: str) -> tuple[Candidate, ...]:
+def _candidates(word: str) -> dict[str, tuple[Candidate, ...]]:
     """What may start at ``word`` (lower case), with its other words: hand-list idioms, and
     WordNet lemmas, made into :class:`Expression` (:func:`_list_expression`,
-    :func:`_wordnet_expression`) only when a sentence holds all of their words."""
+    :func:`_wordnet_expression`) only when a sentence holds all of their words. Indexed by
+    the first (in alphabetical order) of the two-letter prefixes they need, "" when they
+    need none: a sentence lacking that prefix holds none of them, so only the groups of
+    the sentence's prefixes are tried."""
     found: dict[str, tuple[tuple[str, ...], resources.Idiom | str]] = {}
     for key in _norms(word):
         for words, idiom in _list_index().get(key, ()):
@@ -278,7 +284,11 @@ def _candidates(word: str) -> tuple[Candidate, ...]:
         for lemma, pos, _sid in wordnet.expression_senses(word):
             if pos in ("v", "a", "r") and lemma not in found:
                 found[lemma] = (tuple(lemma.split(" ")[1:]), lemma)
-    return tuple((rest, _prefixes_needed(rest), candidate) for rest, candidate in found.values())
+    groups: dict[str, list[Candidate]] = {}
+    for k, (rest, candidate) in enumerate(found.values()):
+        needed = _prefixes_needed(rest)
+        groups.setdefault(min(needed, default=""), []).append((k, needed, rest, candidate))
+    return {prefix: tuple(group) for prefix, group in groups.items()}
 
 
 _JOINED = re.compile(r"\s*|\s*-\s*|['’][sS]?\s+")
@@ -462,20 +472,26 @@ def find(tokens: Sequence[Token], text: str, offset: int = 0) -> list[Occurrence
     wordnet.prefetch(lows)
     present = {t.key for t in tokens}.union(*(_norms(low) for low in lows))
     prefixes = {p[:2] for p in present}
+    prefixes_or_none = prefixes | {""}
     found: list[Occurrence] = []
     for i, tok in enumerate(tokens):
         if tok.kind != "word":
             continue
-        for rest, needed_prefixes, candidate in _candidates(lows[i]):
-            if not needed_prefixes <= prefixes or not _needed(rest) <= present:
-                continue
-            if isinstance(candidate, str):
-                e = _wordnet_expression(candidate)
-            else:
-                e = _list_expression(candidate)
-            occurrence = _match(e, tokens, i, text, offset) if e is not None else None
-            if occurrence is not None:
-                found.append(occurrence)
+        here: list[tuple[int, Occurrence]] = []
+        groups = _candidates(lows[i])
+        for key in groups.keys() & prefixes_or_none:
+            for k, needed_prefixes, rest, candidate in groups[key]:
+                if not needed_prefixes <= prefixes or not _needed(rest) <= present:
+                    continue
+                if isinstance(candidate, str):
+                    e = _wordnet_expression(candidate)
+                else:
+                    e = _list_expression(candidate)
+                occurrence = _match(e, tokens, i, text, offset) if e is not None else None
+                if occurrence is not None:
+                    here.append((k, occurrence))
+        here.sort(key=lambda x: x[0])  # in the candidates' order, as before grouping
+        found += [occurrence for _, occurrence in here]
     found.sort(key=lambda o: (
         not o.expression.calque, -len(o.expression.pattern), -(o.end - o.start), o.start
     ))

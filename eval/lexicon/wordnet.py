@@ -58,6 +58,7 @@ __all__ = [
     "expression_senses",
     "expressions",
     "is_lemma",
+    "near_synonym_senses",
     "near_synonyms",
     "opposite",
     "prefetch",
@@ -558,6 +559,7 @@ def _lesk(word: str, context: Iterable[str], pos: str | None) -> tuple[Synset | 
     ctx = _context_stems(tuple(context)) - own
     best, score = senses[0], 0
     if ctx and len(senses) > 1:
+        _store().synsets([r for s in senses for r in s.related])  # the signatures' rows: one query for all
         for s in senses:
             overlap = len(_signature(s.id) & ctx)
             if overlap > score:
@@ -577,16 +579,24 @@ def near_synonyms(a: str, b: str, *, context: Iterable[str] = ()) -> bool:
     apart (related either way, or derivationally linked). With ``context`` (the content
     words of ``a``'s sentence) only ``a``'s :func:`sense_of` counts, unless Lesk finds no
     overlap with any sense (then all do)."""
+    return near_synonym_senses(a, b, context=context)[1]
+
+
+def near_synonym_senses(a: str, b: str, *, context: Iterable[str] = ()) -> tuple[bool, bool]:
+    """:func:`near_synonyms` without and with ``context`` at once (the linked senses found
+    once): whether ``a`` and ``b`` are near in some sense, and in the sense ``context``
+    gives ``a``. With no context both answers are the same."""
+    senses_a = synsets(a)
     ids_b = {s.id for s in synsets(b)}
-    linked = [s for s in synsets(a) if s.id in ids_b or not _neighbours(s.id).isdisjoint(ids_b)]
+    linked = [s for s in senses_a if s.id in ids_b or not _neighbours(s.id).isdisjoint(ids_b)]
     if not linked:
-        return False  # whatever sense the context picks (Lesk, the costly part, not needed)
+        return False, False  # whatever sense the context picks (Lesk, the costly part, not needed)
     context = tuple(context)
-    if context and len(linked) < len(synsets(a)):  # (all linked: whichever Lesk picks)
+    if context and len(linked) < len(senses_a):  # (all linked: whichever Lesk picks)
         chosen, score = _lesk(a, context, None)
         if chosen is not None and score > 0:
-            return chosen in linked
-    return True
+            return True, chosen in linked
+    return True, True
 
 
 def reaches(sid: str, roots: frozenset[str]) -> bool:

@@ -9,7 +9,10 @@ labelled development set A and the bundled example (never the held-out C-test):
   always choosing the sense;
 * expressions of one part of speech and their (lemma, pos, synset) rows ↔ the filtered list;
 * the store's memo answering from its cache ↔ the key-by-key path;
-* the idiom finder's first-two-letters pre-filter as a subset test ↔ word by word;
+* the idiom finder's first-two-letters pre-filter as a subset test ↔ word by word, and its
+  candidates indexed by one of those prefixes ↔ trying every candidate in turn;
+* :func:`~eval.lexicon.wordnet.near_synonym_senses` ↔ two :func:`~eval.lexicon.wordnet.near_synonyms`
+  calls, and the sense comparison built on it ↔ :func:`eval.lexicon.bilingual.sense_relation`;
 * the gap check's noun compounds indexed by their second word ↔ scanning all of a word's
   expressions.
 """
@@ -145,11 +148,14 @@ def test_the_idiom_prefilter_equals_the_word_by_word_condition():
         for low, tok in zip(lows, toks, strict=True):
             if tok.kind != "word":
                 continue
-            for rest, needed_prefixes, _candidate in mwe._candidates(low):
-                fast = needed_prefixes <= prefixes
-                assert fast == mwe._may_hold(rest, prefixes), (low, rest)
-                tested += 1
-                passed += fast
+            for key, group in mwe._candidates(low).items():
+                for _k, needed_prefixes, rest, _candidate in group:
+                    assert needed_prefixes == mwe._prefixes_needed(rest)
+                    assert key == min(needed_prefixes, default="")
+                    fast = needed_prefixes <= prefixes
+                    assert fast == mwe._may_hold(rest, prefixes), (low, rest)
+                    tested += 1
+                    passed += fast
     assert tested > 20000 and 0 < passed < tested
 
 
@@ -196,13 +202,67 @@ def test_compounds_before_keep_the_expressions_order(first, second):
     assert gaps._compounds_before(first, second) == expected and expected
 
 
+def _flat_candidates(word: str) -> list[tuple[tuple[str, ...], resources.Idiom | str]]:
+    """mwe._candidates of ``word`` out of their groups, in their places' order."""
+    flat = sorted((x for group in mwe._candidates(word).values() for x in group), key=lambda x: x[0])
+    assert [x[0] for x in flat] == list(range(len(flat)))
+    return [(rest, c) for _k, _needed, rest, c in flat]
+
+
 def test_hand_list_idioms_are_still_candidates_of_their_first_word():
     for idiom in resources.idioms(include_established=True):
         words = mwe._idiom_words(idiom.idiom)
-        assert any(c[2] == idiom or c[2] == idiom.idiom for c in mwe._candidates(words[0])) or any(
-            isinstance(c[2], resources.Idiom) and c[2].idiom.lower() == idiom.idiom.lower()
-            for c in mwe._candidates(words[0])
+        candidates = [c for _rest, c in _flat_candidates(words[0])]
+        assert any(c == idiom or c == idiom.idiom for c in candidates) or any(
+            isinstance(c, resources.Idiom) and c.idiom.lower() == idiom.idiom.lower() for c in candidates
         ), idiom.idiom
+
+
+def _plain_candidates(word: str) -> list[tuple[tuple[str, ...], resources.Idiom | str]]:
+    """What may start at ``word``, ungrouped, as the finder listed them before grouping."""
+    found: dict[str, tuple[tuple[str, ...], resources.Idiom | str]] = {}
+    for key in mwe.norms(word):
+        for words, idiom in mwe._list_index().get(key, ()):
+            found.setdefault(idiom.idiom.lower(), (words[1:], idiom))
+    if word.isalpha():
+        for lemma, pos, _sid in wordnet.expression_senses(word):
+            if pos in ("v", "a", "r") and lemma not in found:
+                found[lemma] = (tuple(lemma.split(" ")[1:]), lemma)
+    return list(found.values())
+
+
+def _plain_find(tokens: list[Token], text: str) -> list[mwe.Occurrence]:
+    """mwe.find trying each candidate in turn, word by word (no groups, no prefix sets)."""
+    lows = [t.text.lower().replace("’", "'") for t in tokens]
+    present = {t.key for t in tokens}.union(*(mwe.norms(low) for low in lows))
+    found = []
+    for i, tok in enumerate(tokens):
+        if tok.kind != "word":
+            continue
+        for rest, candidate in _plain_candidates(lows[i]):
+            if not {stem(w) for w in rest if w not in mwe._SLOT_WORDS and w not in ("a", "an")} <= present:
+                continue
+            e = mwe._wordnet_expression(candidate) if isinstance(candidate, str) else mwe._list_expression(candidate)
+            occurrence = mwe._match(e, tokens, i, text, 0) if e is not None else None
+            if occurrence is not None:
+                found.append(occurrence)
+    found.sort(key=lambda o: (not o.expression.calque, -len(o.expression.pattern), -(o.end - o.start), o.start))
+    kept: list[mwe.Occurrence] = []
+    for o in found:
+        if all(o.end <= k.start or k.end <= o.start for k in kept):
+            kept.append(o)
+    return sorted(kept, key=lambda o: o.start)
+
+
+def test_idiom_candidates_indexed_by_a_prefix_find_what_trying_each_finds():
+    found = 0
+    for text, toks in zip(SENTENCES, TOKENS, strict=True):
+        fast = mwe.find(toks, text)
+        assert fast == _plain_find(toks, text), text
+        found += len(fast)
+    for word in WORDS[::4]:
+        assert _flat_candidates(word) == _plain_candidates(word), word
+    assert found > 10
 
 
 def _ar_words_by_doc():
@@ -277,3 +337,58 @@ def test_prefetch_reads_a_sentence_at_once_and_changes_no_answer(monkeypatch):
                 w, wordnet.POS, plain.words)
         assert fetches == []  # all read by the prefetch
         assert all(fast._words[k] == plain._words[k] for k in plain._words)
+
+
+def _sense_relation_on_senses(ref_word: str, hyp_word: str, context: tuple[str, ...]):
+    """bilingual.sense_relation asking near_synonym_senses once instead of near_synonyms twice
+    (the change proposed for eval/lexicon/bilingual.py)."""
+    from eval.lexicon import bilingual
+
+    thesaurus = bilingual.thesaurus_related(stem(ref_word), stem(hyp_word))
+    senses = wordnet.synsets(ref_word)
+    if not senses or not wordnet.synsets(hyp_word):
+        return bilingual.Sense.SAME if thesaurus else bilingual.Sense.UNKNOWN
+    near, near_here = wordnet.near_synonym_senses(
+        ref_word, hyp_word, context=() if len(senses) > bilingual.MAX_LESK_SENSES else context)
+    if not near:
+        return bilingual.Sense.SAME if thesaurus else bilingual.Sense.UNRELATED
+    return bilingual.Sense.SAME if near_here else bilingual.Sense.OTHER
+
+
+def test_near_synonym_senses_equal_two_near_synonyms_calls_and_sense_relation():
+    from eval.lexicon import bilingual
+
+    checked, kinds = 0, set()
+    for toks in TOKENS[1::2]:
+        context = tuple(t.text for t in toks if t.kind == "word")
+        content = [t.text for t in toks if t.kind == "word" and not is_function_en(t)][:9]
+        for a, b in itertools.permutations(content, 2):
+            assert wordnet.near_synonym_senses(a, b, context=context) == (
+                wordnet.near_synonyms(a, b), wordnet.near_synonyms(a, b, context=context)), (a, b)
+            assert wordnet.near_synonym_senses(a, b) == (wordnet.near_synonyms(a, b),) * 2
+            relation = bilingual.sense_relation(a, b, context)
+            assert _sense_relation_on_senses(a, b, context) == relation, (a, b, context)
+            kinds.add(relation)
+            checked += 1
+    assert checked > 3000 and kinds == set(bilingual.Sense)
+
+
+def test_near_strong_equals_near_any_of_the_strong_tokens(monkeypatch):
+    """Every reference word the gap check asks about, in the example and set A."""
+    from tadqiq.pipeline import CheckRequest, check
+
+    fast = gaps._near_strong
+    asked: list[bool] = []
+
+    def both(view, r, context):
+        answer = fast(view, r, context)
+        assert answer == gaps.near_any(r, gaps._strong(view, r, context)), (r.text, view.ref_text)
+        asked.append(answer)
+        return answer
+
+    monkeypatch.setattr(gaps, "_near_strong", both)
+    for doc in DOCS:
+        glossary = doc / "glossary.csv"
+        check(CheckRequest(doc / "article.ar.txt", doc / "reference.en.txt", hypothesis=doc / "hypothesis.en.txt",
+                           glossary=glossary if glossary.exists() else None))
+    assert len(asked) > 100 and 0 < sum(asked) < len(asked)

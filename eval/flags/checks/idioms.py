@@ -29,7 +29,7 @@ from eval.flags.checks.common import make_flag
 from eval.flags.context import Check, DocumentContext
 from eval.flags.view import SegmentView
 from eval.lexicon import index as lexindex
-from eval.lexicon import mwe
+from eval.lexicon import mwe, wordnet
 from eval.lexicon.bilingual import ArWord, related
 from eval.lexicon.buckwalter import lexicon
 from eval.text.tokens import LATIN_WORD
@@ -167,12 +167,23 @@ def _echoed(view: SegmentView, e: mwe.Expression) -> bool:
     return found >= e.min_literal
 
 
+def _prefetch_glosses(view: SegmentView) -> None:
+    """Read at once the WordNet rows that :func:`_glosses` of the segment's Arabic words
+    needs (the answers are the same; the index file is asked once, not once a new word)."""
+    glosses = lexicon().glosses
+    wordnet.prefetch(
+        w for word in view.ar if _content(word) for gloss in glosses(word.token.text) for w in LATIN_WORD.findall(gloss)
+    )
+
+
 def idiom_flags(view: SegmentView, ctx: DocumentContext, check: Check) -> list[Flag]:
     flags = []
-    for occ in mwe.find(view.ref, view.ref_text, view.ref_start):
+    occurrences = [o for o in mwe.find(view.ref, view.ref_text, view.ref_start)
+                   if not o.expression.calque and o.expression.literal]
+    if occurrences:
+        _prefetch_glosses(view)
+    for occ in occurrences:
         e = occ.expression
-        if e.calque or not e.literal:
-            continue
         hits = _literal_hits(view, e)
         if not hits:
             continue
