@@ -264,9 +264,12 @@ def sense_relation(ref_word: str, hyp_word: str, context: Iterable[str]) -> Sens
     senses = wordnet.synsets(ref_word)
     if not senses or not wordnet.synsets(hyp_word):
         return Sense.SAME if thesaurus else Sense.UNKNOWN
-    if not wordnet.near_synonyms(ref_word, hyp_word):
+    # Both answers in one pass; no context for a word of too many senses (any link is SAME).
+    near, near_here = wordnet.near_synonym_senses(
+        ref_word, hyp_word, context=() if len(senses) > MAX_LESK_SENSES else tuple(context))
+    if not near:
         return Sense.SAME if thesaurus else Sense.UNRELATED
-    if len(senses) > MAX_LESK_SENSES or wordnet.near_synonyms(ref_word, hyp_word, context=tuple(context)):
+    if near_here:
         return Sense.SAME
     return Sense.OTHER
 
