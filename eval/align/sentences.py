@@ -110,8 +110,8 @@ def _merge(features: Sequence[_Features], *, counts: bool = True) -> _Features:
 # Above this many occurrence slots in one order, bit sets get long enough for the
 # n-gram counters to be as fast (long documents): the aligner then uses those.
 _MAX_SLOTS = 1 << 16
-# N-grams are numbered by packing their characters' ranks in the texts' alphabet into
-# one 64-bit integer: up to 2**10 different characters.
+# Each text position's next _CHAR_ORDER characters, as ranks in the texts' alphabet (0 past
+# the end of the text), are packed into one 64-bit integer: up to 2**10 - 1 characters.
 _MAX_ALPHABET_BITS = 63 // _CHAR_ORDER
 
 
@@ -127,9 +127,11 @@ class _SlotLayout:
     n-gram has at least as many slots as its smaller count, and one that a side lacks
     adds nothing to the sum.
 
-    Built with numpy: n-grams become integers (their characters' ranks, packed), the
-    texts' n-grams of all orders one array of slot-holding n-gram numbers in text order,
-    so that a span's counts are one ``bincount`` of a slice and its bit sets one
+    Built with numpy. Each text position gets one integer, its next characters packed
+    first character highest, so that sorting those integers once groups the positions
+    by n-gram for every order (the n-gram at a position is the integer's top digits).
+    The slot-holding n-grams of all orders then form one array of n-gram numbers in text
+    order: a span's counts are one ``bincount`` of a slice, and its bit sets one
     comparison of those counts with each slot's rank in its n-gram.
     """
 
@@ -139,33 +141,37 @@ class _SlotLayout:
         self.features = [f for side in sides for f in side]
         lengths = np.array([f.chars for f in self.features], dtype=np.int64)
         points = np.frombuffer("".join(f.text or "" for f in self.features).encode("utf-32-le"), np.uint32)
-        alphabet, ranks = np.unique(points, return_inverse=True)
-        width = max(1, (len(alphabet) - 1).bit_length())
+        alphabet = np.unique(points)
+        width = len(alphabet).bit_length()  # ranks from 1; 0 is "past the end"
         self.usable = width <= _MAX_ALPHABET_BITS
         if not self.usable:
             return
-        ranks = ranks.astype(np.int64).ravel()
-        owner = np.repeat(np.arange(len(self.features)), lengths)  # text of each character
-        ends = np.cumsum(lengths)[owner]  # where that text ends
+        ranks = np.searchsorted(alphabet, points).astype(np.int64) + 1
+        owner = np.repeat(np.arange(len(self.features)), lengths)  # text of each position
+        left = np.cumsum(lengths)[owner] - np.arange(len(owner))  # characters to its text's end
         side = np.repeat(np.arange(len(sides)), [len(s) for s in sides])[owner]
-        codes = ranks
-        texts, grams = [], []  # per order: the text and the n-gram number of each slot-holder
+        padded = np.concatenate([ranks, np.zeros(_CHAR_ORDER, np.int64)])
+        codes = np.zeros(len(ranks), np.int64)
+        for n in range(_CHAR_ORDER):
+            nth = np.where(left > n, padded[n : n + len(ranks)], 0)
+            codes |= nth << (width * (_CHAR_ORDER - 1 - n))
+        by_code = np.argsort(codes)
+        codes, side_sorted = codes[by_code], side[by_code]
+        grams = np.full((len(ranks), _CHAR_ORDER), -1, np.int64)  # per position and order
         slot_grams, slot_ranks, self.byte_ranges = [], [], []
         numbered = nbytes = 0  # n-grams with slots, bytes of bit set, in earlier orders
         for n in range(_CHAR_ORDER):
-            if n:  # an (n-1)-gram with the character after it, where that is in the same text
-                codes = codes[:-1] | (ranks[n:] << (width * n))
-            whole = np.arange(len(codes)) + n < ends[: len(codes)]
-            ids, gram = np.unique(codes[whole], return_inverse=True)
-            gram = gram.ravel()
-            on_side = side[: len(codes)][whole]
-            room = np.minimum.reduce([np.bincount(gram[on_side == k], minlength=len(ids)) for k in range(len(sides))])
+            prefix = codes >> (width * (_CHAR_ORDER - 1 - n))  # the n-gram, if all n+1 are in the text
+            gram = np.cumsum(np.diff(prefix, prepend=prefix[:1]) != 0)  # its number
+            whole = left[by_code] > n
+            room = np.minimum.reduce([
+                np.bincount(gram[whole & (side_sorted == k)], minlength=gram[-1] + 1 if len(gram) else 0)
+                for k in range(len(sides))
+            ])
             held = room > 0
             self.usable = self.usable and int(room.sum()) <= _MAX_SLOTS
             number = np.cumsum(held) - 1 + numbered  # n-gram number among slot holders
-            keep = held[gram]
-            texts.append(owner[: len(codes)][whole][keep])
-            grams.append(number[gram[keep]])
+            grams[by_code, n] = np.where(whole & held[gram], number[gram], -1)
             room = room[held]
             slots = int(room.sum())
             width8 = -(-slots // 8) * 8  # a whole number of bytes, padding slots never set
@@ -177,10 +183,10 @@ class _SlotLayout:
             self.byte_ranges.append((nbytes, nbytes + width8 // 8))
             numbered += len(room)
             nbytes += width8 // 8
-        text = np.concatenate(texts)
-        order = np.argsort(text, kind="stable")
-        self.grams = np.concatenate(grams)[order]  # the slot-holding n-grams, text by text
-        self.starts = np.searchsorted(text[order], np.arange(len(self.features) + 1))
+        grams = grams.ravel()  # position by position: text by text
+        holds = grams >= 0
+        self.grams = grams[holds]  # the slot-holding n-grams, text by text
+        self.starts = np.searchsorted(np.repeat(owner, _CHAR_ORDER)[holds], np.arange(len(self.features) + 1))
         self.numbered = numbered
         self.slot_grams = np.concatenate(slot_grams)
         self.slot_ranks = np.concatenate(slot_ranks)
@@ -197,7 +203,7 @@ class _SlotLayout:
         out = _merge(parts, counts=False)
         if not out.masks:
             counts = np.bincount(self.grams[self.starts[first] : self.starts[last]], minlength=self.numbered)
-            bits = np.packbits(counts[self.slot_grams] > self.slot_ranks, bitorder="little").tobytes()
+            bits = np.packbits(counts.take(self.slot_grams) > self.slot_ranks, bitorder="little").tobytes()
             out.masks = [int.from_bytes(bits[a:b], "little") for a, b in self.byte_ranges]
         return out
 

@@ -70,13 +70,13 @@ def test_merged_bit_sets_equal_bit_sets_of_merged_counts():
 
 
 def test_widest_alphabet_numbers_ngrams_exactly_and_wider_falls_back():
-    """N-grams are numbered by packing character ranks: with 1024 different characters
-    (the most that fit) spans still count exactly; with 1025 the layout is not used."""
-    letters = [chr(0x4E00 + k) for k in range(1025)]
+    """N-grams are numbered by packing character ranks: with 1023 different characters
+    (the most that fit) spans still count exactly; with 1024 the layout is not used."""
+    letters = [chr(0x4E00 + k) for k in range(1024)]
     rng = random.Random(5)
     texts = ["".join(rng.choice(letters[:12]) for _ in range(40)) + " " + "".join(
-        letters[k : k + 8]) for k in range(0, 1024, 8)]
-    texts += [texts[3][:30] + letters[1023] * 3]  # the highest rank, repeated
+        letters[k : min(k + 8, 1023)]) for k in range(0, 1023, 8)]
+    texts += [texts[3][:30] + letters[1022] * 3, ""]  # the highest rank, repeated; no text
     feats = [_features(t) for t in texts]
     layout = _SlotLayout(feats)
     assert layout.usable
@@ -85,7 +85,8 @@ def test_widest_alphabet_numbers_ngrams_exactly_and_wider_falls_back():
             assert [m.bit_count() for m in layout.span(i, k).masks] == [
                 _plain_slot_count(feats[i:k], feats, n) for n in range(align_module._CHAR_ORDER)
             ]
-    assert not _SlotLayout(feats + [_features(letters[1024])]).usable
+    assert not _SlotLayout(feats + [_features(letters[1023])]).usable
+    assert _SlotLayout([], [_features("")]).usable  # nothing to number
 
 
 PAIRS = [
