@@ -7,10 +7,11 @@ that pairs text on both sides costs ``1 - similarity`` per sentence it covers
 ``skip_cost``. Similarity is a character n-gram F-score (chrF, computed from
 cached n-gram counts so that merged beads need no re-tokenising) between the
 back-translation and the reference, raised by numbers and names the two sides
-share. The counts of each order are also kept as bit sets (one bit per possible
-occurrence of each n-gram, see :class:`_SlotLayout`), so that the n-grams two
-texts share — the bulk of the work, thousands of pairs per article — are counted
-with one AND instead of a dictionary walk; the result is the same number.
+share. The counts of each order are kept as bit sets (one bit per possible
+occurrence of each n-gram, see :class:`_SlotLayout`, built with numpy), so that the
+n-grams two texts share — thousands of pairs per article — are counted with one AND
+instead of a dictionary walk; the result is the same number. The n-gram counters
+themselves are built only where bit sets cannot stand for them.
 
 Pure computation: strings in, :class:`~eval.values.Bead` values out.
 """
@@ -20,9 +21,8 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
-from itertools import accumulate, chain
 from operator import add
 
 from eval.values import Bead, Unit
@@ -56,47 +56,63 @@ class AlignSettings:
 
 @dataclass
 class _Features:
-    ngrams: list[Counter]
+    text: str | None  # the text without its spaces; None for a span of several texts
     numbers: Counter
     names: Counter
     chars: int
-    totals: list[int] = field(default_factory=list)  # ngrams[n].total()
+    totals: list[int]  # per order, the number of n-grams
     # Per order, the n-gram counts as a bit set of occurrence slots (see _SlotLayout);
     # filled in by align() only.
     masks: list[int] = field(default_factory=list)
-    # Per order, the n-grams in text order (what ngrams[n] counts); for one text only.
-    grams: list[list[str]] = field(default_factory=list)
+    # Per order, the n-gram counts: built on first use from ``text`` (a span's are summed
+    # by _merge).
+    counts: list[Counter] | None = None
+
+    @property
+    def ngrams(self) -> list[Counter]:
+        if self.counts is None:
+            assert self.text is not None
+            # The n-grams of each order, each an (n-1)-gram with the character after it.
+            grams = [list(self.text)]
+            for n in range(1, _CHAR_ORDER):
+                grams.append(list(map(add, grams[-1], self.text[n:])))
+            self.counts = [Counter(g) for g in grams]
+        return self.counts
 
 
 def _features(text: str) -> _Features:
     squeezed = _SPACE.sub("", text)
-    # The n-grams of each order, each an (n-1)-gram with the character after it.
-    grams = [list(squeezed)]
-    for n in range(1, _CHAR_ORDER):
-        grams.append(list(map(add, grams[-1], squeezed[n:])))
-    ngrams = [Counter(g) for g in grams]
     numbers = Counter(m.group().replace(",", "") for m in _NUMBER.finditer(text))
     names = Counter(m.group().lower() for m in _NAME.finditer(text))
-    return _Features(ngrams, numbers, names, len(squeezed), [len(g) for g in grams], grams=grams)
+    chars = len(squeezed)
+    return _Features(squeezed, numbers, names, chars, [max(0, chars - n) for n in range(_CHAR_ORDER)])
 
 
-def _merge(features: Sequence[_Features]) -> _Features:
+def _merge(features: Sequence[_Features], *, counts: bool = True) -> _Features:
+    """The features of consecutive texts taken together; without n-gram counts if not
+    ``counts`` (then only bit sets can stand for them)."""
     if len(features) == 1:
         return features[0]
-    out = _Features([Counter() for _ in range(_CHAR_ORDER)], Counter(), Counter(), 0)
+    out = _Features(None, Counter(), Counter(), 0, [0] * _CHAR_ORDER)
     for f in features:
-        for n in range(_CHAR_ORDER):
-            out.ngrams[n].update(f.ngrams[n])
         out.numbers.update(f.numbers)
         out.names.update(f.names)
         out.chars += f.chars
-    out.totals = [c.total() for c in out.ngrams]
+        out.totals = list(map(add, out.totals, f.totals))
+    if counts:
+        out.counts = [Counter() for _ in range(_CHAR_ORDER)]
+        for f in features:
+            for summed, part in zip(out.counts, f.ngrams, strict=True):
+                summed.update(part)
     return out
 
 
 # Above this many occurrence slots in one order, bit sets get long enough for the
 # n-gram counters to be as fast (long documents): the aligner then uses those.
 _MAX_SLOTS = 1 << 16
+# Each text position's next _CHAR_ORDER characters, as ranks in the texts' alphabet (0 past
+# the end of the text), are packed into one 64-bit integer: up to 2**10 - 1 characters.
+_MAX_ALPHABET_BITS = 63 // _CHAR_ORDER
 
 
 class _SlotLayout:
@@ -105,101 +121,91 @@ class _SlotLayout:
     Every n-gram of an order that occurs on each of the ``sides`` (the back-translations,
     the reference sentences) gets as many consecutive bits ("occurrence slots") as it
     can occur in a span of the side where it is rarer: its count over all texts of that
-    side. A text that has it ``c`` times sets the first ``c`` of them (all of them if
-    ``c`` is more). Then ``sum(min(h[g], r[g]))`` over n-grams ``g`` — the common count
-    of chrF — is ``(h_mask & r_mask).bit_count()``, exactly: a shared n-gram has at least
-    as many slots as its smaller count, and one that a side lacks adds nothing to the sum.
+    side. A span of texts that has it ``c`` times sets the first ``c`` of them (all of
+    them if ``c`` is more). Then ``sum(min(h[g], r[g]))`` over n-grams ``g`` — the
+    common count of chrF — is ``(h_mask & r_mask).bit_count()``, exactly: a shared
+    n-gram has at least as many slots as its smaller count, and one that a side lacks
+    adds nothing to the sum.
+
+    Built with numpy. Each text position gets one integer, its next characters packed
+    first character highest, so that sorting those integers once groups the positions
+    by n-gram for every order (the n-gram at a position is the integer's top digits).
+    The slot-holding n-grams of all orders then form one array of n-gram numbers in text
+    order: a span's counts are one ``bincount`` of a slice, and its bit sets one
+    comparison of those counts with each slot's rank in its n-gram.
     """
 
     def __init__(self, *sides: Sequence[_Features]) -> None:
-        # Per order: n-gram → its first slot, n-gram → its number of slots.
-        self.base: list[dict[str, int]] = []
-        self.room: list[dict[str, int]] = []
-        self.nbytes: list[int] = []
-        self.usable = True
+        import numpy as np
+
+        self.features = [f for side in sides for f in side]
+        lengths = np.array([f.chars for f in self.features], dtype=np.int64)
+        points = np.frombuffer("".join(f.text or "" for f in self.features).encode("utf-32-le"), np.uint32)
+        alphabet = np.unique(points)
+        width = len(alphabet).bit_length()  # ranks from 1; 0 is "past the end"
+        self.usable = width <= _MAX_ALPHABET_BITS
+        if not self.usable:
+            return
+        ranks = np.searchsorted(alphabet, points).astype(np.int64) + 1
+        owner = np.repeat(np.arange(len(self.features)), lengths)  # text of each position
+        left = np.cumsum(lengths)[owner] - np.arange(len(owner))  # characters to its text's end
+        side = np.repeat(np.arange(len(sides)), [len(s) for s in sides])[owner]
+        padded = np.concatenate([ranks, np.zeros(_CHAR_ORDER, np.int64)])
+        codes = np.zeros(len(ranks), np.int64)
         for n in range(_CHAR_ORDER):
-            # A span's count never exceeds the n-gram's count over all texts of its side.
-            totals = [Counter(chain.from_iterable(f.grams[n] for f in side)) for side in sides]
-            grams: Iterable[str] = totals[0]
-            for other in totals[1:]:
-                grams = filter(other.__contains__, grams)
-            grams = list(grams)
-            counts = [map(t.__getitem__, grams) for t in totals]
-            room = dict(zip(grams, map(min, *counts) if len(counts) > 1 else counts[0], strict=True))
-            firsts = list(accumulate(room.values(), initial=0))
-            self.base.append(dict(zip(grams, firsts, strict=False)))
-            self.room.append(room)
-            self.nbytes.append(firsts[-1] // 8 + 1)
-            self.usable = self.usable and firsts[-1] <= _MAX_SLOTS
+            nth = np.where(left > n, padded[n : n + len(ranks)], 0)
+            codes |= nth << (width * (_CHAR_ORDER - 1 - n))
+        by_code = np.argsort(codes)
+        codes, side_sorted = codes[by_code], side[by_code]
+        grams = np.full((len(ranks), _CHAR_ORDER), -1, np.int64)  # per position and order
+        slot_grams, slot_ranks, self.byte_ranges = [], [], []
+        numbered = nbytes = 0  # n-grams with slots, bytes of bit set, in earlier orders
+        for n in range(_CHAR_ORDER):
+            prefix = codes >> (width * (_CHAR_ORDER - 1 - n))  # the n-gram, if all n+1 are in the text
+            gram = np.cumsum(np.diff(prefix, prepend=prefix[:1]) != 0)  # its number
+            whole = left[by_code] > n
+            room = np.minimum.reduce([
+                np.bincount(gram[whole & (side_sorted == k)], minlength=gram[-1] + 1 if len(gram) else 0)
+                for k in range(len(sides))
+            ])
+            held = room > 0
+            self.usable = self.usable and int(room.sum()) <= _MAX_SLOTS
+            number = np.cumsum(held) - 1 + numbered  # n-gram number among slot holders
+            grams[by_code, n] = np.where(whole & held[gram], number[gram], -1)
+            room = room[held]
+            slots = int(room.sum())
+            width8 = -(-slots // 8) * 8  # a whole number of bytes, padding slots never set
+            slot_grams.append(np.repeat(np.arange(numbered, numbered + len(room)), room))
+            slot_grams.append(np.zeros(width8 - slots, np.int64))
+            firsts = np.cumsum(room) - room
+            slot_ranks.append(np.arange(slots) - np.repeat(firsts, room))
+            slot_ranks.append(np.full(width8 - slots, np.iinfo(np.int64).max))
+            self.byte_ranges.append((nbytes, nbytes + width8 // 8))
+            numbered += len(room)
+            nbytes += width8 // 8
+        grams = grams.ravel()  # position by position: text by text
+        holds = grams >= 0
+        self.grams = grams[holds]  # the slot-holding n-grams, text by text
+        self.starts = np.searchsorted(np.repeat(owner, _CHAR_ORDER)[holds], np.arange(len(self.features) + 1))
+        self.numbered = numbered
+        self.slot_grams = np.concatenate(slot_grams)
+        self.slot_ranks = np.concatenate(slot_ranks)
 
-    def fill(self, features: _Features) -> _Features:
-        if self.usable and not features.masks:
-            features.masks = [self._mask(n, c) for n, c in enumerate(features.ngrams)]
-        return features
+    def span(self, first: int, last: int) -> _Features:
+        """The features of texts ``first`` to ``last - 1`` (over the sides, in order)
+        taken together, as :func:`_merge` (which they equal), with their bit sets when the
+        layout is usable, instead of the n-gram counts."""
+        parts = self.features[first:last]
+        if not self.usable:
+            return _merge(parts)
+        import numpy as np
 
-    def span(self, parts: Sequence[_Features]) -> _Features:
-        """The features of consecutive texts taken together (as :func:`_merge`), with
-        masks. The masks are the parts' masks combined; the merged n-gram counters,
-        which the masks replace, are not built."""
-        if len(parts) == 1 or not self.usable:
-            return self.fill(_merge(parts))
-        for part in parts:
-            self.fill(part)
-        out = _Features([], Counter(), Counter(), 0)
-        for f in parts:
-            out.numbers.update(f.numbers)
-            out.names.update(f.names)
-            out.chars += f.chars
-        out.totals = [sum(f.totals[n] for f in parts) for n in range(_CHAR_ORDER)]
-        out.masks = [self._merged_mask(n, parts) for n in range(_CHAR_ORDER)]
+        out = _merge(parts, counts=False)
+        if not out.masks:
+            counts = np.bincount(self.grams[self.starts[first] : self.starts[last]], minlength=self.numbered)
+            bits = np.packbits(counts.take(self.slot_grams) > self.slot_ranks, bitorder="little").tobytes()
+            out.masks = [int.from_bytes(bits[a:b], "little") for a, b in self.byte_ranges]
         return out
-
-    def _merged_mask(self, n: int, parts: Sequence[_Features]) -> int:
-        """``_mask`` of the parts' summed counts: the union of their masks, plus, for an
-        n-gram of the layout that earlier parts had ``a`` times and this one ``c`` times,
-        the slots ``max(a, c) … min(a + c, room) - 1`` that the union does not cover."""
-        base, room = self.base[n], self.room[n]
-        mask = 0
-        before: dict[str, int] | None = None  # summed counts of the parts so far
-        for k, part in enumerate(parts):
-            counts = part.ngrams[n]
-            mask |= part.masks[n]
-            if before is None:
-                before = counts
-                continue
-            shared = counts.keys() & before.keys()
-            for gram in shared:
-                slot = base.get(gram)
-                if slot is None:
-                    continue
-                a, c = before[gram], counts[gram]
-                low, high = (a if a > c else c), a + c
-                if high > room[gram]:
-                    high = room[gram]
-                if high > low:
-                    mask |= ((1 << (high - low)) - 1) << (slot + low)
-            if k + 1 < len(parts):
-                summed = dict(before)
-                summed.update(counts)
-                for gram in shared:
-                    summed[gram] = before[gram] + counts[gram]
-                before = summed
-        return mask
-
-    def _mask(self, n: int, counts: Counter) -> int:
-        # Single slots go into a byte array, runs of slots straight into the integer.
-        bits = bytearray(self.nbytes[n])
-        base, room = self.base[n], self.room[n]
-        runs = 0
-        for gram, count in counts.items():
-            slot = base.get(gram)
-            if slot is None:
-                continue
-            if count == 1:
-                bits[slot >> 3] |= 1 << (slot & 7)
-            else:
-                runs |= ((1 << min(count, room[gram])) - 1) << slot
-        return int.from_bytes(bits, "little") | runs
 
 
 def _common_counts(hyp: Counter, ref: Counter) -> int:
@@ -308,12 +314,12 @@ def align(
 
     def hyp_span(i: int, k: int) -> _Features:
         if (i, k) not in merged_hyp:
-            merged_hyp[i, k] = slots.span(hyp_feats[i:k])
+            merged_hyp[i, k] = slots.span(i, k)
         return merged_hyp[i, k]
 
     def ref_span(j: int, k: int) -> _Features:
         if (j, k) not in merged_ref:
-            merged_ref[j, k] = slots.span(ref_feats[j:k])
+            merged_ref[j, k] = slots.span(n + j, n + k)
         return merged_ref[j, k]
     band = max(s.band_min, int(s.band_fraction * max(n, m)))
     hyp_bound = _Bounds(hyp_feats)

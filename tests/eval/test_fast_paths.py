@@ -43,6 +43,13 @@ def test_alignment_with_bit_sets_equals_alignment_with_counters(doc: Path, monke
     assert align(units, refs) == fast  # beads, similarities included
 
 
+def _plain_slot_count(parts, side, n):
+    """What a span's bit set of order ``n`` must count, from plain counters: each n-gram
+    ``min(its count in the span, its count over the whole side)`` times (one side only)."""
+    whole = _merge(side).ngrams[n]
+    return sum(min(c, whole[g]) for g, c in _merge(parts).ngrams[n].items())
+
+
 def test_merged_bit_sets_equal_bit_sets_of_merged_counts():
     rng = random.Random(7)
     words = "the plan to end the war in Ukraine was backed by the US and Europe on Monday".split()
@@ -51,12 +58,35 @@ def test_merged_bit_sets_equal_bit_sets_of_merged_counts():
     layout = _SlotLayout(feats)
     for _ in range(200):
         i = rng.randrange(len(texts) - 2)
-        parts = feats[i : i + rng.randint(2, 3)]
-        merged = layout.span(parts)
-        direct = _merge(parts)
-        assert merged.masks == [layout._mask(n, c) for n, c in enumerate(direct.ngrams)]
+        k = i + rng.randint(1, 3)
+        merged = layout.span(i, k)
+        direct = _merge(feats[i:k])
+        assert [m.bit_count() for m in merged.masks] == [
+            _plain_slot_count(feats[i:k], feats, n) for n in range(align_module._CHAR_ORDER)
+        ]
         assert merged.totals == direct.totals and merged.chars == direct.chars
         assert merged.numbers == direct.numbers and merged.names == direct.names
+        assert merged.totals == [c.total() for c in direct.ngrams]
+
+
+def test_widest_alphabet_numbers_ngrams_exactly_and_wider_falls_back():
+    """N-grams are numbered by packing character ranks: with 1023 different characters
+    (the most that fit) spans still count exactly; with 1024 the layout is not used."""
+    letters = [chr(0x4E00 + k) for k in range(1024)]
+    rng = random.Random(5)
+    texts = ["".join(rng.choice(letters[:12]) for _ in range(40)) + " " + "".join(
+        letters[k : min(k + 8, 1023)]) for k in range(0, 1023, 8)]
+    texts += [texts[3][:30] + letters[1022] * 3, ""]  # the highest rank, repeated; no text
+    feats = [_features(t) for t in texts]
+    layout = _SlotLayout(feats)
+    assert layout.usable
+    for i in range(len(texts)):
+        for k in range(i + 1, min(i + 4, len(texts) + 1)):
+            assert [m.bit_count() for m in layout.span(i, k).masks] == [
+                _plain_slot_count(feats[i:k], feats, n) for n in range(align_module._CHAR_ORDER)
+            ]
+    assert not _SlotLayout(feats + [_features(letters[1023])]).usable
+    assert _SlotLayout([], [_features("")]).usable  # nothing to number
 
 
 PAIRS = [
@@ -97,7 +127,7 @@ def test_name_prefilter_never_rejects_a_match():
 def test_slot_layout_bounds_every_span_count():
     feats = [_features(t) for t in ("aaaa aa", "aa a", "b", "ab ab ab")]
     layout = _SlotLayout(feats)
-    merged = layout.span(feats)
+    merged = layout.span(0, len(feats))
     for n, counts in enumerate(_merge(feats).ngrams):
         assert merged.masks[n].bit_count() == counts.total()
 
@@ -118,7 +148,7 @@ def _align_every_bead(units, refs, settings=None):
     n, m = len(units), len(refs)
     hyp_feats = [_features(u.hypothesis) for u in units]
     ref_feats = [_features(r) for r in refs]
-    slots = _SlotLayout(hyp_feats + ref_feats)
+    slots = _SlotLayout(hyp_feats, ref_feats)
     band = max(s.band_min, int(s.band_fraction * max(n, m)))
     inf = float("inf")
     cost = [[inf] * (m + 1) for _ in range(n + 1)]
@@ -136,7 +166,7 @@ def _align_every_bead(units, refs, settings=None):
                 if a == 0 or r == 0:
                     sim, step = 0.0, s.skip_cost
                 else:
-                    sim = align_module.similarity(slots.span(hyp_feats[i:ni]), slots.span(ref_feats[j:nj]))
+                    sim = align_module.similarity(slots.span(i, ni), slots.span(n + j, n + nj))
                     step = (1.0 - sim) * (a + r) / 2 + s.merge_penalty * (a + r - 2)
                 if cost[i][j] + step < cost[ni][nj]:
                     cost[ni][nj] = cost[i][j] + step
