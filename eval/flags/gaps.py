@@ -36,7 +36,6 @@ from __future__ import annotations
 import functools
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from difflib import SequenceMatcher
 
 from eval.flags.context import Check, DocumentContext
 from eval.flags.view import SegmentView, densest_run, en_match
@@ -49,13 +48,14 @@ from eval.lexicon.bilingual import (
     in_lexicon,
     known_word,
     related,
+    related_to_any,
     sense_relation,
     supports,
     synonym_in_text,
     thesaurus_related,
     thesaurus_words,
 )
-from eval.text.tokens import Token, fold_latin, is_function_en
+from eval.text.tokens import Token, fold_latin, is_function_en, spelling_ratio_at_least
 from eval.values import Category, Evidence, Flag, Severity
 
 # The evidence signals of gap flags.
@@ -78,7 +78,7 @@ def same_family(a: Token, b: Token) -> bool:
     if a.key == b.key:
         return True
     x, y = fold_latin(a.text), fold_latin(b.text)
-    if a.is_capitalised and b.is_capitalised and _similar_spelling(x, y):
+    if a.is_capitalised and b.is_capitalised and spelling_ratio_at_least(x, y, 0.8):
         return True
     for prefix in ("un", "non"):  # unchanged ~ change: the negation check compares the rest
         if x.startswith(prefix) and len(x) > len(prefix) + 3 and _common_prefix(x[len(prefix):], y)[3:]:
@@ -88,15 +88,6 @@ def same_family(a: Token, b: Token) -> bool:
         return False
     common = len(_common_prefix(x, y))
     return common >= 3 and common >= 0.6 * shorter
-
-
-def _similar_spelling(x: str, y: str) -> bool:
-    """``SequenceMatcher(None, x, y).ratio() >= 0.8``, its cheaper upper bounds first."""
-    total = len(x) + len(y)
-    if total and 2.0 * min(len(x), len(y)) / total < 0.8:
-        return False  # real_quick_ratio(): even every letter of the shorter one matching is too few
-    matcher = SequenceMatcher(None, x, y)
-    return matcher.quick_ratio() >= 0.8 and matcher.ratio() >= 0.8
 
 
 def _common_prefix(x: str, y: str) -> str:
@@ -112,9 +103,8 @@ _INITIALS_SKIP = frozenset({"of", "and", "for", "the", "on", "de", "al"})
 def near_any(token: Token, others: Sequence[Token]) -> bool:
     """``near`` to one of ``others``; or, for a name, written together (OpenStreet / Open
     Street), abbreviated (Col. / Colonel), or their initials (AFC / Asian Football Confederation)."""
-    for o in others:
-        if en_match(token, o) or same_family(token, o):  # near(token, o)
-            return True
+    if any(near(token, o) for o in others):
+        return True
     if not token.is_capitalised:
         return False
     x = token.text.lower().rstrip(".")
@@ -389,7 +379,7 @@ def _near_strong(view: SegmentView, r: Token, context: Sequence[str]) -> bool:
     stand for ``r`` is near it. A lower-case word is compared with each token alone, and
     the strong tokens are some of the back-translation's: with none of those near it, the
     strong ones (the costly part) are not needed."""
-    if not r.is_capitalised and not any(en_match(r, h) or same_family(r, h) for h in view.hyp_tokens):
+    if not r.is_capitalised and not any(near(r, h) for h in view.hyp_tokens):
         return False
     return near_any(r, _strong(view, r, context))
 
@@ -434,28 +424,7 @@ def soft_excuse(view: SegmentView, token: Token, spoken: set[int]) -> bool:
 
 
 def _glosses_near(word: ArWord, token: Token) -> bool:
-    """Some stem of ``word``'s glosses is :func:`eval.lexicon.bilingual.related` to
-    ``token``'s: the same, or sharing a thesaurus group or an Arabic stem entry with it
-    (compared with the union of those of all the glosses' stems, gathered once a word)."""
-    if word.function or token.kind != "word":
-        return False
-    key = token.key
-    if key in word.stems:
-        return True
-    groups, entries = _gloss_links(word.stems)
-    index = lexindex.lex_index()
-    return not index.synonym_groups_of(key).isdisjoint(groups) or not index.cogloss(key).isdisjoint(entries)
-
-
-@functools.lru_cache(maxsize=65536)
-def _gloss_links(stems: frozenset[str]) -> tuple[frozenset[int], frozenset[int]]:
-    """The thesaurus groups and the Arabic stem entries of any of ``stems``."""
-    index = lexindex.lex_index()
-    return (frozenset().union(*(index.synonym_groups_of(g) for g in stems)),
-            frozenset().union(*(index.cogloss(g) for g in stems)))
-
-
-lexindex.on_reset(_gloss_links.cache_clear)
+    return not word.function and token.kind == "word" and related_to_any(token.key, word.stems)
 
 
 def _rendering(view: SegmentView, h: Token, r: Token) -> tuple[int, ...]:

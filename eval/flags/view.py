@@ -408,11 +408,17 @@ def match_tokens(ref: Sequence[Token], hyp: Sequence[Token]) -> list[tuple[int, 
             # en_match, inlined for two words: the same key or near-synonyms
             if (exact or related(key, key_h)) if word and words_h[j] else en_match(r, hyp[j]):
                 candidates.append((not exact, distance, i, j))
-    candidates.sort()
+    return one_to_one(candidates)
+
+
+def one_to_one(candidates: list[tuple[bool, float, int, int]]) -> list[tuple[int, int]]:
+    """``(i, j)`` pairs taken greedily from ``(inexact, distance, i, j)`` candidates, best
+    first (exact before near-synonyms, then the nearest), each ``i`` and each ``j`` once;
+    sorted by ``i``."""
     used_r: set[int] = set()
     used_h: set[int] = set()
     pairs = []
-    for _, _, i, j in candidates:
+    for _, _, i, j in sorted(candidates):
         if i not in used_r and j not in used_h:
             used_r.add(i)
             used_h.add(j)

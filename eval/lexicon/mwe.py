@@ -241,20 +241,12 @@ def _needed(words: tuple[str, ...]) -> frozenset[str]:
     return frozenset(stem(w) for w in words if w not in _SLOT_WORDS and w not in _ARTICLES)
 
 
-def _may_hold(words: tuple[str, ...], prefixes: set[str]) -> bool:
-    """A quick necessary condition for :func:`_needed` ⊆ the sentence's stems: a stem keeps
-    its word's first two letters (English Snowball rewrites endings only), except for an
-    irregular verb form, which is first reduced to its base (went → go). The same as
-    :func:`_prefixes_needed` ⊆ ``prefixes``."""
-    irregular = irregular_forms()
-    return all(
-        w[:2] in prefixes or w in irregular or w in _SLOT_WORDS or w in _ARTICLES or not w[:1].isalpha()
-        for w in words
-    )
-
-
 def _prefixes_needed(words: tuple[str, ...]) -> frozenset[str]:
-    """The first two letters of the words that :func:`_may_hold` looks for in ``prefixes``."""
+    """The first two letters of the words (slots, articles, irregular verb forms and
+    non-words aside): a quick necessary condition for :func:`_needed` ⊆ a sentence's stems
+    is that these are among the first two letters of its stems, for a stem keeps its word's
+    first two letters (English Snowball rewrites endings only), except for an irregular verb
+    form, which is first reduced to its base (went → go)."""
     irregular = irregular_forms()
     return frozenset(
         w[:2] for w in words
@@ -263,7 +255,7 @@ def _prefixes_needed(words: tuple[str, ...]) -> frozenset[str]:
 
 
 #: What may start at a word: its place among the word's candidates, the first two letters
-#: of its other words (as :func:`_prefixes_needed`), those words, and the hand-list idiom
+#: of its other words (:func:`_prefixes_needed`), those words, and the hand-list idiom
 #: or WordNet lemma.
 Candidate = tuple[int, frozenset[str], tuple[str, ...], "resources.Idiom | str"]
 

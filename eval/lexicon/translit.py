@@ -69,7 +69,6 @@ from __future__ import annotations
 
 import functools
 import re
-from collections import Counter
 from collections.abc import Iterable
 from typing import NamedTuple
 
@@ -478,14 +477,8 @@ def name_similarity(arabic_word: str, english_word: str) -> float:
     """
     best = 0.0
     en_forms = [_analyse_en(e) for e in candidates_en(english_word)]
-    folded = _fold_ar(arabic_word)
-    for k, form in enumerate(candidates_ar(arabic_word)):
+    for form, penalty, _skeleton in _scored_forms(arabic_word):
         ar = _analyse_ar(form)
-        penalty = 0.0 if k == 0 else CLITIC_PENALTY
-        if k == 0 and folded[:1] == "و" and folded[1:2] not in ("ا", "ي", "و", ""):
-            penalty = CLITIC_PENALTY  # و + consonant is more often "and" than a W
-        if k and len(folded) - len(form) == 1 and len(ar[0]) < 3:
-            continue  # a one-letter proclitic off a short name is too likely a real letter
         for en in en_forms:
             best = max(best, _similarity(ar, en) - penalty)
             if best == 1.0:
@@ -493,38 +486,24 @@ def name_similarity(arabic_word: str, english_word: str) -> float:
     return max(0.0, best)
 
 
-def _similarity_bound(sa: str, se: str) -> float:
-    """An upper bound of ``_similarity`` for these skeletons (any vowels), cheap to compute.
-
-    Every edit step but a match of identical letters costs at least 0.5, and all but the
-    TS ↔ Z step take at most one letter of each side. Count the steps that take the
-    letters of one side: the matches are at most the letters the two multisets share, a
-    TS ↔ Z step takes two letters of this side only where it has a TS and the other side
-    a Z, and every other step takes one. So the distance is at least half of (the
-    side's length − the shared letters − the TS ↔ Z steps it can have), for either side;
-    vowel conflicts only add to it.
-    """
-    if not sa or not se:
-        return 0.0
-    if max(len(sa), len(se)) <= 2:
-        return 1.0 if sa == se else 0.0
-    if min(len(sa), len(se)) < 2:
-        return 0.0
-    counts_a, counts_e = _letters(sa), _letters(se)
-    shared = sum(min(k, counts_e.get(c, 0)) for c, k in counts_a.items())
-    pairs_a = min(sa.count("TS"), se.count("Z"))
-    pairs_e = min(se.count("TS"), sa.count("Z"))
-    unpaired = max(len(sa) - pairs_a, len(se) - pairs_e) - shared
-    return 1.0 - 0.5 * unpaired / max(len(sa), len(se))
-
-
 @functools.lru_cache(maxsize=65536)
-def _letters(skeleton: str) -> dict[str, int]:
-    return Counter(skeleton)
+def _scored_forms(arabic_word: str) -> tuple[tuple[str, float, _Skeleton], ...]:
+    """The Arabic word's clitic-stripped candidates (:func:`candidates_ar`) that
+    :func:`name_similarity` compares, each with its clitic penalty and its skeleton."""
+    folded = _fold_ar(arabic_word)
+    out = []
+    for k, (form, skeleton) in enumerate(zip(candidates_ar(arabic_word), _skeletons_ar(arabic_word), strict=True)):
+        penalty = 0.0 if k == 0 else CLITIC_PENALTY
+        if k == 0 and folded[:1] == "و" and folded[1:2] not in ("ا", "ي", "و", ""):
+            penalty = CLITIC_PENALTY  # و + consonant is more often "and" than a W
+        if k and len(folded) - len(form) == 1 and skeleton.length < 3:
+            continue  # a one-letter proclitic off a short name is too likely a real letter
+        out.append((form, penalty, skeleton))
+    return tuple(out)
 
 
 class _Skeleton(NamedTuple):
-    """One skeleton with what :func:`_similarity_bound` reads of it, worked out once per word
+    """One skeleton with what :func:`_bound` reads of it, worked out once per word
     (a named tuple: a frozen dataclass takes several times as long to build)."""
 
     text: str
@@ -551,7 +530,17 @@ def _skeleton(text: str) -> _Skeleton:
 
 
 def _bound(a: _Skeleton, e: _Skeleton) -> float:
-    """:func:`_similarity_bound` of the two skeletons, the shared letters counted on bits."""
+    """An upper bound of :func:`_similarity` for these skeletons (any vowels), cheap to compute.
+
+    Every edit step but a match of identical letters costs at least 0.5, and all but the
+    TS ↔ Z step take at most one letter of each side. Count the steps that take the
+    letters of one side: the matches are at most the letters the two multisets share (the
+    bits they share), a TS ↔ Z step takes two letters of this side only where it has a TS
+    and the other side a Z, and every other step takes one. So the distance is at least
+    half of (the side's length − the shared letters − the TS ↔ Z steps it can have), for
+    either side; vowel conflicts only add to it. Skeletons of two letters or fewer match
+    only when equal, as in :func:`_similarity`.
+    """
     la, le = a.length, e.length
     longest = la if la > le else le
     if not la or not le:
@@ -576,12 +565,6 @@ def _skeletons_en(english_word: str) -> tuple[_Skeleton, ...]:
     return tuple(_skeleton(_analyse_en(e)[0]) for e in candidates_en(english_word))
 
 
-def _may_match(arabic_word: str, english_word: str, threshold: float) -> bool:
-    """False only when :func:`name_similarity` is certainly below ``threshold``: no pair of
-    candidate skeletons has a :func:`_similarity_bound` reaching it."""
-    return _bound_reaches(_skeletons_ar(arabic_word), _skeletons_en(english_word), threshold)
-
-
 def _bound_reaches(ar: tuple[_Skeleton, ...], en: tuple[_Skeleton, ...], threshold: float) -> bool:
     """Whether some pair of the skeletons has a :func:`_bound` reaching ``threshold``."""
     for a in ar:
@@ -600,14 +583,7 @@ def _similarity_reaches(arabic_word: str, english_word: str, threshold: float) -
         return True
     en_forms = candidates_en(english_word)
     en_skeletons = _skeletons_en(english_word)
-    folded = _fold_ar(arabic_word)
-    for k, (form, a) in enumerate(zip(candidates_ar(arabic_word), _skeletons_ar(arabic_word), strict=True)):
-        # The penalties and the skipped forms of name_similarity.
-        penalty = 0.0 if k == 0 else CLITIC_PENALTY
-        if k == 0 and folded[:1] == "و" and folded[1:2] not in ("ا", "ي", "و", ""):
-            penalty = CLITIC_PENALTY
-        if k and len(folded) - len(form) == 1 and a.length < 3:
-            continue
+    for form, penalty, a in _scored_forms(arabic_word):
         for en, e in zip(en_forms, en_skeletons, strict=True):
             if _bound(a, e) - penalty >= threshold and (
                 _similarity(_analyse_ar(form), _analyse_en(en)) - penalty >= threshold
@@ -616,10 +592,16 @@ def _similarity_reaches(arabic_word: str, english_word: str, threshold: float) -
     return False
 
 
+def _matches(arabic_word: str, english_word: str, en_skeletons: tuple[_Skeleton, ...], threshold: float) -> bool:
+    # Most pairs a check tries are far apart: the bounds rule those out without the edit distance.
+    return _bound_reaches(_skeletons_ar(arabic_word), en_skeletons, threshold) and (
+        _similarity_reaches(arabic_word, english_word, threshold)
+    )
+
+
 def matches_name(ar: str, en: str, threshold: float = THRESHOLD) -> bool:
     """Whether the Arabic word plausibly transliterates the English name."""
-    # Most pairs a check tries are far apart: rule those out without the edit distance.
-    return _may_match(ar, en, threshold) and _similarity_reaches(ar, en, threshold)
+    return _matches(ar, en, _skeletons_en(en), threshold)
 
 
 class EnglishName:
@@ -635,14 +617,8 @@ class EnglishName:
 
     def matched_by(self, arabic_word: str) -> bool:
         """``matches_name(arabic_word, self.word, self.threshold)``."""
-        return _bound_reaches(_skeletons_ar(arabic_word), self.skeletons, self.threshold) and (
-            _similarity_reaches(arabic_word, self.word, self.threshold)
-        )
+        return _matches(arabic_word, self.word, self.skeletons, self.threshold)
 
     def matching(self, arabic_words: Iterable[str]) -> list[int]:
         """Positions of the Arabic words that :meth:`matched_by` accepts."""
-        word, skeletons, threshold = self.word, self.skeletons, self.threshold
-        return [
-            k for k, ar in enumerate(arabic_words)
-            if _bound_reaches(_skeletons_ar(ar), skeletons, threshold) and _similarity_reaches(ar, word, threshold)
-        ]
+        return [k for k, ar in enumerate(arabic_words) if _matches(ar, self.word, self.skeletons, self.threshold)]

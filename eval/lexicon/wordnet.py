@@ -538,10 +538,11 @@ def _signature(sid: str) -> frozenset[str]:
     row = store.synsets([sid])[sid]
     if row is None:
         return frozenset()
-    # The synset's gloss and lemmas (a,b), then its related synsets' lemmas: their words,
-    # each stemmed once.
-    texts = [row[5], row[1]]
-    texts += [r[1] for r in store.synsets(row[2].split()).values() if r is not None]
+    _pos, lemmas, related, _inverse, _derived, gloss = row
+    # The synset's gloss and lemmas ("a,b"), then its related synsets' lemmas, read from
+    # the rows (no Synset built): their words, each stemmed once.
+    texts = [gloss, lemmas]
+    texts += [r[1] for r in store.synsets(related.split()).values() if r is not None]  # their lemmas
     return frozenset(_content_stems(set(_latin_words(texts))))
 
 

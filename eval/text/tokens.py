@@ -15,6 +15,7 @@ import re
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
+from difflib import SequenceMatcher
 from types import MappingProxyType
 
 import snowballstemmer
@@ -89,6 +90,17 @@ def stem(word: str) -> str:
 def fold_latin(word: str) -> str:
     """Lower case without accents: Saïss → saiss, Crédit → credit."""
     return "".join(c for c in unicodedata.normalize("NFKD", word.lower()) if not unicodedata.combining(c))
+
+
+def spelling_ratio_at_least(a: str, b: str, ratio: float) -> bool:
+    """``difflib.SequenceMatcher(None, a, b).ratio() >= ratio``, ruled out first by difflib's
+    cheaper upper bounds of that ratio (from the lengths, then from the letter multisets):
+    most pairs of words a check compares are far apart."""
+    total = len(a) + len(b)
+    if total and 2.0 * min(len(a), len(b)) / total < ratio:
+        return False  # real_quick_ratio(): even all of the shorter one matching is too little
+    matcher = SequenceMatcher(None, a, b)
+    return matcher.quick_ratio() >= ratio and matcher.ratio() >= ratio
 
 
 def en_key(word: str) -> str:

@@ -139,8 +139,8 @@ def test_the_store_answers_from_its_memo_as_key_by_key():
     assert store.words(["zz"]) == {"zz": None}
 
 
-def test_the_idiom_prefilter_equals_the_word_by_word_condition():
-    tested = passed = 0
+def test_the_idiom_prefilter_never_rejects_what_a_sentence_holds():
+    tested = passed = holding = 0
     for toks in TOKENS:
         lows = [t.text.lower().replace("’", "'") for t in toks]
         present = {t.key for t in toks}.union(*(mwe.norms(low) for low in lows))
@@ -153,10 +153,13 @@ def test_the_idiom_prefilter_equals_the_word_by_word_condition():
                     assert needed_prefixes == mwe._prefixes_needed(rest)
                     assert key == min(needed_prefixes, default="")
                     fast = needed_prefixes <= prefixes
-                    assert fast == mwe._may_hold(rest, prefixes), (low, rest)
+                    # a necessary condition: never false where the sentence holds the stems
+                    held = mwe._needed(rest) <= present
+                    assert fast or not held, (low, rest)
                     tested += 1
                     passed += fast
-    assert tested > 20000 and 0 < passed < tested
+                    holding += held
+    assert tested > 20000 and 0 < holding <= passed < tested
 
 
 def _plain_compound_at(tokens: list[Token], index: int) -> gaps.Compound | None:

@@ -11,14 +11,13 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Sequence
-from difflib import SequenceMatcher
 
 from eval.flags.checks.common import make_flag, reference_names
 from eval.flags.context import Check, DocumentContext
 from eval.flags.view import SegmentView
 from eval.lexicon import translit
 from eval.lexicon.bilingual import ArWord
-from eval.text.tokens import Token, fold_latin
+from eval.text.tokens import Token, fold_latin, spelling_ratio_at_least
 from eval.values import Category, Flag, Severity, Span
 
 
@@ -26,12 +25,7 @@ from eval.values import Category, Flag, Severity, Span
 def _spelling_close(a: str, b: str, ratio: float = 0.8) -> bool:
     """Two Latin spellings of one name (Thiago/Tiago, Saïss/Sais), not two names (Doyle/Daly)."""
     a, b = fold_latin(a), fold_latin(b)
-    if a == b:
-        return True
-    # difflib's cheap upper bounds first (ratio <= quick_ratio <= real_quick_ratio): most
-    # pairs a segment tries are far apart, and this rules them out without the matching.
-    matcher = SequenceMatcher(None, a, b)
-    return matcher.real_quick_ratio() >= ratio and matcher.quick_ratio() >= ratio and matcher.ratio() >= ratio
+    return a == b or spelling_ratio_at_least(a, b, ratio)
 
 
 def _same_name(hyp: Token, ref: Token) -> bool:
