@@ -23,7 +23,7 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
-from operator import add
+from operator import add, and_
 
 from eval.values import Bead, Unit
 
@@ -223,9 +223,9 @@ def _common_counts(hyp: Counter, ref: Counter) -> int:
 def similarity(hyp: _Features, ref: _Features) -> float:
     """chrF-style similarity in [0, 1], raised by shared numbers and names."""
     if hyp.masks and ref.masks:
-        commons = [(h & r).bit_count() for h, r in zip(hyp.masks, ref.masks, strict=True)]
+        commons = map(int.bit_count, map(and_, hyp.masks, ref.masks))
     else:
-        commons = [_common_counts(h, r) for h, r in zip(hyp.ngrams, ref.ngrams, strict=True)]
+        commons = map(_common_counts, hyp.ngrams, ref.ngrams)
     orders = []
     for common, hyp_total, ref_total in zip(commons, hyp.totals, ref.totals, strict=True):
         if not hyp_total or not ref_total:
@@ -288,6 +288,50 @@ def _upper_similarity(hyp: tuple[list[int], int, bool, bool], ref: tuple[list[in
     return min(1.0, chrf + bonus + 1e-9)
 
 
+#: Up to this many (back-translation, reference) sentence pairs, the similarity bounds of
+#: every bead are computed at once (numpy); above it, bead by bead (:func:`_upper_similarity`).
+_MAX_BOUND_PAIRS = 1 << 17
+
+
+def _runs(features: Sequence[_Features], width: int) -> tuple:
+    """:class:`_Bounds` of every run of ``width`` consecutive texts, as arrays: n-gram
+    totals (runs × orders), characters, whether it has numbers, whether it has names."""
+    import numpy as np
+
+    count = max(0, len(features) - width + 1)
+
+    def summed(values: list) -> np.ndarray:
+        cumulative = np.concatenate([np.zeros((1, *np.shape(values)[1:]), np.int64), np.cumsum(values, axis=0)])
+        return cumulative[width : width + count] - cumulative[:count]
+
+    totals = summed([f.totals for f in features] or np.zeros((0, _CHAR_ORDER), np.int64))
+    chars = summed([f.chars for f in features])
+    numbers = summed([bool(f.numbers) for f in features]) > 0
+    names = summed([bool(f.names) for f in features]) > 0
+    return totals, chars, numbers, names
+
+
+def _upper_similarities(hyp: tuple, ref: tuple) -> list[list[float]]:
+    """:func:`_upper_similarity` of every pair of a run of :func:`_runs` ``hyp`` and one
+    of ``ref`` (rows: ``hyp``), with numpy; equal up to rounding, well inside its margin."""
+    import numpy as np
+
+    hyp_totals, hyp_chars, hyp_numbers, hyp_names = hyp
+    ref_totals, ref_chars, ref_numbers, ref_names = ref
+    h, r = hyp_totals[:, None, :], ref_totals[None, :, :]
+    shared = np.zeros(np.broadcast_shapes(h.shape, r.shape))
+    np.divide(2 * np.minimum(h, r), h + r, out=shared, where=(h > 0) & (r > 0))
+    chrf = shared.sum(axis=2) / _CHAR_ORDER
+    hc, rc = hyp_chars[:, None], ref_chars[None, :]
+    ratio = np.ones(chrf.shape)
+    np.divide(np.minimum(hc, rc), np.maximum(hc, rc), out=ratio, where=(hc > 0) & (rc > 0))
+    chrf *= _LENGTH_FLOOR + (1 - _LENGTH_FLOOR) * np.sqrt(ratio)
+    bonus = _MATCH_BONUS * (hyp_numbers[:, None] & ref_numbers[None, :]) + _MATCH_BONUS * (
+        hyp_names[:, None] & ref_names[None, :]
+    )
+    return np.minimum(1.0, chrf + bonus + 1e-9).tolist()
+
+
 def text_similarity(hypothesis: str, reference: str) -> float:
     """Similarity of two strings as used by the aligner (for tests and diagnostics)."""
     return similarity(_features(hypothesis), _features(reference))
@@ -324,10 +368,12 @@ def align(
     band = max(s.band_min, int(s.band_fraction * max(n, m)))
     hyp_bound = _Bounds(hyp_feats)
     ref_bound = _Bounds(ref_feats)
-
-    def in_band(i: int, j: int) -> bool:
-        expected = i * m / n if n else 0
-        return abs(j - expected) <= band
+    # bounds[a, r][i][j]: the bound of the bead of shape (a, r) from cell (i, j).
+    bounds: dict[tuple[int, int], list[list[float]]] = {}
+    if (n + 1) * (m + 1) <= _MAX_BOUND_PAIRS:
+        hyp_runs = {a: _runs(hyp_feats, a) for a in {a for a, _ in _MERGE_SHAPES}}
+        ref_runs = {r: _runs(ref_feats, r) for r in {r for _, r in _MERGE_SHAPES}}
+        bounds = {(a, r): _upper_similarities(hyp_runs[a], ref_runs[r]) for a, r in _MERGE_SHAPES}
 
     inf = float("inf")
     cost = [[inf] * (m + 1) for _ in range(n + 1)]
@@ -339,8 +385,9 @@ def align(
     # upper bound of it (from lengths alone, see _Bounds) leaves the bead a chance to be
     # the cheapest: most are not, and the result is the same as computing them all.
     for x in range(n + 1):
+        expected = x * m / n if n else 0
         for y in range(m + 1):
-            if (x == 0 and y == 0) or not (in_band(x, y) or x == n or y == m):
+            if (x == 0 and y == 0) or not (abs(y - expected) <= band or x == n or y == m):
                 continue
             candidates = []
             # A skip's cost is known at once; a bead whose merge penalty alone costs more
@@ -358,7 +405,10 @@ def align(
                 base = cost[i][j]
                 if base == inf or base + s.merge_penalty * (a + r - 2) > known:
                     continue
-                ub = _upper_similarity(hyp_bound.span(i, x), ref_bound.span(j, y))
+                if bounds:
+                    ub = bounds[a, r][i][j]
+                else:
+                    ub = _upper_similarity(hyp_bound.span(i, x), ref_bound.span(j, y))
                 lowest = base + ((1.0 - ub) * (a + r) / 2 + s.merge_penalty * (a + r - 2))
                 candidates.append((lowest, i, j, a, r, False))
             candidates += skips
