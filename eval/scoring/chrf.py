@@ -19,6 +19,8 @@ from operator import add
 
 from sacrebleu.metrics.chrf import CHRF as SacrebleuCHRF
 
+from eval.scoring.ngrams import ngram_matches, one_reference_each
+
 __all__ = ["CHRF"]
 
 #: One order's n-grams of one side: their number, and the set of them when all are
@@ -54,83 +56,34 @@ def _matches(hyp: _Bag, ref: _Bag) -> list[int]:
     return [n_hyp if n_ref else 0, n_ref, match]
 
 
-def _shared_counts(symbols, owner, left, orders: int, segments: int) -> list:
-    """For n-gram orders 1 to ``orders`` of sequences of symbols (characters or words, as
-    integers from 0): per segment, the sum over the n-grams of its hypothesis of the
-    smaller of the n-gram's counts in the hypothesis and in the reference (numpy arrays).
-
-    ``owner`` is each position's segment times 2, plus 1 on the reference side;
-    ``left`` the number of symbols from it to its sequence's end. Every n-gram is
-    numbered (its (n-1)-gram's number, then the symbol after it) and counted per
-    (n-gram, owner) in one sort, where a segment's two sides are neighbours."""
-    import numpy as np
-
-    out = []
-    gram = symbols
-    following = np.append(symbols[1:], 0)
-    base = int(symbols.max()) + 1 if len(symbols) else 1
-    for n in range(1, orders + 1):
-        if n > 1:  # at positions with fewer than n symbols left, a number never counted
-            gram = np.unique(gram * base + following, return_inverse=True)[1].reshape(-1)
-            following = np.append(following[1:], 0)
-            base = len(symbols) + 1
-        whole = left >= n
-        keys, counts = np.unique(gram[whole] * (2 * segments) + owner[whole], return_counts=True)
-        paired = (keys[1:] == keys[:-1] + 1) & (keys[:-1] % 2 == 0)  # hypothesis, then reference
-        shared = np.minimum(counts[:-1], counts[1:])[paired]
-        at = keys[:-1][paired] // 2 % segments
-        out.append(np.bincount(at, weights=shared, minlength=segments).astype(np.int64))
-    return out
-
-
-def _sequences(items: list) -> tuple:
-    """(symbols, owner, left) of :func:`_shared_counts` for ``items``: the hypothesis and
-    reference sequences of every segment, alternately, each symbol numbered by rank."""
-    import numpy as np
-
-    lengths = np.array([len(item) for item in items], dtype=np.int64)
-    flat = [symbol for item in items for symbol in item]
-    numbers = {symbol: k for k, symbol in enumerate(dict.fromkeys(flat))}
-    symbols = np.fromiter(map(numbers.__getitem__, flat), np.int64, len(flat))
-    owner = np.repeat(np.arange(len(items), dtype=np.int64), lengths)
-    left = np.cumsum(lengths)[owner] - np.arange(len(flat))
-    return symbols, owner, left
-
-
 class CHRF(SacrebleuCHRF):
     """sacrebleu's chrF metric, its segment statistics counted as described above."""
 
     def _extract_corpus_statistics(self, hypotheses, references) -> list:
         """sacrebleu's, for a corpus with one reference per segment: every segment's
-        n-grams counted at once (:func:`_shared_counts`, numpy) instead of one ``Counter``
-        per segment; the same statistics (``tests/scoring/test_chrf_corpus.py``)."""
-        if not references or len(references) != 1 or len(references[0]) != len(hypotheses) or not hypotheses:
+        n-grams matched at once (:func:`eval.scoring.ngrams.ngram_matches`) instead of
+        one segment at a time; the same statistics. Other references: sacrebleu's way."""
+        if not one_reference_each(hypotheses, references):
             return super()._extract_corpus_statistics(hypotheses, references)
-        refs = references[0]
-        if any(ref is None for ref in refs):
-            return super()._extract_corpus_statistics(hypotheses, references)
-        self.num_refs = 1  # as _cache_references sets it: one reference per segment
-        texts = [self._preprocess_segment(t) for pair in zip(hypotheses, refs, strict=True) for t in pair]
-        segments = len(hypotheses)
-        matches: list = []
-        sizes: list[list[int]] = []
-        for orders, items in (
-            (self.char_order, [t if self.whitespace else "".join(t.split()) for t in texts]),
-            (self.word_order, [self._remove_punctuation(t) for t in texts] if self.word_order else []),
-        ):
+        self.num_refs = 1  # as _cache_references sets it
+        hyps = [self._preprocess_segment(h) for h in hypotheses]
+        refs = [self._preprocess_segment(r) for r in references[0]]
+        columns: list[list[tuple[int, int, int]]] = []  # per order, per segment: its statistics
+        for orders, split in ((self.char_order, self._characters), (self.word_order, self._remove_punctuation)):
             if not orders:
                 continue
-            symbols, owner, left = _sequences(items)
-            matches += [m.tolist() for m in _shared_counts(symbols, owner, left, orders, segments)]
-            sizes += [[max(0, len(item) - n + 1) for item in items] for n in range(1, orders + 1)]
-        stats = []
-        for k in range(segments):
-            row: list[int] = []
-            for size, match in zip(sizes, matches, strict=True):
-                n_hyp, n_ref = size[2 * k], size[2 * k + 1]
-                row += [n_hyp if n_ref else 0, n_ref, match[k]]
-            stats.append(row)
-        return stats
+            hyp_seqs, ref_seqs = [split(h) for h in hyps], [split(r) for r in refs]
+            for n, matches in enumerate(ngram_matches(hyp_seqs, ref_seqs, orders), start=1):
+                n_refs = [max(0, len(r) - n + 1) for r in ref_seqs]
+                n_hyps = [max(0, len(h) - n + 1) if r else 0 for h, r in zip(hyp_seqs, n_refs, strict=True)]
+                columns.append(list(zip(n_hyps, n_refs, matches, strict=True)))
+        return [[x for stats in row for x in stats] for row in zip(*columns, strict=True)] if columns else [
+            [] for _ in hyps
+        ]
+
+    def _characters(self, sent: str) -> str:
+        """The characters chrF takes n-grams of."""
+        return sent if self.whitespace else "".join(sent.split())
 
     def _bags(self, sent: str) -> list[_Bag]:
         """The n-grams of every order of one segment, characters then words."""

@@ -56,9 +56,11 @@ def improvement(old: float, new: float, *, higher_is_better: bool) -> float:
 
 
 #: sacrebleu metric class name → (module, class) of its subclass here that counts the same
-#: statistics faster (the same scores and signature; tests/eval/test_scoring_fast.py).
+#: statistics faster (the same scores and signature; tests/eval/test_scoring_fast.py,
+#: tests/scoring/test_corpus_statistics.py).
 #: Imported on first use.
 FASTER_METRICS: Mapping[str, tuple[str, str]] = MappingProxyType({
+    "BLEU": ("eval.scoring.bleu", "BLEU"),
     "TER": ("eval.scoring.ter", "TER"),
     "CHRF": ("eval.scoring.chrf", "CHRF"),
 })

@@ -1,19 +1,24 @@
-"""chrF's corpus statistics counted at once (eval.scoring.chrf.CHRF._extract_corpus_statistics
-with one reference per segment, numpy) equal the statistics counted segment by segment
-(the per-segment path of the same class, and sacrebleu's own CHRF), on the aligned
+"""chrF's and BLEU's corpus statistics counted at once (``_extract_corpus_statistics`` of
+eval.scoring.chrf.CHRF and eval.scoring.bleu.BLEU with one reference per segment:
+eval.scoring.ngrams.ngram_matches, numpy) equal the statistics counted segment by segment
+(the per-segment path of the same class, and sacrebleu's own metrics), on the aligned
 sentence pairs of the bundled example and the labelled development sets (never the
-held-out C-test) and on made-up edge cases."""
+held-out C-test) and on made-up edge cases; so do scores and signatures."""
 
 from __future__ import annotations
 
 import random
+from collections import Counter
 from pathlib import Path
 
 import pytest
+from sacrebleu.metrics import BLEU as SacrebleuBLEU
 from sacrebleu.metrics import CHRF as SacrebleuCHRF
 
 from eval.align.sentences import align
+from eval.scoring.bleu import BLEU
 from eval.scoring.chrf import CHRF
+from eval.scoring.ngrams import ngram_matches
 from eval.text.hypothesis import units_from_hypothesis
 from eval.text.segment import segment
 
@@ -21,6 +26,10 @@ ROOT = Path(__file__).resolve().parents[2]
 DOCS = [ROOT / "examples" / "seed", *sorted(
     p for p in (ROOT / "bench" / "data" / "flags").glob("*/*") if p.is_dir() and p.parent.name != "C-test"
 )]
+BLEU_OPTIONS = [
+    {}, {"effective_order": True}, {"lowercase": True}, {"tokenize": "none"}, {"tokenize": "char"},
+    {"tokenize": "intl", "max_ngram_order": 6}, {"max_ngram_order": 1, "smooth_method": "floor"},
+]
 OPTIONS = [
     {"word_order": 2}, {}, {"char_order": 0, "word_order": 2}, {"word_order": 2, "whitespace": True},
     {"char_order": 8, "word_order": 3, "lowercase": True}, {"char_order": 1, "word_order": 0},
@@ -88,3 +97,45 @@ def test_other_reference_shapes_take_sacrebleus_path():
     )
     assert ours.num_refs == theirs.num_refs == -1
     assert str(ours.get_signature()) == str(theirs.get_signature())
+
+
+@pytest.mark.parametrize("options", BLEU_OPTIONS, ids=[str(o) for o in BLEU_OPTIONS])
+def test_bleu_corpus_statistics_scores_and_signature_are_sacrebleus(corpora, options):
+    for hyps, refs in corpora[::2]:
+        ours, theirs = BLEU(**options), SacrebleuBLEU(**options)
+        fast = ours._extract_corpus_statistics(hyps, [refs])
+        assert fast == theirs._extract_corpus_statistics(hyps, [refs])
+        assert all(type(x) is int for row in fast for x in row)
+        assert repr(ours.corpus_score(hyps, [refs]).score) == repr(theirs.corpus_score(hyps, [refs]).score)
+        assert str(ours.get_signature()) == str(theirs.get_signature())
+    hyps, refs = corpora[0]
+    for h, r in zip(hyps, refs, strict=True):
+        assert repr(ours.sentence_score(h, [r]).score) == repr(theirs.sentence_score(h, [r]).score)
+
+
+def test_bleu_edge_cases_and_other_reference_shapes():
+    hyps = ["", "a", "the plan .", "a a a a a", "The Plan, the plan!", "x y z w v u"]
+    refs = ["a", "", "the plan.", "a a", "the plan the plan", "x y z w v u"]
+    ours, theirs = BLEU(), SacrebleuBLEU()
+    assert ours._extract_corpus_statistics(hyps, [refs]) == theirs._extract_corpus_statistics(hyps, [refs])
+    assert ours._extract_corpus_statistics(hyps, [refs, refs[::-1]]) == theirs._extract_corpus_statistics(
+        hyps, [refs, refs[::-1]]
+    )
+    assert ours.num_refs == theirs.num_refs == 2
+    tokenised = ["a sentence ."] * 100  # sacrebleu's own path, which warns about tokenised input
+    assert ours._extract_corpus_statistics(tokenised, [tokenised]) == theirs._extract_corpus_statistics(
+        tokenised, [tokenised]
+    )
+
+
+def test_ngram_matches_equal_counters():
+    rng = random.Random(11)
+    hyps = [[rng.choice("abcd") for _ in range(rng.randint(0, 12))] for _ in range(300)]
+    refs = [[rng.choice("abce") for _ in range(rng.randint(0, 12))] for _ in range(300)]
+    got = ngram_matches(hyps, refs, 5)
+    for n in range(1, 6):
+        for k, (h, r) in enumerate(zip(hyps, refs, strict=True)):
+            hc = Counter(tuple(h[i:i + n]) for i in range(len(h) - n + 1))
+            rc = Counter(tuple(r[i:i + n]) for i in range(len(r) - n + 1))
+            assert got[n - 1][k] == sum((hc & rc).values()), (n, h, r)
+    assert ngram_matches([], [], 3) == [[], [], []]
