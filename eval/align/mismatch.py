@@ -103,7 +103,15 @@ class MatchEvidence:
 
 
 def _content_keys(text: str) -> set[str]:
-    return {_key(t) for t in tokenize_en(text) if _is_content(t)}
+    """``{_key(t) for t in tokenize_en(text) if _is_content(t)}``, with those two inlined:
+    it runs on every sentence of every check."""
+    keys: set[str] = set()
+    for token in tokenize_en(text):
+        if token.kind == "number":
+            keys.add("#" + token.key.replace(",", ""))
+        elif len(token.text) > 1 and not is_function_en(token):
+            keys.add(token.key)
+    return keys
 
 
 def _is_content(token: Token) -> bool:

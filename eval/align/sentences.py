@@ -11,7 +11,9 @@ share. The counts of each order are kept as bit sets (one bit per possible
 occurrence of each n-gram, see :class:`_SlotLayout`, built with numpy), so that the
 n-grams two texts share — thousands of pairs per article — are counted with one AND
 instead of a dictionary walk; the result is the same number. The n-gram counters
-themselves are built only where bit sets cannot stand for them.
+themselves are built only where bit sets cannot stand for them. Most beads are never
+scored: an upper bound of every bead's similarity, from n-gram totals and the exact
+bonuses (computed for all beads at once with numpy), already shows they cannot win.
 
 Pure computation: strings in, :class:`~eval.values.Bead` values out.
 """
@@ -289,31 +291,61 @@ def _upper_similarity(hyp: tuple[list[int], int, bool, bool], ref: tuple[list[in
 
 
 #: Up to this many (back-translation, reference) sentence pairs, the similarity bounds of
-#: every bead are computed at once (numpy); above it, bead by bead (:func:`_upper_similarity`).
+#: every bead are computed at once (numpy, :func:`_upper_similarities`); above it, bead
+#: by bead (:func:`_upper_similarity`).
 _MAX_BOUND_PAIRS = 1 << 17
 
 
-def _runs(features: Sequence[_Features], width: int) -> tuple:
-    """:class:`_Bounds` of every run of ``width`` consecutive texts, as arrays: n-gram
-    totals (runs × orders), characters, whether it has numbers, whether it has names."""
+def _runs(features: Sequence[_Features], width: int, keys: tuple[dict[str, int], dict[str, int]]) -> tuple:
+    """What bounds the similarity of every run of ``width`` consecutive texts, as arrays
+    (a row per run): n-gram totals per order, characters, and the counts of each number
+    and each name (columns: ``keys``, numbered numbers and names of both sides)."""
     import numpy as np
 
     count = max(0, len(features) - width + 1)
 
-    def summed(values: list) -> np.ndarray:
+    def summed(values) -> np.ndarray:
         cumulative = np.concatenate([np.zeros((1, *np.shape(values)[1:]), np.int64), np.cumsum(values, axis=0)])
         return cumulative[width : width + count] - cumulative[:count]
 
-    totals = summed([f.totals for f in features] or np.zeros((0, _CHAR_ORDER), np.int64))
-    chars = summed([f.chars for f in features])
-    numbers = summed([bool(f.numbers) for f in features]) > 0
-    names = summed([bool(f.names) for f in features]) > 0
+    def counted(counters: list[Counter], numbered: dict[str, int]) -> np.ndarray:
+        table = np.zeros((len(counters), len(numbered)), np.int64)
+        for row, counter in enumerate(counters):
+            for key, n in counter.items():
+                table[row, numbered[key]] = n
+        return summed(table)
+
+    totals = summed(np.array([f.totals for f in features], np.int64).reshape(-1, _CHAR_ORDER))
+    chars = summed(np.array([f.chars for f in features], np.int64))
+    numbers = counted([f.numbers for f in features], keys[0])
+    names = counted([f.names for f in features], keys[1])
     return totals, chars, numbers, names
 
 
+def _bonuses(hyp: object, ref: object) -> object:
+    """:func:`similarity`'s bonus for shared numbers (or names) of every pair of rows of
+    two count tables (rows: runs, columns: the numbers), as an array:
+    ``_MATCH_BONUS * sum(min(h, r)) / max(sum(h), sum(r))``. The sum of the smaller counts
+    is the sum over ``t`` of the keys counted at least ``t`` times on both sides: one matrix
+    product per ``t``."""
+    import numpy as np
+
+    shared = np.zeros((len(hyp), len(ref)))
+    most = min(int(hyp.max(initial=0)), int(ref.max(initial=0)))
+    for t in range(1, most + 1):
+        shared += (hyp >= t).astype(float) @ (ref >= t).astype(float).T
+    larger = np.maximum(hyp.sum(axis=1)[:, None], ref.sum(axis=1)[None, :])
+    out = np.zeros(shared.shape)
+    np.divide(_MATCH_BONUS * shared, larger, out=out, where=larger > 0)
+    return out
+
+
 def _upper_similarities(hyp: tuple, ref: tuple) -> list[list[float]]:
-    """:func:`_upper_similarity` of every pair of a run of :func:`_runs` ``hyp`` and one
-    of ``ref`` (rows: ``hyp``), with numpy; equal up to rounding, well inside its margin."""
+    """An upper bound of :func:`similarity` for every pair of a run of :func:`_runs` ``hyp``
+    and one of ``ref`` (rows: ``hyp``), with numpy: :func:`_upper_similarity`'s bound of
+    the chrF part (from lengths alone), plus the bonuses themselves, which the counts of
+    numbers and names give exactly (a tighter bound, and so fewer similarities to compute;
+    the same margin for rounding)."""
     import numpy as np
 
     hyp_totals, hyp_chars, hyp_numbers, hyp_names = hyp
@@ -326,9 +358,7 @@ def _upper_similarities(hyp: tuple, ref: tuple) -> list[list[float]]:
     ratio = np.ones(chrf.shape)
     np.divide(np.minimum(hc, rc), np.maximum(hc, rc), out=ratio, where=(hc > 0) & (rc > 0))
     chrf *= _LENGTH_FLOOR + (1 - _LENGTH_FLOOR) * np.sqrt(ratio)
-    bonus = _MATCH_BONUS * (hyp_numbers[:, None] & ref_numbers[None, :]) + _MATCH_BONUS * (
-        hyp_names[:, None] & ref_names[None, :]
-    )
+    bonus = _bonuses(hyp_numbers, ref_numbers) + _bonuses(hyp_names, ref_names)
     return np.minimum(1.0, chrf + bonus + 1e-9).tolist()
 
 
@@ -371,8 +401,13 @@ def align(
     # bounds[a, r][i][j]: the bound of the bead of shape (a, r) from cell (i, j).
     bounds: dict[tuple[int, int], list[list[float]]] = {}
     if (n + 1) * (m + 1) <= _MAX_BOUND_PAIRS:
-        hyp_runs = {a: _runs(hyp_feats, a) for a in {a for a, _ in _MERGE_SHAPES}}
-        ref_runs = {r: _runs(ref_feats, r) for r in {r for _, r in _MERGE_SHAPES}}
+        everything = hyp_feats + ref_feats
+        keys = tuple(
+            {key: k for k, key in enumerate(dict.fromkeys(key for f in everything for key in getattr(f, kind)))}
+            for kind in ("numbers", "names")
+        )
+        hyp_runs = {a: _runs(hyp_feats, a, keys) for a in {a for a, _ in _MERGE_SHAPES}}
+        ref_runs = {r: _runs(ref_feats, r, keys) for r in {r for _, r in _MERGE_SHAPES}}
         bounds = {(a, r): _upper_similarities(hyp_runs[a], ref_runs[r]) for a, r in _MERGE_SHAPES}
 
     inf = float("inf")
@@ -382,8 +417,10 @@ def align(
     # Each cell takes the cheapest of its predecessor beads (the first in reading order on
     # a tie, as relaxing cells in reading order would). Only cells in the band (or on the
     # last row or column) lead anywhere. A bead's similarity is computed only when an
-    # upper bound of it (from lengths alone, see _Bounds) leaves the bead a chance to be
-    # the cheapest: most are not, and the result is the same as computing them all.
+    # upper bound of it (from lengths and the shared numbers and names of every bead at
+    # once, see _upper_similarities; from lengths alone, bead by bead, see _Bounds, in a long
+    # document) leaves the bead a chance to be the cheapest: most are not, and the result
+    # is the same as computing them all.
     for x in range(n + 1):
         expected = x * m / n if n else 0
         for y in range(m + 1):
