@@ -117,13 +117,35 @@ _MAX_SLOTS = 1 << 16
 _MAX_ALPHABET_BITS = 63 // _CHAR_ORDER
 
 
+#: The most cells (texts × n-grams of one order and side) of the table :func:`_most_in_runs`
+#: builds; above it the n-grams keep the slots of all their occurrences.
+_MAX_RUN_TABLE = 1 << 16
+
+
+def _most_in_runs(grams, texts, numbered: int, first: int, last: int, width: int):
+    """Per n-gram number below ``numbered``: the most times it occurs in ``width``
+    consecutive texts of ``first`` to ``last - 1`` (one side), from the number and the
+    text of each occurrence there (numpy arrays); at least that (all its occurrences)
+    where the table of counts per text would be large."""
+    import numpy as np
+
+    count = last - first
+    if width >= count or count * numbered > _MAX_RUN_TABLE:
+        return np.bincount(grams, minlength=numbered)
+    table = np.bincount((texts - first) * numbered + grams, minlength=count * numbered).reshape(count, numbered)
+    summed = np.concatenate([np.zeros((1, numbered), np.int64), np.cumsum(table, axis=0)])
+    return (summed[width:] - summed[:-width]).max(axis=0)
+
+
 class _SlotLayout:
     """Counts as bit sets, so that the shared n-gram count of two texts is one AND.
 
     Every n-gram of an order that occurs on each of the ``sides`` (the back-translations,
     the reference sentences) gets as many consecutive bits ("occurrence slots") as it
     can occur in a span of the side where it is rarer: its count over all texts of that
-    side. A span of texts that has it ``c`` times sets the first ``c`` of them (all of
+    side, or, when no span will have more than ``widest`` texts, the most it occurs in
+    that many consecutive texts (the aligner's spans have at most 3: far fewer slots for
+    the short n-grams, which recur in every sentence). A span of texts that has it ``c`` times sets the first ``c`` of them (all of
     them if ``c`` is more). Then ``sum(min(h[g], r[g]))`` over n-grams ``g`` — the
     common count of chrF — is ``(h_mask & r_mask).bit_count()``, exactly: a shared
     n-gram has at least as many slots as its smaller count, and one that a side lacks
@@ -137,7 +159,10 @@ class _SlotLayout:
     comparison of those counts with each slot's rank in its n-gram.
     """
 
-    def __init__(self, *sides: Sequence[_Features]) -> None:
+    def __init__(self, *sides: Sequence[_Features], widest: int | None = None) -> None:
+        """``widest``: no span asked for will have more texts than this; then an n-gram
+        needs only as many slots as the most it occurs in ``widest`` consecutive texts of
+        the side where that is fewer (no more than in all its texts): shorter bit sets."""
         import numpy as np
 
         self.features = [f for side in sides for f in side]
@@ -158,7 +183,9 @@ class _SlotLayout:
             nth = np.where(left > n, padded[n : n + len(ranks)], 0)
             codes |= nth << (width * (_CHAR_ORDER - 1 - n))
         by_code = np.argsort(codes)
-        codes, side_sorted = codes[by_code], side[by_code]
+        codes, side_sorted, owner_sorted = codes[by_code], side[by_code], owner[by_code]
+        ends = np.cumsum([len(s) for s in sides]).tolist()
+        side_bounds = list(zip([0, *ends[:-1]], ends, strict=True))  # each side's first and last text + 1
         grams = np.full((len(ranks), _CHAR_ORDER), -1, np.int64)  # per position and order
         slot_grams, slot_ranks, self.byte_ranges = [], [], []
         numbered = nbytes = 0  # n-grams with slots, bytes of bit set, in earlier orders
@@ -166,9 +193,12 @@ class _SlotLayout:
             prefix = codes >> (width * (_CHAR_ORDER - 1 - n))  # the n-gram, if all n+1 are in the text
             gram = np.cumsum(np.diff(prefix, prepend=prefix[:1]) != 0)  # its number
             whole = left[by_code] > n
+            numbered_here = gram[-1] + 1 if len(gram) else 0
             room = np.minimum.reduce([
-                np.bincount(gram[whole & (side_sorted == k)], minlength=gram[-1] + 1 if len(gram) else 0)
-                for k in range(len(sides))
+                np.bincount(gram[here], minlength=numbered_here) if widest is None
+                else _most_in_runs(gram[here], owner_sorted[here], numbered_here, *bounds, widest)
+                for k, bounds in enumerate(side_bounds)
+                for here in [whole & (side_sorted == k)]
             ])
             held = room > 0
             self.usable = self.usable and int(room.sum()) <= _MAX_SLOTS
@@ -382,7 +412,7 @@ def align(
     n, m = len(units), len(references)
     hyp_feats = [_features(u.hypothesis) for u in units]
     ref_feats = [_features(r) for r in references]
-    slots = _SlotLayout(hyp_feats, ref_feats)
+    slots = _SlotLayout(hyp_feats, ref_feats, widest=max(max(shape) for shape in _MERGE_SHAPES))
     merged_hyp: dict[tuple[int, int], _Features] = {}
     merged_ref: dict[tuple[int, int], _Features] = {}
 

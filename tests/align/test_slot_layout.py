@@ -68,3 +68,51 @@ def test_merged_bit_sets_count_summed_counts_up_to_room(doc: Path):
             summed = _merge(everything[a:b]).ngrams[n]
             room = sum(min(c, *(t[g] for t in totals)) for g, c in summed.items())
             assert layout.span(a, b).masks[n].bit_count() == room, (a, b, n)
+
+
+@pytest.mark.parametrize("table", [None, 0, 1 << 30], ids=["default", "no-tables", "all-tables"])
+@pytest.mark.parametrize("doc", DOCS[::2], ids=[p.name for p in DOCS[::2]])
+def test_narrow_layout_counts_the_shared_ngrams_of_spans_of_up_to_three(doc: Path, table, monkeypatch):
+    """With ``widest=3`` (as the aligner builds it) an n-gram has only as many slots as
+    it occurs at most in 3 consecutive texts of the side where that is fewer: still
+    every shared count of spans of 1–3 texts, and fewer slots."""
+    from eval.align import sentences
+
+    if table is not None:
+        monkeypatch.setattr(sentences, "_MAX_RUN_TABLE", table)
+    hyp, ref = _sides(doc)
+    layout = _SlotLayout(hyp, ref, widest=3)
+    assert layout.usable
+    everything = hyp + ref
+    ref_spans = [(j, layout.span(a, b), _merge(everything[a:b])) for j, a, b in _spans(ref, len(hyp))]
+    for i, a, b in _spans(hyp):
+        fast_h, exact_h = layout.span(a, b), _merge(everything[a:b])
+        centre = i * len(ref) / len(hyp)
+        for j, fast_r, exact_r in ref_spans:
+            if abs(j - centre) > 4:
+                continue
+            for n in range(_CHAR_ORDER):
+                fast = (fast_h.masks[n] & fast_r.masks[n]).bit_count()
+                assert fast == _common_counts(exact_h.ngrams[n], exact_r.ngrams[n]), (i, j, n)
+    if table != 0:
+        assert len(layout.slot_grams) < 0.8 * len(_SlotLayout(hyp, ref).slot_grams)
+
+
+def test_most_in_runs_is_the_largest_count_of_any_run():
+    import random
+
+    import numpy as np
+
+    from eval.align.sentences import _most_in_runs
+
+    rng = random.Random(4)
+    for _ in range(200):
+        first, count, numbered, width = rng.randint(0, 5), rng.randint(1, 12), rng.randint(1, 9), rng.randint(1, 4)
+        occurrences = [(rng.randrange(numbered), first + rng.randrange(count)) for _ in range(rng.randint(0, 60))]
+        grams = np.array([g for g, _ in occurrences], np.int64)
+        texts = np.array([t for _, t in occurrences], np.int64)
+        got = _most_in_runs(grams, texts, numbered, first, first + count, width).tolist()
+        for g in range(numbered):
+            per_text = [sum(1 for h, t in occurrences if h == g and t == first + k) for k in range(count)]
+            runs = [sum(per_text[k : k + width]) for k in range(max(1, count - width + 1))]
+            assert got[g] == max(runs), (g, per_text, width)
