@@ -14,6 +14,9 @@ from collections.abc import Hashable, Sequence
 
 __all__ = ["ngram_matches", "one_reference_each"]
 
+#: N-gram numbers times segments stay below this (int64 arrays).
+_LARGEST = 1 << 62
+
 
 def ngram_matches(
     hypotheses: Sequence[Sequence[Hashable]], references: Sequence[Sequence[Hashable]], orders: int
@@ -23,8 +26,9 @@ def ngram_matches(
     of its counts there and in ``references[k]``.
 
     Every symbol gets a number, then every n-gram at every position (its (n-1)-gram's
-    number and the symbol after it, renumbered densely); one sort per order of the keys
-    (n-gram, segment, side) counts them, a segment's two sides of one n-gram side by side.
+    number and the symbol after it, renumbered densely only when the numbers would grow
+    too large); one sort per order of the keys (n-gram, segment, side) counts them, a
+    segment's two sides of one n-gram side by side.
     """
     import numpy as np
 
@@ -38,13 +42,23 @@ def ngram_matches(
     left = np.cumsum(lengths)[owner] - np.arange(len(flat))  # symbols from here to its item's end
     out: list[list[int]] = []
     gram, base = symbols, max(1, len(numbers))  # base: above every symbol's number
+    values = base  # above every n-gram's number
     following = np.append(symbols[1:], 0)
     for n in range(1, orders + 1):
         if n > 1:  # (where fewer than n symbols are left, a number that is never counted)
-            gram = np.unique(gram * base + following, return_inverse=True)[1].reshape(-1)
+            if values * base * 2 * segments >= _LARGEST:  # renumbered densely first
+                gram = np.unique(gram, return_inverse=True)[1].reshape(-1)
+                values = len(gram)
+            gram = gram * base + following
+            values *= base
             following = np.append(following[1:], 0)
         whole = left >= n
-        keys, counts = np.unique(gram[whole] * (2 * segments) + owner[whole], return_counts=True)
+        keys = gram[whole] * (2 * segments) + owner[whole]
+        if values * 2 * segments <= 4 * len(keys):  # few possible keys: a table of counts
+            table = np.bincount(keys, minlength=values * 2 * segments).reshape(values, segments, 2)
+            out.append(np.minimum(table[..., 0], table[..., 1]).sum(axis=0).tolist())
+            continue
+        keys, counts = np.unique(keys, return_counts=True)
         paired = (keys[1:] == keys[:-1] + 1) & (keys[:-1] % 2 == 0)  # a hypothesis's, then its reference's
         shared = np.minimum(counts[:-1], counts[1:])[paired]
         at = keys[:-1][paired] // 2 % segments
