@@ -440,6 +440,8 @@ def align(
         ref_runs = {r: _runs(ref_feats, r, keys) for r in {r for _, r in _MERGE_SHAPES}}
         bounds = {(a, r): _upper_similarities(hyp_runs[a], ref_runs[r]) for a, r in _MERGE_SHAPES}
 
+    # Per bead shape: its texts, its merge penalty, its bounds (None: bead by bead).
+    merges = [(a, r, a + r, s.merge_penalty * (a + r - 2), bounds.get((a, r))) for a, r in _MERGE_SHAPES]
     inf = float("inf")
     cost = [[inf] * (m + 1) for _ in range(n + 1)]
     back: list[list[tuple[int, int, float] | None]] = [[None] * (m + 1) for _ in range(n + 1)]
@@ -465,18 +467,18 @@ def align(
                 if (i := x - a) >= 0 and (j := y - r) >= 0 and cost[i][j] != inf
             ]
             known = min(skips)[0] if skips else inf
-            for a, r in _MERGE_SHAPES:
+            for a, r, size, penalty, matrix in merges:
                 i, j = x - a, y - r
                 if i < 0 or j < 0:
                     continue
                 base = cost[i][j]
-                if base == inf or base + s.merge_penalty * (a + r - 2) > known:
+                if base == inf or base + penalty > known:
                     continue
-                if bounds:
-                    ub = bounds[a, r][i][j]
+                if matrix is not None:
+                    ub = matrix[i][j]
                 else:
                     ub = _upper_similarity(hyp_bound.span(i, x), ref_bound.span(j, y))
-                lowest = base + ((1.0 - ub) * (a + r) / 2 + s.merge_penalty * (a + r - 2))
+                lowest = base + ((1.0 - ub) * size / 2 + penalty)
                 candidates.append((lowest, i, j, a, r, False))
             candidates += skips
             candidates.sort()
