@@ -183,7 +183,8 @@ class _SlotLayout:
             nth = np.where(left > n, padded[n : n + len(ranks)], 0)
             codes |= nth << (width * (_CHAR_ORDER - 1 - n))
         by_code = np.argsort(codes)
-        codes, side_sorted, owner_sorted = codes[by_code], side[by_code], owner[by_code]
+        codes, owner_sorted, left_sorted = codes[by_code], owner[by_code], left[by_code]
+        on_side = [side[by_code] == k for k in range(len(sides))]
         ends = np.cumsum([len(s) for s in sides]).tolist()
         side_bounds = list(zip([0, *ends[:-1]], ends, strict=True))  # each side's first and last text + 1
         grams = np.full((len(ranks), _CHAR_ORDER), -1, np.int64)  # per position and order
@@ -192,13 +193,13 @@ class _SlotLayout:
         for n in range(_CHAR_ORDER):
             prefix = codes >> (width * (_CHAR_ORDER - 1 - n))  # the n-gram, if all n+1 are in the text
             gram = np.cumsum(np.diff(prefix, prepend=prefix[:1]) != 0)  # its number
-            whole = left[by_code] > n
+            whole = left_sorted > n
             numbered_here = gram[-1] + 1 if len(gram) else 0
             room = np.minimum.reduce([
                 np.bincount(gram[here], minlength=numbered_here) if widest is None
                 else _most_in_runs(gram[here], owner_sorted[here], numbered_here, *bounds, widest)
-                for k, bounds in enumerate(side_bounds)
-                for here in [whole & (side_sorted == k)]
+                for side_here, bounds in zip(on_side, side_bounds, strict=True)
+                for here in [whole & side_here]
             ])
             held = room > 0
             self.usable = self.usable and int(room.sum()) <= _MAX_SLOTS
