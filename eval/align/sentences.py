@@ -26,8 +26,12 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from operator import add, and_
+from typing import TYPE_CHECKING
 
 from eval.values import Bead, Unit
+
+if TYPE_CHECKING:
+    import numpy as np
 
 # (arabic units, reference sentences) per bead, with an extra cost for merges.
 BEAD_SHAPES: tuple[tuple[int, int], ...] = (
@@ -122,7 +126,7 @@ _MAX_ALPHABET_BITS = 63 // _CHAR_ORDER
 _MAX_RUN_TABLE = 1 << 16
 
 
-def _most_in_runs(grams, texts, numbered: int, first: int, last: int, width: int):
+def _most_in_runs(grams: np.ndarray, texts: np.ndarray, numbered: int, first: int, last: int, width: int) -> np.ndarray:
     """Per n-gram number below ``numbered``: the most times it occurs in ``width``
     consecutive texts of ``first`` to ``last - 1`` (one side), from the number and the
     text of each occurrence there (numpy arrays); at least that (all its occurrences)
@@ -145,8 +149,8 @@ class _SlotLayout:
     can occur in a span of the side where it is rarer: its count over all texts of that
     side, or, when no span will have more than ``widest`` texts, the most it occurs in
     that many consecutive texts (the aligner's spans have at most 3: far fewer slots for
-    the short n-grams, which recur in every sentence). A span of texts that has it ``c`` times sets the first ``c`` of them (all of
-    them if ``c`` is more). Then ``sum(min(h[g], r[g]))`` over n-grams ``g`` — the
+    the short n-grams, which recur in every sentence). A span of texts that has it ``c``
+    times sets the first ``c`` of them (all of them if ``c`` is more). Then ``sum(min(h[g], r[g]))`` over n-grams ``g`` — the
     common count of chrF — is ``(h_mask & r_mask).bit_count()``, exactly: a shared
     n-gram has at least as many slots as its smaller count, and one that a side lacks
     adds nothing to the sum.
@@ -327,7 +331,10 @@ def _upper_similarity(hyp: tuple[list[int], int, bool, bool], ref: tuple[list[in
 _MAX_BOUND_PAIRS = 1 << 17
 
 
-def _runs(features: Sequence[_Features], width: int, keys: tuple[dict[str, int], dict[str, int]]) -> tuple:
+_Runs = tuple["np.ndarray", "np.ndarray", "np.ndarray", "np.ndarray"]
+
+
+def _runs(features: Sequence[_Features], width: int, keys: tuple[dict[str, int], dict[str, int]]) -> _Runs:
     """What bounds the similarity of every run of ``width`` consecutive texts, as arrays
     (a row per run): n-gram totals per order, characters, and the counts of each number
     and each name (columns: ``keys``, numbered numbers and names of both sides)."""
@@ -353,7 +360,7 @@ def _runs(features: Sequence[_Features], width: int, keys: tuple[dict[str, int],
     return totals, chars, numbers, names
 
 
-def _bonuses(hyp: object, ref: object) -> object:
+def _bonuses(hyp: np.ndarray, ref: np.ndarray) -> np.ndarray:
     """:func:`similarity`'s bonus for shared numbers (or names) of every pair of rows of
     two count tables (rows: runs, columns: the numbers), as an array:
     ``_MATCH_BONUS * sum(min(h, r)) / max(sum(h), sum(r))``. The sum of the smaller counts
@@ -371,7 +378,7 @@ def _bonuses(hyp: object, ref: object) -> object:
     return out
 
 
-def _upper_similarities(hyp: tuple, ref: tuple) -> list[list[float]]:
+def _upper_similarities(hyp: _Runs, ref: _Runs) -> list[list[float]]:
     """An upper bound of :func:`similarity` for every pair of a run of :func:`_runs` ``hyp``
     and one of ``ref`` (rows: ``hyp``), with numpy: :func:`_upper_similarity`'s bound of
     the chrF part (from lengths alone), plus the bonuses themselves, which the counts of

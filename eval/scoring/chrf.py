@@ -9,7 +9,9 @@ the n-grams of one side are distinct (in most segments from order 4 or 5), that 
 kept as a set and the matches are the size of a set intersection, each smaller count
 being 1. Other sides are counted in a ``Counter`` and matched n-gram by n-gram, as
 sacrebleu does; about a quarter sooner (``tests/eval/test_scoring_fast.py`` compares the
-statistics, scores and signatures with sacrebleu's).
+statistics, scores and signatures with sacrebleu's). A corpus with one reference per
+segment (a document's scores) has the n-grams of all its segments matched at once
+(:func:`eval.scoring.ngrams.ngram_matches`, numpy; ``tests/scoring/test_corpus_statistics.py``).
 """
 
 from __future__ import annotations

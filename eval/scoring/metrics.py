@@ -8,9 +8,10 @@ reproduced. Which metrics, and how each is configured, is :data:`eval.scoring.re
 corpus from the same per-segment statistics (n-gram matches, edits), so each
 segment's statistics are extracted once and serve both its sentence score and the
 corpus score — the values are exactly those of ``sentence_score`` and
-``corpus_score`` (tested), at half the cost. The registry's TER and chrF are sacrebleu's
-with faster statistics (:mod:`eval.scoring.ter`, :mod:`eval.scoring.chrf`; the same
-numbers, tested against sacrebleu's own metrics in ``tests/eval/test_scoring_fast.py``).
+``corpus_score`` (tested), at half the cost. The registry's TER, chrF and BLEU are
+sacrebleu's with faster statistics (:mod:`eval.scoring.ter`, :mod:`eval.scoring.chrf`,
+:mod:`eval.scoring.bleu`; the same numbers, tested against sacrebleu's own metrics in
+``tests/eval/test_scoring_fast.py`` and ``tests/scoring/test_corpus_statistics.py``).
 """
 
 from __future__ import annotations
