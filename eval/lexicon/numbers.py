@@ -403,8 +403,25 @@ def _roman(numeral: str) -> float:
     return float(sum(-v if k + 1 < len(values) and v < values[k + 1] else v for k, v in enumerate(values)))
 
 
-def _items(text: str, language: str) -> list[_Item]:
-    toks = _tokens(text)
+def _may_hold_number(toks: list[_Tok], language: str) -> bool:
+    """An exact pre-filter of :func:`_extract`: whether some token can start what
+    :meth:`_Parser.parse` reads a number from — digits, a percent sign, a number word
+    (:data:`_OPENS`), an Arabic unit noun (:data:`_UNIT`: a dual or a unit with a
+    fraction), a Roman numeral (Latin letters in Arabic text too), an English article
+    ("a decade"). Without one the text has no number, whatever its months, "of" or "and"."""
+    if language == "ar":
+        return any(tok.kind != "ar" or _key_flags(tok.key, "ar") & (_OPENS | _UNIT) for tok in toks)
+    return any(
+        tok.kind == "num"
+        or tok.kind == "en" and (tok.key in _EN_ARTICLES or _key_flags(tok.key, "en") & (_OPENS | _ROMAN_LETTERS))
+        for tok in toks
+    )
+
+
+def _items(text: str, language: str, toks: list[_Tok] | None = None) -> list[_Item]:
+    """The items the number parser reads of ``text`` (``toks``: its :func:`_tokens`, if known)."""
+    if toks is None:
+        toks = _tokens(text)
     items: list[_Item] = []
     own_kind = "ar" if language == "ar" else "en"
     i = 0
@@ -909,7 +926,10 @@ _PARSED = {"en": frozenset({"a", "word", "num"}), "ar": frozenset({"pct", "other
 
 
 def _extract(text: str, language: str) -> list[NumberMention]:
-    items = _items(text, language)
+    toks = _tokens(text)
+    if not _may_hold_number(toks, language):
+        return []
+    items = _items(text, language, toks)
     parser = _Parser(items, language, text)
     parsed = _PARSED[language]
     out: list[NumberMention] = []
