@@ -136,27 +136,31 @@ def entity_flags(view: SegmentView, ctx: DocumentContext, check: Check) -> list[
         label = entity or " ".join(t.text for t in tokens)
         if any(w.is_latin and w.token.key == t.key for t in tokens for w in view.ar):
             continue  # left in Latin script: the untranslated check reports it
-        supported = {k for t in tokens for k in view.supporters(t)}
-        rendered = [w for k, w in enumerate(view.ar) if k in supported]
-        if not rendered and len(tokens) == 1:
-            rendered = _split_rendering(view, tokens[0].text)
-        if entity is not None and entity in present or entity is None and rendered:
-            # The Arabic has a word that sounds like the name. If the back-translation
-            # reads a clearly different name there, the Arabic names someone else.
-            # Through links, the lexicon's own spelling of the name (Stephan for Stefan) is
-            # no other name; by position, a respelling is (Obaidat for Obeidat).
-            other = [h for h in _read_back(view, tokens, rendered)
-                     if not any(_spelling_close(h.text, t.text)
-                                or view.links is not None and _respelling(h.text, t.text) for t in tokens)]
-            if entity is None and other and rendered and not _in_hyp(view, tokens):
-                w = rendered[0]
-                flags.append(make_flag(
-                    view, check, ctx.ar_span(w.token.start, w.token.end), ref,
-                    f"reference name '{label}' is read back as '{other[0].text}' from {w.token.text}",
-                    view.hyp_span([other[0]]),
-                    confidence=check.adjusted(-0.1),
-                ))
-            continue
+        if entity is not None:
+            if entity in present:
+                continue  # the gazetteer's entity is in the Arabic
+        else:
+            supported = {k for t in tokens for k in view.supporters(t)}
+            rendered = [w for k, w in enumerate(view.ar) if k in supported]
+            if not rendered and len(tokens) == 1:
+                rendered = _split_rendering(view, tokens[0].text)
+            if rendered:
+                # The Arabic has a word that sounds like the name. If the back-translation
+                # reads a clearly different name there, the Arabic names someone else.
+                # Through links, the lexicon's own spelling of the name (Stephan for Stefan)
+                # is no other name; by position, a respelling is (Obaidat for Obeidat).
+                other = [h for h in _read_back(view, tokens, rendered)
+                         if not any(_spelling_close(h.text, t.text)
+                                    or view.links is not None and _respelling(h.text, t.text) for t in tokens)]
+                if other and not _in_hyp(view, tokens):
+                    w = rendered[0]
+                    flags.append(make_flag(
+                        view, check, ctx.ar_span(w.token.start, w.token.end), ref,
+                        f"reference name '{label}' is read back as '{other[0].text}' from {w.token.text}",
+                        view.hyp_span([other[0]]),
+                        confidence=check.adjusted(-0.1),
+                    ))
+                continue
         if _in_hyp(view, tokens):
             continue
         # An Arabic name nothing else explains is the likely replacement: a gazetteer entity
