@@ -126,11 +126,11 @@ _TAGGED_LETTERS = re.compile(r"[^/+]*/")
 def inflection(analysis: Analysis) -> Inflection:
     """The part of speech and agreement features of one analysis."""
     stem = analysis.stem
-    return _inflection(analysis.prefix.pos, stem_tags(stem.pos), analysis.suffix.pos,
+    return _inflection(analysis.prefix.pos, _stem_tags(stem.pos), analysis.suffix.pos,
                        stem.vocalised if "REL_PRON" in stem.pos else "", stem.category == "Nap")
 
 
-def stem_tags(stem_pos: str) -> str:
+def _stem_tags(stem_pos: str) -> str:
     """A stem's tags without the letters they tag ("$arik/NOUN" → "/NOUN", "bi/PREP+somi/NOUN"
     → "/PREP+/NOUN"): all :func:`inflection` reads of them, and shared by many stems."""
     return _TAGGED_LETTERS.sub("/", stem_pos)
@@ -139,7 +139,7 @@ def stem_tags(stem_pos: str) -> str:
 @functools.lru_cache(maxsize=16384)
 def _inflection(prefix_pos: str, stem_pos: str, suffix_pos: str, relative: str, nap: bool) -> Inflection:
     """:func:`inflection` of an analysis with these tags (memoised: many analyses share
-    them; the stem's as :func:`stem_tags` gives them); ``relative``: the vocalised stem of a
+    them; the stem's as :func:`_stem_tags` gives them); ``relative``: the vocalised stem of a
     relative pronoun, ``nap``: the stem's category is ``Nap``."""
     if "VERB" in stem_pos:
         m = _VERB_PREFIX.search(prefix_pos) or _VERB_SUFFIX.search(suffix_pos)

@@ -4,7 +4,7 @@ the segments of the labelled sets A and B and the bundled example (never the hel
 * :func:`eval.lexicon.morphology.may_be_definite` is ``False`` only for words with no
   definite reading, so the agreement check passes them over without analysing them;
 * :func:`eval.lexicon.morphology.inflection` memoised on a stem's tags without its letters
-  (:func:`~eval.lexicon.morphology.stem_tags`) reads what the whole tags say, for every
+  (:func:`~eval.lexicon.morphology._stem_tags`) reads what the whole tags say, for every
   stem of the lexicon;
 * :func:`eval.flags.checks.common.transliterating`, which tries a capitalised reference
   word only on the Arabic words that support it, finds the words
@@ -88,7 +88,7 @@ def test_inflection_of_a_stems_tags_equals_that_of_its_whole_tags():
     for entry in stems:
         relative = entry.vocalised if "REL_PRON" in entry.pos else ""
         nap = entry.category == "Nap"
-        tags = morphology.stem_tags(entry.pos)
+        tags = morphology._stem_tags(entry.pos)
         shared += tags != entry.pos
         # With no prefix or suffix a verb's agreement is read off the stem's tags, if at all;
         # with them, only where they say nothing (covered by the analyses of real words in
