@@ -303,6 +303,12 @@ def _form_flags(language: str) -> dict[str, int]:
     return out
 
 
+@functools.lru_cache(maxsize=1)
+def _form_endings() -> frozenset[str]:
+    """The last two letters of every Arabic form of :func:`_form_flags`."""
+    return frozenset(form[-2:] for form in _form_flags("ar"))
+
+
 @functools.lru_cache(maxsize=1 << 16)
 def _key_flags(key: str, language: str) -> int:
     """An exact pre-filter for a word of ``language``'s script (its token key): the bits
@@ -312,7 +318,9 @@ def _key_flags(key: str, language: str) -> int:
     A bit left out means the full test cannot succeed (a superset of the words that do
     is kept): most words start no number, month or unit, and are passed over at once.
     Arabic words are tested in each of their clitic forms (:func:`_ar_word_candidates`),
-    as :func:`_month_at`, :func:`_word_at` and :meth:`_Parser.unit_word` test them.
+    as :func:`_month_at`, :func:`_word_at` and :meth:`_Parser.unit_word` test them — unless
+    the word (two letters or more) ends in two letters no form ends with: its clitic forms
+    are its endings of two letters or more.
     """
     table = _form_flags(language)
     flags = _SPECIAL if key in _SPECIAL_KEYS[language] else 0
@@ -320,6 +328,8 @@ def _key_flags(key: str, language: str) -> int:
         if len(key) >= 2 and not key.strip("ivx"):
             flags |= _ROMAN_LETTERS
         return flags | table.get(key, 0)
+    if len(key) >= 2 and key[-2:] not in _form_endings():
+        return flags  # no clitic form of it (each ends as it does) is in the table
     for form, _conj in _ar_word_candidates(key):
         flags |= table.get(form, 0)
     if flags & _WEEKDAY:
