@@ -29,7 +29,7 @@ import re
 from dataclasses import dataclass
 from enum import Enum
 
-from eval.lexicon.buckwalter import Analysis, lexicon
+from eval.lexicon.buckwalter import Analysis, fold, lexicon, to_buckwalter
 from eval.lexicon.index import on_reset
 
 __all__ = [
@@ -40,6 +40,7 @@ __all__ = [
     "inflection",
     "inflections",
     "is_nominal",
+    "may_be_definite",
     "noun_agreement",
     "pronoun_agreement",
     "subject_of_verb",
@@ -118,18 +119,28 @@ def _agreement(m: re.Match[str] | None, person: bool = True) -> Agreement:
     return Agreement(gender, number, int(groups["person"]) if person and groups.get("person") else None)
 
 
+#: The letters of each part of a stem's tags ("$arik/NOUN", "bi/PREP+somi/NOUN").
+_TAGGED_LETTERS = re.compile(r"[^/+]*/")
+
+
 def inflection(analysis: Analysis) -> Inflection:
     """The part of speech and agreement features of one analysis."""
     stem = analysis.stem
-    return _inflection(analysis.prefix.pos, stem.pos, analysis.suffix.pos,
+    return _inflection(analysis.prefix.pos, _stem_tags(stem.pos), analysis.suffix.pos,
                        stem.vocalised if "REL_PRON" in stem.pos else "", stem.category == "Nap")
+
+
+def _stem_tags(stem_pos: str) -> str:
+    """A stem's tags without the letters they tag ("$arik/NOUN" → "/NOUN", "bi/PREP+somi/NOUN"
+    → "/PREP+/NOUN"): all :func:`inflection` reads of them, and shared by many stems."""
+    return _TAGGED_LETTERS.sub("/", stem_pos)
 
 
 @functools.lru_cache(maxsize=16384)
 def _inflection(prefix_pos: str, stem_pos: str, suffix_pos: str, relative: str, nap: bool) -> Inflection:
     """:func:`inflection` of an analysis with these tags (memoised: many analyses share
-    them); ``relative``: the vocalised stem of a relative pronoun, ``nap``: the stem's
-    category is ``Nap``."""
+    them; the stem's as :func:`_stem_tags` gives them); ``relative``: the vocalised stem of a
+    relative pronoun, ``nap``: the stem's category is ``Nap``."""
     if "VERB" in stem_pos:
         m = _VERB_PREFIX.search(prefix_pos) or _VERB_SUFFIX.search(suffix_pos)
         if m is None:
@@ -167,6 +178,31 @@ def inflections(word: str) -> tuple[Inflection, ...]:
 
 
 on_reset(inflections.cache_clear)
+
+
+@functools.lru_cache(maxsize=1)
+def _article_prefixes() -> tuple[str, ...]:
+    """The lexicon's prefixes (folded Buckwalter letters, as the analyser matches them)
+    with an entry that carries the article: ال, وال, بال, لل, ل (li + Al before a stem in ل) …"""
+    return tuple(sorted(form for form, entries in lexicon().prefixes.items()
+                        if any("DET" in entry.pos for entry in entries)))
+
+
+on_reset(_article_prefixes.cache_clear)
+
+#: :func:`may_be_definite` of the words asked about (str → bool: nothing for the collector).
+_MAY_BE_DEFINITE: dict[str, bool] = {}
+on_reset(_MAY_BE_DEFINITE.clear)
+
+
+def may_be_definite(word: str) -> bool:
+    """Whether some reading of the word (Arabic script) may be :attr:`Inflection.definite`:
+    the word, as the analyser looks it up, starts with a prefix that carries the article.
+    ``False`` means no reading is definite, without analysing the word (memoised)."""
+    known = _MAY_BE_DEFINITE.get(word)
+    if known is None:
+        known = _MAY_BE_DEFINITE[word] = fold(to_buckwalter(word)).startswith(_article_prefixes())
+    return known
 
 
 def _uniform(readings: list[Agreement]) -> Agreement | None:

@@ -303,6 +303,12 @@ def _form_flags(language: str) -> dict[str, int]:
     return out
 
 
+@functools.lru_cache(maxsize=1)
+def _form_endings() -> frozenset[str]:
+    """The last two letters of every Arabic form of :func:`_form_flags`."""
+    return frozenset(form[-2:] for form in _form_flags("ar"))
+
+
 @functools.lru_cache(maxsize=1 << 16)
 def _key_flags(key: str, language: str) -> int:
     """An exact pre-filter for a word of ``language``'s script (its token key): the bits
@@ -312,7 +318,9 @@ def _key_flags(key: str, language: str) -> int:
     A bit left out means the full test cannot succeed (a superset of the words that do
     is kept): most words start no number, month or unit, and are passed over at once.
     Arabic words are tested in each of their clitic forms (:func:`_ar_word_candidates`),
-    as :func:`_month_at`, :func:`_word_at` and :meth:`_Parser.unit_word` test them.
+    as :func:`_month_at`, :func:`_word_at` and :meth:`_Parser.unit_word` test them — unless
+    the word (two letters or more) ends in two letters no form ends with: its clitic forms
+    are its endings of two letters or more.
     """
     table = _form_flags(language)
     flags = _SPECIAL if key in _SPECIAL_KEYS[language] else 0
@@ -320,6 +328,8 @@ def _key_flags(key: str, language: str) -> int:
         if len(key) >= 2 and not key.strip("ivx"):
             flags |= _ROMAN_LETTERS
         return flags | table.get(key, 0)
+    if len(key) >= 2 and key[-2:] not in _form_endings():
+        return flags  # no clitic form of it (each ends as it does) is in the table
     for form, _conj in _ar_word_candidates(key):
         flags |= table.get(form, 0)
     if flags & _WEEKDAY:
@@ -403,8 +413,32 @@ def _roman(numeral: str) -> float:
     return float(sum(-v if k + 1 < len(values) and v < values[k + 1] else v for k, v in enumerate(values)))
 
 
-def _items(text: str, language: str) -> list[_Item]:
-    toks = _tokens(text)
+def _word_flags(toks: list[_Tok], language: str) -> list[int]:
+    """:func:`_key_flags` of each token of ``language``'s script; 0 for the other tokens."""
+    own = "ar" if language == "ar" else "en"
+    return [_key_flags(tok.key, language) if tok.kind == own else 0 for tok in toks]
+
+
+def _may_hold_number(toks: list[_Tok], flags: list[int], language: str) -> bool:
+    """An exact pre-filter of :func:`_extract` (``flags``: :func:`_word_flags`): whether
+    some token can start what :meth:`_Parser.parse` reads a number from — digits, a
+    percent sign, a number word (:data:`_OPENS`), an Arabic unit noun (:data:`_UNIT`: a
+    dual or a unit with a fraction), a Roman numeral (Latin letters in Arabic text too), an
+    English article ("an hour"). Without one the text has no number, whatever its months,
+    "of" or "and"."""
+    if language == "ar":
+        return any(f & (_OPENS | _UNIT) for f in flags) or any(tok.kind != "ar" for tok in toks)
+    return any(f & (_OPENS | _ROMAN_LETTERS) for f in flags) or any(
+        tok.kind == "num" or tok.kind == "en" and tok.key in _EN_ARTICLES for tok in toks)
+
+
+def _items(text: str, language: str, toks: list[_Tok] | None = None, flags: list[int] | None = None) -> list[_Item]:
+    """The items the number parser reads of ``text`` (``toks``: its :func:`_tokens`, and
+    ``flags`` their :func:`_word_flags`, if known)."""
+    if toks is None:
+        toks = _tokens(text)
+    if flags is None:
+        flags = _word_flags(toks, language)
     items: list[_Item] = []
     own_kind = "ar" if language == "ar" else "en"
     i = 0
@@ -414,8 +448,8 @@ def _items(text: str, language: str) -> list[_Item]:
         gap = text[prev_end:tok.start]
         item: _Item | None = None
         n = 1
-        flags = _key_flags(tok.key, language) if tok.kind == own_kind else 0
-        if not flags and tok.kind == own_kind:
+        word_flags = flags[i]
+        if not word_flags and tok.kind == own_kind:
             # a word that starts no month, number, Roman numeral or article/of/and item
             items.append(_Item("other", tok.start, tok.end, gap, text=tok.text))
             prev_end = tok.end
@@ -423,7 +457,7 @@ def _items(text: str, language: str) -> list[_Item]:
             continue
         # Without its flag bit (or of the other script), a word starts no month or number
         # word: _month_at and _word_at would find nothing.
-        months = _month_at(toks, i, text, language) if flags & _MONTH else 0
+        months = _month_at(toks, i, text, language) if word_flags & _MONTH else 0
         if months:
             n = months
             item = _Item("month", tok.start, toks[i + n - 1].end, gap)
@@ -437,7 +471,7 @@ def _items(text: str, language: str) -> list[_Item]:
         elif tok.kind == "pct":
             item = _Item("pct", tok.start, tok.end, gap)
         else:
-            found = _word_at(toks, i, text, language) if flags & _OPENS else None
+            found = _word_at(toks, i, text, language) if word_flags & _OPENS else None
             if found is not None:
                 word, n, conj = found
                 item = _Item("word", tok.start, toks[i + n - 1].end, gap, value=word.value,
@@ -909,7 +943,11 @@ _PARSED = {"en": frozenset({"a", "word", "num"}), "ar": frozenset({"pct", "other
 
 
 def _extract(text: str, language: str) -> list[NumberMention]:
-    items = _items(text, language)
+    toks = _tokens(text)
+    flags = _word_flags(toks, language)
+    if not _may_hold_number(toks, flags, language):
+        return []
+    items = _items(text, language, toks, flags)
     parser = _Parser(items, language, text)
     parsed = _PARSED[language]
     out: list[NumberMention] = []

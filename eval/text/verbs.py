@@ -52,7 +52,7 @@ class Mood(str, Enum):
     OBLIGATORY = "obligatory"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class VerbGroup:
     """The verb group ending in ``head``: its function words (``markers``, in order) and
     what they say. ``finite``: the group shows its time by an auxiliary, a modal or an

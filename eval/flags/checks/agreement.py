@@ -38,7 +38,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from eval.flags.checks.common import hyp_find, make_flag
+from eval.flags.checks.common import hyp_find, make_flag, transliterating
 from eval.flags.context import Check, DocumentContext
 from eval.flags.view import SegmentView
 from eval.lexicon import resources, translit, wordnet
@@ -52,6 +52,7 @@ from eval.lexicon.morphology import (
     inflection,
     inflections,
     is_nominal,
+    may_be_definite,
     noun_agreement,
     pronoun_agreement,
     subject_of_verb,
@@ -135,8 +136,12 @@ def _names_in_arabic(view: SegmentView, ctx: DocumentContext) -> list[_NameInAra
         person = persons.get(name_key(text))
         if person is None:
             continue
-        for m in translit.EnglishName(text).matching(texts):
-            found.append(_NameInArabic(person, proper[m], proper[m], _mention(view, tokens)))
+        if len(tokens) == 1:
+            at = transliterating(view, tokens[0], proper)
+        else:  # a hyphenated name (El-Tayeb): no token of its own
+            at = [proper[m] for m in translit.EnglishName(text).matching(texts)]
+        for k in at:
+            found.append(_NameInArabic(person, k, k, _mention(view, tokens)))
     # Merge the words of one name (توماس رييس) into one occurrence.
     found.sort(key=lambda n: n.first)
     merged: list[_NameInArabic] = []
@@ -291,10 +296,11 @@ def _title_region(view: SegmentView, mention: Sequence[Token]) -> set[int]:
     return region
 
 
-def _is_title_of(view: SegmentView, word: ArWord, region: set[int]) -> bool:
-    """An Arabic word between a verb and a name is the person's title, not another noun: what
-    it renders in the reference (if anything) stands in the title region."""
-    rendered = [t.index for t in view.ref if not is_function_en(t) and supports(word, t)]
+def _is_title_of(view: SegmentView, at: int, region: set[int]) -> bool:
+    """The Arabic word ``at`` between a verb and a name is the person's title, not another
+    noun: what it renders in the reference (if anything, :meth:`SegmentView.supporters`)
+    stands in the title region."""
+    rendered = [t.index for t in view.ref if not is_function_en(t) and at in view.supporters(t)]
     return not rendered or any(k in region for k in rendered)
 
 
@@ -311,7 +317,7 @@ def _verb_before(view: SegmentView, ctx: DocumentContext, check: Check, name: _N
             break
         nominal = is_nominal(word.token.text) and not any(r.preposition for r in _readings(word))
         if word.function or j in other_names or not (nominal or not word.known) \
-                or not _is_title_of(view, word, region):
+                or not _is_title_of(view, j, region):
             return None  # not a title: a preposition (بالمدرب), a verb, another person
         titles.insert(0, word)  # a title (مديرة الحقل, وزير الداخلية, a place name)
     else:
@@ -416,6 +422,8 @@ def _readings(word: ArWord) -> tuple[Inflection, ...]:
 
 
 def _definite_nominal(word: ArWord, *, preposition: bool = False, adjective: bool = False) -> bool:
+    if not may_be_definite(word.token.text):
+        return False  # no reading is definite: not worth analysing
     rs = _readings(word)
     kinds = ("adjective",) if adjective else ("noun", "adjective")
     return bool(rs) and all(

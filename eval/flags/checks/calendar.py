@@ -20,10 +20,26 @@ def _pair_prefixes() -> frozenset[str]:
     return frozenset(name[:k] for name in resources.calendar().arabic for k, c in enumerate(name) if c == " ")
 
 
-@functools.lru_cache(maxsize=1 << 16)
+@functools.lru_cache(maxsize=1)
+def _name_endings() -> frozenset[str]:
+    """The last two letters of every calendar name and beginning (:func:`_pair_prefixes`)."""
+    return frozenset(name[-2:] for name in (*resources.calendar().arabic, *_pair_prefixes()))
+
+
 def _calendar_forms(key: str) -> tuple[str, ...]:
     """The forms of :func:`strip_prefixes` (in its order) that are a calendar name or begin
-    one of several words: the others name nothing, alone or with the next word."""
+    one of several words: the others name nothing, alone or with the next word.
+
+    Every form but the word itself is the word without a clitic prefix, at least two
+    letters long: it ends as the word does. So a word of two letters or more whose last two
+    no name or beginning ends with has none (most words: they are not memoised)."""
+    if len(key) >= 2 and key[-2:] not in _name_endings():
+        return ()
+    return _calendar_forms_of(key)
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _calendar_forms_of(key: str) -> tuple[str, ...]:
     names, pairs = resources.calendar().arabic, _pair_prefixes()
     return tuple(form for form in strip_prefixes(key) if form in names or form in pairs)
 

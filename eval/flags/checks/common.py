@@ -3,9 +3,11 @@ back-translation, and the reference's names."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from eval.flags.context import Check
 from eval.flags.view import SegmentView
-from eval.lexicon import resources
+from eval.lexicon import resources, translit
 from eval.lexicon.bilingual import in_lexicon
 from eval.text.tokens import Token
 from eval.values import Category, Evidence, Flag, HypSpan, Severity, Span
@@ -72,4 +74,22 @@ def reference_names(view: SegmentView, include_initial: bool = False) -> list[tu
     return out
 
 
-__all__ = ["hyp_find", "make_flag", "reference_names"]
+def transliterating(view: SegmentView, token: Token, words: Sequence[int]) -> list[int]:
+    """The Arabic words of ``words`` (indices into ``view.ar``, all of kind "word"; in their
+    order) that transliterate the English token's text
+    (:meth:`eval.lexicon.translit.EnglishName.matching`).
+
+    A word that transliterates a capitalised English word supports it
+    (:func:`eval.lexicon.bilingual.supports`), so for such a token only its supporters
+    (:meth:`SegmentView.supporters`, worked out with the view) are tried.
+    """
+    if token.text[:1].isupper():
+        supporters = set(view.supporters(token))
+        words = [k for k in words if k in supporters]
+        if not words:
+            return []
+    texts = [view.ar[k].token.text for k in words]
+    return [words[m] for m in translit.EnglishName(token.text).matching(texts)]
+
+
+__all__ = ["hyp_find", "make_flag", "reference_names", "transliterating"]

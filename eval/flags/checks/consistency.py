@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 
-from eval.flags.checks.common import make_flag, reference_names
+from eval.flags.checks.common import make_flag, reference_names, transliterating
 from eval.flags.context import Check, DocumentContext
 from eval.flags.view import SegmentView
 from eval.lexicon import translit
@@ -31,13 +31,12 @@ def inconsistency_flags(views: Sequence[SegmentView], ctx: DocumentContext, chec
                 by_name.setdefault(tok.text, []).append(tok)
         if not by_name:
             continue
-        words = [w for k, w in enumerate(view.ar) if w.token.kind == "word" and k not in covered and not w.function]
-        texts = [w.token.text for w in words]
+        words = [k for k, w in enumerate(view.ar) if w.token.kind == "word" and k not in covered and not w.function]
         for name, places in by_name.items():
             # Each Arabic word is one place, tied to the reference occurrence nearest its
             # relative position, however often the name recurs in the segment.
-            for m in translit.EnglishName(name).matching(texts):
-                spellings.setdefault(name, []).append((view, words[m], _nearest(view, words[m], places)))
+            for k in transliterating(view, places[0], words):
+                spellings.setdefault(name, []).append((view, view.ar[k], _nearest(view, view.ar[k], places)))
     flags = []
     for name, hits in spellings.items():
         forms = Counter(_bare(w.token.key, name) for _, w, _ in hits)

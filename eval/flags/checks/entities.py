@@ -12,7 +12,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Sequence
 
-from eval.flags.checks.common import make_flag, reference_names
+from eval.flags.checks.common import make_flag, reference_names, transliterating
 from eval.flags.context import Check, DocumentContext
 from eval.flags.view import SegmentView
 from eval.lexicon import translit
@@ -34,6 +34,11 @@ def _same_name(hyp: Token, ref: Token) -> bool:
     if ref.kind == "acronym":
         return hyp.kind == "acronym" and hyp.key == ref.key
     return _spelling_close(hyp.text, ref.text)
+
+
+def _in_hyp(view: SegmentView, tokens: Sequence[Token]) -> bool:
+    """Some back-translation word is the name (:func:`_same_name`) of one of ``tokens``."""
+    return any(_same_name(h, t) for t in tokens for h in view.hyp_tokens)
 
 
 def _split_rendering(view: SegmentView, name: str) -> list[ArWord]:
@@ -87,20 +92,21 @@ def respelt_names(view: SegmentView, ctx: DocumentContext, check: Check) -> list
                  if h.kind == "word" and h.is_capitalised and len(h.text) > 2 and fold_latin(h.text) not in ref_keys]
     if not hyp_names:
         return []
-    words = [w for w in view.ar if w.token.kind == "word" and not w.function]
+    at = [k for k, w in enumerate(view.ar) if w.token.kind == "word" and not w.function]
+    words = [view.ar[k] for k in at]
     flags: list[Flag] = []
     taken: set[int] = set()
     for tokens, entity in reference_names(view):
         for t in tokens:
-            if len(t.text) < 3 or any(translit.matches_name(w.token.text, t.text) for w in words):
+            if len(t.text) < 3 or transliterating(view, t, at):
                 continue
-            if _split_rendering(view, t.text):
-                continue  # one Latin word written as two Arabic ones
-            for h in hyp_names:
-                if not _spelling_close(h.text, t.text, RESPELT_RATIO):
-                    continue
-                if _respelling(h.text, t.text):
-                    continue  # the MT's own spelling of the same name (Thiago/Tiago)
+            # Back-translation names like the reference's, but not the MT's own spelling of
+            # it (Thiago/Tiago).
+            respelt = [h for h in hyp_names
+                       if _spelling_close(h.text, t.text, RESPELT_RATIO) and not _respelling(h.text, t.text)]
+            if not respelt or _split_rendering(view, t.text):
+                continue  # none, or one Latin word written as two Arabic ones
+            for h in respelt:
                 hit = next((w for w in words if w.token.index not in taken
                             and translit.matches_name(w.token.text, h.text)), None)
                 if hit is None:
@@ -130,29 +136,32 @@ def entity_flags(view: SegmentView, ctx: DocumentContext, check: Check) -> list[
         label = entity or " ".join(t.text for t in tokens)
         if any(w.is_latin and w.token.key == t.key for t in tokens for w in view.ar):
             continue  # left in Latin script: the untranslated check reports it
-        in_hyp = any(_same_name(h, t) for t in tokens for h in view.hyp_tokens)
-        supported = {k for t in tokens for k in view.supporters(t)}
-        rendered = [w for k, w in enumerate(view.ar) if k in supported]
-        if not rendered and len(tokens) == 1:
-            rendered = _split_rendering(view, tokens[0].text)
-        if entity is not None and entity in present or entity is None and rendered:
-            # The Arabic has a word that sounds like the name. If the back-translation
-            # reads a clearly different name there, the Arabic names someone else.
-            # Through links, the lexicon's own spelling of the name (Stephan for Stefan) is
-            # no other name; by position, a respelling is (Obaidat for Obeidat).
-            other = [h for h in _read_back(view, tokens, rendered)
-                     if not any(_spelling_close(h.text, t.text)
-                                or view.links is not None and _respelling(h.text, t.text) for t in tokens)]
-            if entity is None and not in_hyp and other and rendered:
-                w = rendered[0]
-                flags.append(make_flag(
-                    view, check, ctx.ar_span(w.token.start, w.token.end), ref,
-                    f"reference name '{label}' is read back as '{other[0].text}' from {w.token.text}",
-                    view.hyp_span([other[0]]),
-                    confidence=check.adjusted(-0.1),
-                ))
-            continue
-        if in_hyp:
+        if entity is not None:
+            if entity in present:
+                continue  # the gazetteer's entity is in the Arabic
+        else:
+            supported = {k for t in tokens for k in view.supporters(t)}
+            rendered = [w for k, w in enumerate(view.ar) if k in supported]
+            if not rendered and len(tokens) == 1:
+                rendered = _split_rendering(view, tokens[0].text)
+            if rendered:
+                # The Arabic has a word that sounds like the name. If the back-translation
+                # reads a clearly different name there, the Arabic names someone else.
+                # Through links, the lexicon's own spelling of the name (Stephan for Stefan)
+                # is no other name; by position, a respelling is (Obaidat for Obeidat).
+                other = [h for h in _read_back(view, tokens, rendered)
+                         if not any(_spelling_close(h.text, t.text)
+                                    or view.links is not None and _respelling(h.text, t.text) for t in tokens)]
+                if other and not _in_hyp(view, tokens):
+                    w = rendered[0]
+                    flags.append(make_flag(
+                        view, check, ctx.ar_span(w.token.start, w.token.end), ref,
+                        f"reference name '{label}' is read back as '{other[0].text}' from {w.token.text}",
+                        view.hyp_span([other[0]]),
+                        confidence=check.adjusted(-0.1),
+                    ))
+                continue
+        if _in_hyp(view, tokens):
             continue
         # An Arabic name nothing else explains is the likely replacement: a gazetteer entity
         # the reference does not mention, a word the lexicon does not know, or the word the

@@ -183,7 +183,7 @@ def _ar_negations(view: SegmentView) -> list[ArNegation]:
     keys = [w.token.key for w in view.ar]
     for i, word in enumerate(view.ar):
         forms = strip_prefixes(word.token.key)
-        if not any(f in negators for f in forms):
+        if negators.isdisjoint(forms):
             continue
         if any(tuple(keys[i : i + len(f)]) == f or tuple(keys[max(0, i - len(f) + 1) : i + 1]) == f
                for f in fixed):
@@ -293,11 +293,13 @@ def _count(items: Sequence[EnNegation] | Sequence[ArNegation]) -> tuple[int, int
 
 def negation_flags(view: SegmentView, ctx: DocumentContext, check: Check) -> list[Flag]:
     ref_neg = _en_negations(view.ref)
-    hyp_neg = _en_negations(view.hyp_tokens)
     ar_neg = _ar_negations(view)
     ref_lo, ref_hi = _count(ref_neg)
-    hyp_lo, hyp_hi = _count(hyp_neg)
     ar_lo, ar_hi = _count(ar_neg)
+    if not (ar_lo > ref_hi or ar_hi < ref_lo):
+        return []  # the Arabic has neither more nor fewer negators: nothing to weigh the back-translation for
+    hyp_neg = _en_negations(view.hyp_tokens)
+    hyp_lo, hyp_hi = _count(hyp_neg)
     flags = []
     if ar_lo > ref_hi and hyp_lo > ref_hi:
         added = _added(view, ref_neg, ar_neg)

@@ -184,7 +184,7 @@ def _marks(view: SegmentView, ks: Iterable[int], feature: str) -> list[int]:
 # -- pairing the two English sides ------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class VerbPair:
     """A reference ↔ back-translation content-word pair with the verb group of each side."""
 
