@@ -621,4 +621,8 @@ class EnglishName:
 
     def matching(self, arabic_words: Iterable[str]) -> list[int]:
         """Positions of the Arabic words that :meth:`matched_by` accepts."""
-        return [k for k, ar in enumerate(arabic_words) if _matches(ar, self.word, self.skeletons, self.threshold)]
+        word, threshold, en = self.word, self.threshold, self.skeletons
+        return [
+            k for k, ar in enumerate(arabic_words)
+            if _bound_reaches(_skeletons_ar(ar), en, threshold) and _similarity_reaches(ar, word, threshold)
+        ]
