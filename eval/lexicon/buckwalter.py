@@ -180,12 +180,14 @@ class Lexicon:
     def _splits(self, word: str) -> list[tuple[str, str, str]]:
         """``(prefix, stem, suffix)`` of every known prefix and suffix ``word`` has around a stem."""
         n = len(word)
+        # The suffix lengths that end the word in a known suffix, each tested once.
+        suffix_lengths = [k for k in range(min(MAX_SUFFIX, n - 1) + 1) if word[n - k :] in self.suffixes]
         return [
             (word[:pre_len], word[pre_len : n - suf_len], word[n - suf_len :])
             for pre_len in range(min(MAX_PREFIX, n - 1) + 1)
             if word[:pre_len] in self.prefixes
-            for suf_len in range(min(MAX_SUFFIX, n - pre_len - 1) + 1)
-            if word[n - suf_len :] in self.suffixes
+            for suf_len in suffix_lengths
+            if suf_len <= n - pre_len - 1
         ]
 
     def _analyse_key(self, word: str) -> list[Analysis]:

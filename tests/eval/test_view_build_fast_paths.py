@@ -178,3 +178,28 @@ def test_table_maps_equal_the_string_tests():
     # A category with a space in it still pairs as the formatted string would.
     odd = buckwalter._pairs(frozenset({"A B C", "D E"}))
     assert odd == {"A": {"B C"}, "A B": {"C"}, "D": {"E"}}
+
+
+def test_english_name_answers_equal_name_similarity():
+    """Each capitalised word of set A's references against the Arabic words of every article
+    sentence, twice (the second time from the memo), at two thresholds: matching and
+    matched_by as the plain name_similarity."""
+    from eval.lexicon import translit
+    from eval.text.segment import segment
+
+    sentences = [
+        [t.text for t in tokenize_ar(s.text) if t.kind == "word"]
+        for text in _texts("article.ar.txt")[:4] for s in segment(text, "ar")
+    ]
+    names = sorted({t.text for text in _texts("reference.en.txt")[:4] for t in tokenize_en(text) if t.text[:1].isupper()})
+    matched = 0
+    for threshold in (translit.THRESHOLD, 0.6):
+        for _ in range(2):
+            for en in names[::3]:
+                for words in sentences[::2]:
+                    expected = [k for k, ar in enumerate(words) if translit.name_similarity(ar, en) >= threshold]
+                    name = translit.EnglishName(en, threshold)
+                    assert name.matching(words) == expected, (en, words)
+                    assert [k for k, ar in enumerate(words) if name.matched_by(ar)] == expected
+                    matched += len(expected)
+    assert matched > 50
