@@ -549,7 +549,10 @@ def _bound(a: _Skeleton, e: _Skeleton) -> float:
         return 1.0 if a.text == e.text else 0.0
     if la < 2 or le < 2:
         return 0.0
-    unpaired = max(la - min(a.ts, e.z), le - min(e.ts, a.z)) - (a.bits & e.bits).bit_count()
+    if a.ts or e.ts:
+        unpaired = max(la - min(a.ts, e.z), le - min(e.ts, a.z)) - (a.bits & e.bits).bit_count()
+    else:  # no TS ↔ Z step on either side: the same, without the min() and max() calls
+        unpaired = longest - (a.bits & e.bits).bit_count()
     return 1.0 - 0.5 * unpaired / longest
 
 
