@@ -91,7 +91,7 @@ def ar_word(token: Token) -> ArWord:
 
 
 def ar_words(tokens: Sequence[Token]) -> list[ArWord]:
-    # The stem entries of the words new to the lexicon in one index query, not one per word.
+    # The words new to the lexicon analysed together: their stem entries in one index query.
     lexicon().prefetch(t.key for t in tokens if t.kind == "word")
     return [ar_word(t) for t in tokens]
 

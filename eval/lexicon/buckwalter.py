@@ -164,18 +164,21 @@ class Lexicon:
         return cached
 
     def prefetch(self, words: Iterable[str]) -> None:
-        """Look up in one batch the stem entries that analysing ``words`` (Arabic script)
-        will ask the index for, those of the words not analysed yet: :meth:`analyse` then
-        finds them memoised by the index (the same entries; one query instead of one per word)."""
-        stems: dict[str, None] = {}
+        """Analyse those of ``words`` (Arabic script) not analysed yet, with the stem entries
+        they need looked up in one index query rather than one per word: :meth:`analyse`
+        then finds them memoised (the same analyses)."""
+        todo: dict[str, list[tuple[str, str, str]]] = {}
         for word in words:
             key = _lookup_key(word)
-            if key and key not in self._cache:
-                stems.update((stem, None) for _, stem, _ in self._splits(key))
-        keys = list(stems)
+            if key and key not in self._cache and key not in todo:
+                todo[key] = self._splits(key)
+        stems = list(dict.fromkeys(stem for splits in todo.values() for _, stem, _ in splits))
         index = lex_index(self.root)
-        for k in range(0, len(keys), _BATCH):
-            index.stem_entries(keys[k : k + _BATCH])
+        entries: dict[str, tuple[Entry, ...]] = {}
+        for k in range(0, len(stems), _BATCH):
+            entries.update(index.stem_entries(stems[k : k + _BATCH]))
+        for key, splits in todo.items():
+            self._cache[key] = tuple(self._combine(splits, entries))
 
     def _splits(self, word: str) -> list[tuple[str, str, str]]:
         """``(prefix, stem, suffix)`` of every known prefix and suffix ``word`` has around a stem."""
@@ -191,9 +194,15 @@ class Lexicon:
         ]
 
     def _analyse_key(self, word: str) -> list[Analysis]:
-        out: list[Analysis] = []
         splits = self._splits(word)
         stems = lex_index(self.root).stem_entries(stem for _, stem, _ in splits) if splits else {}
+        return self._combine(splits, stems)
+
+    def _combine(self, splits: list[tuple[str, str, str]], stems: dict[str, tuple[Entry, ...]]) -> list[Analysis]:
+        """The analyses of a word split as ``splits``, from the stem entries ``stems`` (which
+        has those of the stems the dictionary knows): every prefix, stem and suffix entry
+        the compatibility tables allow together."""
+        out: list[Analysis] = []
         # The compatibility tables as category → compatible categories (:func:`_pairs`).
         ab, ac, bc = self._ab, self._ac, self._bc
         for prefix, stem, suffix in splits:

@@ -153,7 +153,7 @@ def _plain_analyses(lex: Lexicon, word: str) -> list[Analysis]:
 
 
 def test_analyses_equal_the_plain_analyser(arabic_keys):
-    """Every word of set A's articles, analysed by a new lexicon after one prefetch of them
+    """Every word of set A's articles, analysed by a new lexicon in one prefetch of them
     all, and by another word by word: both as the plain triple loop over the tables."""
     prefetched, plain = Lexicon(), Lexicon()
     prefetched.prefetch(arabic_keys)
