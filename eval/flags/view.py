@@ -58,11 +58,9 @@ class SegmentView:
     # gloss backend), with Arabic offsets made absolute; None when the hypothesis came
     # from a file.
     links: tuple[WordLink, ...] | None = None
-    # :meth:`supporters`' answers by English token; shared with the copy :meth:`build`
-    # returns (same Arabic words), so what :func:`support_map` worked out is kept.
-    _supporters: dict[Token, tuple[int, ...]] = field(default_factory=dict, compare=False, repr=False)
-    # The Arabic words indexed for :meth:`supporters`: :meth:`build` makes it (shared with
-    # the copy it returns); a view made otherwise indexes its words on first use.
+    # The Arabic words indexed for :meth:`supporters` (which keeps its answers): :meth:`build`
+    # makes it (shared with the copy it returns, so what :func:`support_map` worked out is
+    # kept); a view made otherwise indexes its words on first use.
     _index: ArabicWords | None = field(default=None, compare=False, repr=False)
 
     @classmethod
@@ -96,12 +94,8 @@ class SegmentView:
     def supporters(self, en: Token) -> tuple[int, ...]:
         """Indices of the Arabic words that can render ``en``
         (:func:`eval.lexicon.bilingual.supports`), worked out once per token
-        (:meth:`eval.lexicon.bilingual.ArabicWords.supporting`)."""
-        memo = self._supporters
-        out = memo.get(en)
-        if out is None:
-            out = memo[en] = self._arabic.supporting(en)
-        return out
+        (:meth:`eval.lexicon.bilingual.ArabicWords.supporting`, which keeps its answers)."""
+        return self._arabic.supporting(en)
 
     @property
     def _arabic(self) -> ArabicWords:

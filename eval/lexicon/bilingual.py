@@ -127,7 +127,7 @@ def ar_entities(tokens: Sequence[Token]) -> list[tuple[int, int, str]]:
     i = 0
     while i < len(tokens):
         best: tuple[int, str] | None = None
-        for first in strip_prefixes(tokens[i].key):
+        for first in _prefix_forms(tokens[i].key):
             for words, name in index.get(first, ()):
                 n = len(words)
                 if n > 1 and tuple(t.key for t in tokens[i + 1 : i + n]) != words[1:]:
@@ -508,7 +508,7 @@ def _calendar_name(word: str) -> str | None:
 
 def _calendar_ar(key: str) -> str | None:
     arabic = resources.calendar().arabic
-    return next((arabic[f] for f in strip_prefixes(key) if f in arabic), None)
+    return next((arabic[f] for f in _prefix_forms(key) if f in arabic), None)
 
 
 def clitic_match(ar: ArWord, word: str) -> bool:

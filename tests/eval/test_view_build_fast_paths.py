@@ -203,3 +203,16 @@ def test_english_name_answers_equal_name_similarity():
                     assert [k for k, ar in enumerate(words) if name.matched_by(ar)] == expected
                     matched += len(expected)
     assert matched > 50
+
+
+def test_clitic_splits_equal_every_prefix_tried(arabic_keys):
+    from eval.text.arabic import CLITIC_PREFIXES, NAME_CLITIC_PREFIXES, clitic_splits
+
+    odd = ("", "ال", "و", "وال")
+    split = 0
+    for word in [*arabic_keys, "", "و", "ال", "x"]:
+        for prefixes in (CLITIC_PREFIXES, NAME_CLITIC_PREFIXES, odd, list(CLITIC_PREFIXES)):
+            expected = [(p, word[len(p):]) for p in prefixes if word.startswith(p)]
+            assert clitic_splits(word, prefixes) == expected, (word, prefixes)
+            split += bool(expected)
+    assert split > len(arabic_keys)
