@@ -137,8 +137,8 @@ def tokenize_en(text: str, offset: int = 0) -> list[Token]:
 @functools.lru_cache(maxsize=1 << 16)
 def _en_kind_key(word: str) -> tuple[str, str]:
     """The kind and key of a token :data:`_EN_TOKEN` matched as ``word``, worked out once per
-    word. Which group matched follows from the word itself (the groups' first letters and
-    dots are disjoint): a digit first is a number, a dot an acronym's, else a word."""
+    word. Which of its groups matched follows from the word itself: only a number starts
+    with a digit, and of the rest only an acronym has dots."""
     if word[:1].isdecimal():  # \d: the decimal digits
         return "number", re.sub(r"(%|st|nd|rd|th)$", "", word)
     if "." in word or len(word) >= 2 and word.isupper() and word.isalpha():
