@@ -23,6 +23,7 @@ from eval.lexicon.bilingual import (
     pronoun_forms,
     related,
     related_to_any,
+    relations,
 )
 from eval.lexicon.names import is_title
 from eval.text.tokens import Token, is_function_en, tokenize_ar, tokenize_en
@@ -57,11 +58,9 @@ class SegmentView:
     # gloss backend), with Arabic offsets made absolute; None when the hypothesis came
     # from a file.
     links: tuple[WordLink, ...] | None = None
-    # :meth:`supporters`' answers by English token; shared with the copy :meth:`build`
-    # returns (same Arabic words), so what :func:`support_map` worked out is kept.
-    _supporters: dict[Token, tuple[int, ...]] = field(default_factory=dict, compare=False, repr=False)
-    # The Arabic words indexed for :meth:`supporters`: :meth:`build` makes it (shared with
-    # the copy it returns); a view made otherwise indexes its words on first use.
+    # The Arabic words indexed for :meth:`supporters` (which keeps its answers): :meth:`build`
+    # makes it (shared with the copy it returns, so what :func:`support_map` worked out is
+    # kept); a view made otherwise indexes its words on first use.
     _index: ArabicWords | None = field(default=None, compare=False, repr=False)
 
     @classmethod
@@ -95,12 +94,8 @@ class SegmentView:
     def supporters(self, en: Token) -> tuple[int, ...]:
         """Indices of the Arabic words that can render ``en``
         (:func:`eval.lexicon.bilingual.supports`), worked out once per token
-        (:meth:`eval.lexicon.bilingual.ArabicWords.supporting`)."""
-        memo = self._supporters
-        out = memo.get(en)
-        if out is None:
-            out = memo[en] = self._arabic.supporting(en)
-        return out
+        (:meth:`eval.lexicon.bilingual.ArabicWords.supporting`, which keeps its answers)."""
+        return self._arabic.supporting(en)
 
     @property
     def _arabic(self) -> ArabicWords:
@@ -391,23 +386,48 @@ def match_tokens(ref: Sequence[Token], hyp: Sequence[Token]) -> list[tuple[int, 
     they are taken greedily, exact matches first, then by how close their relative
     positions are, so a back-translation that moved a clause still aligns. Returns
     (ref index, hyp index) pairs sorted by ref index.
+
+    The pairs are those :func:`en_match` accepts, found without trying every pair of two
+    words: a word's exact matches through a map of the keys, its near-synonyms among the
+    words near enough that share a thesaurus group or a lexicon entry
+    (:func:`eval.lexicon.bilingual.relations`, what :func:`~eval.lexicon.bilingual.related`
+    compares) — a word never matches an acronym or a number of another key. Acronyms and
+    numbers are tried on every word, as before.
     """
     n, m = len(ref), len(hyp)
     at_hyp = [j / max(m, 1) for j in range(m)]
-    keys_h = [h.key for h in hyp]
-    words_h = [h.kind not in _STRICT_KINDS for h in hyp]
+    exact_h: dict[str, list[int]] = {}
+    near_h = []  # the words with some relation: (position, thesaurus groups, lexicon entries)
+    for j, h in enumerate(hyp):
+        exact_h.setdefault(h.key, []).append(j)
+        if h.kind not in _STRICT_KINDS:
+            groups, coglosses = relations(h.key)
+            if groups or coglosses:
+                near_h.append((j, groups, coglosses))
     candidates = []
     for i, r in enumerate(ref):
         at_ref = i / max(n, 1)
-        key, word = r.key, r.kind not in _STRICT_KINDS
-        for j, key_h in enumerate(keys_h):
-            exact = key == key_h
+        key = r.key
+        if r.kind in _STRICT_KINDS:
+            for j, h in enumerate(hyp):
+                exact = key == h.key
+                distance = abs(at_ref - at_hyp[j])
+                if (exact or distance <= MAX_NEAR_DRIFT) and en_match(r, h):
+                    candidates.append((not exact, distance, i, j))
+            continue
+        for j in exact_h.get(key, ()):
+            if hyp[j].kind not in _STRICT_KINDS or en_match(r, hyp[j]):
+                candidates.append((False, abs(at_ref - at_hyp[j]), i, j))
+        groups, coglosses = relations(key)
+        if not (groups or coglosses):
+            continue  # related to no other word
+        for j, groups_h, coglosses_h in near_h:
             distance = abs(at_ref - at_hyp[j])
-            if not exact and distance > MAX_NEAR_DRIFT:
-                continue  # near-synonyms far apart: two different words, not one moved
-            # en_match, inlined for two words: the same key or near-synonyms
-            if (exact or related(key, key_h)) if word and words_h[j] else en_match(r, hyp[j]):
-                candidates.append((not exact, distance, i, j))
+            # Near-synonyms far apart: two different words, not one moved.
+            if distance <= MAX_NEAR_DRIFT and hyp[j].key != key and (
+                not groups.isdisjoint(groups_h) or not coglosses.isdisjoint(coglosses_h)
+            ):
+                candidates.append((True, distance, i, j))
     return one_to_one(candidates)
 
 

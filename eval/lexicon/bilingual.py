@@ -39,6 +39,19 @@ class ArWord:
     proper: bool  # some analysis is a proper noun, or unknown to the lexicon
     function: bool
 
+    def __init__(
+        self, token: Token, stems: frozenset[str], clitics: frozenset[str], known: bool, proper: bool, function: bool
+    ) -> None:
+        # Written straight into the instance dict: a frozen dataclass's own __init__ sets
+        # each field through object.__setattr__, several times as slow.
+        fields = self.__dict__
+        fields["token"] = token
+        fields["stems"] = stems
+        fields["clitics"] = clitics
+        fields["known"] = known
+        fields["proper"] = proper
+        fields["function"] = function
+
     @property
     def is_latin(self) -> bool:
         return self.token.kind == "latin"
@@ -78,6 +91,8 @@ def ar_word(token: Token) -> ArWord:
 
 
 def ar_words(tokens: Sequence[Token]) -> list[ArWord]:
+    # The words new to the lexicon analysed together: their stem entries in one index query.
+    lexicon().prefetch(t.key for t in tokens if t.kind == "word")
     return [ar_word(t) for t in tokens]
 
 
@@ -112,7 +127,7 @@ def ar_entities(tokens: Sequence[Token]) -> list[tuple[int, int, str]]:
     i = 0
     while i < len(tokens):
         best: tuple[int, str] | None = None
-        for first in strip_prefixes(tokens[i].key):
+        for first in _prefix_forms(tokens[i].key):
             for words, name in index.get(first, ()):
                 n = len(words)
                 if n > 1 and tuple(t.key for t in tokens[i + 1 : i + n]) != words[1:]:
@@ -183,13 +198,13 @@ def related(a: str, b: str) -> bool:
     """Two English stems are near-synonyms: equal, in one synonym group, or glossing a common Arabic stem."""
     if a == b:
         return True
-    groups_a, coglosses_a = _relations(a)
-    groups_b, coglosses_b = _relations(b)
+    groups_a, coglosses_a = relations(a)
+    groups_b, coglosses_b = relations(b)
     return not groups_a.isdisjoint(groups_b) or not coglosses_a.isdisjoint(coglosses_b)
 
 
 @functools.lru_cache(maxsize=65536)
-def _relations(en_stem: str) -> tuple[frozenset[int], frozenset[int]]:
+def relations(en_stem: str) -> tuple[frozenset[int], frozenset[int]]:
     """What :func:`related` compares of a stem: its thesaurus groups and the lexicon stem
     entries it glosses (:meth:`eval.lexicon.index.LexIndex.synonym_groups_of`, ``cogloss``)."""
     index = lex_index()
@@ -202,7 +217,7 @@ def _relations_of_any(stems: frozenset[str]) -> tuple[frozenset[int], frozenset[
     groups: set[int] = set()
     coglosses: set[int] = set()
     for s in stems:
-        g, c = _relations(s)
+        g, c = relations(s)
         groups |= g
         coglosses |= c
     return frozenset(groups), frozenset(coglosses)
@@ -213,13 +228,13 @@ def related_to_any(word: str, stems: frozenset[str]) -> bool:
     group or an entry ``word`` shares with one of them is one it shares with their union."""
     if word in stems:
         return True
-    groups, coglosses = _relations(word)
+    groups, coglosses = relations(word)
     pooled_groups, pooled_coglosses = _relations_of_any(stems)
     return not groups.isdisjoint(pooled_groups) or not coglosses.isdisjoint(pooled_coglosses)
 
 
 on_reset(related.cache_clear)
-on_reset(_relations.cache_clear)
+on_reset(relations.cache_clear)
 on_reset(_relations_of_any.cache_clear)
 
 
@@ -379,11 +394,10 @@ def supporting(words: Sequence[ArWord], en: Token) -> tuple[int, ...]:
 class ArabicWords:
     """The Arabic words of a segment, indexed by what :func:`supports` compares first, so
     :meth:`supporting` finds the words that render an English token without trying each
-    (a name or a calendar word is still tried on every Arabic word, clitics on those with
-    clitics)."""
+    (a name or a calendar word is still tried on every Arabic word)."""
 
     __slots__ = (
-        "_answers", "_by_stem", "_clitics", "_latin_key", "_latin_low", "_numbers", "_pooled", "_texts", "_words",
+        "_answers", "_by_clitic", "_by_stem", "_latin_key", "_latin_low", "_numbers", "_pooled", "_texts", "_words",
         "words",
     )
 
@@ -393,8 +407,8 @@ class ArabicWords:
         numbers: dict[str, list[int]] = {}
         latin_key: dict[str, list[int]] = {}
         latin_low: dict[str, list[int]] = {}
+        by_clitic: dict[str, list[int]] = {}  # a word of the clitic glosses → the words with it
         self._words: list[tuple[int, Token]] = []
-        self._clitics: list[tuple[int, frozenset[str]]] = []
         for k, a in enumerate(self.words):
             token = a.token
             if token.kind == "number":
@@ -406,9 +420,9 @@ class ArabicWords:
                 self._words.append((k, token))
                 for stem_ in a.stems:
                     by_stem.setdefault(stem_, []).append(k)
-                if a.clitics:
-                    self._clitics.append((k, a.clitics))
-        self._by_stem, self._numbers = by_stem, numbers
+                for word in a.clitics:
+                    by_clitic.setdefault(word, []).append(k)
+        self._by_stem, self._numbers, self._by_clitic = by_stem, numbers, by_clitic
         self._texts = [token.text for _, token in self._words]
         self._pooled: list[tuple[int, frozenset[str], frozenset[int], frozenset[int]]] | None = None
         self._latin_key, self._latin_low = latin_key, latin_low
@@ -434,9 +448,10 @@ class ArabicWords:
             found.update(words[i][0] for i in english.name.matching(self._texts))
             if calendar := english.calendar:
                 found.update(k for k, token in words if calendar == _calendar_ar(token.key))
-        if english.word:
-            low, forms = english.low, english.forms
-            found.update(k for k, clitics in self._clitics if _clitics_gloss(clitics, low, forms))
+        if english.word:  # _clitics_gloss: the word itself, or one of its pronoun forms
+            by_clitic = self._by_clitic
+            for form in (english.low,) if english.forms is None else english.forms:
+                found.update(by_clitic.get(form, ()))
         return tuple(sorted(found))
 
     def related_to(self, en_stem: str) -> set[int]:
@@ -444,7 +459,7 @@ class ArabicWords:
         ``{k for k, a in enumerate(self.words) if related_to_any(en_stem, a.stems)}``."""
         if self._pooled is None:
             self._pooled = [(k, a.stems, *_relations_of_any(a.stems)) for k, a in enumerate(self.words) if a.stems]
-        groups, coglosses = _relations(en_stem)
+        groups, coglosses = relations(en_stem)
         return {
             k for k, stems, pooled_groups, pooled_coglosses in self._pooled
             if en_stem in stems or not groups.isdisjoint(pooled_groups) or not coglosses.isdisjoint(pooled_coglosses)
@@ -493,7 +508,7 @@ def _calendar_name(word: str) -> str | None:
 
 def _calendar_ar(key: str) -> str | None:
     arabic = resources.calendar().arabic
-    return next((arabic[f] for f in strip_prefixes(key) if f in arabic), None)
+    return next((arabic[f] for f in _prefix_forms(key) if f in arabic), None)
 
 
 def clitic_match(ar: ArWord, word: str) -> bool:

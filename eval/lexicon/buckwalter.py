@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -71,11 +71,31 @@ def to_buckwalter(word: str) -> str:
     return "".join(_U2B.get(ch, "") for ch in word)
 
 
+@functools.lru_cache(maxsize=1 << 16)
+def _lookup_key(word: str) -> str:
+    """The key :meth:`Lexicon.analyse` memoises and analyses a word (Arabic script) under:
+    its Buckwalter letters, folded; worked out once per word."""
+    return fold(to_buckwalter(word))
+
+
+#: Most stem keys :meth:`Lexicon.prefetch` asks the index for in one query (SQLite's
+#: oldest limit of parameters per statement is 999).
+_BATCH = 900
+
+
 @dataclass(frozen=True)
 class Analysis:
     prefix: Entry
     stem: Entry
     suffix: Entry
+
+    def __init__(self, prefix: Entry, stem: Entry, suffix: Entry) -> None:
+        # Written straight into the instance dict: a frozen dataclass's own __init__ sets
+        # each field through object.__setattr__, several times as slow.
+        fields = self.__dict__
+        fields["prefix"] = prefix
+        fields["stem"] = stem
+        fields["suffix"] = suffix
 
     @property
     def vocalised(self) -> str:
@@ -123,6 +143,7 @@ class Lexicon:
         self.table_ab = read_table(root / "tableAB")
         self.table_ac = read_table(root / "tableAC")
         self.table_bc = read_table(root / "tableBC")
+        self._ab, self._ac, self._bc = (_pairs(t) for t in (self.table_ab, self.table_ac, self.table_bc))
         self._cache: dict[str, tuple[Analysis, ...]] = {}
         self._stems: dict[str, list[Entry]] | None = None
 
@@ -135,36 +156,71 @@ class Lexicon:
 
     def analyse(self, word: str) -> tuple[Analysis, ...]:
         """Every analysis of one Arabic word (Arabic script), memoised."""
-        key = fold(to_buckwalter(word))
+        key = _lookup_key(word)
         cached = self._cache.get(key)
         if cached is None:
             cached = tuple(self._analyse_key(key)) if key else ()
             self._cache[key] = cached
         return cached
 
-    def _analyse_key(self, word: str) -> list[Analysis]:
-        out: list[Analysis] = []
+    def prefetch(self, words: Iterable[str]) -> None:
+        """Analyse those of ``words`` (Arabic script) not analysed yet, with the stem entries
+        they need looked up in one index query rather than one per word: :meth:`analyse`
+        then finds them memoised (the same analyses)."""
+        todo: dict[str, list[tuple[str, str, str]]] = {}
+        for word in words:
+            key = _lookup_key(word)
+            if key and key not in self._cache and key not in todo:
+                todo[key] = self._splits(key)
+        stems = list(dict.fromkeys(stem for splits in todo.values() for _, stem, _ in splits))
+        index = lex_index(self.root)
+        entries: dict[str, tuple[Entry, ...]] = {}
+        for k in range(0, len(stems), _BATCH):
+            entries.update(index.stem_entries(stems[k : k + _BATCH]))
+        for key, splits in todo.items():
+            self._cache[key] = tuple(self._combine(splits, entries))
+
+    def _splits(self, word: str) -> list[tuple[str, str, str]]:
+        """``(prefix, stem, suffix)`` of every known prefix and suffix ``word`` has around a stem."""
         n = len(word)
-        splits = [
+        # The suffix lengths that end the word in a known suffix, each tested once.
+        suffix_lengths = [k for k in range(min(MAX_SUFFIX, n - 1) + 1) if word[n - k :] in self.suffixes]
+        return [
             (word[:pre_len], word[pre_len : n - suf_len], word[n - suf_len :])
             for pre_len in range(min(MAX_PREFIX, n - 1) + 1)
             if word[:pre_len] in self.prefixes
-            for suf_len in range(min(MAX_SUFFIX, n - pre_len - 1) + 1)
-            if word[n - suf_len :] in self.suffixes
+            for suf_len in suffix_lengths
+            if suf_len <= n - pre_len - 1
         ]
+
+    def _analyse_key(self, word: str) -> list[Analysis]:
+        splits = self._splits(word)
         stems = lex_index(self.root).stem_entries(stem for _, stem, _ in splits) if splits else {}
+        return self._combine(splits, stems)
+
+    def _combine(self, splits: list[tuple[str, str, str]], stems: dict[str, tuple[Entry, ...]]) -> list[Analysis]:
+        """The analyses of a word split as ``splits``, from the stem entries ``stems`` (which
+        has those of the stems the dictionary knows): every prefix, stem and suffix entry
+        the compatibility tables allow together."""
+        out: list[Analysis] = []
+        # The compatibility tables as category → compatible categories (:func:`_pairs`).
+        ab, ac, bc = self._ab, self._ac, self._bc
         for prefix, stem, suffix in splits:
             if stem not in stems:
                 continue
             for a in self.prefixes[prefix]:
+                with_a = ab.get(a.category, _NONE)
+                # The suffix entries table AC allows after this prefix entry, in file order.
+                with_a_c = ac.get(a.category, _NONE)
+                suffixes = [c for c in self.suffixes[suffix] if c.category in with_a_c]
+                if not suffixes:
+                    continue
                 for b in stems[stem]:
-                    if f"{a.category} {b.category}" not in self.table_ab:
+                    if b.category not in with_a:
                         continue
-                    for c in self.suffixes[suffix]:
-                        if (
-                            f"{a.category} {c.category}" in self.table_ac
-                            and f"{b.category} {c.category}" in self.table_bc
-                        ):
+                    with_b = bc.get(b.category, _NONE)
+                    for c in suffixes:
+                        if c.category in with_b:
                             out.append(Analysis(a, b, c))
         return out
 
@@ -178,6 +234,21 @@ class Lexicon:
 
     def known(self, word: str) -> bool:
         return bool(self.analyse(word))
+
+
+_NONE: frozenset[str] = frozenset()
+
+
+def _pairs(table: frozenset[str]) -> dict[str, frozenset[str]]:
+    """A compatibility table as a map: ``y in _pairs(table).get(x, ())`` exactly when
+    ``f"{x} {y}" in table``. Each line is split at every space (a category with a space
+    in it still pairs as written), so the analyser need not format a string per test."""
+    out: dict[str, set[str]] = {}
+    for line in table:
+        for k, ch in enumerate(line):
+            if ch == " ":
+                out.setdefault(line[:k], set()).add(line[k + 1:])
+    return {x: frozenset(ys) for x, ys in out.items()}
 
 
 def _alef_mismatch(written: str, analysis: Analysis) -> tuple[bool, bool]:

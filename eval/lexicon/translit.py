@@ -549,7 +549,10 @@ def _bound(a: _Skeleton, e: _Skeleton) -> float:
         return 1.0 if a.text == e.text else 0.0
     if la < 2 or le < 2:
         return 0.0
-    unpaired = max(la - min(a.ts, e.z), le - min(e.ts, a.z)) - (a.bits & e.bits).bit_count()
+    if a.ts or e.ts:
+        unpaired = max(la - min(a.ts, e.z), le - min(e.ts, a.z)) - (a.bits & e.bits).bit_count()
+    else:  # no TS ↔ Z step on either side: the same, without the min() and max() calls
+        unpaired = longest - (a.bits & e.bits).bit_count()
     return 1.0 - 0.5 * unpaired / longest
 
 
@@ -606,19 +609,40 @@ def matches_name(ar: str, en: str, threshold: float = THRESHOLD) -> bool:
 
 class EnglishName:
     """An English word to try against many Arabic words: :meth:`matched_by` answers as
-    :func:`matches_name` does, with what depends on the English word worked out once."""
+    :func:`matches_name` does, with what depends on the English word worked out once, and
+    each answer once per Arabic word (the answers are kept with the English word and
+    threshold, shared by every :class:`EnglishName` of them: a name comes back sentence
+    after sentence, and so do the Arabic words around it)."""
 
-    __slots__ = ("skeletons", "threshold", "word")
+    __slots__ = ("_answers", "skeletons", "threshold", "word")
 
     def __init__(self, word: str, threshold: float = THRESHOLD) -> None:
         self.word = word
         self.threshold = threshold
         self.skeletons = _skeletons_en(word)
+        self._answers = _answers(word, threshold)
 
     def matched_by(self, arabic_word: str) -> bool:
         """``matches_name(arabic_word, self.word, self.threshold)``."""
-        return _matches(arabic_word, self.word, self.skeletons, self.threshold)
+        found = self._answers.get(arabic_word)
+        if found is None:
+            found = self._answers[arabic_word] = _matches(arabic_word, self.word, self.skeletons, self.threshold)
+        return found
 
     def matching(self, arabic_words: Iterable[str]) -> list[int]:
         """Positions of the Arabic words that :meth:`matched_by` accepts."""
-        return [k for k, ar in enumerate(arabic_words) if _matches(ar, self.word, self.skeletons, self.threshold)]
+        word, threshold, skeletons, answers = self.word, self.threshold, self.skeletons, self._answers
+        positions = []
+        for k, ar in enumerate(arabic_words):
+            found = answers.get(ar)
+            if found is None:
+                found = answers[ar] = _matches(ar, word, skeletons, threshold)
+            if found:
+                positions.append(k)
+        return positions
+
+
+@functools.lru_cache(maxsize=4096)
+def _answers(english_word: str, threshold: float) -> dict[str, bool]:
+    """:class:`EnglishName`'s answers for this English word and threshold, by Arabic word."""
+    return {}

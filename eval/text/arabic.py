@@ -209,7 +209,19 @@ def clitic_splits(word: str, prefixes: Sequence[str] = CLITIC_PREFIXES) -> list[
     at most one prefix of each length can match. ``rest`` may be empty: callers decide how
     short a stem may be.
     """
+    by_letter = _by_first_letter(prefixes) if isinstance(prefixes, tuple) else None
+    if by_letter is not None:
+        prefixes = by_letter.get(word[:1], ())  # only those that can match, in order
     return [(p, word[len(p):]) for p in prefixes if word.startswith(p)]
+
+
+@functools.lru_cache(maxsize=16)
+def _by_first_letter(prefixes: tuple[str, ...]) -> dict[str, tuple[str, ...]] | None:
+    """The prefixes by their first letter, each group in the list's order; None if one is
+    empty (every word starts with that one)."""
+    if "" in prefixes:
+        return None
+    return {c: tuple(p for p in prefixes if p[0] == c) for c in dict.fromkeys(p[0] for p in prefixes)}
 
 
 def strip_clitics(word: str, prefixes: Sequence[str] = CLITIC_PREFIXES, *, min_rest: int = 2) -> list[str]:

@@ -48,6 +48,18 @@ class Token:
     key: str  # matching key: English stem / acronym letters; Arabic normalised form
     index: int = 0
 
+    def __init__(self, text: str, start: int, end: int, kind: str, key: str, index: int = 0) -> None:
+        # The fields written straight into the instance dict: the __init__ a frozen
+        # dataclass generates sets each through object.__setattr__, about three times as
+        # slow, and a check makes thousands of tokens.
+        fields = self.__dict__
+        fields["text"] = text
+        fields["start"] = start
+        fields["end"] = end
+        fields["kind"] = kind
+        fields["key"] = key
+        fields["index"] = index
+
     @property
     def is_capitalised(self) -> bool:
         return self.text[:1].isupper()
@@ -113,17 +125,25 @@ def en_key(word: str) -> str:
 def tokenize_en(text: str, offset: int = 0) -> list[Token]:
     out: list[Token] = []
     for m in _EN_TOKEN.finditer(text):
-        kind = m.lastgroup or "word"
         word = m.group()
-        if word in ("s", "S") and m.start() > 0 and text[m.start() - 1] in "'’":
+        start = m.start()
+        if (word == "s" or word == "S") and start > 0 and text[start - 1] in "'’":
             continue  # possessive 's
-        if kind == "word" and len(word) >= 2 and word.isupper() and word.isalpha() or kind == "acr":
-            kind = "acronym"
-        key = re.sub(r"(%|st|nd|rd|th)$", "", word) if kind == "num" else en_key(word)
-        out.append(
-            Token(word, m.start() + offset, m.end() + offset, "number" if kind == "num" else kind, key, len(out))
-        )
+        kind, key = _en_kind_key(word)
+        out.append(Token(word, start + offset, m.end() + offset, kind, key, len(out)))
     return out
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _en_kind_key(word: str) -> tuple[str, str]:
+    """The kind and key of a token :data:`_EN_TOKEN` matched as ``word``, worked out once per
+    word. Which of its groups matched follows from the word itself: only a number starts
+    with a digit, and of the rest only an acronym has dots."""
+    if word[:1].isdecimal():  # \d: the decimal digits
+        return "number", re.sub(r"(%|st|nd|rd|th)$", "", word)
+    if "." in word or len(word) >= 2 and word.isupper() and word.isalpha():
+        return "acronym", en_key(word)
+    return "word", en_key(word)
 
 
 # Hyphens that join the words of a compound (war-torn, tit-for-tat); not dashes.
@@ -143,6 +163,7 @@ def compound_bounds(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def normalise_ar_word(word: str) -> str:
     """The matching key of an Arabic word: :func:`eval.text.arabic.fold` (ى folded, ة kept)."""
     return fold(word)
@@ -153,15 +174,16 @@ def tokenize_ar(text: str, offset: int = 0) -> list[Token]:
     for m in _AR_TOKEN.finditer(text):
         kind = m.lastgroup or "word"
         word = m.group()
-        if kind == "num":
+        if kind == "word":
+            key = normalise_ar_word(word)
+        elif kind == "num":
             key = ascii_digits(word).rstrip("%\u066a")
             kind = "number"
-        elif kind == "latin":
+        else:  # latin
             word = word.rstrip(".")
             key = en_key(word)
-        else:
-            key = normalise_ar_word(word)
-        out.append(Token(word, m.start() + offset, m.start() + len(word) + offset, kind, key, len(out)))
+        start = m.start() + offset
+        out.append(Token(word, start, start + len(word), kind, key, len(out)))
     return out
 
 

@@ -168,7 +168,7 @@ def test_relation_memos_are_reset_with_the_index():
     from eval.lexicon import index
 
     index.reset()
-    assert bilingual._relations.cache_info().currsize == 0
+    assert bilingual.relations.cache_info().currsize == 0
     assert bilingual._relations_of_any.cache_info().currsize == 0
 
 
