@@ -162,8 +162,11 @@ def _compositional(gloss: str, words: Sequence[str]) -> bool:
 def _wordnet_expression(lemma: str) -> Expression | None:
     """WordNet's multiword ``lemma`` as an :class:`Expression` when it is idiomatic, else ``None``."""
     words = lemma.split()
-    senses = [e for e in wordnet.expressions(words[0]) if e.lemma == lemma and e.pos in ("v", "a", "r")]
-    if len(words) < 2 or not senses or not words[0].isalpha():
+    if len(words) < 2 or not words[0].isalpha():
+        return None
+    # (the glosses of this lemma's senses alone, not of all the first word's expressions)
+    senses = [e for e in wordnet.lemma_expressions(words[0], lemma) if e.pos in ("v", "a", "r")]
+    if not senses:
         return None
     # the words whose norms are needed below, read from WordNet at once
     wordnet.prefetch([*words, *LATIN_WORD.findall(" ".join(e.gloss for e in senses).lower())])
