@@ -10,7 +10,9 @@ development set A and the bundled example (never the held-out C-test):
 * the idiom check's near-synonym tests with the gloss's relations pooled
   (:func:`eval.lexicon.bilingual.related_to_any`) ↔ every pair of stems;
 * the gap check's sense comparison answered once per words and sentence ↔
-  :func:`eval.lexicon.bilingual.sense_relation` itself.
+  :func:`eval.lexicon.bilingual.sense_relation` itself;
+* the idiom finder's test that a WordNet expression's second word stands near enough
+  (before the expression is built) ↔ matching every candidate whose words the sentence holds.
 """
 
 from __future__ import annotations
@@ -152,3 +154,30 @@ def test_the_gap_checks_sense_answers_equal_sense_relation():
             asked.add(expected)
     assert asked == set(bilingual.Sense)
 
+
+
+def test_the_idiom_finders_second_word_test_never_rejects_a_match(monkeypatch):
+    tried = rejected = matched = 0
+    for toks, text in zip(TOKENS, SENTENCES, strict=True):
+        lows = [t.text.lower().replace("’", "'") for t in toks]
+        for i, tok in enumerate(toks):
+            if tok.kind != "word":
+                continue
+            for group in mwe._candidates(lows[i]).values():
+                for _k, _prefixes, rest, candidate in group:
+                    if not isinstance(candidate, str):
+                        continue
+                    e = mwe._wordnet_expression(candidate)
+                    if e is None:
+                        continue
+                    near = mwe._second_word_near(rest, toks, lows, i)
+                    found = mwe._match(e, toks, i, text, 0) is not None
+                    assert near or not found, (candidate, text)
+                    tried += 1
+                    rejected += not near
+                    matched += found
+    assert tried > 3000 and rejected > tried // 2 and matched > 5
+    fast = [mwe.find(toks, text) for toks, text in zip(TOKENS, SENTENCES, strict=True)]
+    monkeypatch.setattr(mwe, "_second_word_near", lambda *_args: True)
+    assert [mwe.find(toks, text) for toks, text in zip(TOKENS, SENTENCES, strict=True)] == fast
+    assert sum(map(len, fast)) > 10
