@@ -184,16 +184,24 @@ def sense_errors(view: SegmentView) -> list[SenseError]:
 
     number_words = resources.numbers_en()
 
-    def candidate(r: Token, h: Token) -> bool:
-        # Names and number words are other checks' business; a capital letter on the
-        # back-translation's word is a name unless the reference word has one too.
+    def takes_part(r: Token) -> bool:
+        # Names and number words are other checks' business.
         return (
-            r.kind == h.kind == "word" and len(r.text) > 2 and len(h.text) > 2
-            and not _is_name(r, entity_idx, view.ref_titles)
-            and (not h.is_capitalised or r.is_capitalised and in_lexicon(h.key))
-            and r.text.lower() not in number_words and h.text.lower() not in number_words
-            and not same_family(r, h)
+            r.kind == "word" and len(r.text) > 2 and not _is_name(r, entity_idx, view.ref_titles)
+            and r.text.lower() not in number_words
         )
+
+    def fits(r: Token, h: Token) -> bool:
+        # A capital letter on the back-translation's word is a name unless the reference
+        # word has one too.
+        return (
+            h.kind == "word" and len(h.text) > 2
+            and (not h.is_capitalised or r.is_capitalised and in_lexicon(h.key))
+            and h.text.lower() not in number_words and not same_family(r, h)
+        )
+
+    def candidate(r: Token, h: Token) -> bool:
+        return takes_part(r) and fits(r, h)
 
     def judge(r: Token, h: Token, ar: Sequence[int]) -> None:
         compound = compound_at(view.ref, r.index)
@@ -220,7 +228,11 @@ def sense_errors(view: SegmentView) -> list[SenseError]:
     matched_h = {j for _, j in view.pairs}
     free_h = [h for j, h in enumerate(view.hyp_c) if j not in matched_h]
     for i, r in enumerate(view.ref_c):
-        if i in matched_r or near_any(r, view.hyp_tokens):
+        if i in matched_r or not takes_part(r) or near_any(r, view.hyp_tokens):
+            continue
+        # (the back-translation words that may stand for r: with none, nothing else is needed)
+        pool = [h for h in free_h if fits(r, h)]
+        if not pool:
             continue
         ar = view.ar_for_ref.get(r.index) or [
             k for k, a in enumerate(view.ar) if not a.function and _glosses_near(a, r)
@@ -229,8 +241,7 @@ def sense_errors(view: SegmentView) -> list[SenseError]:
             continue
         region = {t.index for t in view.hyp_between([r])}
         renders = [
-            (h, shared) for h in free_h
-            if candidate(r, h) and (shared := tuple(k for k in _rendering(view, h, r) if k in ar))
+            (h, shared) for h in pool if (shared := tuple(k for k in _rendering(view, h, r) if k in ar))
         ]
         renders.sort(key=lambda x: x[0].index not in region)
         if renders:

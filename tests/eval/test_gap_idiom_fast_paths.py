@@ -12,7 +12,9 @@ development set A and the bundled example (never the held-out C-test):
 * the gap check's sense comparison answered once per words and sentence ↔
   :func:`eval.lexicon.bilingual.sense_relation` itself;
 * the idiom finder's test that a WordNet expression's second word stands near enough
-  (before the expression is built) ↔ matching every candidate whose words the sentence holds.
+  (before the expression is built) ↔ matching every candidate whose words the sentence holds;
+* the gap check's sense errors, a reference word's back-translation candidates chosen
+  before its Arabic is looked for ↔ the plain loop (on sets B and C-dev too).
 """
 
 from __future__ import annotations
@@ -181,3 +183,90 @@ def test_the_idiom_finders_second_word_test_never_rejects_a_match(monkeypatch):
     monkeypatch.setattr(mwe, "_second_word_near", lambda *_args: True)
     assert [mwe.find(toks, text) for toks, text in zip(TOKENS, SENTENCES, strict=True)] == fast
     assert sum(map(len, fast)) > 10
+
+
+def _plain_sense_errors(view) -> list[gaps.SenseError]:
+    """gaps.sense_errors as it was: every candidate pair tested in full, sense_relation asked each time."""
+    from eval.lexicon import resources
+    from eval.lexicon.bilingual import (
+        Sense,
+        in_lexicon,
+        sense_relation,
+        synonym_in_text,
+        thesaurus_related,
+    )
+
+    entity_idx = view.entity_token_indices()
+    context = tuple(t.text for t in view.ref if t.kind == "word")
+    out: list[gaps.SenseError] = []
+    number_words = resources.numbers_en()
+
+    def candidate(r, h):
+        return (
+            r.kind == h.kind == "word" and len(r.text) > 2 and len(h.text) > 2
+            and not gaps._is_name(r, entity_idx, view.ref_titles)
+            and (not h.is_capitalised or r.is_capitalised and in_lexicon(h.key))
+            and r.text.lower() not in number_words and h.text.lower() not in number_words
+            and not gaps.same_family(r, h)
+        )
+
+    def judge(r, h, ar):
+        compound = gaps.compound_at(view.ref, r.index)
+        if compound is not None and gaps._in_place(compound, r, h, view.hyp_tokens):
+            if not gaps._compound_synonym(compound.expression, r, h) and not thesaurus_related(r.key, h.key):
+                out.append(gaps.SenseError(r, h, tuple(ar[:1]), sense_relation(r.text, h.text, context),
+                                           compound.expression.lemma))
+            return
+        sense = sense_relation(r.text, h.text, context)
+        if sense in (Sense.OTHER, Sense.UNRELATED):
+            out.append(gaps.SenseError(r, h, tuple(ar[:1]), sense))
+
+    for i, j in view.pairs:
+        r, h = view.ref_c[i], view.hyp_c[j]
+        if r.key == h.key or not candidate(r, h):
+            continue
+        ar = gaps._rendering(view, h, r)
+        if ar:
+            judge(r, h, ar)
+    matched_r = {i for i, _ in view.pairs}
+    matched_h = {j for _, j in view.pairs}
+    free_h = [h for j, h in enumerate(view.hyp_c) if j not in matched_h]
+    for i, r in enumerate(view.ref_c):
+        if i in matched_r or gaps.near_any(r, view.hyp_tokens):
+            continue
+        ar = view.ar_for_ref.get(r.index) or [
+            k for k, a in enumerate(view.ar) if not a.function and gaps._glosses_near(a, r)
+        ]
+        if not ar or synonym_in_text(r.text, view.ref_text, view.hyp):
+            continue
+        region = {t.index for t in view.hyp_between([r])}
+        renders = [
+            (h, shared) for h in free_h
+            if candidate(r, h) and (shared := tuple(k for k in gaps._rendering(view, h, r) if k in ar))
+        ]
+        renders.sort(key=lambda x: x[0].index not in region)
+        if renders:
+            judge(r, *renders[0])
+    return out
+
+
+def test_sense_errors_equal_the_plain_computation(monkeypatch):
+    """Every segment of the example and the labelled sets A, B and C-dev, as the gap check sees it."""
+    from tadqiq.pipeline import CheckRequest, check
+
+    fast = gaps.sense_errors
+    found: list[int] = []
+
+    def both(view):
+        answer = fast(view)
+        assert answer == _plain_sense_errors(view), view.ref_text
+        found.append(len(answer))
+        return answer
+
+    monkeypatch.setattr(gaps, "sense_errors", both)
+    labelled = ROOT / "bench" / "data" / "flags"
+    for doc in [*DOCS, *sorted((labelled / "B").iterdir()), *sorted((labelled / "C-dev").iterdir())]:
+        glossary = doc / "glossary.csv"
+        check(CheckRequest(doc / "article.ar.txt", doc / "reference.en.txt", hypothesis=doc / "hypothesis.en.txt",
+                           glossary=glossary if glossary.exists() else None))
+    assert len(found) > 300 and sum(found) > 10
