@@ -18,7 +18,8 @@ lemmas; parts of speech are ``n``, ``v``, ``a`` (adjectives, satellites included
   (hypernym, similar-to, also-see, verb-group, entailment, either direction, or a
   derivational link between the synsets).
 * :func:`antonyms`, :func:`expressions` (multiword lemmas by their first word;
-  :func:`expression_senses` their rows alone, :func:`expression` one of them),
+  :func:`expression_senses` their rows alone, :func:`expression` one of them,
+  :func:`lemma_expressions` the senses of one of them),
   :func:`is_lemma`, :func:`synset`.
 
 Parsing the resource takes about a second, so, like the lexicon's indexes
