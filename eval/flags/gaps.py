@@ -34,7 +34,7 @@ Its flags carry the evidence signals in :data:`SIGNALS`; it is registered as the
 from __future__ import annotations
 
 import functools
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 from eval.flags.context import Check, DocumentContext
@@ -184,25 +184,33 @@ def sense_errors(view: SegmentView) -> list[SenseError]:
 
     number_words = resources.numbers_en()
 
-    def candidate(r: Token, h: Token) -> bool:
-        # Names and number words are other checks' business; a capital letter on the
-        # back-translation's word is a name unless the reference word has one too.
+    def takes_part(r: Token) -> bool:
+        # Names and number words are other checks' business.
         return (
-            r.kind == h.kind == "word" and len(r.text) > 2 and len(h.text) > 2
-            and not _is_name(r, entity_idx, view.ref_titles)
-            and (not h.is_capitalised or r.is_capitalised and in_lexicon(h.key))
-            and r.text.lower() not in number_words and h.text.lower() not in number_words
-            and not same_family(r, h)
+            r.kind == "word" and len(r.text) > 2 and not _is_name(r, entity_idx, view.ref_titles)
+            and r.text.lower() not in number_words
         )
+
+    def fits(r: Token, h: Token) -> bool:
+        # A capital letter on the back-translation's word is a name unless the reference
+        # word has one too.
+        return (
+            h.kind == "word" and len(h.text) > 2
+            and (not h.is_capitalised or r.is_capitalised and in_lexicon(h.key))
+            and h.text.lower() not in number_words and not same_family(r, h)
+        )
+
+    def candidate(r: Token, h: Token) -> bool:
+        return takes_part(r) and fits(r, h)
 
     def judge(r: Token, h: Token, ar: Sequence[int]) -> None:
         compound = compound_at(view.ref, r.index)
         if compound is not None and _in_place(compound, r, h, view.hyp_tokens):
             if not _compound_synonym(compound.expression, r, h) and not thesaurus_related(r.key, h.key):
-                out.append(SenseError(r, h, tuple(ar[:1]), sense_relation(r.text, h.text, context),
+                out.append(SenseError(r, h, tuple(ar[:1]), _sense(r.text, h.text, context),
                                       compound.expression.lemma))
             return
-        sense = sense_relation(r.text, h.text, context)
+        sense = _sense(r.text, h.text, context)
         if sense in (Sense.OTHER, Sense.UNRELATED):
             out.append(SenseError(r, h, tuple(ar[:1]), sense))
 
@@ -220,7 +228,11 @@ def sense_errors(view: SegmentView) -> list[SenseError]:
     matched_h = {j for _, j in view.pairs}
     free_h = [h for j, h in enumerate(view.hyp_c) if j not in matched_h]
     for i, r in enumerate(view.ref_c):
-        if i in matched_r or near_any(r, view.hyp_tokens):
+        if i in matched_r or not takes_part(r) or near_any(r, view.hyp_tokens):
+            continue
+        # (the back-translation words that may stand for r: with none, nothing else is needed)
+        pool = [h for h in free_h if fits(r, h)]
+        if not pool:
             continue
         ar = view.ar_for_ref.get(r.index) or [
             k for k, a in enumerate(view.ar) if not a.function and _glosses_near(a, r)
@@ -229,8 +241,7 @@ def sense_errors(view: SegmentView) -> list[SenseError]:
             continue
         region = {t.index for t in view.hyp_between([r])}
         renders = [
-            (h, shared) for h in free_h
-            if candidate(r, h) and (shared := tuple(k for k in _rendering(view, h, r) if k in ar))
+            (h, shared) for h in pool if (shared := tuple(k for k in _rendering(view, h, r) if k in ar))
         ]
         renders.sort(key=lambda x: x[0].index not in region)
         if renders:
@@ -356,7 +367,7 @@ def weak_link(r: Token, h: Token, context: Sequence[str], in_place: bool = False
         return False
     if not related(r.key, h.key) or thesaurus_related(r.key, h.key):
         return False
-    sense = sense_relation(r.text, h.text, context)
+    sense = _sense(r.text, h.text, tuple(context))
     return sense is Sense.OTHER or sense is Sense.UNRELATED and not in_place
 
 
@@ -364,24 +375,46 @@ def _strong(view: SegmentView, r: Token, context: Sequence[str]) -> list[Token]:
     """The back-translation tokens that may stand for ``r``: not those linked to it only
     weakly (:func:`weak_link`), nor, unless they are the same word, those aligned to
     another reference word ("oil" is the reference's own "oil", not its "crude")."""
+    stands_for = _stands_for(view, r, context)
+    return [h for h in view.hyp_tokens if stands_for(h)]
+
+
+def _stands_for(view: SegmentView, r: Token, context: Sequence[str]) -> Callable[[Token], bool]:
+    """Whether a back-translation token is one of :func:`_strong`'s for ``r``."""
     taken = {view.hyp_c[j].index for i, j in view.pairs if view.ref_c[i].index != r.index}
     place = _hyp_place(view, r)
-    return [
-        h for h in view.hyp_tokens
-        if not (en_match(r, h) and weak_link(r, h, context, h.index in place))
-        and (h.index not in taken or h.key == r.key)
-        and (h.index in place or not _loose(r, h))
-    ]
+
+    def strong(h: Token) -> bool:
+        return (
+            not (en_match(r, h) and weak_link(r, h, context, h.index in place))
+            and (h.index not in taken or h.key == r.key)
+            and (h.index in place or not _loose(r, h))
+        )
+    return strong
 
 
 def _near_strong(view: SegmentView, r: Token, context: Sequence[str]) -> bool:
     """``near_any(r, _strong(view, r, context))``: some back-translation token that may
     stand for ``r`` is near it. A lower-case word is compared with each token alone, and
-    the strong tokens are some of the back-translation's: with none of those near it, the
-    strong ones (the costly part) are not needed."""
-    if not r.is_capitalised and not any(near(r, h) for h in view.hyp_tokens):
-        return False
+    the strong tokens are some of the back-translation's: only the tokens near it need
+    to be tested for strength (the costly part)."""
+    if not r.is_capitalised:
+        near_r = [h for h in view.hyp_tokens if near(r, h)]
+        if not near_r:
+            return False
+        stands_for = _stands_for(view, r, context)
+        return any(stands_for(h) for h in near_r)
     return near_any(r, _strong(view, r, context))
+
+
+@functools.lru_cache(maxsize=65536)
+def _sense(ref_word: str, hyp_word: str, context: tuple[str, ...]) -> Sense:
+    """:func:`eval.lexicon.bilingual.sense_relation`, worked out once per two words and
+    sentence: the sense errors, the weak links and the paraphrases ask for the same pairs."""
+    return sense_relation(ref_word, hyp_word, context)
+
+
+lexindex.on_reset(_sense.cache_clear)
 
 
 def _opposite(r: Token, h: Token) -> bool:
@@ -533,8 +566,8 @@ def gap_flags(view: SegmentView, ctx: DocumentContext, check: Check) -> list[Fla
         # carries elsewhere is a paraphrase, not an error; likewise the other way round.
         r_gap = [
             r for r in ref_run
-            if not view.ar_for_ref.get(r.index) and not _near_strong(view, r, context)
-            and not soft_excuse(view, r, spoken) and not synonym_in_text(r.text, view.ref_text, view.hyp)
+            if not view.ar_for_ref.get(r.index) and not soft_excuse(view, r, spoken)
+            and not _near_strong(view, r, context) and not synonym_in_text(r.text, view.ref_text, view.hyp)
         ]
         h_gap = [
             h for h in hyp_run
@@ -637,7 +670,7 @@ def _paraphrased(
 
     def same(r: Token, h: Token) -> bool:
         return (plain(r, True) and plain(h, False) and not _opposite(r, h)
-                and sense_relation(r.text, h.text, context) is Sense.SAME)
+                and _sense(r.text, h.text, context) is Sense.SAME)
 
     used: set[int] = set()
     kept_r = []

@@ -162,8 +162,11 @@ def _compositional(gloss: str, words: Sequence[str]) -> bool:
 def _wordnet_expression(lemma: str) -> Expression | None:
     """WordNet's multiword ``lemma`` as an :class:`Expression` when it is idiomatic, else ``None``."""
     words = lemma.split()
-    senses = [e for e in wordnet.expressions(words[0]) if e.lemma == lemma and e.pos in ("v", "a", "r")]
-    if len(words) < 2 or not senses or not words[0].isalpha():
+    if len(words) < 2 or not words[0].isalpha():
+        return None
+    # (the glosses of this lemma's senses alone, not of all the first word's expressions)
+    senses = [e for e in wordnet.lemma_expressions(words[0], lemma) if e.pos in ("v", "a", "r")]
+    if not senses:
         return None
     # the words whose norms are needed below, read from WordNet at once
     wordnet.prefetch([*words, *LATIN_WORD.findall(" ".join(e.gloss for e in senses).lower())])
@@ -456,6 +459,22 @@ def _reaches_literal_root(sid: str) -> bool:
     return wordnet.reaches(sid, _LITERAL_ROOTS)
 
 
+def _second_word_near(rest: tuple[str, ...], tokens: Sequence[Token], lows: Sequence[str], i: int) -> bool:
+    """A necessary condition for an expression whose words after the first are ``rest`` to
+    start at token ``i`` (:func:`_match`), from its words alone: a second word that is
+    neither a slot nor an article stands right after it or, past a short object
+    (:func:`_object`: at most three tokens), within four tokens, and matches as
+    :func:`_word_matches` would (a fixed phrase's word is its own stem's norm too)."""
+    if not rest or rest[0] in _SLOT_WORDS or rest[0] in _ARTICLES:
+        return True
+    part = stem(rest[0])
+    for j in range(i + 1, min(len(tokens), i + 5)):
+        tok = tokens[j]
+        if tok.kind == "word" and (tok.key == part or part in _norms(lows[j])):
+            return True
+    return False
+
+
 def find(tokens: Sequence[Token], text: str, offset: int = 0) -> list[Occurrence]:
     """The expressions in ``tokens`` (of ``text``, whose first character is at ``offset``),
     longest first where two overlap; an established calque hides what it overlaps and is
@@ -476,6 +495,8 @@ def find(tokens: Sequence[Token], text: str, offset: int = 0) -> list[Occurrence
                 if not needed_prefixes <= prefixes or not _needed(rest) <= present:
                     continue
                 if isinstance(candidate, str):
+                    if not _second_word_near(rest, tokens, lows, i):
+                        continue
                     e = _wordnet_expression(candidate)
                 else:
                     e = _list_expression(candidate)

@@ -18,7 +18,8 @@ lemmas; parts of speech are ``n``, ``v``, ``a`` (adjectives, satellites included
   (hypernym, similar-to, also-see, verb-group, entailment, either direction, or a
   derivational link between the synsets).
 * :func:`antonyms`, :func:`expressions` (multiword lemmas by their first word;
-  :func:`expression_senses` their rows alone, :func:`expression` one of them),
+  :func:`expression_senses` their rows alone, :func:`expression` one of them,
+  :func:`lemma_expressions` the senses of one of them),
   :func:`is_lemma`, :func:`synset`.
 
 Parsing the resource takes about a second, so, like the lexicon's indexes
@@ -58,6 +59,7 @@ __all__ = [
     "expression_senses",
     "expressions",
     "is_lemma",
+    "lemma_expressions",
     "near_synonym_senses",
     "near_synonyms",
     "opposite",
@@ -121,6 +123,12 @@ _RULES: dict[str, tuple[tuple[str, str], ...]] = {
     "r": (),
 }
 _VOWELS = frozenset("aeiouy")
+#: :data:`_RULES` by the last letter of their ending, each group in the rules' order: a word
+#: can only lose an ending that ends with its own last letter.
+_RULES_BY_LAST: dict[str, dict[str, tuple[tuple[str, str], ...]]] = {
+    pos: {last: tuple(r for r in rules if r[0][-1] == last) for last in {old[-1] for old, _ in rules}}
+    for pos, rules in _RULES.items()
+}
 
 
 @dataclass(frozen=True)
@@ -152,16 +160,17 @@ def _decode_word(row: WordRow) -> _Word:
 def _candidates(word: str, pos: str, exceptions: Iterable[tuple[str, str]]) -> list[str]:
     """Forms ``word`` may be an inflection of as ``pos`` (itself first; lemmas or not)."""
     out = [word]
-    out += [base for xpos, base in exceptions if xpos == pos]
-    for old, new in _RULES[pos]:
+    if exceptions:
+        out += [base for xpos, base in exceptions if xpos == pos]
+    for old, new in _RULES_BY_LAST[pos].get(word[-1:], ()):
         if word.endswith(old) and len(word) > len(old):
             out.append(word[: -len(old)] + new)
-    if pos == "v":  # stopped → stop, running → run
+    if pos == "v" and word.endswith(("d", "g")):  # stopped → stop, running → run
         for suffix in ("ed", "ing"):
             root = word[: -len(suffix)]
             if word.endswith(suffix) and len(root) >= 3 and root[-1] == root[-2] and root[-1] not in _VOWELS:
                 out.append(root[:-1])
-    return list(dict.fromkeys(out))
+    return list(dict.fromkeys(out)) if len(out) > 1 else out
 
 
 def _forms_by_pos(
@@ -431,6 +440,8 @@ def _store() -> _Store:
 
 
 def _clean(word: str) -> str:
+    if word.isascii() and word.isalpha() and word.islower():
+        return word  # (already clean: the usual case)
     return " ".join(word.lower().replace("_", " ").split())
 
 
@@ -679,6 +690,14 @@ def expressions(word: str, pos: str | None = None) -> tuple[Expression, ...]:
     that part of speech."""
     found = [x for x in expression_senses(word) if pos is None or x[1] == pos]
     _store().synsets([sid for _, _, sid in found])  # one query for all
+    return tuple(expression(*x) for x in found)
+
+
+def lemma_expressions(word: str, lemma: str) -> tuple[Expression, ...]:
+    """The senses of the multiword ``lemma`` among :func:`expressions` of ``word`` (its first
+    word), in the same order: only their glosses are read (one query)."""
+    found = [x for x in expression_senses(word) if x[0] == lemma]
+    _store().synsets([sid for _, _, sid in found])
     return tuple(expression(*x) for x in found)
 
 

@@ -30,7 +30,7 @@ from eval.flags.context import Check, DocumentContext
 from eval.flags.view import SegmentView
 from eval.lexicon import index as lexindex
 from eval.lexicon import mwe, wordnet
-from eval.lexicon.bilingual import ArWord, related
+from eval.lexicon.bilingual import ArWord, related_to_any
 from eval.lexicon.buckwalter import lexicon
 from eval.text.tokens import LATIN_WORD
 from eval.values import Flag
@@ -76,7 +76,7 @@ def _literal_hits(view: SegmentView, e: mwe.Expression) -> list[tuple[int, int, 
             for slot, forms in enumerate(e.literal):
                 if content & forms:
                     hits[(k, slot)] = True
-                elif (k, slot) not in hits and any(related(a, b) for a in forms for b in content):
+                elif (k, slot) not in hits and any(related_to_any(a, content) for a in forms):
                     hits[(k, slot)] = False
     return sorted((k, slot, exact) for (k, slot), exact in hits.items())
 
@@ -152,7 +152,9 @@ def _meaning_rendered(
 
 
 def _near(a: frozenset[str], b: frozenset[str]) -> bool:
-    return any(related(x, y) for x in a for y in b)
+    """Some stem of ``a`` is related to some stem of ``b`` (:func:`related_to_any`: the
+    relations of ``b`` pooled once)."""
+    return any(related_to_any(x, b) for x in a)
 
 
 def _hyp_stretch(view: SegmentView, occ: mwe.Occurrence) -> list:

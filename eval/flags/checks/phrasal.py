@@ -54,10 +54,11 @@ def phrasal_verb(verb: str, particle: str) -> bool:
     """WordNet has ``verb particle`` as a verb whose most frequent sense is neither a sense
     of the bare verb nor a kind of one."""
     lemma = f"{verb} {particle}"
-    senses = [e for e in wordnet.expressions(verb) if e.lemma == lemma and e.pos == "v"]
-    if not senses:
+    # its most frequent verb sense: the first among the verb's expressions (no gloss needed)
+    first = next((sid for x_lemma, pos, sid in wordnet.expression_senses(verb) if x_lemma == lemma and pos == "v"), None)
+    if first is None:
         return False
-    return not mwe.bare_verb_sense(verb, senses[0].synset_id)  # senses[0]: the most frequent
+    return not mwe.bare_verb_sense(verb, first)
 
 
 #: Auxiliaries: a particle after one belongs to the verb that follows it.
