@@ -33,22 +33,28 @@ def _spans(feats, offset=0):
     return [(i, offset + i, offset + i + k) for k in (1, 2, 3) for i in range(len(feats) - k + 1)]
 
 
-@pytest.mark.parametrize("doc", DOCS, ids=[p.name for p in DOCS])
-def test_bit_sets_count_the_shared_ngrams_of_every_span_pair(doc: Path):
-    hyp, ref = _sides(doc)
-    layout = _SlotLayout(hyp, ref)
-    assert layout.usable
+def _assert_shared_counts(layout, hyp, ref):
+    """For every pair of spans of 1–3 texts near the diagonal (where the aligner looks), the
+    bits the layout's bit sets share are the n-grams the spans share, counted."""
     everything = hyp + ref
     ref_spans = [(j, layout.span(a, b), _merge(everything[a:b])) for j, a, b in _spans(ref, len(hyp))]
     for i, a, b in _spans(hyp):
         fast_h, exact_h = layout.span(a, b), _merge(everything[a:b])
         centre = i * len(ref) / len(hyp)
         for j, fast_r, exact_r in ref_spans:
-            if abs(j - centre) > 4:  # near the diagonal, where the aligner looks
+            if abs(j - centre) > 4:
                 continue
             for n in range(_CHAR_ORDER):
                 fast = (fast_h.masks[n] & fast_r.masks[n]).bit_count()
                 assert fast == _common_counts(exact_h.ngrams[n], exact_r.ngrams[n]), (i, j, n)
+
+
+@pytest.mark.parametrize("doc", DOCS, ids=[p.name for p in DOCS])
+def test_bit_sets_count_the_shared_ngrams_of_every_span_pair(doc: Path):
+    hyp, ref = _sides(doc)
+    layout = _SlotLayout(hyp, ref)
+    assert layout.usable
+    _assert_shared_counts(layout, hyp, ref)
     # n-grams of one side only have no slots (the layout is narrower than all n-grams)
     shared = sum(len({g for f in hyp for g in f.ngrams[n]} & {g for f in ref for g in f.ngrams[n]})
                  for n in range(_CHAR_ORDER))
@@ -83,17 +89,7 @@ def test_narrow_layout_counts_the_shared_ngrams_of_spans_of_up_to_three(doc: Pat
     hyp, ref = _sides(doc)
     layout = _SlotLayout(hyp, ref, widest=3)
     assert layout.usable
-    everything = hyp + ref
-    ref_spans = [(j, layout.span(a, b), _merge(everything[a:b])) for j, a, b in _spans(ref, len(hyp))]
-    for i, a, b in _spans(hyp):
-        fast_h, exact_h = layout.span(a, b), _merge(everything[a:b])
-        centre = i * len(ref) / len(hyp)
-        for j, fast_r, exact_r in ref_spans:
-            if abs(j - centre) > 4:
-                continue
-            for n in range(_CHAR_ORDER):
-                fast = (fast_h.masks[n] & fast_r.masks[n]).bit_count()
-                assert fast == _common_counts(exact_h.ngrams[n], exact_r.ngrams[n]), (i, j, n)
+    _assert_shared_counts(layout, hyp, ref)
     if table != 0:
         assert len(layout.slot_grams) < 0.8 * len(_SlotLayout(hyp, ref).slot_grams)
 

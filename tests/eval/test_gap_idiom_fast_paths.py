@@ -20,29 +20,14 @@ development set A and the bundled example (never the held-out C-test):
 from __future__ import annotations
 
 import itertools
-from pathlib import Path
 
 from eval.flags import gaps
 from eval.flags.checks import idioms, phrasal
 from eval.lexicon import bilingual, mwe, wordnet
-from eval.text.segment import segment
-from eval.text.tokens import tokenize_en
+from tests.labelled_inputs import SEED, articles, english_inputs, recorded_segments
 
-ROOT = Path(__file__).resolve().parents[2]
-DOCS = [ROOT / "examples" / "seed", *sorted((ROOT / "bench" / "data" / "flags" / "A").iterdir())]
-
-
-def _sentences() -> list[str]:
-    out = []
-    for doc in DOCS:
-        for name in ("reference.en.txt", "hypothesis.en.txt"):
-            out += [s.text for s in segment((doc / name).read_text(encoding="utf-8"), "en")]
-    return out
-
-
-SENTENCES = _sentences()
-TOKENS = [tokenize_en(s) for s in SENTENCES]
-WORDS = sorted({t.text.lower() for toks in TOKENS for t in toks if t.kind == "word"})
+DOCS = [SEED, *articles("A")]
+SENTENCES, TOKENS, WORDS = english_inputs(DOCS)
 
 
 def test_a_lemmas_expressions_equal_the_filtered_expressions_of_its_first_word():
@@ -252,8 +237,6 @@ def _plain_sense_errors(view) -> list[gaps.SenseError]:
 
 def test_sense_errors_equal_the_plain_computation(monkeypatch):
     """Every segment of the example and the labelled sets A, B and C-dev, as the gap check sees it."""
-    from tadqiq.pipeline import CheckRequest, check
-
     fast = gaps.sense_errors
     found: list[int] = []
 
@@ -264,9 +247,5 @@ def test_sense_errors_equal_the_plain_computation(monkeypatch):
         return answer
 
     monkeypatch.setattr(gaps, "sense_errors", both)
-    labelled = ROOT / "bench" / "data" / "flags"
-    for doc in [*DOCS, *sorted((labelled / "B").iterdir()), *sorted((labelled / "C-dev").iterdir())]:
-        glossary = doc / "glossary.csv"
-        check(CheckRequest(doc / "article.ar.txt", doc / "reference.en.txt", hypothesis=doc / "hypothesis.en.txt",
-                           glossary=glossary if glossary.exists() else None))
+    recorded_segments([*DOCS, *articles("B", "C-dev")])
     assert len(found) > 300 and sum(found) > 10

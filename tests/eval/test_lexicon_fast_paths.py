@@ -20,30 +20,16 @@ labelled development set A and the bundled example (never the held-out C-test):
 from __future__ import annotations
 
 import itertools
-from pathlib import Path
 
 import pytest
 
 from eval.flags import gaps
 from eval.lexicon import mwe, resources, wordnet
-from eval.text.segment import segment
-from eval.text.tokens import Token, is_function_en, stem, tokenize_en
+from eval.text.tokens import Token, is_function_en, stem
+from tests.labelled_inputs import SEED, articles, english_inputs
 
-ROOT = Path(__file__).resolve().parents[2]
-DOCS = [ROOT / "examples" / "seed", *sorted((ROOT / "bench" / "data" / "flags" / "A").iterdir())]
-
-
-def _sentences() -> list[str]:
-    out = []
-    for doc in DOCS:
-        for name in ("reference.en.txt", "hypothesis.en.txt"):
-            out += [s.text for s in segment((doc / name).read_text(encoding="utf-8"), "en")]
-    return out
-
-
-SENTENCES = _sentences()
-TOKENS = [tokenize_en(s) for s in SENTENCES]
-WORDS = sorted({t.text.lower() for toks in TOKENS for t in toks if t.kind == "word"})
+DOCS = [SEED, *articles("A")]
+SENTENCES, TOKENS, WORDS = english_inputs(DOCS)
 
 
 def test_the_inputs_are_many():

@@ -15,11 +15,8 @@ give, on the segments of the labelled set A and the bundled example:
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
-from eval.flags import merge
 from eval.flags.checks import agreement
 from eval.flags.registry import BY_NAME
 from eval.lexicon import morphology, translit
@@ -27,32 +24,15 @@ from eval.lexicon.buckwalter import lexicon
 from eval.lexicon.names import name_key, people
 from eval.text import verbs
 from eval.text.tokens import irregular_forms, tokenize_ar, tokenize_en
-from tadqiq.pipeline import CheckRequest, check
+from tests.labelled_inputs import SEED, articles, recorded_segments
 
-ROOT = Path(__file__).resolve().parents[2]
-DOCS = [*sorted((ROOT / "bench" / "data" / "flags" / "A").iterdir()), ROOT / "examples" / "seed"]
+DOCS = [*articles("A"), SEED]
 
 
 @pytest.fixture(scope="module")
 def segments():
     """(view, context) of every scored segment of the documents, as the checks get them."""
-    out = []
-    real = merge.run_checks
-    mp = pytest.MonkeyPatch()
-
-    def record(checks, views, ctx):
-        out.extend((v, ctx) for v in views)
-        return real(checks, views, ctx)
-
-    mp.setattr(merge, "run_checks", record)
-    try:
-        for doc in DOCS:
-            glossary = doc / "glossary.csv"
-            check(CheckRequest(doc / "article.ar.txt", doc / "reference.en.txt",
-                               hypothesis=doc / "hypothesis.en.txt",
-                               glossary=glossary if glossary.exists() else None))
-    finally:
-        mp.undo()
+    out = recorded_segments(DOCS)
     assert len(out) > 100
     return out
 

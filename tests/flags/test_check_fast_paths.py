@@ -20,11 +20,8 @@ the segments of the labelled sets A and B and the bundled example (never the hel
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
-from eval.flags import merge
 from eval.flags.checks import entities, negation
 from eval.flags.checks.common import make_flag, reference_names, transliterating
 from eval.flags.registry import BY_NAME
@@ -32,33 +29,15 @@ from eval.lexicon import morphology, numbers, translit
 from eval.lexicon.buckwalter import lexicon
 from eval.text.tokens import fold_latin, tokenize_ar
 from eval.values import Category, Severity, Span
-from tadqiq.pipeline import CheckRequest, check
+from tests.labelled_inputs import SEED, articles, recorded_segments
 
-ROOT = Path(__file__).resolve().parents[2]
-DOCS = [*sorted((ROOT / "bench" / "data" / "flags" / "A").iterdir()),
-        *sorted((ROOT / "bench" / "data" / "flags" / "B").iterdir()), ROOT / "examples" / "seed"]
+DOCS = [*articles("A", "B"), SEED]
 
 
 @pytest.fixture(scope="module")
 def segments():
     """(view, context) of every scored segment of the documents, as the checks get them."""
-    out = []
-    real = merge.run_checks
-    mp = pytest.MonkeyPatch()
-
-    def record(checks, views, ctx):
-        out.extend((v, ctx) for v in views)
-        return real(checks, views, ctx)
-
-    mp.setattr(merge, "run_checks", record)
-    try:
-        for doc in DOCS:
-            glossary = doc / "glossary.csv"
-            check(CheckRequest(doc / "article.ar.txt", doc / "reference.en.txt",
-                               hypothesis=doc / "hypothesis.en.txt",
-                               glossary=glossary if glossary.exists() else None))
-    finally:
-        mp.undo()
+    out = recorded_segments(DOCS)
     assert len(out) > 100
     return out
 
