@@ -89,7 +89,7 @@ class CHRF(SacrebleuCHRF):
 
     def _bags(self, sent: str) -> list[_Bag]:
         """The n-grams of every order of one segment, characters then words."""
-        line = sent if self.whitespace else "".join(sent.split())
+        line = self._characters(sent)
         # Orders 1 and 2 repeat n-grams in all but the shortest segments: counted at once.
         bags: list[_Bag] = []
         grams: list[str] = list(line)
