@@ -34,6 +34,15 @@ two checkouts one after the other (``PYTHONPATH=OLD python bench/stage_speed.py`
 ``{"first": {stage: ms}, "new_best": {…, "cpu": ms}, "new_median": {…}, "sets_once": {…},
 "warm_best": {…}, "warm_median": {…}, "sets": {stage: ms}, "documents": n, "repeats": n,
 "fresh": n}``.
+
+``--baseline CHECKOUT`` compares this checkout with another one (a clone or worktree of
+tadqiq, e.g. the commit before a change) on the row **example, new** only, as ratios
+measured in one run: ``--fresh`` new processes for each, taking turns (this, baseline,
+baseline, this, …) so that a change in the machine's load falls on both alike. It
+prints the best and the median of each side and their ratios (this / baseline), and
+``--json`` writes ``{"this": {"best": {…}, "median": {…}}, "baseline": {…}, "ratio":
+{"best": r, "median": r, "cpu_best": r, "cpu_median": r}, "fresh": n, "documents": n}``
+(ratios of the align + score + flag totals, and of the CPU times of the example's check).
 """
 
 from __future__ import annotations
@@ -41,7 +50,10 @@ from __future__ import annotations
 import argparse
 import json
 import multiprocessing
+import os
 import statistics
+import subprocess
+import sys
 import time
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
@@ -88,6 +100,53 @@ def _in_new_process(function, *args):
         return pool.submit(function, *args).result()
 
 
+def _new_example_in(checkout: Path, sets: list[Path], default_gc: bool) -> dict[str, float]:
+    """:func:`_new_example` in a new process that imports the library from ``checkout``."""
+    argv = [sys.executable, str(Path(__file__).resolve()), "--one-new", *map(str, sets)]
+    if default_gc:
+        argv.append("--default-gc")
+    done = subprocess.run(
+        argv, capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(checkout)}, check=False,
+    )
+    if done.returncode != 0:
+        last = (done.stderr.strip().splitlines() or ["no message"])[-1]
+        raise InputError(f"{checkout}: the measuring process failed: {last}")
+    return json.loads(done.stdout)
+
+
+def _compare(baseline: Path, sets: list[Path], fresh: int, default_gc: bool) -> dict:
+    """The row 'example, new' of this checkout and of ``baseline``, fresh processes taking
+    turns; best, median and the ratios of their totals (this / baseline)."""
+    if not (baseline / "tadqiq" / "pipeline.py").is_file():
+        raise InputError(f"{baseline}: not a tadqiq checkout (no tadqiq/pipeline.py)")
+    sides: dict[str, list[dict[str, float]]] = {"this": [], "baseline": []}
+    checkouts = {"this": ROOT, "baseline": baseline.resolve()}
+    for k in range(fresh):
+        for side in ("this", "baseline") if k % 2 == 0 else ("baseline", "this"):
+            sides[side].append(_new_example_in(checkouts[side], sets, default_gc))
+    out: dict = {side: _summary(runs) for side, runs in sides.items()}
+    out["ratio"] = {
+        which: round(_total(out["this"][which]) / _total(out["baseline"][which]), 3) for which in ("best", "median")
+    } | {
+        f"cpu_{which}": round(out["this"][which]["cpu"] / out["baseline"][which]["cpu"], 3)
+        for which in ("best", "median")
+    }
+    out["fresh"] = fresh
+    return out
+
+
+def _summary(runs: list[dict[str, float]]) -> dict[str, dict[str, float]]:
+    keys = (*STAGES, "cpu")
+    return {
+        "best": {k: min(r[k] for r in runs) for k in keys},
+        "median": {k: statistics.median(r[k] for r in runs) for k in keys},
+    }
+
+
+def _total(figures: dict[str, float]) -> float:
+    return sum(figures[k] for k in STAGES)
+
+
 def _documents(sets: list[Path]) -> list[Path]:
     docs: list[Path] = []
     for folder in sets:
@@ -114,11 +173,21 @@ def main(argv: list[str] | None = None) -> int:
         "--default-gc", action="store_true",
         help="keep Python's garbage-collector thresholds (default: tune them as the tadqiq command does)",
     )
+    parser.add_argument(
+        "--baseline", type=Path, metavar="CHECKOUT",
+        help="compare the row 'example, new' with another checkout, fresh processes taking turns",
+    )
+    parser.add_argument("--one-new", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
-    if not args.default_gc:
-        tune_gc()
     sets = args.sets or SETS
     docs = _documents(sets)
+    if args.one_new:  # one process of --baseline's comparison: its figures as JSON
+        print(json.dumps(_new_example(sets, args.default_gc)))
+        return 0
+    if args.baseline is not None:
+        return _report_comparison(_compare(args.baseline, sets, max(1, args.fresh), args.default_gc), len(docs), args.json)
+    if not args.default_gc:
+        tune_gc()
     news = [_in_new_process(_new_example, sets, args.default_gc) for _ in range(max(1, args.fresh))]
 
     first = _stages(SEED)
@@ -149,6 +218,20 @@ def main(argv: list[str] | None = None) -> int:
             "first": first, "new_best": new_best, "new_median": new_median, "sets_once": once, "warm_best": best_of, "warm_median": median_of, "sets": sets,
             "documents": len(docs), "repeats": len(warm), "fresh": len(news),
         }, indent=1) + "\n", encoding="utf-8")
+    return 0
+
+
+def _report_comparison(compared: dict, documents: int, out: Path | None) -> int:
+    print(f"{'example, new (ms)':<28}" + "".join(f"{k:>9}" for k in STAGES) + f"{'total':>9}{'cpu':>9}")
+    for side in ("this", "baseline"):
+        for which in ("best", "median"):
+            figures = compared[side][which]
+            print(_row(f"{side}: {which}", figures) + f"{figures['cpu']:>9.0f}")
+    ratio = compared["ratio"]
+    print(f"{'this / baseline, total':<28}best {ratio['best']:.2f}   median {ratio['median']:.2f}")
+    print(f"{'this / baseline, cpu':<28}best {ratio['cpu_best']:.2f}   median {ratio['cpu_median']:.2f}")
+    if out:
+        out.write_text(json.dumps({**compared, "documents": documents}, indent=1) + "\n", encoding="utf-8")
     return 0
 
 

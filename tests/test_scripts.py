@@ -3,6 +3,7 @@ code 2, like the CLI: never a traceback."""
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -18,6 +19,7 @@ ROOT = Path(__file__).resolve().parent.parent
     ("bench/calibrate.py", ["{tmp}/C-test"], "held-out split"),
     ("bench/stage_speed.py", ["{tmp}/C-test"], "held-out split"),
     ("bench/stage_speed.py", ["{tmp}/dev"], "no such folder"),
+    ("bench/stage_speed.py", ["--baseline", "{tmp}/nowhere"], "not a tadqiq checkout"),
     ("tools/span_misses.py", ["{tmp}/dev"], "no labelled documents"),
     ("bench/update_readme_figures.py", ["{tmp}/a.json", "{tmp}/b.json", "{tmp}/c.json"], "a.json"),
     ("tools/build_first_names.py", ["--source", "{tmp}/none.whl", "--out", "{tmp}/out.gz"], "none.whl"),
@@ -32,3 +34,28 @@ def test_a_script_given_bad_input_says_so_in_one_line(tmp_path, script, args, sa
     assert "Traceback" not in done.stderr
     assert len(done.stderr.strip().splitlines()) == 1 and says in done.stderr
     assert not (tmp_path / "out.gz").exists()
+
+
+def test_stage_speed_compares_two_checkouts_in_turns(tmp_path):
+    """``--baseline``: fresh processes of each checkout (here the same one twice), both
+    sides' best and median of the row 'example, new', and ratios that are those figures'."""
+    out = tmp_path / "compare.json"
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "stage_speed.py"), str(ROOT / "bench" / "data" / "flags" / "A"),
+         "--fresh", "2", "--baseline", str(ROOT), "--json", str(out)],
+        capture_output=True, text=True, env=env, cwd=tmp_path, timeout=600,
+    )
+    assert done.returncode == 0, done.stderr
+    got = json.loads(out.read_text(encoding="utf-8"))
+    assert got["fresh"] == 2 and got["documents"] == len(list((ROOT / "bench" / "data" / "flags" / "A").iterdir()))
+    stages = ("align", "score", "flag")
+    for side in ("this", "baseline"):
+        best, median = got[side]["best"], got[side]["median"]
+        assert set(best) == set(median) == {*stages, "cpu"}
+        assert all(0 < best[k] <= median[k] for k in best)
+    for which in ("best", "median"):
+        total = {side: sum(got[side][which][k] for k in stages) for side in ("this", "baseline")}
+        assert got["ratio"][which] == round(total["this"] / total["baseline"], 3)
+        assert got["ratio"][f"cpu_{which}"] == round(got["this"][which]["cpu"] / got["baseline"][which]["cpu"], 3)
+    assert "this / baseline, total" in done.stdout
