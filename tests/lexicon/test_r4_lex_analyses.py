@@ -73,7 +73,8 @@ def test_combined_analyses_equal_the_plain_triple_loop(arabic_words):
 def test_index_file_entries_equal_the_dictionary_file(arabic_words, tmp_path: Path, monkeypatch):
     """Stem entries (and their gloss stems) decoded from a fresh index file, read through
     its memory map, equal those the index built in memory has and those of dictStems; so
-    do the cogloss and thesaurus look-ups of the English words of their glosses."""
+    do the cogloss and thesaurus look-ups of the English words of their glosses, one by one
+    or both at once (:meth:`LexIndex.relations`)."""
     monkeypatch.setenv(index.ENV, str(tmp_path / "index"))
     root = index.data_dir()
     in_memory = index.open_index(root)  # builds the file
@@ -92,7 +93,12 @@ def test_index_file_entries_equal_the_dictionary_file(arabic_words, tmp_path: Pa
             assert from_file.gloss_stems(entry.gloss) == index.stem_gloss_stems(entry.gloss)
     en_stems = sorted({s for entries in found.values() for e in entries for s in index.gloss_stems(e.gloss)})
     assert len(en_stems) > 500
+    both_at_once, half_known = index.open_index(root), index.open_index(root)
+    for s in en_stems[::3]:
+        half_known.cogloss(s)  # then relations looks up the synonyms alone
     for s in en_stems:
+        expected = (in_memory.synonym_groups_of(s), in_memory.cogloss(s))
+        assert both_at_once.relations(s) == in_memory.relations(s) == half_known.relations(s) == expected, s
         assert from_file.cogloss(s) == in_memory.cogloss(s), s
         assert from_file.synonym_groups_of(s) == in_memory.synonym_groups_of(s), s
         assert from_file.group_words_of(s) == in_memory.group_words_of(s), s
