@@ -335,23 +335,12 @@ def index_path(directory: Path, key: str) -> Path:
     return directory / f"lexicon-index-{key[:24]}.sqlite3"
 
 
-#: Most bytes of an index file read through a memory map (:func:`open_index_file`): more
-#: than any index file holds (SQLite maps no more than the file's size).
-MMAP_BYTES = 1 << 30
-
-
 def open_index_file(path: Path, key: str, format: int = FORMAT) -> sqlite3.Connection:
     """A read-only connection to the index file ``path`` (usable from any thread), after
     checking that the file is of ``key`` and ``format``; raises :class:`sqlite3.Error`
-    (or :class:`OSError`) for a file that is unreadable, corrupt or of another key.
-
-    The file is read through a memory map (:data:`MMAP_BYTES`): a page a look-up needs is
-    then read from the map, not copied in by a system call each time SQLite's page cache
-    has dropped it. Index files are never written in place (:func:`write_index_file`
-    renames a new file over the old), so the map stays valid."""
+    (or :class:`OSError`) for a file that is unreadable, corrupt or of another key."""
     conn = sqlite3.connect(f"{path.as_uri()}?mode=ro&immutable=1", uri=True, check_same_thread=False)
     try:
-        conn.execute(f"PRAGMA mmap_size={MMAP_BYTES}")
         rows = dict(conn.execute("SELECT name, value FROM meta"))
         if rows.get("key") != key or rows.get("format") != str(format):
             raise sqlite3.DatabaseError("index file of another key")
