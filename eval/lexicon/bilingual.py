@@ -57,25 +57,18 @@ class ArWord:
         return self.token.kind == "latin"
 
 
-#: What :func:`_analyse` says of a word the lexicon does not analyse (a name, perhaps).
-_UNKNOWN: tuple[frozenset[str], frozenset[str], bool, bool] = (frozenset(), frozenset(), False, True)
-
-
 @functools.lru_cache(maxsize=65536)
 def _analyse(key: str) -> tuple[frozenset[str], frozenset[str], bool, bool]:
-    """(stems of the stem glosses, words of the clitic glosses, known, proper) of all the
-    lexicon's analyses of the word, each distinct gloss and pair of affix glosses read once
-    (one of them: its sets as they are, not a copy)."""
     analyses = lexicon().analyse(key)
-    if not analyses:
-        return _UNKNOWN
-    gloss_stems = lex_index().gloss_stems  # = gloss_stems() of each of a.stem_glosses
-    glosses = {a.stem.gloss for a in analyses}
-    affixes = {(a.prefix.gloss, a.suffix.gloss) for a in analyses}
-    stems = gloss_stems(glosses.pop()) if len(glosses) == 1 else frozenset().union(*map(gloss_stems, glosses))
-    clitics = (_clitic_words(*affixes.pop()) if len(affixes) == 1
-               else frozenset().union(*[_clitic_words(p, s) for p, s in affixes]))
-    return stems, clitics, True, any(a.is_proper_noun for a in analyses)
+    index = lex_index()
+    stems: set[str] = set()
+    clitics: set[str] = set()
+    proper = False
+    for a in analyses:
+        stems |= index.gloss_stems(a.stem.gloss)  # = gloss_stems() of each of a.stem_glosses
+        clitics |= _clitic_words(a.prefix.gloss, a.suffix.gloss)
+        proper = proper or a.is_proper_noun
+    return frozenset(stems), frozenset(clitics), bool(analyses), proper or not analyses
 
 
 on_reset(_analyse.cache_clear)

@@ -10,8 +10,6 @@ computations give, on the segments of the labelled sets A and B and the bundled 
   lists, every pair tried by :func:`en_match`, :func:`supports` on every Arabic word);
 * :func:`eval.flags.view.match_tokens` tries near-synonyms only in the run of
   back-translation words near enough in relative position, as trying every pair does;
-* :func:`eval.lexicon.bilingual._analyse` reads each distinct stem gloss and pair of affix
-  glosses of a word's analyses once, as reading every analysis does;
 * :func:`eval.lexicon.bilingual._relations_of_any` (the one related stem's relations
   unshared, else the unions), :func:`related_to_any` and
   :meth:`eval.lexicon.bilingual.ArabicWords.related_to` (nothing pooled for a word
@@ -33,11 +31,9 @@ from eval.flags.view import (
     one_to_one,
 )
 from eval.lexicon import bilingual, resources
-from eval.lexicon import index as lexindex
 from eval.lexicon.bilingual import ArabicWords, related, related_to_any, relations, supports
-from eval.lexicon.buckwalter import lexicon
 from eval.lexicon.index import lex_index
-from eval.text.tokens import _EN_TOKEN, LATIN_WORD, Token, _en_kind_key, is_function_en, tokenize_en
+from eval.text.tokens import _EN_TOKEN, Token, _en_kind_key, is_function_en, tokenize_en
 from eval.values import Span
 from tests.labelled_inputs import SEED, articles, english_sentences, recorded_segments
 
@@ -208,33 +204,3 @@ def test_related_to_any_and_related_to_equal_related_on_each_stem(views):
             hits += len(expected)
             unrelated += not any(relations(key))
     assert hits > 2000 and unrelated > 400
-
-
-# --- an Arabic word's glosses ---------------------------------------------------------------
-
-
-def _plain_analyse(key: str) -> tuple[frozenset[str], frozenset[str], bool, bool]:
-    """:func:`eval.lexicon.bilingual._analyse` as every analysis read in turn."""
-    analyses = lexicon().analyse(key)
-    stems: set[str] = set()
-    clitics: set[str] = set()
-    for a in analyses:
-        for gloss in a.stem_glosses:
-            stems |= lexindex.gloss_stems(gloss)
-        clitics |= {w.lower() for g in a.clitic_glosses for w in LATIN_WORD.findall(g)}
-    proper = any(a.is_proper_noun for a in analyses) or not analyses
-    return frozenset(stems), frozenset(clitics), bool(analyses), proper
-
-
-def test_glosses_read_once_equal_every_analysis_read(views):
-    keys = sorted({a.token.key for view in views for a in view.ar if a.token.kind == "word"})
-    shapes = set()
-    for key in keys:
-        found = bilingual._analyse(key)
-        assert found == _plain_analyse(key), key
-        assert type(found[0]) is frozenset and type(found[1]) is frozenset
-        analyses = lexicon().analyse(key)
-        shapes.add((min(2, len({a.stem.gloss for a in analyses})),
-                    min(2, len({(a.prefix.gloss, a.suffix.gloss) for a in analyses}))))
-    assert len(keys) > 2000
-    assert shapes == {(0, 0), (1, 1), (1, 2), (2, 1), (2, 2)}
