@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 from eval.lexicon import resources
 from eval.lexicon.bilingual import (
@@ -59,36 +59,42 @@ class SegmentView:
     # from a file.
     links: tuple[WordLink, ...] | None = None
     # The Arabic words indexed for :meth:`supporters` (which keeps its answers): :meth:`build`
-    # makes it (shared with the copy it returns, so what :func:`support_map` worked out is
-    # kept); a view made otherwise indexes its words on first use.
+    # makes it (so what :func:`support_map` worked out is kept); a view made otherwise
+    # indexes its words on first use.
     _index: ArabicWords | None = field(default=None, compare=False, repr=False)
 
     @classmethod
     def build(
         cls, bead_id: int, ar: Span, ref: Span, hyp: str, links: tuple[WordLink, ...] | None = None
     ) -> SegmentView:
-        ar_tokens = tokenize_ar(ar.text, ar.start or 0)
-        ref_tokens = tokenize_en(ref.text, ref.start or 0)
+        ar_start, ref_start = ar.start or 0, ref.start or 0
+        ar_tokens = tokenize_ar(ar.text, ar_start)
+        ref_tokens = tokenize_en(ref.text, ref_start)
+        hyp_tokens = tokenize_en(hyp)
         words = ar_words(ar_tokens)
-        view = cls(
-            bead_id, ar.text, ar.start or 0, ref.text, ref.start or 0, hyp,
-            words, ref_tokens, tokenize_en(hyp), en_entities(ref_tokens),
-            ar_entities(ar_tokens), _index=ArabicWords(words),
+        index = ArabicWords(words)
+        ref_entities, ar_names = en_entities(ref_tokens), ar_entities(ar_tokens)
+        ref_c, hyp_c = _content(ref_tokens), _content(hyp_tokens)
+        stopwords = resources.stopwords_en()
+        ar_for_ref = _support_map(
+            index,
+            [t for t in ref_tokens if t.kind != "word" or t.text.lower() not in stopwords],  # not is_function_en
+            ar_names,
+            ref_entities,
         )
-        ref_c, hyp_c = _content(view.ref), _content(view.hyp_tokens)
-        ar_for_ref = support_map(view, [t for t in view.ref if not is_function_en(t)])
-        base = ar.start or 0
-        return replace(
-            view,
+        return cls(
+            bead_id, ar.text, ar_start, ref.text, ref_start, hyp,
+            words, ref_tokens, hyp_tokens, ref_entities, ar_names,
             ref_c=ref_c,
             hyp_c=hyp_c,
             pairs=match_tokens(ref_c, hyp_c),
             ar_for_ref=ar_for_ref,
             explained_ar={k for ks in ar_for_ref.values() for k in ks},
             links=tuple(
-                WordLink(base + x.src_start, base + x.src_end, x.tgt_start, x.tgt_end, x.weight)
+                WordLink(ar_start + x.src_start, ar_start + x.src_end, x.tgt_start, x.tgt_end, x.weight)
                 for x in links
             ) if links else None,
+            _index=index,
         )
 
     def supporters(self, en: Token) -> tuple[int, ...]:
@@ -397,14 +403,16 @@ def match_tokens(ref: Sequence[Token], hyp: Sequence[Token]) -> list[tuple[int, 
     n, m = len(ref), len(hyp)
     at_hyp = [j / max(m, 1) for j in range(m)]
     exact_h: dict[str, list[int]] = {}
-    near_h = []  # the words with some relation: (position, thesaurus groups, lexicon entries)
+    # The words with some relation, in order: (position, index, key, thesaurus groups, lexicon entries).
+    near_h = []
     for j, h in enumerate(hyp):
         exact_h.setdefault(h.key, []).append(j)
         if h.kind not in _STRICT_KINDS:
             groups, coglosses = relations(h.key)
             if groups or coglosses:
-                near_h.append((j, groups, coglosses))
+                near_h.append((at_hyp[j], j, h.key, groups, coglosses))
     candidates = []
+    first_near = 0  # near_h before it lies too far left of this and every later reference word
     for i, r in enumerate(ref):
         at_ref = i / max(n, 1)
         key = r.key
@@ -421,12 +429,18 @@ def match_tokens(ref: Sequence[Token], hyp: Sequence[Token]) -> list[tuple[int, 
         groups, coglosses = relations(key)
         if not (groups or coglosses):
             continue  # related to no other word
-        for j, groups_h, coglosses_h in near_h:
-            distance = abs(at_ref - at_hyp[j])
-            # Near-synonyms far apart: two different words, not one moved.
-            if distance <= MAX_NEAR_DRIFT and hyp[j].key != key and (
-                not groups.isdisjoint(groups_h) or not coglosses.isdisjoint(coglosses_h)
-            ):
+        # Near-synonyms far apart: two different words, not one moved. The positions near
+        # enough are a run of near_h (both sides' positions grow), found from its left end.
+        while first_near < len(near_h) and (
+            near_h[first_near][0] < at_ref and abs(at_ref - near_h[first_near][0]) > MAX_NEAR_DRIFT
+        ):
+            first_near += 1
+        for k in range(first_near, len(near_h)):
+            at, j, key_h, groups_h, coglosses_h = near_h[k]
+            distance = abs(at_ref - at)
+            if distance > MAX_NEAR_DRIFT:
+                break  # past the run: right of the reference word, and further on
+            if key_h != key and (not groups.isdisjoint(groups_h) or not coglosses.isdisjoint(coglosses_h)):
                 candidates.append((True, distance, i, j))
     return one_to_one(candidates)
 
@@ -461,11 +475,17 @@ _PRONOUNS_EN = frozenset(
 def _content(tokens: Sequence[Token]) -> list[Token]:
     """Content words; numbers and calendar names are left to their own checks."""
     cal = resources.calendar().english
-    return [
-        t for t in tokens
-        if not is_function_en(t) and t.kind != "number"
-        and t.text.lower() not in _QUANTITY_WORDS and t.text.lower().rstrip(".") not in cal
-    ]
+    stopwords = resources.stopwords_en()
+    out = []
+    for t in tokens:
+        kind = t.kind
+        if kind == "number":
+            continue
+        low = t.text.lower()
+        # not is_function_en(t), not a quantity word, not a weekday or month
+        if not (kind == "word" and low in stopwords or low in _QUANTITY_WORDS or low.rstrip(".") in cal):
+            out.append(t)
+    return out
 
 
 def support_map(view: SegmentView, ref_tokens: Sequence[Token]) -> dict[int, list[int]]:
@@ -474,11 +494,23 @@ def support_map(view: SegmentView, ref_tokens: Sequence[Token]) -> dict[int, lis
     Gazetteer entities count as a whole: "U.S." is rendered by الأمريكية when both
     name the United States.
     """
-    out = {r.index: list(view.supporters(r)) for r in ref_tokens}
+    return _support_map(view._arabic, ref_tokens, view.ar_entities, view.ref_entities)
+
+
+def _support_map(
+    index: ArabicWords,
+    ref_tokens: Sequence[Token],
+    ar_names: Sequence[tuple[int, int, str]],
+    ref_names: Sequence[tuple[int, int, str]],
+) -> dict[int, list[int]]:
+    """:func:`support_map` of the view whose Arabic words ``index`` holds, with these
+    gazetteer mentions (Arabic, reference)."""
+    supporting = index.supporting
+    out = {r.index: list(supporting(r)) for r in ref_tokens}
     ar_by_name: dict[str, list[int]] = {}
-    for a, b, name in view.ar_entities:
+    for a, b, name in ar_names:
         ar_by_name.setdefault(name, []).extend(range(a, b))
-    for a, b, name in view.ref_entities:
+    for a, b, name in ref_names:
         if name in ar_by_name:
             for k in range(a, b):
                 out.setdefault(k, [])

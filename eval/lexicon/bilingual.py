@@ -211,24 +211,29 @@ def relations(en_stem: str) -> tuple[frozenset[int], frozenset[int]]:
     return index.synonym_groups_of(en_stem), index.cogloss(en_stem)
 
 
+#: The relations of a stem related to nothing.
+_NO_RELATIONS: tuple[frozenset[int], frozenset[int]] = (frozenset(), frozenset())
+
+
 @functools.lru_cache(maxsize=65536)
 def _relations_of_any(stems: frozenset[str]) -> tuple[frozenset[int], frozenset[int]]:
-    """The thesaurus groups and lexicon stem entries of all of ``stems`` together."""
-    groups: set[int] = set()
-    coglosses: set[int] = set()
-    for s in stems:
-        g, c = relations(s)
-        groups |= g
-        coglosses |= c
-    return frozenset(groups), frozenset(coglosses)
+    """The thesaurus groups and lexicon stem entries of all of ``stems`` together: the
+    :func:`relations` of the one stem with any (the same sets, not a copy), else their unions."""
+    found = [pair for pair in map(relations, stems) if pair[0] or pair[1]]
+    if len(found) <= 1:
+        return found[0] if found else _NO_RELATIONS
+    return frozenset().union(*[g for g, _ in found]), frozenset().union(*[c for _, c in found])
 
 
 def related_to_any(word: str, stems: frozenset[str]) -> bool:
     """``any(related(word, s) for s in stems)``, with the stems' relations pooled once: a
-    group or an entry ``word`` shares with one of them is one it shares with their union."""
+    group or an entry ``word`` shares with one of them is one it shares with their union
+    (and a word related to nothing shares none)."""
     if word in stems:
         return True
     groups, coglosses = relations(word)
+    if not (groups or coglosses):
+        return False
     pooled_groups, pooled_coglosses = _relations_of_any(stems)
     return not groups.isdisjoint(pooled_groups) or not coglosses.isdisjoint(pooled_coglosses)
 
@@ -457,9 +462,11 @@ class ArabicWords:
     def related_to(self, en_stem: str) -> set[int]:
         """Indices of the words with a stem gloss :func:`related` to ``en_stem``: the same as
         ``{k for k, a in enumerate(self.words) if related_to_any(en_stem, a.stems)}``."""
+        groups, coglosses = relations(en_stem)
+        if not (groups or coglosses):  # related only to itself
+            return {k for k, a in enumerate(self.words) if en_stem in a.stems}
         if self._pooled is None:
             self._pooled = [(k, a.stems, *_relations_of_any(a.stems)) for k, a in enumerate(self.words) if a.stems]
-        groups, coglosses = relations(en_stem)
         return {
             k for k, stems, pooled_groups, pooled_coglosses in self._pooled
             if en_stem in stems or not groups.isdisjoint(pooled_groups) or not coglosses.isdisjoint(pooled_coglosses)

@@ -123,6 +123,21 @@ def en_key(word: str) -> str:
 
 
 def tokenize_en(text: str, offset: int = 0) -> list[Token]:
+    """The English tokens of ``text``, their offsets moved by ``offset``.
+
+    A text is tokenised once (:func:`_tokens_en`, kept for the latest texts: the reference
+    check of the sentence alignment and then the segment views tokenise the same sentences);
+    each call gets a list of its own."""
+    tokens = _tokens_en(text)
+    if not offset:
+        return list(tokens)
+    return [Token(t.text, t.start + offset, t.end + offset, t.kind, t.key, t.index) for t in tokens]
+
+
+@functools.lru_cache(maxsize=256)
+def _tokens_en(text: str) -> tuple[Token, ...]:
+    """The tokens of ``text`` at offset 0: :data:`_EN_TOKEN`'s matches but for the ``s``
+    of a possessive, each with its kind and key (:func:`_en_kind_key`)."""
     out: list[Token] = []
     for m in _EN_TOKEN.finditer(text):
         word = m.group()
@@ -130,8 +145,8 @@ def tokenize_en(text: str, offset: int = 0) -> list[Token]:
         if (word == "s" or word == "S") and start > 0 and text[start - 1] in "'’":
             continue  # possessive 's
         kind, key = _en_kind_key(word)
-        out.append(Token(word, start + offset, m.end() + offset, kind, key, len(out)))
-    return out
+        out.append(Token(word, start, m.end(), kind, key, len(out)))
+    return tuple(out)
 
 
 @functools.lru_cache(maxsize=1 << 16)
