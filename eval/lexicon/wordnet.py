@@ -78,7 +78,7 @@ FORMAT = 1
 builds = 0
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Synset:
     """One WordNet synset: ``id`` is ``<offset><pos>`` as in WordNet's data files;
     ``related`` the ids of its hypernyms, "similar to", "also see", verb-group and
@@ -131,7 +131,7 @@ _RULES_BY_LAST: dict[str, dict[str, tuple[tuple[str, str], ...]]] = {
 }
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class _Word:
     senses: dict[str, tuple[str, ...]]
     exceptions: tuple[tuple[str, str], ...]
@@ -321,6 +321,20 @@ class _Store(abc.ABC):
     def synsets(self, ids: Iterable[str]) -> dict[str, SynsetRow | None]:
         return self._cached("synsets", self._synsets, ids, lambda row: row)
 
+    def word(self, key: str) -> _Word | None:
+        """``words([key])[key]``, without the list and the dict when it was asked before."""
+        try:
+            return self._words[key]
+        except KeyError:
+            return self.words([key])[key]
+
+    def synset_row(self, sid: str) -> SynsetRow | None:
+        """``synsets([sid])[sid]``, without the list and the dict when it was asked before."""
+        try:
+            return self._synsets[sid]
+        except KeyError:
+            return self.synsets([sid])[sid]
+
     def _cached(self, table: str, cache: dict, keys: Iterable[str], decode: Callable) -> dict:
         """Rows of ``table`` by key, each fetched once: ``cache`` keeps every answer
         (``None`` for a key the table lacks)."""
@@ -458,7 +472,7 @@ def _clean(word: str) -> str:
 
 
 def _word(word: str) -> _Word | None:
-    return _store().words([word])[word]
+    return _store().word(word)
 
 
 def prefetch(words: Iterable[str]) -> None:
@@ -505,7 +519,7 @@ def is_lemma(word: str, pos: str | None = None) -> bool:
 @functools.lru_cache(maxsize=65536)
 def synset(sid: str) -> Synset | None:
     """The synset with id ``sid`` (``None`` if there is none)."""
-    row = _store().synsets([sid])[sid]
+    row = _store().synset_row(sid)
     if row is None:
         return None
     pos, lemmas, related, _inverse, _derived, gloss = row
@@ -531,14 +545,14 @@ def synsets(word: str, pos: str | None = None) -> tuple[Synset, ...]:
     for p in POS if pos is None else (pos,):
         forms = by_pos[p]
         for form in forms:
-            ids += store.words([form])[form].senses[p]  # type: ignore[union-attr]
+            ids += store.word(form).senses[p]  # type: ignore[union-attr]
     return _synsets_of(ids)
 
 
 @functools.lru_cache(maxsize=65536)
 def _neighbours(sid: str) -> frozenset[str]:
     """Synsets one step from ``sid``: related either way, or derivationally linked."""
-    row = _store().synsets([sid])[sid]
+    row = _store().synset_row(sid)
     if row is None:
         return frozenset()
     return frozenset((*row[2].split(), *row[3].split(), *row[4].split()))
@@ -558,7 +572,7 @@ def _latin_words(texts: Iterable[str]) -> Iterator[str]:
 def _signature(sid: str) -> frozenset[str]:
     """Stems of a sense's definition, lemmas and related synsets' lemmas (for Lesk)."""
     store = _store()
-    row = store.synsets([sid])[sid]
+    row = store.synset_row(sid)
     if row is None:
         return frozenset()
     _pos, lemmas, related, _inverse, _derived, gloss = row
@@ -715,7 +729,7 @@ def lemma_expressions(word: str, lemma: str) -> tuple[Expression, ...]:
 
 def expression(lemma: str, pos: str, synset_id: str) -> Expression:
     """The :class:`Expression` of one of :func:`expression_senses`."""
-    row = _store().synsets([synset_id])[synset_id]
+    row = _store().synset_row(synset_id)
     return Expression(lemma, tuple(lemma.split(" ")), pos, synset_id, row[5] if row is not None else "")
 
 
