@@ -76,6 +76,8 @@ def near(a: Token, b: Token) -> bool:
     key = f"{a.kind}\0{a.key}\0{a.text}\0{b.kind}\0{b.key}\0{b.text}"
     found = _NEAR.get(key)
     if found is None:
+        if len(_NEAR) >= _NEAR_MAX:
+            _NEAR.clear()  # (a long process starts again rather than grow without end)
         found = _NEAR[key] = en_match(a, b) or same_family(a, b)
     return found
 
@@ -83,6 +85,7 @@ def near(a: Token, b: Token) -> bool:
 #: :func:`near` by the two tokens' kinds, keys and texts (all it reads), a string
 #: (no container for the garbage collector to walk); the lexicon's reset clears it.
 _NEAR: dict[str, bool] = {}
+_NEAR_MAX = 1 << 18
 lexindex.on_reset(_NEAR.clear)
 
 

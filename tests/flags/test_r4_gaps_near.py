@@ -81,3 +81,12 @@ def test_the_index_file_read_through_a_memory_map_gives_the_tables_rows():
     assert fresh._fetch("words", word_keys) == {k: words[k] for k in word_keys}
     assert fresh._fetch("synsets", synset_keys) == {k: synsets[k] for k in synset_keys}
     assert len(word_keys) > 3000 and len(synset_keys) > 2000
+
+
+def test_near_with_its_memo_cleared_when_full_gives_the_same_answers(monkeypatch):
+    monkeypatch.setattr(gaps, "_NEAR_MAX", 50)
+    gaps._NEAR.clear()
+    sample = PAIRS[::50]
+    assert [gaps.near(a, b) for a, b in sample] == [en_match(a, b) or _plain_same_family(a, b) for a, b in sample]
+    assert len(gaps._NEAR) <= 50 and len(sample) > 2000
+    gaps._NEAR.clear()
