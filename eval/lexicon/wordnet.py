@@ -399,10 +399,8 @@ class _SqliteStore(_Store):
                     for start in range(0, len(keys), 500):
                         chunk = keys[start: start + 500]
                         marks = ",".join("?" * len(chunk))
-                        for key, *row in self._conn.execute(
-                            f"SELECT * FROM {table} WHERE key IN ({marks})", chunk
-                        ):
-                            out[key] = tuple(row)
+                        for row in self._conn.execute(f"SELECT * FROM {table} WHERE key IN ({marks})", chunk):
+                            out[row[0]] = row[1:]
                 return out
             except sqlite3.Error:
                 with contextlib.suppress(sqlite3.Error):
