@@ -69,25 +69,44 @@ SIGNALS = (REFERENCE_UNRENDERED, LEXICON, BACK_TRANSLATION, ANTONYM, WORD_SENSE)
 
 def near(a: Token, b: Token) -> bool:
     """Looser than :func:`en_match`: words of one family (face/facial, final/finalize) and
-    two spellings of one name (Thiago/Tiago)."""
-    return en_match(a, b) or same_family(a, b)
+    two spellings of one name (Thiago/Tiago).
+
+    Answered once per two words (:data:`_NEAR`): a segment asks again and again about the
+    same reference and back-translation words."""
+    key = f"{a.kind}\0{a.key}\0{a.text}\0{b.kind}\0{b.key}\0{b.text}"
+    found = _NEAR.get(key)
+    if found is None:
+        if len(_NEAR) >= _NEAR_MAX:
+            _NEAR.clear()  # (a long process starts again rather than grow without end)
+        found = _NEAR[key] = en_match(a, b) or same_family(a, b)
+    return found
+
+
+#: :func:`near` by the two tokens' kinds, keys and texts (all it reads), a string
+#: (no container for the garbage collector to walk); the lexicon's reset clears it.
+_NEAR: dict[str, bool] = {}
+_NEAR_MAX = 1 << 18
+lexindex.on_reset(_NEAR.clear)
 
 
 def same_family(a: Token, b: Token) -> bool:
-    """One word's forms or family, by spelling alone (no lexicon): face/facial, Thiago/Tiago."""
+    """One word's forms or family, by spelling alone (no lexicon): face/facial, Thiago/Tiago.
+
+    Any of: the same key; the same first three letters (accents aside) making up at least
+    60 % of the shorter word, of four letters or more; "un"/"non" + at least four letters
+    shared with the other word (unchanged ~ change: the negation check compares the rest);
+    two capitalised words spelled alike (a ratio of 0.8)."""
     if a.key == b.key:
         return True
     x, y = fold_latin(a.text), fold_latin(b.text)
-    if a.is_capitalised and b.is_capitalised and spelling_ratio_at_least(x, y, 0.8):
-        return True
-    for prefix in ("un", "non"):  # unchanged ~ change: the negation check compares the rest
+    if x[:3] == y[:3]:
+        shorter = min(len(x), len(y))
+        if shorter >= 4 and len(_common_prefix(x, y)) >= 0.6 * shorter:
+            return True  # (three letters or more in common: the first three are)
+    for prefix in ("un", "non"):
         if x.startswith(prefix) and len(x) > len(prefix) + 3 and _common_prefix(x[len(prefix):], y)[3:]:
             return True
-    shorter = min(len(x), len(y))
-    if shorter < 4 or x[:3] != y[:3]:  # (then fewer than three letters in common)
-        return False
-    common = len(_common_prefix(x, y))
-    return common >= 3 and common >= 0.6 * shorter
+    return a.is_capitalised and b.is_capitalised and spelling_ratio_at_least(x, y, 0.8)
 
 
 def _common_prefix(x: str, y: str) -> str:

@@ -250,11 +250,19 @@ def _prefixes_needed(words: tuple[str, ...]) -> frozenset[str]:
     is that these are among the first two letters of its stems, for a stem keeps its word's
     first two letters (English Snowball rewrites endings only), except for an irregular verb
     form, which is first reduced to its base (went → go)."""
-    irregular = irregular_forms()
-    return frozenset(
-        w[:2] for w in words
-        if not (w in irregular or w in _SLOT_WORDS or w in _ARTICLES or not w[:1].isalpha())
-    )
+    found = _PREFIXES_NEEDED.get(words)
+    if found is None:
+        irregular = irregular_forms()
+        found = _PREFIXES_NEEDED[words] = frozenset(
+            w[:2] for w in words
+            if not (w in irregular or w in _SLOT_WORDS or w in _ARTICLES or not w[:1].isalpha())
+        )
+    return found
+
+
+#: :func:`_prefixes_needed` by the words, worked out once: many expressions end alike
+#: ("… out", "… up"), and they then share one set.
+_PREFIXES_NEEDED: dict[tuple[str, ...], frozenset[str]] = {}
 
 
 #: What may start at a word: its place among the word's candidates, the first two letters
@@ -526,6 +534,7 @@ def _reset() -> None:
     for fn in (_norms, _wordnet_expression, _list_index, _list_expression, _needed, _candidates,
                _reaches_literal_root):
         fn.cache_clear()
+    _PREFIXES_NEEDED.clear()
 
 
 lexindex.on_reset(_reset)

@@ -78,7 +78,7 @@ FORMAT = 1
 builds = 0
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Synset:
     """One WordNet synset: ``id`` is ``<offset><pos>`` as in WordNet's data files;
     ``related`` the ids of its hypernyms, "similar to", "also see", verb-group and
@@ -131,7 +131,7 @@ _RULES_BY_LAST: dict[str, dict[str, tuple[tuple[str, str], ...]]] = {
 }
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class _Word:
     senses: dict[str, tuple[str, ...]]
     exceptions: tuple[tuple[str, str], ...]
@@ -321,6 +321,20 @@ class _Store(abc.ABC):
     def synsets(self, ids: Iterable[str]) -> dict[str, SynsetRow | None]:
         return self._cached("synsets", self._synsets, ids, lambda row: row)
 
+    def word(self, key: str) -> _Word | None:
+        """``words([key])[key]``, without the list and the dict when it was asked before."""
+        try:
+            return self._words[key]
+        except KeyError:
+            return self.words([key])[key]
+
+    def synset_row(self, sid: str) -> SynsetRow | None:
+        """``synsets([sid])[sid]``, without the list and the dict when it was asked before."""
+        try:
+            return self._synsets[sid]
+        except KeyError:
+            return self.synsets([sid])[sid]
+
     def _cached(self, table: str, cache: dict, keys: Iterable[str], decode: Callable) -> dict:
         """Rows of ``table`` by key, each fetched once: ``cache`` keeps every answer
         (``None`` for a key the table lacks)."""
@@ -354,6 +368,12 @@ class _MemoryStore(_Store):
         return {k: rows[k] for k in keys if k in rows}
 
 
+#: The index file's reads: memory-mapped up to this many bytes, and up to this many KiB of
+#: pages kept (:class:`_SqliteStore`); both above the file's size.
+_MMAP_BYTES = 1 << 28
+_CACHE_KIB = 1 << 16
+
+
 class _SqliteStore(_Store):
     """The tables in an index file, read lazily; if the file turns out unreadable
     halfway, the tables are rebuilt (file included) and lookups go on from memory."""
@@ -364,6 +384,12 @@ class _SqliteStore(_Store):
         self._lock = threading.Lock()
         self._fallback: _MemoryStore | None = None
         self._conn = index.open_index_file(path, key, FORMAT)
+        # A new sentence's words are scattered over the file's pages: read them from a
+        # memory map (no system call a page), and keep every page read in the page cache
+        # (the file is about 25 MB) rather than SQLite's default 2 MB, which a long
+        # process overruns and then reads pages again. The answers are the same.
+        self._conn.execute(f"PRAGMA mmap_size={_MMAP_BYTES}")
+        self._conn.execute(f"PRAGMA cache_size=-{_CACHE_KIB}")
 
     def _fetch(self, table: str, keys: list[str]) -> dict[str, tuple]:
         if self._fallback is None:
@@ -373,10 +399,8 @@ class _SqliteStore(_Store):
                     for start in range(0, len(keys), 500):
                         chunk = keys[start: start + 500]
                         marks = ",".join("?" * len(chunk))
-                        for key, *row in self._conn.execute(
-                            f"SELECT * FROM {table} WHERE key IN ({marks})", chunk
-                        ):
-                            out[key] = tuple(row)
+                        for row in self._conn.execute(f"SELECT * FROM {table} WHERE key IN ({marks})", chunk):
+                            out[row[0]] = row[1:]
                 return out
             except sqlite3.Error:
                 with contextlib.suppress(sqlite3.Error):
@@ -446,7 +470,7 @@ def _clean(word: str) -> str:
 
 
 def _word(word: str) -> _Word | None:
-    return _store().words([word])[word]
+    return _store().word(word)
 
 
 def prefetch(words: Iterable[str]) -> None:
@@ -493,7 +517,7 @@ def is_lemma(word: str, pos: str | None = None) -> bool:
 @functools.lru_cache(maxsize=65536)
 def synset(sid: str) -> Synset | None:
     """The synset with id ``sid`` (``None`` if there is none)."""
-    row = _store().synsets([sid])[sid]
+    row = _store().synset_row(sid)
     if row is None:
         return None
     pos, lemmas, related, _inverse, _derived, gloss = row
@@ -519,14 +543,14 @@ def synsets(word: str, pos: str | None = None) -> tuple[Synset, ...]:
     for p in POS if pos is None else (pos,):
         forms = by_pos[p]
         for form in forms:
-            ids += store.words([form])[form].senses[p]  # type: ignore[union-attr]
+            ids += store.word(form).senses[p]  # type: ignore[union-attr]
     return _synsets_of(ids)
 
 
 @functools.lru_cache(maxsize=65536)
 def _neighbours(sid: str) -> frozenset[str]:
     """Synsets one step from ``sid``: related either way, or derivationally linked."""
-    row = _store().synsets([sid])[sid]
+    row = _store().synset_row(sid)
     if row is None:
         return frozenset()
     return frozenset((*row[2].split(), *row[3].split(), *row[4].split()))
@@ -546,7 +570,7 @@ def _latin_words(texts: Iterable[str]) -> Iterator[str]:
 def _signature(sid: str) -> frozenset[str]:
     """Stems of a sense's definition, lemmas and related synsets' lemmas (for Lesk)."""
     store = _store()
-    row = store.synsets([sid])[sid]
+    row = store.synset_row(sid)
     if row is None:
         return frozenset()
     _pos, lemmas, related, _inverse, _derived, gloss = row
@@ -703,7 +727,7 @@ def lemma_expressions(word: str, lemma: str) -> tuple[Expression, ...]:
 
 def expression(lemma: str, pos: str, synset_id: str) -> Expression:
     """The :class:`Expression` of one of :func:`expression_senses`."""
-    row = _store().synsets([synset_id])[synset_id]
+    row = _store().synset_row(synset_id)
     return Expression(lemma, tuple(lemma.split(" ")), pos, synset_id, row[5] if row is not None else "")
 
 
