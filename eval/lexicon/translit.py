@@ -607,42 +607,91 @@ def matches_name(ar: str, en: str, threshold: float = THRESHOLD) -> bool:
     return _matches(ar, en, _skeletons_en(en), threshold)
 
 
+def _fewest_shared(la: int, e: _Skeleton, threshold: float) -> int:
+    """The fewest letters an Arabic skeleton of ``la`` letters without TS must share with
+    ``e`` for its :func:`_bound` to reach ``threshold`` (more than it has if no number
+    does), or -1 where :func:`_bound` must be asked (``e`` has a TS, or both skeletons are
+    of two letters or fewer: only equal ones match). Worked out with :func:`_bound`'s own
+    arithmetic, so the test on the shared letters is exact: the bound grows with them."""
+    le = e.length
+    longest = la if la > le else le
+    if e.ts or (la and le and longest <= 2):
+        return -1
+    if la < 2 or le < 2:
+        return 0 if threshold <= 0.0 else longest + 1
+    for k in range(min(la, le) + 1):
+        if 1.0 - 0.5 * (longest - k) / longest >= threshold:
+            return k
+    return longest + 1
+
+
+class _NameState:
+    """What :class:`EnglishName` keeps per English word and threshold: for each of its
+    skeletons, the fewest shared letters by Arabic skeleton length (:func:`_fewest_shared`,
+    filled as lengths come), and its answers by Arabic word."""
+
+    __slots__ = ("answers", "reach")
+
+    def __init__(self, english_word: str, threshold: float) -> None:
+        self.reach: tuple[tuple[_Skeleton, dict[int, int]], ...] = tuple(
+            (e, {}) for e in _skeletons_en(english_word)
+        )
+        self.answers: dict[str, bool] = {}
+
+
 class EnglishName:
     """An English word to try against many Arabic words: :meth:`matched_by` answers as
-    :func:`matches_name` does, with what depends on the English word worked out once, and
-    each answer once per Arabic word (the answers are kept with the English word and
-    threshold, shared by every :class:`EnglishName` of them: a name comes back sentence
-    after sentence, and so do the Arabic words around it)."""
+    :func:`matches_name` does, with what depends on the English word worked out once (its
+    skeletons, and for each the shared letters an Arabic skeleton of each length needs to
+    reach the threshold's bound: :func:`_fewest_shared`), and each answer once per Arabic
+    word (the answers are kept with the English word and threshold, shared by every
+    :class:`EnglishName` of them: a name comes back sentence after sentence, and so do the
+    Arabic words around it)."""
 
-    __slots__ = ("_answers", "skeletons", "threshold", "word")
+    __slots__ = ("_answers", "_reach", "skeletons", "threshold", "word")
 
     def __init__(self, word: str, threshold: float = THRESHOLD) -> None:
         self.word = word
         self.threshold = threshold
         self.skeletons = _skeletons_en(word)
-        self._answers = _answers(word, threshold)
+        state = _state(word, threshold)
+        self._answers, self._reach = state.answers, state.reach
+
+    def _match(self, arabic_word: str) -> bool:
+        """``_matches(arabic_word, self.word, self.skeletons, self.threshold)``, the bound
+        of each skeleton pair tested on the reach tables."""
+        threshold = self.threshold
+        for a in _skeletons_ar(arabic_word):
+            la = a.length
+            for e, fewest_by_length in self._reach:
+                fewest = -1 if a.ts else fewest_by_length.get(la)
+                if fewest is None:
+                    fewest = fewest_by_length[la] = _fewest_shared(la, e, threshold)
+                if (_bound(a, e) >= threshold) if fewest < 0 else (a.bits & e.bits).bit_count() >= fewest:
+                    return _similarity_reaches(arabic_word, self.word, threshold)
+        return False
 
     def matched_by(self, arabic_word: str) -> bool:
         """``matches_name(arabic_word, self.word, self.threshold)``."""
         found = self._answers.get(arabic_word)
         if found is None:
-            found = self._answers[arabic_word] = _matches(arabic_word, self.word, self.skeletons, self.threshold)
+            found = self._answers[arabic_word] = self._match(arabic_word)
         return found
 
     def matching(self, arabic_words: Iterable[str]) -> list[int]:
         """Positions of the Arabic words that :meth:`matched_by` accepts."""
-        word, threshold, skeletons, answers = self.word, self.threshold, self.skeletons, self._answers
+        answers, match = self._answers, self._match
         positions = []
         for k, ar in enumerate(arabic_words):
             found = answers.get(ar)
             if found is None:
-                found = answers[ar] = _matches(ar, word, skeletons, threshold)
+                found = answers[ar] = match(ar)
             if found:
                 positions.append(k)
         return positions
 
 
 @functools.lru_cache(maxsize=4096)
-def _answers(english_word: str, threshold: float) -> dict[str, bool]:
-    """:class:`EnglishName`'s answers for this English word and threshold, by Arabic word."""
-    return {}
+def _state(english_word: str, threshold: float) -> _NameState:
+    """:class:`EnglishName`'s reach tables and answers for this English word and threshold."""
+    return _NameState(english_word, threshold)
