@@ -203,7 +203,13 @@ def _first_group(match: re.Match[str]) -> str:
 def _skeleton_text_ar(word: str) -> str:
     """``_analyse_ar(word)[0]`` without the vowels, by tables: the letters' classes, ``.``
     for each vowel, then runs of one class collapsed and the dots dropped."""
-    letters = _AR_NON_LETTER.sub("", _fold_ar(word))
+    return _skeleton_text_folded(_fold_ar(word))
+
+
+def _skeleton_text_folded(folded: str) -> str:
+    """:func:`_skeleton_text_ar` of a word :func:`_fold_ar` has folded already (folding
+    again changes nothing: no letter folds to one that folds further)."""
+    letters = _AR_NON_LETTER.sub("", folded)
     classes = _AR_CONTEXT.sub(_context_class, letters).translate(_AR_LETTER_CLASS)
     if _REPEATS.search(classes):
         classes = _REPEATS.sub(_first_group, classes)
@@ -558,8 +564,9 @@ def _bound(a: _Skeleton, e: _Skeleton) -> float:
 
 @functools.lru_cache(maxsize=65536)
 def _skeletons_ar(arabic_word: str) -> tuple[_Skeleton, ...]:
-    """The skeletons of the Arabic word's clitic-stripped candidates (:func:`candidates_ar`)."""
-    return tuple([_skeleton(_skeleton_text_ar(form)) for form in candidates_ar(arabic_word)])
+    """The skeletons of the Arabic word's clitic-stripped candidates (:func:`candidates_ar`:
+    folded already)."""
+    return tuple([_skeleton(_skeleton_text_folded(form)) for form in candidates_ar(arabic_word)])
 
 
 @functools.lru_cache(maxsize=65536)

@@ -141,3 +141,18 @@ def test_reference_names_of_the_last_view_equal_a_fresh_reading():
             assert common.reference_names(view, include_initial) == expected  # from the memo
             seen += len(expected)
     assert seen > 50
+
+
+def test_skeletons_of_folded_forms_equal_those_of_the_forms(arabic_words):
+    """The candidates are folded already: folding them again changes no skeleton."""
+    table = translit._FOLD_AR
+    assert all(translit._fold_ar(chr(k)) == v for k, v in table.items() if v)  # folding is idempotent
+    assert all(translit._fold_ar(v) == v for v in table.values() if v)
+    forms = 0
+    for word in [*arabic_words, "أإآٱ", "ﻻ"]:
+        for form in translit.candidates_ar(word):
+            assert translit._skeleton_text_folded(form) == translit._skeleton_text_ar(form) == translit.skeleton_ar(form)
+            forms += 1
+        assert [s.text for s in translit._skeletons_ar(word)] == [
+            translit._skeleton_text_ar(f) for f in translit.candidates_ar(word)]
+    assert forms > len(arabic_words)
