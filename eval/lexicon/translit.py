@@ -535,7 +535,7 @@ def _skeleton(text: str) -> _Skeleton:
     return _Skeleton(text, len(text), text.count("TS"), text.count("Z"), bits)
 
 
-def _bound(a: _Skeleton, e: _Skeleton) -> float:
+def _bound(a: _Skeleton, e: _Skeleton, conflicts: int = 0) -> float:
     """An upper bound of :func:`_similarity` for these skeletons (any vowels), cheap to compute.
 
     Every edit step but a match of identical letters costs at least 0.5, and all but the
@@ -544,8 +544,9 @@ def _bound(a: _Skeleton, e: _Skeleton) -> float:
     bits they share), a TS ↔ Z step takes two letters of this side only where it has a TS
     and the other side a Z, and every other step takes one. So the distance is at least
     half of (the side's length − the shared letters − the TS ↔ Z steps it can have), for
-    either side; vowel conflicts only add to it. Skeletons of two letters or fewer match
-    only when equal, as in :func:`_similarity`.
+    either side; vowel conflicts only add to it (``conflicts``: as many as are sure to
+    count, :func:`_vowel_floor`). Skeletons of two letters or fewer match only when equal,
+    as in :func:`_similarity`.
     """
     la, le = a.length, e.length
     longest = la if la > le else le
@@ -559,7 +560,15 @@ def _bound(a: _Skeleton, e: _Skeleton) -> float:
         unpaired = max(la - min(a.ts, e.z), le - min(e.ts, a.z)) - (a.bits & e.bits).bit_count()
     else:  # no TS ↔ Z step on either side: the same, without the min() and max() calls
         unpaired = longest - (a.bits & e.bits).bit_count()
-    return 1.0 - 0.5 * unpaired / longest
+    return 1.0 - (0.5 * unpaired + VOWEL_CONFLICT_COST * conflicts) / longest
+
+
+def _vowel_floor(ar: Analysis, en: Analysis) -> int:
+    """The vowel conflicts :func:`_similarity` counts whatever the alignment: a vowel before
+    the first consonant on one side only, an Arabic final ي/و where the English ends in a
+    consonant."""
+    va, ve = ar[1], en[1]
+    return int(bool(va[0]) != bool(_audible(ve[0]))) + int(bool(va[-1] & {_FRONT, _BACK}) and not ve[-1])
 
 
 @functools.lru_cache(maxsize=65536)
@@ -587,18 +596,22 @@ def _bound_reaches(ar: tuple[_Skeleton, ...], en: tuple[_Skeleton, ...], thresho
 @functools.lru_cache(maxsize=65536)
 def _similarity_reaches(arabic_word: str, english_word: str, threshold: float) -> bool:
     """``name_similarity(arabic_word, english_word) >= threshold``, with only the candidate
-    pairs analysed whose :func:`_bound` less the clitic penalty reaches ``threshold`` (the
-    similarity of a pair is never above its bound)."""
+    pairs analysed whose :func:`_bound` less the clitic penalty reaches ``threshold``, and
+    only those compared whose bound with the vowel conflicts sure to count
+    (:func:`_vowel_floor`) still reaches it (the similarity of a pair is never above its
+    bound)."""
     if threshold <= 0.0:
         return True
     en_forms = candidates_en(english_word)
     en_skeletons = _skeletons_en(english_word)
     for form, penalty, a in _scored_forms(arabic_word):
         for en, e in zip(en_forms, en_skeletons, strict=True):
-            if _bound(a, e) - penalty >= threshold and (
-                _similarity(_analyse_ar(form), _analyse_en(en)) - penalty >= threshold
-            ):
-                return True
+            if _bound(a, e) - penalty >= threshold:
+                ar_analysis, en_analysis = _analyse_ar(form), _analyse_en(en)
+                if _bound(a, e, _vowel_floor(ar_analysis, en_analysis)) - penalty >= threshold and (
+                    _similarity(ar_analysis, en_analysis) - penalty >= threshold
+                ):
+                    return True
     return False
 
 

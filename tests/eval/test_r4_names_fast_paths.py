@@ -156,3 +156,28 @@ def test_skeletons_of_folded_forms_equal_those_of_the_forms(arabic_words):
         assert [s.text for s in translit._skeletons_ar(word)] == [
             translit._skeleton_text_ar(f) for f in translit.candidates_ar(word)]
     assert forms > len(arabic_words)
+
+
+def test_bound_with_the_sure_vowel_conflicts_is_above_the_similarity(arabic_words, english_names):
+    """Real candidate pairs (1,200 Arabic forms against every English one) whose bound
+    passes the pre-filter at 0.6, and a sample of the others: the similarity never exceeds the bound that counts the vowel conflicts
+    sure to count, and that bound rules out some pairs the letters alone let through."""
+    ar = sorted({translit._analyse_ar(f) for w in arabic_words for f in translit.candidates_ar(w)})
+    en = sorted({translit._analyse_en(f) for w in english_names for f in translit.candidates_en(w)})
+    ar_sk = {a: translit._skeleton(a[0]) for a in ar}
+    en_sk = {e: translit._skeleton(e[0]) for e in en}
+    rng = random.Random(3)
+    ar = rng.sample(ar, 1200)
+    sample = {(rng.choice(ar), rng.choice(en)) for _ in range(30000)}
+    checked = ruled_out = 0
+    for a in ar:
+        for e in en:
+            near = translit._bound(ar_sk[a], en_sk[e]) >= 0.6
+            if not near and (a, e) not in sample:
+                continue
+            bound = translit._bound(ar_sk[a], en_sk[e], translit._vowel_floor(a, e))
+            similarity = translit._similarity(a, e)
+            assert similarity <= bound, (a, e)
+            checked += 1
+            ruled_out += near and bound < 0.8 <= translit._bound(ar_sk[a], en_sk[e])
+    assert checked > 20000 and ruled_out > 20
