@@ -132,8 +132,16 @@ def inflection(analysis: Analysis) -> Inflection:
 
 def _stem_tags(stem_pos: str) -> str:
     """A stem's tags without the letters they tag ("$arik/NOUN" → "/NOUN", "bi/PREP+somi/NOUN"
-    → "/PREP+/NOUN"): all :func:`inflection` reads of them, and shared by many stems."""
-    return _TAGGED_LETTERS.sub("/", stem_pos)
+    → "/PREP+/NOUN"): all :func:`inflection` reads of them, and shared by many stems
+    (memoised: a stem comes back in the analyses of many words)."""
+    tags = _STEM_TAGS.get(stem_pos)
+    if tags is None:
+        tags = _STEM_TAGS[stem_pos] = _TAGGED_LETTERS.sub("/", stem_pos)
+    return tags
+
+
+#: :func:`_stem_tags` of the stems seen (str → str: nothing for the collector).
+_STEM_TAGS: dict[str, str] = {}
 
 
 @functools.lru_cache(maxsize=16384)

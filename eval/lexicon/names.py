@@ -164,6 +164,11 @@ def _sentences_and_quotes(text: str, tokens: list[Token]) -> tuple[list[int], li
     pos = 0
     for k, tok in enumerate(tokens):
         gap = text[pos : tok.start]
+        if gap == " ":  # the usual gap: no line break, quotation mark or sentence end
+            sentence_of.append(sentence)
+            quoted.append(inside)
+            pos = tok.end
+            continue
         if "\n" in gap:
             sentence += 1
             inside = False

@@ -203,7 +203,13 @@ def _first_group(match: re.Match[str]) -> str:
 def _skeleton_text_ar(word: str) -> str:
     """``_analyse_ar(word)[0]`` without the vowels, by tables: the letters' classes, ``.``
     for each vowel, then runs of one class collapsed and the dots dropped."""
-    letters = _AR_NON_LETTER.sub("", _fold_ar(word))
+    return _skeleton_text_folded(_fold_ar(word))
+
+
+def _skeleton_text_folded(folded: str) -> str:
+    """:func:`_skeleton_text_ar` of a word :func:`_fold_ar` has folded already (folding
+    again changes nothing: no letter folds to one that folds further)."""
+    letters = _AR_NON_LETTER.sub("", folded)
     classes = _AR_CONTEXT.sub(_context_class, letters).translate(_AR_LETTER_CLASS)
     if _REPEATS.search(classes):
         classes = _REPEATS.sub(_first_group, classes)
@@ -529,7 +535,7 @@ def _skeleton(text: str) -> _Skeleton:
     return _Skeleton(text, len(text), text.count("TS"), text.count("Z"), bits)
 
 
-def _bound(a: _Skeleton, e: _Skeleton) -> float:
+def _bound(a: _Skeleton, e: _Skeleton, conflicts: int = 0) -> float:
     """An upper bound of :func:`_similarity` for these skeletons (any vowels), cheap to compute.
 
     Every edit step but a match of identical letters costs at least 0.5, and all but the
@@ -538,8 +544,9 @@ def _bound(a: _Skeleton, e: _Skeleton) -> float:
     bits they share), a TS ↔ Z step takes two letters of this side only where it has a TS
     and the other side a Z, and every other step takes one. So the distance is at least
     half of (the side's length − the shared letters − the TS ↔ Z steps it can have), for
-    either side; vowel conflicts only add to it. Skeletons of two letters or fewer match
-    only when equal, as in :func:`_similarity`.
+    either side; vowel conflicts only add to it (``conflicts``: as many as are sure to
+    count, :func:`_vowel_floor`). Skeletons of two letters or fewer match only when equal,
+    as in :func:`_similarity`.
     """
     la, le = a.length, e.length
     longest = la if la > le else le
@@ -553,13 +560,22 @@ def _bound(a: _Skeleton, e: _Skeleton) -> float:
         unpaired = max(la - min(a.ts, e.z), le - min(e.ts, a.z)) - (a.bits & e.bits).bit_count()
     else:  # no TS ↔ Z step on either side: the same, without the min() and max() calls
         unpaired = longest - (a.bits & e.bits).bit_count()
-    return 1.0 - 0.5 * unpaired / longest
+    return 1.0 - (0.5 * unpaired + VOWEL_CONFLICT_COST * conflicts) / longest
+
+
+def _vowel_floor(ar: Analysis, en: Analysis) -> int:
+    """The vowel conflicts :func:`_similarity` counts whatever the alignment: a vowel before
+    the first consonant on one side only, an Arabic final ي/و where the English ends in a
+    consonant."""
+    va, ve = ar[1], en[1]
+    return int(bool(va[0]) != bool(_audible(ve[0]))) + int(bool(va[-1] & {_FRONT, _BACK}) and not ve[-1])
 
 
 @functools.lru_cache(maxsize=65536)
 def _skeletons_ar(arabic_word: str) -> tuple[_Skeleton, ...]:
-    """The skeletons of the Arabic word's clitic-stripped candidates (:func:`candidates_ar`)."""
-    return tuple([_skeleton(_skeleton_text_ar(form)) for form in candidates_ar(arabic_word)])
+    """The skeletons of the Arabic word's clitic-stripped candidates (:func:`candidates_ar`:
+    folded already)."""
+    return tuple([_skeleton(_skeleton_text_folded(form)) for form in candidates_ar(arabic_word)])
 
 
 @functools.lru_cache(maxsize=65536)
@@ -580,18 +596,22 @@ def _bound_reaches(ar: tuple[_Skeleton, ...], en: tuple[_Skeleton, ...], thresho
 @functools.lru_cache(maxsize=65536)
 def _similarity_reaches(arabic_word: str, english_word: str, threshold: float) -> bool:
     """``name_similarity(arabic_word, english_word) >= threshold``, with only the candidate
-    pairs analysed whose :func:`_bound` less the clitic penalty reaches ``threshold`` (the
-    similarity of a pair is never above its bound)."""
+    pairs analysed whose :func:`_bound` less the clitic penalty reaches ``threshold``, and
+    only those compared whose bound with the vowel conflicts sure to count
+    (:func:`_vowel_floor`) still reaches it (the similarity of a pair is never above its
+    bound)."""
     if threshold <= 0.0:
         return True
     en_forms = candidates_en(english_word)
     en_skeletons = _skeletons_en(english_word)
     for form, penalty, a in _scored_forms(arabic_word):
         for en, e in zip(en_forms, en_skeletons, strict=True):
-            if _bound(a, e) - penalty >= threshold and (
-                _similarity(_analyse_ar(form), _analyse_en(en)) - penalty >= threshold
-            ):
-                return True
+            if _bound(a, e) - penalty >= threshold:
+                ar_analysis, en_analysis = _analyse_ar(form), _analyse_en(en)
+                if _bound(a, e, _vowel_floor(ar_analysis, en_analysis)) - penalty >= threshold and (
+                    _similarity(ar_analysis, en_analysis) - penalty >= threshold
+                ):
+                    return True
     return False
 
 
@@ -607,42 +627,91 @@ def matches_name(ar: str, en: str, threshold: float = THRESHOLD) -> bool:
     return _matches(ar, en, _skeletons_en(en), threshold)
 
 
+def _fewest_shared(la: int, e: _Skeleton, threshold: float) -> int:
+    """The fewest letters an Arabic skeleton of ``la`` letters without TS must share with
+    ``e`` for its :func:`_bound` to reach ``threshold`` (more than it has if no number
+    does), or -1 where :func:`_bound` must be asked (``e`` has a TS, or both skeletons are
+    of two letters or fewer: only equal ones match). Worked out with :func:`_bound`'s own
+    arithmetic, so the test on the shared letters is exact: the bound grows with them."""
+    le = e.length
+    longest = la if la > le else le
+    if e.ts or (la and le and longest <= 2):
+        return -1
+    if la < 2 or le < 2:
+        return 0 if threshold <= 0.0 else longest + 1
+    for k in range(min(la, le) + 1):
+        if 1.0 - 0.5 * (longest - k) / longest >= threshold:
+            return k
+    return longest + 1
+
+
+class _NameState:
+    """What :class:`EnglishName` keeps per English word and threshold: for each of its
+    skeletons, the fewest shared letters by Arabic skeleton length (:func:`_fewest_shared`,
+    filled as lengths come), and its answers by Arabic word."""
+
+    __slots__ = ("answers", "reach")
+
+    def __init__(self, english_word: str, threshold: float) -> None:
+        self.reach: tuple[tuple[_Skeleton, dict[int, int]], ...] = tuple(
+            (e, {}) for e in _skeletons_en(english_word)
+        )
+        self.answers: dict[str, bool] = {}
+
+
 class EnglishName:
     """An English word to try against many Arabic words: :meth:`matched_by` answers as
-    :func:`matches_name` does, with what depends on the English word worked out once, and
-    each answer once per Arabic word (the answers are kept with the English word and
-    threshold, shared by every :class:`EnglishName` of them: a name comes back sentence
-    after sentence, and so do the Arabic words around it)."""
+    :func:`matches_name` does, with what depends on the English word worked out once (its
+    skeletons, and for each the shared letters an Arabic skeleton of each length needs to
+    reach the threshold's bound: :func:`_fewest_shared`), and each answer once per Arabic
+    word (the answers are kept with the English word and threshold, shared by every
+    :class:`EnglishName` of them: a name comes back sentence after sentence, and so do the
+    Arabic words around it)."""
 
-    __slots__ = ("_answers", "skeletons", "threshold", "word")
+    __slots__ = ("_answers", "_reach", "skeletons", "threshold", "word")
 
     def __init__(self, word: str, threshold: float = THRESHOLD) -> None:
         self.word = word
         self.threshold = threshold
         self.skeletons = _skeletons_en(word)
-        self._answers = _answers(word, threshold)
+        state = _state(word, threshold)
+        self._answers, self._reach = state.answers, state.reach
+
+    def _match(self, arabic_word: str) -> bool:
+        """``_matches(arabic_word, self.word, self.skeletons, self.threshold)``, the bound
+        of each skeleton pair tested on the reach tables."""
+        threshold = self.threshold
+        for a in _skeletons_ar(arabic_word):
+            la = a.length
+            for e, fewest_by_length in self._reach:
+                fewest = -1 if a.ts else fewest_by_length.get(la)
+                if fewest is None:
+                    fewest = fewest_by_length[la] = _fewest_shared(la, e, threshold)
+                if (_bound(a, e) >= threshold) if fewest < 0 else (a.bits & e.bits).bit_count() >= fewest:
+                    return _similarity_reaches(arabic_word, self.word, threshold)
+        return False
 
     def matched_by(self, arabic_word: str) -> bool:
         """``matches_name(arabic_word, self.word, self.threshold)``."""
         found = self._answers.get(arabic_word)
         if found is None:
-            found = self._answers[arabic_word] = _matches(arabic_word, self.word, self.skeletons, self.threshold)
+            found = self._answers[arabic_word] = self._match(arabic_word)
         return found
 
     def matching(self, arabic_words: Iterable[str]) -> list[int]:
         """Positions of the Arabic words that :meth:`matched_by` accepts."""
-        word, threshold, skeletons, answers = self.word, self.threshold, self.skeletons, self._answers
+        answers, match = self._answers, self._match
         positions = []
         for k, ar in enumerate(arabic_words):
             found = answers.get(ar)
             if found is None:
-                found = answers[ar] = _matches(ar, word, skeletons, threshold)
+                found = answers[ar] = match(ar)
             if found:
                 positions.append(k)
         return positions
 
 
 @functools.lru_cache(maxsize=4096)
-def _answers(english_word: str, threshold: float) -> dict[str, bool]:
-    """:class:`EnglishName`'s answers for this English word and threshold, by Arabic word."""
-    return {}
+def _state(english_word: str, threshold: float) -> _NameState:
+    """:class:`EnglishName`'s reach tables and answers for this English word and threshold."""
+    return _NameState(english_word, threshold)

@@ -42,6 +42,7 @@ live in :mod:`eval.values`; the Arabic-script tests :func:`is_arabic_char` and
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Callable
 
@@ -171,30 +172,84 @@ def nfkc_with_map(text: str) -> tuple[str, OffsetMap]:
     return "".join(out), tuple(offsets)
 
 
-def _pipeline(text: str, fold: Callable[[str], str]) -> tuple[str, OffsetMap]:
-    stripped, map1 = strip_controls(text)
-    nfkc, map2 = nfkc_with_map(stripped)
-    folded, map3 = map_chars(nfkc, fold)
-    return folded, compose_maps(map1, compose_maps(map2, map3))
+def _class_of(chars: list[str]) -> re.Pattern[str] | None:
+    """A pattern of one of the characters, or ``None`` for none."""
+    return re.compile("[" + "".join(re.escape(ch) for ch in sorted(chars)) + "]") if chars else None
 
 
-def _fold_ar(ch: str) -> str:
-    return _AR_FOLD.get(ch, ch)
+class _Fold:
+    """A per-character fold table as :func:`_map_table` applies it: the characters it
+    changes, and those it drops or expands (a replacement not of one character)."""
+
+    __slots__ = ("changed", "replace", "table", "uneven")
+
+    def __init__(self, table: dict[str, str]) -> None:
+        self.table = table
+        self.changed = _class_of([ch for ch, rep in table.items() if rep != ch])
+        self.uneven = _class_of([ch for ch, rep in table.items() if len(rep) != 1])
+        get = table.__getitem__
+        self.replace = lambda m: get(m.group())
 
 
-def _fold_ar_ta(ch: str) -> str:
-    return _AR_FOLD_TA.get(ch, ch)
+def _map_table(text: str, fold: _Fold) -> tuple[str, OffsetMap | None]:
+    """``map_chars(text, lambda ch: fold.table.get(ch, ch))`` at once: the characters it
+    changes replaced by one pattern, and the offset map built from the few characters it
+    drops or expands, or ``None`` for the identity map (no such character in the text)."""
+    if fold.changed is None:
+        return text, None
+    folded = fold.changed.sub(fold.replace, text)
+    if folded is text or fold.uneven is None:
+        return folded, None
+    table = fold.table
+    offsets: list[int] | None = None
+    pos = 0
+    for m in fold.uneven.finditer(text):
+        if offsets is None:
+            offsets = []
+        i = m.start()
+        offsets.extend(range(pos, i))
+        offsets.extend([i] * len(table[m.group()]))
+        pos = i + 1
+    if offsets is None:
+        return folded, None
+    offsets.extend(range(pos, len(text) + 1))
+    return folded, tuple(offsets)
 
 
-def _fold_en(ch: str) -> str:
-    return _PUNCT_FOLD.get(ch, ch)
+def _then(first: OffsetMap | None, second: OffsetMap | None) -> OffsetMap | None:
+    """:func:`compose_maps`, ``None`` standing for an identity map."""
+    if first is None:
+        return second
+    if second is None:
+        return first
+    return tuple(map(first.__getitem__, second))
+
+
+_CONTROLS = _Fold(dict.fromkeys(CONTROL_CHARS, ""))
+
+
+def _pipeline(text: str, fold: _Fold) -> tuple[str, OffsetMap]:
+    """The three steps of the module docstring; the same as :func:`strip_controls`, then
+    :func:`nfkc_with_map`, then :func:`map_chars` with ``fold``, their maps composed, but
+    with each fold applied to the whole text at once and identity maps not composed."""
+    stripped, map1 = _map_table(text, _CONTROLS)
+    if unicodedata.is_normalized("NFKC", stripped):
+        nfkc, map2 = stripped, None
+    else:
+        nfkc, map2 = nfkc_with_map(stripped)
+    folded, map3 = _map_table(nfkc, fold)
+    offsets = _then(map1, _then(map2, map3))
+    return folded, tuple(range(len(folded) + 1)) if offsets is None else offsets
+
+
+_AR_FOLDING, _AR_FOLDING_TA, _EN_FOLDING = _Fold(_AR_FOLD), _Fold(_AR_FOLD_TA), _Fold(_PUNCT_FOLD)
 
 
 def normalise_ar(text: str, *, fold_ta_marbuta: bool = False) -> tuple[str, OffsetMap]:
     """Normalise Arabic text for matching; returns ``(normalised, offset_map)``."""
-    return _pipeline(text, _fold_ar_ta if fold_ta_marbuta else _fold_ar)
+    return _pipeline(text, _AR_FOLDING_TA if fold_ta_marbuta else _AR_FOLDING)
 
 
 def normalise_en(text: str) -> tuple[str, OffsetMap]:
     """Normalise English text for matching (case kept); returns ``(normalised, offset_map)``."""
-    return _pipeline(text, _fold_en)
+    return _pipeline(text, _EN_FOLDING)

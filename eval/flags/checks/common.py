@@ -43,6 +43,13 @@ def hyp_find(view: SegmentView, text: str) -> HypSpan:
     return HypSpan(text, pos, pos + len(text)) if pos >= 0 else HypSpan()
 
 
+# The reference names of the view seen last, (view, include_initial, names): the named-entity
+# check reads them twice, and the segment checks of one view run one after another
+# (:func:`eval.flags.registry.run_checks`). One view only, so that no earlier segment or
+# document is kept alive here.
+_LAST: list[tuple[SegmentView, bool, tuple[tuple[list[Token], str | None], ...]]] = []
+
+
 def reference_names(view: SegmentView, include_initial: bool = False) -> list[tuple[list[Token], str | None]]:
     """Reference names: gazetteer mentions and capitalised words the lexicon does not know,
     titles left out (Chancellor in "Chancellor Merz" or "the Chancellor").
@@ -50,6 +57,14 @@ def reference_names(view: SegmentView, include_initial: bool = False) -> list[tu
     A capitalised word opening a sentence counts only with ``include_initial`` (used where
     a transliteration match must confirm it anyway).
     """
+    hit = _LAST[0] if _LAST else None
+    if hit is None or hit[0] is not view or hit[1] != include_initial:
+        hit = (view, include_initial, tuple(_reference_names(view, include_initial)))
+        _LAST[:] = [hit]
+    return list(hit[2])
+
+
+def _reference_names(view: SegmentView, include_initial: bool) -> list[tuple[list[Token], str | None]]:
     out: list[tuple[list[Token], str | None]] = []
     taken: set[int] = set()
     for a, b, name in view.ref_entities:
