@@ -206,9 +206,9 @@ def related(a: str, b: str) -> bool:
 @functools.lru_cache(maxsize=65536)
 def relations(en_stem: str) -> tuple[frozenset[int], frozenset[int]]:
     """What :func:`related` compares of a stem: its thesaurus groups and the lexicon stem
-    entries it glosses (:meth:`eval.lexicon.index.LexIndex.synonym_groups_of`, ``cogloss``)."""
-    index = lex_index()
-    return index.synonym_groups_of(en_stem), index.cogloss(en_stem)
+    entries it glosses (:meth:`eval.lexicon.index.LexIndex.synonym_groups_of`, ``cogloss``),
+    both read at once (:meth:`~eval.lexicon.index.LexIndex.relations`)."""
+    return lex_index().relations(en_stem)
 
 
 #: The relations of a stem related to nothing.

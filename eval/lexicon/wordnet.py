@@ -368,9 +368,8 @@ class _MemoryStore(_Store):
         return {k: rows[k] for k in keys if k in rows}
 
 
-#: The index file's reads: memory-mapped up to this many bytes, and up to this many KiB of
-#: pages kept (:class:`_SqliteStore`); both above the file's size.
-_MMAP_BYTES = 1 << 28
+#: The index file's pages kept in SQLite's page cache, KiB (:class:`_SqliteStore`): above
+#: the file's size.
 _CACHE_KIB = 1 << 16
 
 
@@ -384,11 +383,11 @@ class _SqliteStore(_Store):
         self._lock = threading.Lock()
         self._fallback: _MemoryStore | None = None
         self._conn = index.open_index_file(path, key, FORMAT)
-        # A new sentence's words are scattered over the file's pages: read them from a
-        # memory map (no system call a page), and keep every page read in the page cache
-        # (the file is about 25 MB) rather than SQLite's default 2 MB, which a long
-        # process overruns and then reads pages again. The answers are the same.
-        self._conn.execute(f"PRAGMA mmap_size={_MMAP_BYTES}")
+        # A new sentence's words are scattered over the file's pages: keep every page read
+        # in the page cache (the file is about 25 MB) rather than SQLite's default 2 MB,
+        # which a long process overruns and then reads pages again. The answers are the
+        # same. (Not memory-mapped: a file truncated under a map ends the process with
+        # SIGBUS, where a read error lets the store rebuild its tables.)
         self._conn.execute(f"PRAGMA cache_size=-{_CACHE_KIB}")
 
     def _fetch(self, table: str, keys: list[str]) -> dict[str, tuple]:

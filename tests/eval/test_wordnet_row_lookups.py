@@ -1,4 +1,4 @@
-"""Round 4's shortcuts of the WordNet store and the idiom finder give exactly what the plain
+"""The shortcuts of the WordNet store and the idiom finder give exactly what the plain
 computations give, on the words of the bundled example and the labelled sets A and B (never
 the held-out C-test):
 

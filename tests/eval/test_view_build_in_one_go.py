@@ -1,4 +1,4 @@
-"""The shortcuts of the segment view's build (round 4) give exactly what the plain
+"""The shortcuts of the segment view's build give exactly what the plain
 computations give, on the segments of the labelled sets A and B and the bundled example
 (never the held-out C-test):
 
