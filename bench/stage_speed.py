@@ -40,7 +40,7 @@ tadqiq, e.g. the commit before a change) on the row **example, new** only, as ra
 measured in one run: ``--fresh`` new processes for each, taking turns (this, baseline,
 baseline, this, …) so that a change in the machine's load falls on both alike. It
 prints the best and the median of each side and their ratios (this / baseline), and
-``--json`` writes ``{"this": {"best": {…}, "median": {…}}, "baseline": {…}, "ratio":
+``--json`` writes ``{"this": {"best": {…}, "median": {…}, "totals": [ms, …]}, "baseline": {…}, "ratio":
 {"best": r, "median": r, "cpu_best": r, "cpu_median": r}, "fresh": n, "documents": n}``
 (ratios of the align + score + flag totals, and of the CPU times of the example's check).
 """
@@ -135,11 +135,13 @@ def _compare(baseline: Path, sets: list[Path], fresh: int, default_gc: bool) -> 
     return out
 
 
-def _summary(runs: list[dict[str, float]]) -> dict[str, dict[str, float]]:
+def _summary(runs: list[dict[str, float]]) -> dict:
+    """Per stage (and CPU) the best and the median over ``runs``, and each run's total."""
     keys = (*STAGES, "cpu")
     return {
         "best": {k: min(r[k] for r in runs) for k in keys},
         "median": {k: statistics.median(r[k] for r in runs) for k in keys},
+        "totals": [round(_total(r), 1) for r in runs],
     }
 
 
@@ -227,6 +229,8 @@ def _report_comparison(compared: dict, documents: int, out: Path | None) -> int:
         for which in ("best", "median"):
             figures = compared[side][which]
             print(_row(f"{side}: {which}", figures) + f"{figures['cpu']:>9.0f}")
+        totals = compared[side]["totals"]
+        print(f"{side + ': totals from, to':<28}{min(totals):>9.0f}{max(totals):>9.0f}")
     ratio = compared["ratio"]
     print(f"{'this / baseline, total':<28}best {ratio['best']:.2f}   median {ratio['median']:.2f}")
     print(f"{'this / baseline, cpu':<28}best {ratio['cpu_best']:.2f}   median {ratio['cpu_median']:.2f}")

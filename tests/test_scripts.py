@@ -54,6 +54,8 @@ def test_stage_speed_compares_two_checkouts_in_turns(tmp_path):
         best, median = got[side]["best"], got[side]["median"]
         assert set(best) == set(median) == {*stages, "cpu"}
         assert all(0 < best[k] <= median[k] for k in best)
+        totals = got[side]["totals"]
+        assert len(totals) == 2 and sum(best[k] for k in stages) <= min(totals) + 0.1
     for which in ("best", "median"):
         total = {side: sum(got[side][which][k] for k in stages) for side in ("this", "baseline")}
         assert got["ratio"][which] == round(total["this"] / total["baseline"], 3)
