@@ -16,6 +16,7 @@ from eval.lexicon.bilingual import ArWord, ar_word, ar_words
 from eval.lexicon.buckwalter import Analysis, Lexicon, lexicon
 from eval.text.arabic import ascii_digits, fold
 from eval.text.tokens import _AR_TOKEN, _EN_TOKEN, Token, en_key, tokenize_ar, tokenize_en
+from tests.labelled_inputs import plain_analyses
 
 ROOT = Path(__file__).resolve().parents[2]
 SET_A = sorted((ROOT / "bench" / "data" / "flags" / "A").iterdir())
@@ -128,30 +129,6 @@ def arabic_keys() -> list[str]:
     return sorted({t.key for text in _texts("article.ar.txt") for t in tokenize_ar(text) if t.kind == "word"})
 
 
-def _plain_analyses(lex: Lexicon, word: str) -> list[Analysis]:
-    """:meth:`Lexicon.analyse` as it was: each compatibility test a formatted string."""
-    from eval.lexicon.index import lex_index
-
-    key = buckwalter.fold(buckwalter.to_buckwalter(word))
-    out: list[Analysis] = []
-    n = len(key)
-    splits = [
-        (key[:p], key[p : n - s], key[n - s :])
-        for p in range(min(buckwalter.MAX_PREFIX, n - 1) + 1) if key[:p] in lex.prefixes
-        for s in range(min(buckwalter.MAX_SUFFIX, n - p - 1) + 1) if key[n - s :] in lex.suffixes
-    ]
-    stems = lex_index(lex.root).stem_entries(stem for _, stem, _ in splits) if splits else {}
-    for prefix, stem, suffix in splits:
-        for a in lex.prefixes[prefix] if stem in stems else ():
-            for b in stems[stem]:
-                if f"{a.category} {b.category}" not in lex.table_ab:
-                    continue
-                for c in lex.suffixes[suffix]:
-                    if f"{a.category} {c.category}" in lex.table_ac and f"{b.category} {c.category}" in lex.table_bc:
-                        out.append(Analysis(a, b, c))
-    return out
-
-
 def test_analyses_equal_the_plain_analyser(arabic_keys):
     """Every word of set A's articles, analysed by a new lexicon in one prefetch of them
     all, and by another word by word: both as the plain triple loop over the tables."""
@@ -159,7 +136,7 @@ def test_analyses_equal_the_plain_analyser(arabic_keys):
     prefetched.prefetch(arabic_keys)
     analysed = 0
     for key in arabic_keys:
-        expected = tuple(_plain_analyses(plain, key))
+        expected = tuple(plain_analyses(plain, key))
         assert prefetched.analyse(key) == expected == plain.analyse(key), key
         analysed += bool(expected)
     assert analysed > 0.8 * len(arabic_keys)

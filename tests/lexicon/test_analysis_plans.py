@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 
 from eval.lexicon import buckwalter, index
-from eval.lexicon.buckwalter import Analysis, Entry, Lexicon
+from eval.lexicon.buckwalter import Entry, Lexicon
 from eval.text.tokens import tokenize_ar
-from tests.labelled_inputs import SEED, articles
+from tests.labelled_inputs import SEED, articles, plain_analyses
 
 
 @pytest.fixture(scope="module")
@@ -27,30 +27,6 @@ def arabic_words() -> list[str]:
     return list(words)
 
 
-def _plain_analyses(lex: Lexicon, word: str) -> list[Analysis]:
-    """Every analysis of ``word`` as the plain triple loop gives it: each prefix, stem and
-    suffix entry of each split, in file order, tested pair by pair against the tables as
-    written ("category category" lines)."""
-    key = buckwalter.fold(buckwalter.to_buckwalter(word))
-    n = len(key)
-    splits = [
-        (key[:p], key[p : n - s], key[n - s :])
-        for p in range(min(buckwalter.MAX_PREFIX, n - 1) + 1) if key[:p] in lex.prefixes
-        for s in range(min(buckwalter.MAX_SUFFIX, n - p - 1) + 1) if key[n - s :] in lex.suffixes
-    ]
-    stems = index.lex_index(lex.root).stem_entries(stem for _, stem, _ in splits)
-    out: list[Analysis] = []
-    for prefix, stem, suffix in splits:
-        for a in lex.prefixes[prefix] if stem in stems else ():
-            for b in stems[stem]:
-                if f"{a.category} {b.category}" not in lex.table_ab:
-                    continue
-                for c in lex.suffixes[suffix]:
-                    if f"{a.category} {c.category}" in lex.table_ac and f"{b.category} {c.category}" in lex.table_bc:
-                        out.append(Analysis(a, b, c))
-    return out
-
-
 def test_combined_analyses_equal_the_plain_triple_loop(arabic_words):
     """Prefetched all at once (plans shared across words), analysed word by word, and
     analysed again by the lexicon whose plans are all made: the plain analyses, in order."""
@@ -58,7 +34,7 @@ def test_combined_analyses_equal_the_plain_triple_loop(arabic_words):
     prefetched.prefetch(arabic_words)
     analysed = 0
     for word in arabic_words:
-        expected = tuple(_plain_analyses(one_by_one, word))
+        expected = tuple(plain_analyses(one_by_one, word))
         assert prefetched.analyse(word) == expected, word
         assert one_by_one.analyse(word) == expected, word
         analysed += bool(expected)
