@@ -23,7 +23,7 @@ class Layer:
 
 #: Lowest first. "=name" matches that module alone (a package's __init__), not its children.
 LAYERS: tuple[Layer, ...] = (
-    Layer("shared values and errors", ("=tadqiq", "tadqiq.errors", "=eval", "eval.values", "eval.runtime")),
+    Layer("shared values and errors", ("=tadqiq", "tadqiq.errors", "=eval", "eval.values", "eval.records", "eval.runtime")),
     Layer("text and lexical resources", ("eval.text", "eval.lexicon")),
     # The gloss backend reads the Buckwalter lexicon; nothing else of eval is a backend's business.
     Layer("translator", ("translator",), only=("eval.lexicon", "eval.text.tokens", "eval.text.arabic")),

@@ -24,10 +24,12 @@ from eval.lexicon import resources, translit, wordnet
 from eval.lexicon.buckwalter import lexicon
 from eval.lexicon.dictfiles import split_gloss
 from eval.lexicon.index import lex_index, on_reset
+from eval.records import direct_init
 from eval.text.arabic import NAME_CLITIC_PREFIXES, strip_clitics
 from eval.text.tokens import LATIN_WORD, Token, is_function_ar, normalise_ar_word, stem
 
 
+@direct_init
 @dataclass(frozen=True)
 class ArWord:
     """What one Arabic token can mean in English."""
@@ -38,19 +40,6 @@ class ArWord:
     known: bool  # the lexicon analyses it
     proper: bool  # some analysis is a proper noun, or unknown to the lexicon
     function: bool
-
-    def __init__(
-        self, token: Token, stems: frozenset[str], clitics: frozenset[str], known: bool, proper: bool, function: bool
-    ) -> None:
-        # Written straight into the instance dict: a frozen dataclass's own __init__ sets
-        # each field through object.__setattr__, several times as slow.
-        fields = self.__dict__
-        fields["token"] = token
-        fields["stems"] = stems
-        fields["clitics"] = clitics
-        fields["known"] = known
-        fields["proper"] = proper
-        fields["function"] = function
 
     @property
     def is_latin(self) -> bool:

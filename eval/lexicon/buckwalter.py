@@ -32,6 +32,7 @@ from eval.lexicon.dictfiles import (
     split_gloss,
 )
 from eval.lexicon.index import lex_index, on_reset
+from eval.records import direct_init
 
 __all__ = [
     "MAX_PREFIX",
@@ -83,19 +84,12 @@ def _lookup_key(word: str) -> str:
 _BATCH = 900
 
 
+@direct_init
 @dataclass(frozen=True)
 class Analysis:
     prefix: Entry
     stem: Entry
     suffix: Entry
-
-    def __init__(self, prefix: Entry, stem: Entry, suffix: Entry) -> None:
-        # Written straight into the instance dict: a frozen dataclass's own __init__ sets
-        # each field through object.__setattr__, several times as slow.
-        fields = self.__dict__
-        fields["prefix"] = prefix
-        fields["stem"] = stem
-        fields["suffix"] = suffix
 
     @property
     def vocalised(self) -> str:

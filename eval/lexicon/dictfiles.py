@@ -20,6 +20,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from eval.records import direct_init
 from tadqiq.errors import ConfigError
 
 __all__ = ["Entry", "Row", "data_dir", "fold", "read_dict", "read_rows", "read_table", "split_gloss"]
@@ -34,6 +35,7 @@ def fold(buckwalter: str) -> str:
     return buckwalter.translate(_FOLD)
 
 
+@direct_init
 @dataclass(frozen=True)
 class Entry:
     form: str
@@ -41,18 +43,6 @@ class Entry:
     category: str
     gloss: str
     pos: str
-
-    def __init__(self, form: str, vocalised: str, category: str, gloss: str, pos: str) -> None:
-        # Written straight into the instance dict (a dict of strings only, which the cyclic
-        # garbage collector does not track): a frozen dataclass's own __init__ sets each
-        # field through object.__setattr__, twice as slow, and entries are made by the
-        # hundred for each new article.
-        fields = self.__dict__
-        fields["form"] = form
-        fields["vocalised"] = vocalised
-        fields["category"] = category
-        fields["gloss"] = gloss
-        fields["pos"] = pos
 
 
 Row = tuple[str, str, str, str, str]  # the fields of an Entry

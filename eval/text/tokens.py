@@ -21,6 +21,7 @@ from types import MappingProxyType
 import snowballstemmer
 
 from eval.lexicon import resources
+from eval.records import direct_init
 from eval.text.arabic import DIGIT_CHARS, LETTER_CHARS, ascii_digits, fold
 
 _EN_TOKEN = re.compile(
@@ -39,6 +40,7 @@ _AR_TOKEN = re.compile(
 LATIN_WORD = re.compile(r"[A-Za-z]+")
 
 
+@direct_init
 @dataclass(frozen=True)
 class Token:
     text: str
@@ -47,18 +49,6 @@ class Token:
     kind: str  # "word", "acronym", "number" (English); "word", "latin", "number" (Arabic)
     key: str  # matching key: English stem / acronym letters; Arabic normalised form
     index: int = 0
-
-    def __init__(self, text: str, start: int, end: int, kind: str, key: str, index: int = 0) -> None:
-        # The fields written straight into the instance dict: the __init__ a frozen
-        # dataclass generates sets each through object.__setattr__, about three times as
-        # slow, and a check makes thousands of tokens.
-        fields = self.__dict__
-        fields["text"] = text
-        fields["start"] = start
-        fields["end"] = end
-        fields["kind"] = kind
-        fields["key"] = key
-        fields["index"] = index
 
     @property
     def is_capitalised(self) -> bool:
