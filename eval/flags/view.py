@@ -75,13 +75,7 @@ class SegmentView:
         index = ArabicWords(words)
         ref_entities, ar_names = en_entities(ref_tokens), ar_entities(ar_tokens)
         ref_c, hyp_c = _content(ref_tokens), _content(hyp_tokens)
-        stopwords = resources.stopwords_en()
-        ar_for_ref = _support_map(
-            index,
-            [t for t in ref_tokens if t.kind != "word" or t.text.lower() not in stopwords],  # not is_function_en
-            ar_names,
-            ref_entities,
-        )
+        ar_for_ref = _support_map(index, [t for t in ref_tokens if not is_function_en(t)], ar_names, ref_entities)
         return cls(
             bead_id, ar.text, ar_start, ref.text, ref_start, hyp,
             words, ref_tokens, hyp_tokens, ref_entities, ar_names,
@@ -403,16 +397,14 @@ def match_tokens(ref: Sequence[Token], hyp: Sequence[Token]) -> list[tuple[int, 
     n, m = len(ref), len(hyp)
     at_hyp = [j / max(m, 1) for j in range(m)]
     exact_h: dict[str, list[int]] = {}
-    # The words with some relation, in order: (position, index, key, thesaurus groups, lexicon entries).
-    near_h = []
+    near_h = []  # the words with some relation: (position, thesaurus groups, lexicon entries)
     for j, h in enumerate(hyp):
         exact_h.setdefault(h.key, []).append(j)
         if h.kind not in _STRICT_KINDS:
             groups, coglosses = relations(h.key)
             if groups or coglosses:
-                near_h.append((at_hyp[j], j, h.key, groups, coglosses))
+                near_h.append((j, groups, coglosses))
     candidates = []
-    first_near = 0  # near_h before it lies too far left of this and every later reference word
     for i, r in enumerate(ref):
         at_ref = i / max(n, 1)
         key = r.key
@@ -429,18 +421,12 @@ def match_tokens(ref: Sequence[Token], hyp: Sequence[Token]) -> list[tuple[int, 
         groups, coglosses = relations(key)
         if not (groups or coglosses):
             continue  # related to no other word
-        # Near-synonyms far apart: two different words, not one moved. The positions near
-        # enough are a run of near_h (both sides' positions grow), found from its left end.
-        while first_near < len(near_h) and (
-            near_h[first_near][0] < at_ref and abs(at_ref - near_h[first_near][0]) > MAX_NEAR_DRIFT
-        ):
-            first_near += 1
-        for k in range(first_near, len(near_h)):
-            at, j, key_h, groups_h, coglosses_h = near_h[k]
-            distance = abs(at_ref - at)
-            if distance > MAX_NEAR_DRIFT:
-                break  # past the run: right of the reference word, and further on
-            if key_h != key and (not groups.isdisjoint(groups_h) or not coglosses.isdisjoint(coglosses_h)):
+        for j, groups_h, coglosses_h in near_h:
+            distance = abs(at_ref - at_hyp[j])
+            # Near-synonyms far apart: two different words, not one moved.
+            if distance <= MAX_NEAR_DRIFT and hyp[j].key != key and (
+                not groups.isdisjoint(groups_h) or not coglosses.isdisjoint(coglosses_h)
+            ):
                 candidates.append((True, distance, i, j))
     return one_to_one(candidates)
 
@@ -475,17 +461,11 @@ _PRONOUNS_EN = frozenset(
 def _content(tokens: Sequence[Token]) -> list[Token]:
     """Content words; numbers and calendar names are left to their own checks."""
     cal = resources.calendar().english
-    stopwords = resources.stopwords_en()
-    out = []
-    for t in tokens:
-        kind = t.kind
-        if kind == "number":
-            continue
-        low = t.text.lower()
-        # not is_function_en(t), not a quantity word, not a weekday or month
-        if not (kind == "word" and low in stopwords or low in _QUANTITY_WORDS or low.rstrip(".") in cal):
-            out.append(t)
-    return out
+    return [
+        t for t in tokens
+        if not is_function_en(t) and t.kind != "number"
+        and t.text.lower() not in _QUANTITY_WORDS and t.text.lower().rstrip(".") not in cal
+    ]
 
 
 def support_map(view: SegmentView, ref_tokens: Sequence[Token]) -> dict[int, list[int]]:

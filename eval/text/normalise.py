@@ -121,7 +121,8 @@ def compose_maps(first: OffsetMap, second: OffsetMap) -> OffsetMap:
 
 def strip_controls(text: str) -> tuple[str, OffsetMap]:
     """Remove bidi controls and zero-width characters."""
-    return map_chars(text, lambda ch: "" if ch in CONTROL_CHARS else ch)
+    stripped, offsets = _map_table(text, _CONTROLS)
+    return stripped, tuple(range(len(stripped) + 1)) if offsets is None else offsets
 
 
 def _nfkc(text: str) -> str:
@@ -222,7 +223,7 @@ def _then(first: OffsetMap | None, second: OffsetMap | None) -> OffsetMap | None
         return second
     if second is None:
         return first
-    return tuple(map(first.__getitem__, second))
+    return compose_maps(first, second)
 
 
 _CONTROLS = _Fold(dict.fromkeys(CONTROL_CHARS, ""))

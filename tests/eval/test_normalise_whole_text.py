@@ -1,7 +1,8 @@
-"""The normalisers fold a whole text at once (``str.translate``, offsets only around the
-characters dropped or expanded): text and offset map are those of the plain pipeline —
-:func:`strip_controls`, :func:`nfkc_with_map`, :func:`map_chars` per character, the maps
-composed — on the labelled articles, the bundled example and texts made to need every step."""
+"""The normalisers and :func:`strip_controls` fold a whole text at once (one pattern
+substitution, offsets only around the characters dropped or expanded): text and offset
+map are those of the plain pipeline — controls dropped by :func:`map_chars` per character,
+:func:`nfkc_with_map`, the fold by :func:`map_chars` per character, the maps composed — on
+the labelled articles, the bundled example and texts made to need every step."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import pytest
 
 from eval.text import normalise
 from eval.text.normalise import (
+    CONTROL_CHARS,
     compose_maps,
     map_chars,
     nfkc_with_map,
@@ -20,7 +22,7 @@ from tests.labelled_inputs import SEED, articles
 
 
 def _plain(text: str, table: dict[str, str]) -> tuple[str, tuple[int, ...]]:
-    stripped, map1 = strip_controls(text)
+    stripped, map1 = map_chars(text, lambda ch: "" if ch in CONTROL_CHARS else ch)  # strip_controls, per character
     nfkc, map2 = nfkc_with_map(stripped)
     folded, map3 = map_chars(nfkc, lambda ch: table.get(ch, ch))
     return folded, compose_maps(map1, compose_maps(map2, map3))
@@ -55,3 +57,12 @@ def test_arabic_normaliser_equals_the_plain_pipeline(ta: bool) -> None:
 def test_english_normaliser_equals_the_plain_pipeline() -> None:
     for text in [*_texts(), *_MADE]:
         assert normalise_en(text) == _plain(text, normalise._PUNCT_FOLD), text[:60]
+
+
+def test_strip_controls_equals_dropping_them_per_character() -> None:
+    dropped = 0
+    for text in [*_texts(), *_MADE]:
+        expected = map_chars(text, lambda ch: "" if ch in CONTROL_CHARS else ch)
+        assert strip_controls(text) == expected, text[:60]
+        dropped += len(text) - len(expected[0])
+    assert dropped > 0

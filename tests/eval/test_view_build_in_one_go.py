@@ -8,8 +8,7 @@ computations give, on the segments of the labelled sets A and B and the bundled 
   supporting Arabic words and explained Arabic words are those of the plain computations
   (:func:`eval.flags.view._content` as a filter of :func:`is_function_en` and the word
   lists, every pair tried by :func:`en_match`, :func:`supports` on every Arabic word);
-* :func:`eval.flags.view.match_tokens` tries near-synonyms only in the run of
-  back-translation words near enough in relative position, as trying every pair does;
+* :func:`eval.flags.view.match_tokens` pairs words as trying every pair does;
 * :func:`eval.lexicon.bilingual._relations_of_any` (the one related stem's relations
   unshared, else the unions), :func:`related_to_any` and
   :meth:`eval.lexicon.bilingual.ArabicWords.related_to` (nothing pooled for a word
@@ -151,7 +150,7 @@ def test_the_view_built_in_one_go_equals_the_plain_computations(views):
         assert again == view
 
 
-def test_near_synonyms_found_in_the_near_run_equal_every_pair_tried(views):
+def test_matched_tokens_equal_every_pair_tried(views):
     """Each segment's content words both ways, all its tokens, and the reference of one
     segment against the back-translation of the next (sentences of other lengths)."""
     near = 0

@@ -13,8 +13,6 @@ C-dev (never the held-out C-test):
 
 from __future__ import annotations
 
-import pytest
-
 from eval.flags import gaps
 from eval.flags.view import en_match
 from eval.lexicon import wordnet
@@ -70,16 +68,15 @@ def test_near_from_its_memo_equals_the_plain_test():
     assert 1000 < sum(plain) < len(PAIRS) // 2
 
 
-def test_the_index_file_read_through_a_large_page_cache_gives_the_tables_rows():
-    store = wordnet._store()
-    if not isinstance(store, wordnet._SqliteStore):
-        pytest.skip("index files are off: nothing is read from a file")
-    assert store._conn.execute("PRAGMA mmap_size").fetchone()[0] == 0  # (no SIGBUS on a truncated file)
-    assert store._conn.execute("PRAGMA cache_size").fetchone()[0] == -wordnet._CACHE_KIB
-    words, synsets = wordnet.build_tables()
+def test_the_index_file_read_through_a_large_page_cache_gives_the_tables_rows(tmp_path):
+    key = wordnet.index_key()
+    path = wordnet.index_path(tmp_path, key)
+    words, synsets = wordnet._rebuild(path, key)  # (writes the index file, as a first process does)
+    fresh = wordnet._SqliteStore(path, key)
+    assert fresh._conn.execute("PRAGMA mmap_size").fetchone()[0] == 0  # (no SIGBUS on a truncated file)
+    assert fresh._conn.execute("PRAGMA cache_size").fetchone()[0] == -wordnet._CACHE_KIB
     word_keys = sorted(words)[::40]
     synset_keys = sorted(synsets)[::40]
-    fresh = wordnet._SqliteStore(store.path, store.key)
     assert fresh._fetch("words", word_keys) == {k: words[k] for k in word_keys}
     assert fresh._fetch("synsets", synset_keys) == {k: synsets[k] for k in synset_keys}
     assert len(word_keys) > 3000 and len(synset_keys) > 2000
