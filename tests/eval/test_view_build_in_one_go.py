@@ -6,8 +6,8 @@ computations give, on the segments of the labelled sets A and B and the bundled 
   the offset: the tokens of the plain tokeniser, in a list of the caller's own;
 * the view is made in one go: its content words, reference ↔ back-translation pairs,
   supporting Arabic words and explained Arabic words are those of the plain computations
-  (:func:`eval.flags.view._content` as a filter of :func:`is_function_en` and the word
-  lists, every pair tried by :func:`en_match`, :func:`supports` on every Arabic word);
+  (:func:`eval.flags.view._content` of its tokens, every pair tried by :func:`en_match`,
+  :func:`supports` on every Arabic word);
 * :func:`eval.flags.view.match_tokens` pairs words as trying every pair does;
 * :func:`eval.lexicon.bilingual._relations_of_any` (the one related stem's relations
   unshared, else the unions), :func:`related_to_any` and
@@ -22,14 +22,14 @@ import itertools
 import pytest
 
 from eval.flags.view import (
-    _QUANTITY_WORDS,
     MAX_NEAR_DRIFT,
     SegmentView,
+    _content,
     en_match,
     match_tokens,
     one_to_one,
 )
-from eval.lexicon import bilingual, resources
+from eval.lexicon import bilingual
 from eval.lexicon.bilingual import ArabicWords, related, related_to_any, relations, supports
 from eval.lexicon.index import lex_index
 from eval.text.tokens import _EN_TOKEN, Token, _en_kind_key, is_function_en, tokenize_en
@@ -92,15 +92,6 @@ def test_each_call_gets_a_list_of_its_own():
 # --- the view -------------------------------------------------------------------------------
 
 
-def _plain_content(tokens: list[Token]) -> list[Token]:
-    cal = resources.calendar().english
-    return [
-        t for t in tokens
-        if not is_function_en(t) and t.kind != "number"
-        and t.text.lower() not in _QUANTITY_WORDS and t.text.lower().rstrip(".") not in cal
-    ]
-
-
 def _plain_match_tokens(ref, hyp) -> list[tuple[int, int]]:
     """:func:`match_tokens` as its docstring states it: :func:`en_match` on every pair."""
     n, m = len(ref), len(hyp)
@@ -131,8 +122,8 @@ def _plain_support_map(view: SegmentView) -> dict[int, list[int]]:
 def test_the_view_built_in_one_go_equals_the_plain_computations(views):
     near = entities = 0
     for view in views:
-        assert view.ref_c == _plain_content(view.ref)
-        assert view.hyp_c == _plain_content(view.hyp_tokens)
+        assert view.ref_c == _content(view.ref)
+        assert view.hyp_c == _content(view.hyp_tokens)
         expected = _plain_match_tokens(view.ref_c, view.hyp_c)
         assert view.pairs == expected, (view.ref_text, view.hyp)
         near += sum(view.ref_c[i].key != view.hyp_c[j].key for i, j in expected)
